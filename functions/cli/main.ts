@@ -1,0 +1,95 @@
+import { resolve } from 'node:path';
+import { datasetIds } from '../../schemas/datasets/index.ts';
+import { ingestExtract } from '../ingest/ingest.ts';
+import type { IngestReport } from '../ingest/report.ts';
+import { fileSource } from '../ingest/source.ts';
+import { defaultDataDir, localPlatform } from '../platform/local.ts';
+import { parseArgs, optional, required, UsageError, type ParsedArgs } from './args.ts';
+import { printReport, printRows } from './output.ts';
+
+const USAGE = `vrn <command> [--data-dir DIR] [--format json]
+
+  serve   [--port 8787]                          the service on http://localhost:PORT, sample data loaded
+  sample  --out DIR [--seed N] [--scale N]       synthetic extracts in the canonical formats
+  ingest  --dataset ID --partner ID --file PATH [--period-from D --period-to D]
+                                                 exit 0 accepted, 2 extract rejected, 1 internal error
+  sql     --query "SELECT …" [--format json|csv] read-only SQL over the pseudonymised tables
+
+datasets: ${datasetIds.join(', ')}`;
+
+type Command = (args: ParsedArgs, dataDir: string) => Promise<number>;
+
+const commands: Record<string, Command> = {
+  async ingest({ flags }, dataDir) {
+    const platform = localPlatform(dataDir);
+    const file = resolve(required(flags, 'file'));
+    const report: IngestReport = await ingestExtract(platform, {
+      dataset: required(flags, 'dataset'),
+      partner: required(flags, 'partner'),
+      source: fileSource(file),
+      periodFrom: optional(flags, 'period-from'),
+      periodTo: optional(flags, 'period-to'),
+      onProgress: ({ rows_read }) => process.stderr.write(`  ${rows_read.toLocaleString('en-GB')} rows read…\n`),
+    });
+    printReport(report, flags.format === 'json');
+    return report.status === 'accepted' ? 0 : 2;
+  },
+
+  async sql({ flags }, dataDir) {
+    const { DuckDbEngine } = await import('../platform/sql/duckdb.ts');
+    const engine = await DuckDbEngine.open(localPlatform(dataDir));
+    try {
+      const result = await engine.query(required(flags, 'query'), { maxRows: Number(optional(flags, 'max-rows') ?? 10_000) });
+      printRows(result, (optional(flags, 'format') ?? 'table') as 'json' | 'csv' | 'table');
+      return 0;
+    } finally {
+      await engine.close();
+    }
+  },
+
+  async sample({ flags }) {
+    const { generateSample } = await import('../../sample-data/generator/index.ts');
+    const out = resolve(required(flags, 'out'));
+    const manifest = await generateSample({
+      out,
+      seed: Number(optional(flags, 'seed') ?? 1),
+      scale: Number(optional(flags, 'scale') ?? 1),
+      onProgress: ({ file, rows }) => process.stderr.write(`  ${file}: ${rows.toLocaleString('en-GB')} rows\n`),
+    });
+    if (flags.format === 'json') console.log(JSON.stringify(manifest, null, 2));
+    else for (const f of manifest.files) console.log(`${f.file}\t${f.dataset}\t${f.partner}\t${f.rows} rows`);
+    return 0;
+  },
+
+  async serve({ flags }, dataDir) {
+    const { serveWithSample } = await import('./serve.ts');
+    const port = Number(optional(flags, 'port') ?? process.env.PORT ?? 8787);
+    await serveWithSample(localPlatform(dataDir), port);
+    return new Promise<number>(() => {}); // runs until stopped
+  },
+};
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    const args = parseArgs(argv);
+    if (!args.command || args.command === 'help' || args.flags.help) {
+      console.log(USAGE);
+      return args.command || args.flags.help ? 0 : 2;
+    }
+    const command = commands[args.command];
+    if (!command) throw new UsageError(`unknown command "${args.command}"`);
+    const dataDir = optional(args.flags, 'data-dir') ?? defaultDataDir();
+    return await command(args, dataDir);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`vrn: ${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if ((error as Error).name === 'QueryRefused') {
+      console.error(`vrn: query refused: ${(error as Error).message}`);
+      return 2;
+    }
+    console.error(`vrn: ${(error as Error).message}`);
+    return 1;
+  }
+}

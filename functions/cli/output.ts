@@ -1,0 +1,45 @@
+import type { IngestReport } from '../ingest/report.ts';
+import type { QueryResult } from '../platform/sql/port.ts';
+
+export function printReport(report: IngestReport, json: boolean) {
+  if (json) {
+    console.log(JSON.stringify(report, null, 2));
+    return;
+  }
+  const lines = [
+    `upload ${report.upload_id}: ${report.dataset} from ${report.partner} — ${report.status.toUpperCase()}${report.duplicate_of ? ' (the same file was uploaded before; nothing changed)' : ''}`,
+    `  period      ${report.period_from ?? '—'} to ${report.period_to ?? '—'}`,
+    `  rows        ${report.rows_read} read, ${report.rows_accepted} accepted, ${report.rows_rejected} rejected`,
+  ];
+  if (report.columns_ignored.length) lines.push(`  ignored     ${report.columns_ignored.join(', ')} (not in the schema: not stored)`);
+  if (report.supersedes.length) lines.push(`  supersedes  ${report.supersedes.join(', ')}`);
+  if (report.errors.length) {
+    lines.push('  problems:');
+    for (const e of report.errors) lines.push(`    ${e.line === null ? 'extract' : `line ${e.line}`}${e.column ? `, ${e.column}` : ''}: ${e.message} [${e.code}]`);
+  }
+  console.log(lines.join('\n'));
+}
+
+const csvCell = (value: unknown): string => {
+  if (value === null || value === undefined) return '';
+  let text = typeof value === 'object' ? JSON.stringify(value) : String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`; // a spreadsheet must not read a cell as a formula
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+};
+
+export function printRows(result: QueryResult, format: 'json' | 'csv' | 'table') {
+  if (format === 'json') {
+    console.log(JSON.stringify({ columns: result.columns, rows: result.rows, truncated: result.truncated }, null, 2));
+    return;
+  }
+  const names = result.columns.map((c) => c.name);
+  if (format === 'csv') {
+    console.log([names.map(csvCell).join(','), ...result.rows.map((r) => names.map((n) => csvCell(r[n])).join(','))].join('\n'));
+    return;
+  }
+  const cells = result.rows.map((r) => names.map((n) => (r[n] === null || r[n] === undefined ? '' : String(r[n]))));
+  const widths = names.map((n, i) => Math.min(40, Math.max(n.length, ...cells.map((row) => row[i].length))));
+  const line = (row: string[]) => row.map((c, i) => c.slice(0, 40).padEnd(widths[i])).join('  ');
+  console.log([line(names), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n'));
+  console.log(`(${result.rows.length} row${result.rows.length === 1 ? '' : 's'}${result.truncated ? ', truncated' : ''})`);
+}

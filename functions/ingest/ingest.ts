@@ -1,0 +1,217 @@
+import { randomBytes } from 'node:crypto';
+import type { Dataset } from '../../schemas/dataset.ts';
+import { getDataset } from '../../schemas/datasets/index.ts';
+import { storedColumns } from '../../schemas/stored.ts';
+import { supersededBy } from '../platform/catalog/counting.ts';
+import type { Platform } from '../platform/platform.ts';
+import { getJson } from '../platform/storage/port.ts';
+import { dayToIso, isoToDay, millisToDay, todayDay } from './dates.ts';
+import { ExtractRejected, type ExtractError } from './errors.ts';
+import { matchHeader } from './header.ts';
+import { ParquetSink } from './parquet-sink.ts';
+import { Pseudonymiser } from './pseudonymise.ts';
+import { readCsv, type FileRecord } from './read-csv.ts';
+import { readXlsx } from './read-xlsx.ts';
+import { reportKey, type IngestReport } from './report.ts';
+import { rowValidator } from './row-schema.ts';
+import { SeenIds } from './seen-ids.ts';
+import { decodeText, fingerprint, type ByteSource, type Fingerprint } from './source.ts';
+import { storedRowBuilder } from './stored-row.ts';
+
+export interface IngestRequest {
+  dataset: string;
+  partner: string;
+  source: ByteSource;
+  periodFrom?: string;
+  periodTo?: string;
+  onProgress?: (progress: { rows_read: number; rows_rejected: number }) => void;
+  /** Test seam: runs after the extract's data is written and before the catalog records it. */
+  beforeCommit?: () => Promise<void>;
+}
+
+const PROGRESS_EVERY = 50_000;
+
+const newUploadId = (now: Date) =>
+  `up-${now.toISOString().replace(/[-:TZ.]/g, '').slice(0, 14)}-${randomBytes(4).toString('hex')}`;
+
+const curatedKey = (dataset: string, uploadId: string) => `curated/${dataset}/upload_id=${uploadId}/part-00000.parquet`;
+
+/**
+ * Ingests one extract end to end: check the agreement, fingerprint, parse, validate every row, minimise,
+ * pseudonymise, write Parquet, and record it in the catalog. All or nothing: a rejected extract stores no rows
+ * and changes nothing; an accepted one becomes visible only when its catalog entry lands.
+ */
+export async function ingestExtract(platform: Platform, request: IngestRequest): Promise<IngestReport> {
+  const receivedAt = platform.now();
+  const uploadId = newUploadId(receivedAt);
+  const base = {
+    upload_id: uploadId, dataset: request.dataset, partner: request.partner,
+    period_from: request.periodFrom ?? null, period_to: request.periodTo ?? null,
+    rows_read: 0, rows_accepted: 0, rows_rejected: 0, columns_ignored: [] as string[], supersedes: [] as string[],
+    format: null as Fingerprint['format'] | null, encoding: null as string | null, received_at: receivedAt.toISOString(),
+  };
+  const finish = async (report: Omit<IngestReport, 'finished_at'>): Promise<IngestReport> => {
+    const done = { ...report, finished_at: platform.now().toISOString() };
+    await platform.storage.put(reportKey(done.upload_id), JSON.stringify(done, null, 1));
+    return done;
+  };
+
+  try {
+    const { dataset, partner } = checkAgreement(platform, request);
+    const period = checkPeriod(request);
+    const print = await fingerprint(request.source);
+    base.format = print.format;
+    base.encoding = print.format === 'csv' ? print.encoding : null;
+    const contentKey = [print.sha256, dataset.id, partner, request.periodFrom ?? '', request.periodTo ?? ''].join('|');
+    const earlier = await platform.catalog.findByContent(contentKey);
+    if (earlier) {
+      const report = await getJson<IngestReport>(platform.storage, reportKey(earlier.upload_id));
+      return { ...(report?.value ?? { ...base, status: 'accepted', errors: [], finished_at: '' }), supersedes: [], duplicate_of: earlier.upload_id };
+    }
+
+    const key = curatedKey(dataset.id, uploadId);
+    const sink = new ParquetSink(storedColumns(dataset), platform.storage.openWriter(key));
+    let outcome: Awaited<ReturnType<typeof validateAndWrite>>;
+    try {
+      outcome = await validateAndWrite(platform, request, dataset, partner, period, print, sink, base);
+    } catch (error) {
+      await sink.abort();
+      throw error;
+    }
+    const rejectedShare = base.rows_read === 0 ? 1 : base.rows_rejected / base.rows_read;
+    const extractErrors: ExtractError[] = [];
+    if (base.rows_read === 0) {
+      extractErrors.push({ line: null, column: null, code: 'no_rows', message: 'the extract has a header but no data rows' });
+    } else if (rejectedShare > platform.agreement.ingest.maxRejectedShare) {
+      extractErrors.push({
+        line: null, column: null, code: 'too_many_rejected',
+        message: `${base.rows_rejected} of ${base.rows_read} rows (${(100 * rejectedShare).toFixed(1)}%) were rejected, more than the agreement's ${100 * platform.agreement.ingest.maxRejectedShare}%: the extract is rejected whole`,
+      });
+    }
+    if (extractErrors.length) {
+      await sink.abort();
+      return finish({ ...base, status: 'rejected', errors: [...extractErrors, ...outcome.errors] });
+    }
+
+    await sink.close();
+    await request.beforeCommit?.();
+    const periodFrom = dataset.kind === 'event' ? (period.from ?? outcome.minDay) : period.from;
+    const periodTo = dataset.kind === 'event' ? (period.to ?? outcome.maxDay) : period.to;
+    const committed = await platform.catalog.add({
+      upload_id: uploadId, dataset: dataset.id, partner, content_key: contentKey, file: key, rows: base.rows_accepted,
+      period_from: periodFrom === null ? null : dayToIso(periodFrom), period_to: periodTo === null ? null : dayToIso(periodTo),
+      accepted_at: platform.now().toISOString(),
+    });
+    if (!committed.added) {
+      // The same file landed from a concurrent upload first; this copy is surplus.
+      await platform.storage.delete(key);
+      const report = await getJson<IngestReport>(platform.storage, reportKey(committed.entry.upload_id));
+      if (report) return { ...report.value, supersedes: [], duplicate_of: committed.entry.upload_id };
+    }
+    return finish({
+      ...base, status: 'accepted', errors: outcome.errors,
+      period_from: committed.entry.period_from, period_to: committed.entry.period_to,
+      supersedes: supersededBy(dataset, committed.before, committed.after),
+    });
+  } catch (error) {
+    if (error instanceof ExtractRejected) {
+      return finish({ ...base, rows_accepted: 0, rows_rejected: base.rows_read, status: 'rejected', errors: error.errors });
+    }
+    throw error;
+  }
+}
+
+function checkAgreement(platform: Platform, request: IngestRequest): { dataset: Dataset; partner: string } {
+  const partner = platform.agreement.partners.find((p) => p.id === request.partner);
+  if (!partner) {
+    throw new ExtractRejected([{ line: null, column: null, code: 'unknown_partner', message: `${request.partner} is not a partner of the agreement` }]);
+  }
+  if (!partner.datasets.includes(request.dataset)) {
+    throw new ExtractRejected([{ line: null, column: null, code: 'not_in_agreement', message: `the agreement does not let ${partner.id} share ${request.dataset}; it may share ${partner.datasets.join(', ')}` }]);
+  }
+  return { dataset: getDataset(request.dataset), partner: partner.id };
+}
+
+function checkPeriod(request: IngestRequest): { from: number | null; to: number | null } {
+  const parse = (value: string | undefined, name: string) => {
+    if (value === undefined) return null;
+    const day = isoToDay(value);
+    if (day === null) throw new ExtractRejected([{ line: null, column: null, code: 'invalid_period', message: `${name} is not a date in the form YYYY-MM-DD` }]);
+    return day;
+  };
+  const from = parse(request.periodFrom, 'period_from');
+  const to = parse(request.periodTo, 'period_to');
+  if (from !== null && to !== null && from > to) {
+    throw new ExtractRejected([{ line: null, column: null, code: 'invalid_period', message: 'period_from is after period_to' }]);
+  }
+  return { from, to };
+}
+
+async function validateAndWrite(
+  platform: Platform, request: IngestRequest, dataset: Dataset, partner: string,
+  period: { from: number | null; to: number | null }, print: Fingerprint, sink: ParquetSink,
+  counts: { rows_read: number; rows_accepted: number; rows_rejected: number; columns_ignored: string[] },
+) {
+  const records: AsyncIterable<FileRecord> = print.format === 'xlsx'
+    ? readXlsx(request.source())
+    : readCsv(decodeText(request.source(), print.encoding));
+  const pseudonyms = await Pseudonymiser.create(platform.keys, partner);
+  const toStored = storedRowBuilder(dataset, platform.area, partner, pseudonyms);
+  const eventColumn = dataset.eventDate;
+  const eventIsDatetime = dataset.columns.find((c) => c.name === eventColumn)?.type.kind === 'datetime';
+  const seen = dataset.uniqueId ? new SeenIds() : null;
+  const errors: ExtractError[] = [];
+  let minDay: number | null = null, maxDay: number | null = null;
+  let header: ReturnType<typeof matchHeader> | null = null;
+  let validate: ReturnType<typeof rowValidator> | null = null;
+  let width = 0;
+
+  for await (const record of records) {
+    if (!header) {
+      header = matchHeader(dataset, platform.agreement.partners.find((p) => p.id === partner)!, record.cells);
+      counts.columns_ignored = header.ignored;
+      validate = rowValidator(dataset, header.present, todayDay(platform.now()));
+      width = record.cells.length;
+      continue;
+    }
+    counts.rows_read++;
+    if (counts.rows_read % PROGRESS_EVERY === 0) request.onProgress?.({ rows_read: counts.rows_read, rows_rejected: counts.rows_rejected });
+    const reject = (rowErrors: { column: string | null; code: string; message: string }[]) => {
+      counts.rows_rejected++;
+      for (const e of rowErrors) errors.push({ line: record.line, ...e });
+    };
+    if (record.cells.length !== width && !(record.cells.length > width && record.cells.slice(width).every((c) => c === ''))) {
+      reject([{ column: null, code: 'field_count', message: `the row has ${record.cells.length} fields where the header has ${width}` }]);
+      continue;
+    }
+    const cells: Record<string, string> = {};
+    for (let i = 0; i < header.columns.length; i++) {
+      const column = header.columns[i];
+      if (column) cells[column] = (record.cells[i] ?? '').trim();
+    }
+    const result = validate!(cells);
+    if (!result.ok) { reject(result.errors); continue; }
+    const row = result.row;
+    let day: number | null = null;
+    if (eventColumn) {
+      const value = row[eventColumn] as number;
+      day = eventIsDatetime ? millisToDay(value) : value;
+      if ((period.from !== null && day < period.from) || (period.to !== null && day > period.to)) {
+        reject([{ column: eventColumn, code: 'outside_period', message: `${eventColumn} is outside the extract's period` }]);
+        continue;
+      }
+    }
+    if (seen && !seen.add(row[dataset.uniqueId!] as string)) {
+      reject([{ column: dataset.uniqueId, code: 'duplicate_id', message: `${dataset.uniqueId} repeats an earlier row of this extract (the first is kept)` }]);
+      continue;
+    }
+    await sink.append(toStored(row));
+    counts.rows_accepted++;
+    if (day !== null) {
+      if (minDay === null || day < minDay) minDay = day;
+      if (maxDay === null || day > maxDay) maxDay = day;
+    }
+  }
+  if (!header) throw new ExtractRejected([{ line: 1, column: null, code: 'no_header', message: 'the file is empty: it needs a header row' }]);
+  return { errors, minDay, maxDay };
+}

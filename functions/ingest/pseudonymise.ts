@@ -1,0 +1,80 @@
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import type { KeyStore } from '../platform/keys/port.ts';
+
+/**
+ * Names are compared in one form: accents and punctuation removed (hyphens count as spaces), upper case,
+ * whitespace collapsed, so that "Zoë O'Brien-Smith" and "ZOE OBRIEN SMITH" give the same key.
+ */
+export function normaliseName(name: string): string {
+  return name
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[-‐‑–—_/]/g, ' ')
+    .replace(/[^\p{L}\p{N}\s]/gu, '')
+    .toUpperCase()
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+const SEP = '\x1f';
+
+/**
+ * Keyed pseudonyms for one ingest. Every identifier type is its own domain in the HMAC input, so equal strings of
+ * different kinds never give the same key; each key carries the key version so keys can be rotated.
+ */
+export class Pseudonymiser {
+  private constructor(
+    private readonly version: string,
+    private readonly key: Buffer,
+    private readonly referenceKey: Buffer,
+  ) {}
+
+  static async create(keys: KeyStore, partner: string): Promise<Pseudonymiser> {
+    const { version, key } = await keys.pseudonymisationKey();
+    const reference = await keys.referenceKey(partner);
+    if (reference.version !== version) throw new Error('key store returned keys of different versions');
+    return new Pseudonymiser(version, key, reference.key);
+  }
+
+  private hmac(domain: string, value: string): string {
+    return `${this.version}:${createHmac('sha256', this.key).update(domain + SEP + value).digest('base64url')}`;
+  }
+
+  nhsKey(nhsNumber: string) { return this.hmac('nhs', nhsNumber); }
+  upnKey(upn: string) { return this.hmac('upn', upn); }
+  /** A partner's own person id links only that partner's records (police nominal id, local-authority id). */
+  localKey(partner: string, id: string) { return this.hmac(`local${SEP}${partner}`, id.trim().toUpperCase().replace(/\s+/g, ' ')); }
+
+  /** Null unless surname, forename and date of birth are all there after normalisation. */
+  nameDobKey(forename: string | null, surname: string | null, dobIso: string | null): string | null {
+    const f = forename ? normaliseName(forename) : '';
+    const s = surname ? normaliseName(surname) : '';
+    if (!f || !s || !dobIso) return null;
+    return this.hmac('name_dob', `${s}${SEP}${f}${SEP}${dobIso}`);
+  }
+
+  /** The partner's record reference as a join key: the same reference from the same partner gives the same key. */
+  recordKey(namespace: string, partner: string, reference: string) {
+    return this.hmac(`ref${SEP}${namespace}${SEP}${partner}`, reference.trim());
+  }
+
+  /** The reference encrypted with the partner's own key (AES-256-GCM), bound to the dataset it came in. */
+  encryptReference(dataset: string, reference: string): string {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.referenceKey, iv);
+    cipher.setAAD(Buffer.from(dataset));
+    const body = Buffer.concat([cipher.update(reference, 'utf8'), cipher.final()]);
+    return `${this.version}:${Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64url')}`;
+  }
+}
+
+/** Reverses encryptReference: only with the supplying partner's key (re-identification, audited by the caller). */
+export async function decryptReference(keys: KeyStore, partner: string, dataset: string, sealed: string): Promise<string> {
+  const [version, payload] = sealed.split(':');
+  const { key } = await keys.referenceKey(partner, version);
+  const bytes = Buffer.from(payload, 'base64url');
+  const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, 12));
+  decipher.setAAD(Buffer.from(dataset));
+  decipher.setAuthTag(bytes.subarray(bytes.length - 16));
+  return Buffer.concat([decipher.update(bytes.subarray(12, bytes.length - 16)), decipher.final()]).toString('utf8');
+}

@@ -1,0 +1,89 @@
+import type { Area } from '../../schemas/area/index.ts';
+import { ageBands } from '../../schemas/code-lists.ts';
+import type { Dataset } from '../../schemas/dataset.ts';
+import { personColumns } from '../../schemas/stored.ts';
+import type { CellValue } from './cells.ts';
+import { ageOn, dayToIso, millisToDay, monthOf } from './dates.ts';
+import type { PostcodeParts } from './identifiers.ts';
+import { localityOf } from './locality.ts';
+import type { Pseudonymiser } from './pseudonymise.ts';
+import type { Row } from './row-schema.ts';
+
+export type StoredValue = string | number | boolean | null;
+export type StoredRow = Record<string, StoredValue>;
+
+export const ageBandOf = (age: number): string => ageBands.find((b) => age >= b.from && age <= b.to)!.band;
+
+/**
+ * Minimisation and pseudonymisation of one valid row, planned once per dataset: identity fields become person
+ * keys, age at the event, age band, month of birth and home sector/locality; location postcodes become sector and
+ * locality; the record reference becomes a keyed hash and an encrypted copy. Nothing else of the row survives.
+ */
+export function storedRowBuilder(dataset: Dataset, area: Area, partner: string, pseudonyms: Pseudonymiser) {
+  const steps: ((row: Row, out: StoredRow) => void)[] = [];
+  const dayOf = (column: string, value: CellValue): number | null =>
+    typeof value !== 'number' ? null
+      : dataset.columns.find((c) => c.name === column)?.type.kind === 'datetime' ? millisToDay(value) : value;
+
+  for (const column of dataset.columns) {
+    const name = column.name;
+    if (column.reference) {
+      const { namespace, key } = column.reference;
+      const encrypt = name === dataset.uniqueId || !dataset.uniqueId;
+      steps.push((row, out) => {
+        const reference = row[name] as string;
+        out[key] = pseudonyms.recordKey(namespace, partner, reference);
+        if (encrypt) out.record_ref_enc = pseudonyms.encryptReference(dataset.id, reference);
+      });
+    } else if (column.identity || column.personAge) {
+      continue;
+    } else if (column.type.kind === 'postcode' && column.location) {
+      const { sector, locality, lsoa } = column.location;
+      steps.push((row, out) => {
+        const place = row[name] as PostcodeParts | null;
+        out[sector] = place?.sector ?? null;
+        out[locality] = localityOf(area, { sector: place?.sector, district: place?.district, lsoa: lsoa ? (row[lsoa] as string | null) : null });
+      });
+    } else {
+      steps.push((row, out) => { out[name] = (row[name] ?? null) as StoredValue; });
+    }
+  }
+
+  for (const person of personColumns(dataset)) {
+    const spec = dataset.persons[person.person];
+    const col = (role: string) => dataset.columns.find((c) => c.person === person.person && c.identity === role)?.name;
+    const nhs = col('nhs_number'), upn = col('upn'), local = col('local_person_id');
+    const forename = col('forename'), surname = col('surname'), dob = col('date_of_birth'), home = col('home_postcode');
+    const ageColumn = dataset.columns.find((c) => c.person === person.person && c.personAge)?.name;
+    const ageAt = spec.ageAt === undefined ? dataset.eventDate : spec.ageAt;
+    steps.push((row, out) => {
+      const birth = dob ? (row[dob] as number | null) : null;
+      if (person.keys.nhs) out[person.keys.nhs] = row[nhs!] ? pseudonyms.nhsKey(row[nhs!] as string) : null;
+      if (person.keys.upn) out[person.keys.upn] = row[upn!] ? pseudonyms.upnKey(row[upn!] as string) : null;
+      if (person.keys.local) out[person.keys.local] = row[local!] ? pseudonyms.localKey(partner, row[local!] as string) : null;
+      if (person.keys.name_dob) {
+        out[person.keys.name_dob] = pseudonyms.nameDobKey(row[forename!] as string | null, row[surname!] as string | null, birth === null ? null : dayToIso(birth));
+      }
+      if (person.age) {
+        const at = ageAt ? dayOf(ageAt, row[ageAt]) : null;
+        const age = birth !== null && at !== null ? ageOn(birth, at) : ageColumn ? (row[ageColumn] as number | null) : null;
+        out[person.age] = age ?? null;
+        out[person.ageBand!] = age === null || age === undefined ? null : ageBandOf(age);
+      }
+      if (person.monthOfBirth) out[person.monthOfBirth] = birth === null ? null : monthOf(birth);
+      if (person.homeSector) {
+        const place = row[home!] as PostcodeParts | null;
+        out[person.homeSector] = place?.sector ?? null;
+        out[person.homeLocality!] = localityOf(area, {
+          sector: place?.sector, district: place?.district, lsoa: spec.homeLsoa ? (row[spec.homeLsoa] as string | null) : null,
+        });
+      }
+    });
+  }
+
+  return (row: Row): StoredRow => {
+    const out: StoredRow = { partner };
+    for (const step of steps) step(row, out);
+    return out;
+  };
+}

@@ -1,0 +1,69 @@
+import type { Dataset } from '../../../schemas/dataset.ts';
+import { dayToIso, isoToDay } from '../../ingest/dates.ts';
+import type { ExtractEntry } from './catalog.ts';
+
+/** The rows of one extract that count: all of them (snapshots), or those whose event date is in [from, to]. */
+export interface CountingPart {
+  upload_id: string;
+  partner: string;
+  file: string;
+  from: string | null;
+  to: string | null;
+}
+
+/**
+ * The supersession rule of the agreement. For each partner and dataset, the rows that count for a date are those
+ * of the latest accepted extract whose period covers that date; for a snapshot dataset the partner's latest
+ * extract replaces its earlier ones. Later extracts are found first and claim their period; an earlier extract
+ * keeps only the parts of its period that no later one claimed.
+ */
+export function countingParts(dataset: Dataset, extracts: ExtractEntry[]): CountingPart[] {
+  const mine = extracts.filter((e) => e.dataset === dataset.id).sort((a, b) => b.seq - a.seq);
+  const parts: CountingPart[] = [];
+  const claimed = new Map<string, [number, number][]>();
+  for (const extract of mine) {
+    const taken = claimed.get(extract.partner) ?? [];
+    claimed.set(extract.partner, taken);
+    if (dataset.kind === 'snapshot') {
+      if (taken.length === 0) parts.push({ upload_id: extract.upload_id, partner: extract.partner, file: extract.file, from: null, to: null });
+      taken.push([-Infinity, Infinity]);
+      continue;
+    }
+    const from = isoToDay(extract.period_from!)!;
+    const to = isoToDay(extract.period_to!)!;
+    for (const [a, b] of subtract([from, to], taken)) {
+      parts.push({ upload_id: extract.upload_id, partner: extract.partner, file: extract.file, from: dayToIso(a), to: dayToIso(b) });
+    }
+    taken.push([from, to]);
+  }
+  return parts.sort((x, y) => (x.upload_id + x.from).localeCompare(y.upload_id + y.from));
+}
+
+/** [from, to] (inclusive days) minus the union of the taken intervals. */
+function subtract([from, to]: [number, number], taken: [number, number][]): [number, number][] {
+  let pieces: [number, number][] = [[from, to]];
+  for (const [a, b] of taken) {
+    pieces = pieces.flatMap(([x, y]): [number, number][] => {
+      if (b < x || a > y) return [[x, y]];
+      const left: [number, number][] = a > x ? [[x, a - 1]] : [];
+      const right: [number, number][] = b < y ? [[b + 1, y]] : [];
+      return [...left, ...right];
+    });
+  }
+  return pieces;
+}
+
+/** Extracts whose counting rows the newest extract took over (what an ingest report lists as superseded). */
+export function supersededBy(dataset: Dataset, before: ExtractEntry[], after: ExtractEntry[]): string[] {
+  const days = (parts: CountingPart[]) => {
+    const total = new Map<string, number>();
+    for (const p of parts) {
+      const span = p.from === null ? Infinity : isoToDay(p.to!)! - isoToDay(p.from)! + 1;
+      total.set(p.upload_id, (total.get(p.upload_id) ?? 0) + span);
+    }
+    return total;
+  };
+  const was = days(countingParts(dataset, before));
+  const now = days(countingParts(dataset, after));
+  return [...was.entries()].filter(([id, span]) => (now.get(id) ?? 0) < span).map(([id]) => id).sort();
+}

@@ -1,0 +1,23 @@
+import { join, resolve } from 'node:path';
+import { agreement } from '../../schemas/agreement.ts';
+import { llr } from '../../schemas/area/index.ts';
+import { Catalog } from './catalog/catalog.ts';
+import { FileKeyStore } from './keys/file.ts';
+import type { Platform } from './platform.ts';
+import { FsStorage } from './storage/fs.ts';
+
+export const defaultDataDir = () => process.env.VRN_DATA_DIR ?? '.data';
+
+/** Local mode: the filesystem under the data dir, a 0600 key file, the LLR area and agreement. */
+export function localPlatform(dataDir: string = defaultDataDir(), overrides: Partial<Platform> = {}): Platform {
+  const storage = overrides.storage ?? new FsStorage(join(resolve(dataDir), 'store'));
+  return {
+    storage,
+    keys: new FileKeyStore(join(resolve(dataDir), 'keys', 'pseudonymisation-key.json')),
+    catalog: new Catalog(storage),
+    area: llr,
+    agreement,
+    now: () => new Date(),
+    ...overrides,
+  };
+}

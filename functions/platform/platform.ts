@@ -1,0 +1,15 @@
+import type { Agreement } from '../../schemas/agreement.ts';
+import type { Area } from '../../schemas/area/index.ts';
+import type { Catalog } from './catalog/catalog.ts';
+import type { KeyStore } from './keys/port.ts';
+import type { Storage } from './storage/port.ts';
+
+/** What the core needs from the world, chosen by configuration: the same business code runs locally and in AWS. */
+export interface Platform {
+  storage: Storage;
+  keys: KeyStore;
+  catalog: Catalog;
+  area: Area;
+  agreement: Agreement;
+  now(): Date;
+}

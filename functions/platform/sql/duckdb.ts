@@ -1,0 +1,65 @@
+import { DuckDBConnection, DuckDBInstance, JsonDuckDBValueConverter, StatementType } from '@duckdb/node-api';
+import { datasets } from '../../../schemas/datasets/index.ts';
+import { countingParts } from '../catalog/counting.ts';
+import type { Platform } from '../platform.ts';
+import { QueryRefused, type QueryResult, type SqlEngine } from './port.ts';
+import { countingRowsSql } from './views.ts';
+
+const ALLOWED = new Set([StatementType.SELECT]);
+
+/**
+ * DuckDB standing in for Athena: one view per dataset over the curated Parquet, showing the rows that count.
+ * After the views are made, file access is limited to the curated store and the configuration is locked, so a
+ * query can read nothing else, write nothing, and change no setting.
+ */
+export class DuckDbEngine implements SqlEngine {
+  private constructor(private readonly instance: DuckDBInstance, private readonly connection: DuckDBConnection) {}
+
+  static async open(platform: Platform): Promise<DuckDbEngine> {
+    const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
+    const connection = await instance.connect();
+    const catalog = await platform.catalog.read();
+    for (const dataset of Object.values(datasets)) {
+      const parts = countingParts(dataset, catalog.extracts);
+      const files = [...new Set(parts.map((p) => platform.storage.locate(p.file)))];
+      const source = files.length
+        ? `read_parquet([${files.map((f) => `'${f.replace(/'/g, "''")}'`).join(', ')}], hive_partitioning = true)`
+        : '';
+      await connection.run(`CREATE VIEW ${dataset.id} AS ${countingRowsSql(dataset, parts, source)}`);
+    }
+    const curated = platform.storage.locate('curated');
+    await connection.run(`SET allowed_directories = ['${curated.replace(/'/g, "''")}/']`);
+    await connection.run('SET enable_external_access = false');
+    await connection.run('SET lock_configuration = true');
+    return new DuckDbEngine(instance, connection);
+  }
+
+  async query(sql: string, { maxRows = 10_000 } = {}): Promise<QueryResult> {
+    const statements = await this.connection.extractStatements(sql);
+    if (statements.count !== 1) throw new QueryRefused('send exactly one SELECT statement');
+    const prepared = await statements.prepare(0);
+    if (!ALLOWED.has(prepared.statementType)) throw new QueryRefused('only SELECT (or WITH … SELECT) queries are allowed');
+    const result = await prepared.stream().catch((error: Error) => {
+      throw new QueryRefused(error.message);
+    });
+    const names = result.deduplicatedColumnNames();
+    const columns = names.map((name, i) => ({ name, type: result.columnType(i).toString() }));
+    const rows: Record<string, unknown>[] = [];
+    let truncated = false;
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      for (const values of chunk.convertRows(JsonDuckDBValueConverter)) {
+        if (rows.length >= maxRows) { truncated = true; break; }
+        rows.push(Object.fromEntries(names.map((name, i) => [name, values[i]])));
+      }
+      if (truncated) break;
+    }
+    return { columns, rows, truncated };
+  }
+
+  async close(): Promise<void> {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * Object storage, as the service needs it: whole small objects with conditional writes (the catalog), streamed
+ * large objects that appear only when complete (extracts), listing and deletion. Keys are '/'-separated paths.
+ */
+export interface StoredObject {
+  body: Uint8Array;
+  etag: string;
+}
+
+export interface PutOptions {
+  /** Write only if the object's current etag is this one. */
+  ifMatch?: string;
+  /** '*': write only if the object does not exist. */
+  ifNoneMatch?: '*';
+}
+
+/** A streamed write: nothing is visible under the key until close() succeeds; abort() leaves no trace. */
+export interface ObjectWriter {
+  write(chunk: Uint8Array): Promise<void>;
+  close(): Promise<void>;
+  abort(): Promise<void>;
+}
+
+export interface Storage {
+  /** Human-readable location of the store, for messages. */
+  readonly description: string;
+  get(key: string): Promise<StoredObject | null>;
+  put(key: string, body: Uint8Array | string, options?: PutOptions): Promise<{ etag: string }>;
+  openWriter(key: string): ObjectWriter;
+  read(key: string): AsyncIterable<Uint8Array>;
+  exists(key: string): Promise<boolean>;
+  list(prefix: string): Promise<string[]>;
+  delete(key: string): Promise<void>;
+  /** Where a SQL engine reads the object: a local path or an s3:// URL. */
+  locate(key: string): string;
+}
+
+/** A conditional write lost: someone else changed the object first. */
+export class PreconditionFailed extends Error {
+  constructor(key: string) {
+    super(`conditional write to ${key} failed: the object changed`);
+    this.name = 'PreconditionFailed';
+  }
+}
+
+export async function getJson<T>(storage: Storage, key: string): Promise<{ value: T; etag: string } | null> {
+  const object = await storage.get(key);
+  if (!object) return null;
+  return { value: JSON.parse(new TextDecoder().decode(object.body)) as T, etag: object.etag };
+}

@@ -1,0 +1,2 @@
+export { Area, UNKNOWN_LOCALITY, type Locality } from './area.ts';
+export { llr } from './llr.ts';

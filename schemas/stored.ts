@@ -1,0 +1,93 @@
+import type { Column, Dataset } from './dataset.ts';
+
+/**
+ * The stored (pseudonymised) table of a dataset, derived from its upload format: what reaches Parquet, the SQL
+ * views and Athena. Identity columns never appear; they become person keys, ages, month of birth and areas.
+ */
+export type StoredType = 'string' | 'date' | 'timestamp' | 'int' | 'double' | 'boolean';
+
+export interface StoredColumn {
+  name: string;
+  type: StoredType;
+  description: string;
+}
+
+/** Person-key kinds: each a domain of its own in the keyed hash. */
+export const personKeyKinds = ['nhs', 'upn', 'local', 'name_dob'] as const;
+export type PersonKeyKind = (typeof personKeyKinds)[number];
+
+const storedTypeOf = (column: Column): StoredType => {
+  switch (column.type.kind) {
+    case 'date': return 'date';
+    case 'datetime': return 'timestamp';
+    case 'boolean': return 'boolean';
+    case 'int': return 'int';
+    case 'number': return 'double';
+    default: return 'string';
+  }
+};
+
+export interface PersonColumns {
+  person: string;
+  prefix: string;
+  keys: Partial<Record<PersonKeyKind, string>>;
+  age?: string;
+  ageBand?: string;
+  monthOfBirth?: string;
+  homeSector?: string;
+  homeLocality?: string;
+}
+
+/** The stored columns describing each person of a dataset, from which identity fields it carries. */
+export function personColumns(dataset: Dataset): PersonColumns[] {
+  return Object.entries(dataset.persons).map(([person, spec]) => {
+    const roles = new Set(dataset.columns.filter((c) => c.person === person && c.identity).map((c) => c.identity));
+    const hasAge = dataset.columns.some((c) => c.person === person && c.personAge);
+    const p = spec.storePrefix;
+    const keys: PersonColumns['keys'] = {};
+    if (roles.has('nhs_number')) keys.nhs = `${p}key_nhs`;
+    if (roles.has('upn')) keys.upn = `${p}key_upn`;
+    if (roles.has('local_person_id')) keys.local = `${p}key_local`;
+    if (roles.has('forename') && roles.has('surname') && roles.has('date_of_birth')) keys.name_dob = `${p}key_name_dob`;
+    const agesKnown = spec.ageAt !== null && (roles.has('date_of_birth') || hasAge);
+    return {
+      person,
+      prefix: p,
+      keys,
+      ...(agesKnown ? { age: `${p}age`, ageBand: `${p}age_band` } : {}),
+      ...(roles.has('date_of_birth') ? { monthOfBirth: `${p}month_of_birth` } : {}),
+      ...(roles.has('home_postcode') ? { homeSector: `${p}home_sector`, homeLocality: `${p}home_locality` } : {}),
+    };
+  });
+}
+
+export function storedColumns(dataset: Dataset): StoredColumn[] {
+  const out: StoredColumn[] = [{ name: 'partner', type: 'string', description: 'The partner that supplied the extract' }];
+  for (const column of dataset.columns) {
+    if (column.reference) {
+      out.push({ name: column.reference.key, type: 'string', description: `Keyed hash of ${column.name} (joins records; not reversible)` });
+      if (column.name === dataset.uniqueId || !dataset.uniqueId) {
+        out.push({ name: 'record_ref_enc', type: 'string', description: `${column.name}, encrypted with the partner's own key` });
+      }
+      continue;
+    }
+    if (column.identity || column.personAge) continue;
+    if (column.type.kind === 'postcode' && column.location) {
+      out.push({ name: column.location.sector, type: 'string', description: `Postcode sector of ${column.name}` });
+      out.push({ name: column.location.locality, type: 'string', description: `Locality of ${column.name} ('unknown' if unresolved)` });
+      continue;
+    }
+    out.push({ name: column.name, type: storedTypeOf(column), description: column.description });
+  }
+  for (const person of personColumns(dataset)) {
+    for (const [kind, name] of Object.entries(person.keys)) {
+      out.push({ name, type: 'string', description: `Person key (${kind}) of the ${person.person}` });
+    }
+    if (person.age) out.push({ name: person.age, type: 'int', description: `Age of the ${person.person} at the event` });
+    if (person.ageBand) out.push({ name: person.ageBand, type: 'string', description: `Age band of the ${person.person}` });
+    if (person.monthOfBirth) out.push({ name: person.monthOfBirth, type: 'string', description: `Month of birth (YYYY-MM) of the ${person.person}` });
+    if (person.homeSector) out.push({ name: person.homeSector, type: 'string', description: `Postcode sector of the ${person.person}'s home` });
+    if (person.homeLocality) out.push({ name: person.homeLocality, type: 'string', description: `Locality of the ${person.person}'s home` });
+  }
+  return out;
+}
