@@ -180,7 +180,10 @@ async function validateAndWrite(
       counts.rows_rejected++;
       for (const e of rowErrors) errors.push({ line: record.line, ...e });
     };
-    if (record.cells.length !== width && !(record.cells.length > width && record.cells.slice(width).every((c) => c === ''))) {
+    // A spreadsheet row simply ends at its last filled cell; a CSV row must have the header's width.
+    const tooShort = record.cells.length < width && print.format === 'csv';
+    const tooLong = record.cells.length > width && record.cells.slice(width).some((c) => c !== '');
+    if (tooShort || tooLong) {
       reject([{ column: null, code: 'field_count', message: `the row has ${record.cells.length} fields where the header has ${width}` }]);
       continue;
     }

@@ -57,7 +57,7 @@ export function storedRowBuilder(dataset: Dataset, area: Area, partner: string, 
     const ageColumn = dataset.columns.find((c) => c.person === person.person && c.personAge)?.name;
     const ageAt = spec.ageAt === undefined ? dataset.eventDate : spec.ageAt;
     steps.push((row, out) => {
-      const birth = dob ? (row[dob] as number | null) : null;
+      const birth = dob ? ((row[dob] ?? null) as number | null) : null;
       if (person.keys.nhs) out[person.keys.nhs] = row[nhs!] ? pseudonyms.nhsKey(row[nhs!] as string) : null;
       if (person.keys.upn) out[person.keys.upn] = row[upn!] ? pseudonyms.upnKey(row[upn!] as string) : null;
       if (person.keys.local) out[person.keys.local] = row[local!] ? pseudonyms.localKey(partner, row[local!] as string) : null;

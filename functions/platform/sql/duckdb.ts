@@ -6,6 +6,8 @@ import { QueryRefused, type QueryResult, type SqlEngine } from './port.ts';
 import { countingRowsSql } from './views.ts';
 
 const ALLOWED = new Set([StatementType.SELECT]);
+/** DuckDB answers some PRAGMA and CALL statements as SELECTs; the first word must say SELECT too. */
+const SELECT_FIRST_WORD = /^(?:\s+|--[^\n]*\n|\/\*[\s\S]*?\*\/)*(\(|select\b|with\b)/i;
 
 /**
  * DuckDB standing in for Athena: one view per dataset over the curated Parquet, showing the rows that count.
@@ -35,13 +37,13 @@ export class DuckDbEngine implements SqlEngine {
   }
 
   async query(sql: string, { maxRows = 10_000 } = {}): Promise<QueryResult> {
-    const statements = await this.connection.extractStatements(sql);
+    const refuse = (error: Error): never => { throw new QueryRefused(error.message); };
+    if (!SELECT_FIRST_WORD.test(sql)) throw new QueryRefused('only SELECT (or WITH … SELECT) queries are allowed');
+    const statements = await this.connection.extractStatements(sql).catch(refuse);
     if (statements.count !== 1) throw new QueryRefused('send exactly one SELECT statement');
-    const prepared = await statements.prepare(0);
+    const prepared = await statements.prepare(0).catch(refuse);
     if (!ALLOWED.has(prepared.statementType)) throw new QueryRefused('only SELECT (or WITH … SELECT) queries are allowed');
-    const result = await prepared.stream().catch((error: Error) => {
-      throw new QueryRefused(error.message);
-    });
+    const result = await prepared.stream().catch(refuse);
     const names = result.deduplicatedColumnNames();
     const columns = names.map((name, i) => ({ name, type: result.columnType(i).toString() }));
     const rows: Record<string, unknown>[] = [];

@@ -1,0 +1,72 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ingestExtract, type IngestRequest } from '../functions/ingest/ingest.ts';
+import { bytesSource } from '../functions/ingest/source.ts';
+import { localPlatform } from '../functions/platform/local.ts';
+import type { Platform } from '../functions/platform/platform.ts';
+import { DuckDbEngine } from '../functions/platform/sql/duckdb.ts';
+
+/** A fresh data dir; removed by the returned cleanup. */
+export function tempDataDir(): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'vrn-test-'));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A local platform on a fresh data dir with a fixed clock, so "the future" is stable. */
+export function testPlatform(now = new Date('2025-11-01T12:00:00Z'), overrides: Partial<Platform> = {}) {
+  const { dir, cleanup } = tempDataDir();
+  return { platform: localPlatform(dir, { now: () => now, ...overrides }), dir, cleanup };
+}
+
+export const csv = (...lines: string[]) => lines.join('\n') + '\n';
+
+export function ingestText(platform: Platform, dataset: string, partner: string, text: string | Uint8Array, extra: Partial<IngestRequest> = {}) {
+  return ingestExtract(platform, { dataset, partner, source: bytesSource(text), ...extra });
+}
+
+export async function sql(platform: Platform, query: string) {
+  const engine = await DuckDbEngine.open(platform);
+  try {
+    return (await engine.query(query)).rows;
+  } finally {
+    await engine.close();
+  }
+}
+
+/** Every file under a directory, with its bytes. */
+export function allFiles(dir: string): { path: string; bytes: Buffer }[] {
+  const out: { path: string; bytes: Buffer }[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const path = join(d, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else out.push({ path, bytes: readFileSync(path) });
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+export const POLICE = 'leicestershire-police';
+export const CRIME_HEADER = 'crime_ref,recorded_date,offence_date,offence_time,offence_group,ho_offence_code,knife_flag,domestic_flag,location_type,postcode,lsoa_code,victim_age,victim_date_of_birth,victim_sex';
+
+/** A valid police_crime row; override cells by column name. */
+export function crimeRow(ref: string, cells: Record<string, string> = {}): string {
+  const base: Record<string, string> = {
+    crime_ref: ref, recorded_date: '2024-06-10', offence_date: '2024-06-09', offence_time: '22:15',
+    offence_group: 'assault_with_injury', ho_offence_code: '', knife_flag: 'N', domestic_flag: 'N',
+    location_type: 'public_place', postcode: 'LE1 5AB', lsoa_code: '', victim_age: '', victim_date_of_birth: '2001-03-04', victim_sex: 'female',
+  };
+  const row = { ...base, ...cells };
+  return CRIME_HEADER.split(',').map((c) => row[c]).join(',');
+}
+
+/** n valid crime rows with refs prefix-1..n on consecutive recorded dates from a start day. */
+export function crimeRows(prefix: string, n: number, start = '2024-04-01'): string[] {
+  const first = Date.parse(`${start}T00:00:00Z`);
+  return Array.from({ length: n }, (_, i) => {
+    const day = new Date(first + i * 86_400_000).toISOString().slice(0, 10);
+    return crimeRow(`${prefix}-${i + 1}`, { recorded_date: day, offence_date: day });
+  });
+}
