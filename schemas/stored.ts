@@ -65,10 +65,8 @@ export function storedColumns(dataset: Dataset): StoredColumn[] {
   const out: StoredColumn[] = [{ name: 'partner', type: 'string', description: 'The partner that supplied the extract' }];
   for (const column of dataset.columns) {
     if (column.reference) {
+      // The reference itself is kept only in the partner's sealed reference vault, beside the extract.
       out.push({ name: column.reference.key, type: 'string', description: `Keyed hash of ${column.name} (joins records; not reversible)` });
-      if (column.name === dataset.uniqueId || !dataset.uniqueId) {
-        out.push({ name: 'record_ref_enc', type: 'string', description: `${column.name}, encrypted with the partner's own key` });
-      }
       continue;
     }
     if (column.identity || column.personAge) continue;

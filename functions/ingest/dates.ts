@@ -9,7 +9,16 @@ export function dayNumber(year: number, month: number, day: number): number | nu
   return ms / DAY_MS;
 }
 
-export const dayToIso = (day: number): string => new Date(day * DAY_MS).toISOString().slice(0, 10);
+// Dates of birth and event dates repeat a great deal within an extract; formatting each once keeps ingest fast.
+const isoCache = new Map<number, string>();
+export const dayToIso = (day: number): string => {
+  let iso = isoCache.get(day);
+  if (iso === undefined) {
+    iso = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    if (isoCache.size < 200_000) isoCache.set(day, iso);
+  }
+  return iso;
+};
 export const isoToDay = (iso: string): number | null => {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
   return m ? dayNumber(+m[1], +m[2], +m[3]) : null;

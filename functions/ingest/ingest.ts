@@ -12,6 +12,7 @@ import { ParquetSink } from './parquet-sink.ts';
 import { Pseudonymiser } from './pseudonymise.ts';
 import { readCsv, type FileRecord } from './read-csv.ts';
 import { readXlsx } from './read-xlsx.ts';
+import { ReferenceVaultWriter, vaultKey } from './reference-vault.ts';
 import { reportKey, type IngestReport } from './report.ts';
 import { rowValidator } from './row-schema.ts';
 import { SeenIds } from './seen-ids.ts';
@@ -35,6 +36,7 @@ const newUploadId = (now: Date) =>
   `up-${now.toISOString().replace(/[-:TZ.]/g, '').slice(0, 14)}-${randomBytes(4).toString('hex')}`;
 
 const curatedKey = (dataset: string, uploadId: string) => `curated/${dataset}/upload_id=${uploadId}/part-00000.parquet`;
+const VAULT_CHUNK = 50_000;
 
 /**
  * Ingests one extract end to end: check the agreement, fingerprint, parse, validate every row, minimise,
@@ -70,12 +72,15 @@ export async function ingestExtract(platform: Platform, request: IngestRequest):
     }
 
     const key = curatedKey(dataset.id, uploadId);
+    const pseudonyms = await Pseudonymiser.create(platform.keys, partner);
     const sink = new ParquetSink(storedColumns(dataset), platform.storage.openWriter(key));
+    const vault = new ReferenceVaultWriter(platform.storage.openWriter(vaultKey(dataset.id, uploadId)), pseudonyms.referenceKey, dataset.id, uploadId);
+    const abort = () => Promise.all([sink.abort(), vault.abort()]);
     let outcome: Awaited<ReturnType<typeof validateAndWrite>>;
     try {
-      outcome = await validateAndWrite(platform, request, dataset, partner, period, print, sink, base);
+      outcome = await validateAndWrite(platform, request, dataset, partner, period, print, { sink, vault, pseudonyms }, base);
     } catch (error) {
-      await sink.abort();
+      await abort();
       throw error;
     }
     const rejectedShare = base.rows_read === 0 ? 1 : base.rows_rejected / base.rows_read;
@@ -89,11 +94,12 @@ export async function ingestExtract(platform: Platform, request: IngestRequest):
       });
     }
     if (extractErrors.length) {
-      await sink.abort();
+      await abort();
       return finish({ ...base, status: 'rejected', errors: [...extractErrors, ...outcome.errors] });
     }
 
     await sink.close();
+    await vault.close();
     await request.beforeCommit?.();
     const periodFrom = dataset.kind === 'event' ? (period.from ?? outcome.minDay) : period.from;
     const periodTo = dataset.kind === 'event' ? (period.to ?? outcome.maxDay) : period.to;
@@ -105,6 +111,7 @@ export async function ingestExtract(platform: Platform, request: IngestRequest):
     if (!committed.added) {
       // The same file landed from a concurrent upload first; this copy is surplus.
       await platform.storage.delete(key);
+      await platform.storage.delete(vaultKey(dataset.id, uploadId));
       const report = await getJson<IngestReport>(platform.storage, reportKey(committed.entry.upload_id));
       if (report) return { ...report.value, supersedes: [], duplicate_of: committed.entry.upload_id };
     }
@@ -149,14 +156,14 @@ function checkPeriod(request: IngestRequest): { from: number | null; to: number 
 
 async function validateAndWrite(
   platform: Platform, request: IngestRequest, dataset: Dataset, partner: string,
-  period: { from: number | null; to: number | null }, print: Fingerprint, sink: ParquetSink,
+  period: { from: number | null; to: number | null }, print: Fingerprint,
+  { sink, vault, pseudonyms }: { sink: ParquetSink; vault: ReferenceVaultWriter; pseudonyms: Pseudonymiser },
   counts: { rows_read: number; rows_accepted: number; rows_rejected: number; columns_ignored: string[] },
 ) {
   const records: AsyncIterable<FileRecord> = print.format === 'xlsx'
     ? readXlsx(request.source())
     : readCsv(decodeText(request.source(), print.encoding));
-  const pseudonyms = await Pseudonymiser.create(platform.keys, partner);
-  const toStored = storedRowBuilder(dataset, platform.area, partner, pseudonyms);
+  const toStored = storedRowBuilder(dataset, platform.area, partner, pseudonyms, (recordKey, reference) => vault.add(recordKey, reference));
   const eventColumn = dataset.eventDate;
   const eventIsDatetime = dataset.columns.find((c) => c.name === eventColumn)?.type.kind === 'datetime';
   const seen = dataset.uniqueId ? new SeenIds() : null;
@@ -165,6 +172,10 @@ async function validateAndWrite(
   let header: ReturnType<typeof matchHeader> | null = null;
   let validate: ReturnType<typeof rowValidator> | null = null;
   let width = 0;
+  const reject = (line: number, rowErrors: { column: string | null; code: string; message: string }[]) => {
+    counts.rows_rejected++;
+    for (const e of rowErrors) errors.push({ line, ...e });
+  };
 
   for await (const record of records) {
     if (!header) {
@@ -176,15 +187,12 @@ async function validateAndWrite(
     }
     counts.rows_read++;
     if (counts.rows_read % PROGRESS_EVERY === 0) request.onProgress?.({ rows_read: counts.rows_read, rows_rejected: counts.rows_rejected });
-    const reject = (rowErrors: { column: string | null; code: string; message: string }[]) => {
-      counts.rows_rejected++;
-      for (const e of rowErrors) errors.push({ line: record.line, ...e });
-    };
+    const line = record.line;
     // A spreadsheet row simply ends at its last filled cell; a CSV row must have the header's width.
     const tooShort = record.cells.length < width && print.format === 'csv';
     const tooLong = record.cells.length > width && record.cells.slice(width).some((c) => c !== '');
     if (tooShort || tooLong) {
-      reject([{ column: null, code: 'field_count', message: `the row has ${record.cells.length} fields where the header has ${width}` }]);
+      reject(line, [{ column: null, code: 'field_count', message: `the row has ${record.cells.length} fields where the header has ${width}` }]);
       continue;
     }
     const cells: Record<string, string> = {};
@@ -193,22 +201,23 @@ async function validateAndWrite(
       if (column) cells[column] = (record.cells[i] ?? '').trim();
     }
     const result = validate!(cells);
-    if (!result.ok) { reject(result.errors); continue; }
+    if (!result.ok) { reject(line, result.errors); continue; }
     const row = result.row;
     let day: number | null = null;
     if (eventColumn) {
       const value = row[eventColumn] as number;
       day = eventIsDatetime ? millisToDay(value) : value;
       if ((period.from !== null && day < period.from) || (period.to !== null && day > period.to)) {
-        reject([{ column: eventColumn, code: 'outside_period', message: `${eventColumn} is outside the extract's period` }]);
+        reject(line, [{ column: eventColumn, code: 'outside_period', message: `${eventColumn} is outside the extract's period` }]);
         continue;
       }
     }
     if (seen && !seen.add(row[dataset.uniqueId!] as string)) {
-      reject([{ column: dataset.uniqueId, code: 'duplicate_id', message: `${dataset.uniqueId} repeats an earlier row of this extract (the first is kept)` }]);
+      reject(line, [{ column: dataset.uniqueId, code: 'duplicate_id', message: `${dataset.uniqueId} repeats an earlier row of this extract (the first is kept)` }]);
       continue;
     }
     await sink.append(toStored(row));
+    if (counts.rows_accepted % VAULT_CHUNK === VAULT_CHUNK - 1) await vault.flush();
     counts.rows_accepted++;
     if (day !== null) {
       if (minDay === null || day < minDay) minDay = day;

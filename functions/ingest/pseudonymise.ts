@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { KeyStore } from '../platform/keys/port.ts';
 
 /**
@@ -26,14 +26,15 @@ export class Pseudonymiser {
   private constructor(
     private readonly version: string,
     private readonly key: Buffer,
-    private readonly referenceKey: Buffer,
+    /** The partner's key for its reference vault. */
+    readonly referenceKey: { version: string; key: Buffer },
   ) {}
 
   static async create(keys: KeyStore, partner: string): Promise<Pseudonymiser> {
     const { version, key } = await keys.pseudonymisationKey();
     const reference = await keys.referenceKey(partner);
     if (reference.version !== version) throw new Error('key store returned keys of different versions');
-    return new Pseudonymiser(version, key, reference.key);
+    return new Pseudonymiser(version, key, reference);
   }
 
   private hmac(domain: string, value: string): string {
@@ -57,24 +58,4 @@ export class Pseudonymiser {
   recordKey(namespace: string, partner: string, reference: string) {
     return this.hmac(`ref${SEP}${namespace}${SEP}${partner}`, reference.trim());
   }
-
-  /** The reference encrypted with the partner's own key (AES-256-GCM), bound to the dataset it came in. */
-  encryptReference(dataset: string, reference: string): string {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.referenceKey, iv);
-    cipher.setAAD(Buffer.from(dataset));
-    const body = Buffer.concat([cipher.update(reference, 'utf8'), cipher.final()]);
-    return `${this.version}:${Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64url')}`;
-  }
-}
-
-/** Reverses encryptReference: only with the supplying partner's key (re-identification, audited by the caller). */
-export async function decryptReference(keys: KeyStore, partner: string, dataset: string, sealed: string): Promise<string> {
-  const [version, payload] = sealed.split(':');
-  const { key } = await keys.referenceKey(partner, version);
-  const bytes = Buffer.from(payload, 'base64url');
-  const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, 12));
-  decipher.setAAD(Buffer.from(dataset));
-  decipher.setAuthTag(bytes.subarray(bytes.length - 16));
-  return Buffer.concat([decipher.update(bytes.subarray(12, bytes.length - 16)), decipher.final()]).toString('utf8');
 }

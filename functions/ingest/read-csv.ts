@@ -4,54 +4,85 @@ import { ExtractRejected } from './errors.ts';
 /** A record of the file with the line it starts on (the header is line 1). */
 export interface FileRecord { line: number; cells: string[] }
 
-const countNewlines = (text: string): number => {
+/** Line breaks inside a record's quoted fields (CRLF counts once). */
+function breaksInside(cells: string[]): number {
   let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10) n++;
-    else if (c === 13 && text.charCodeAt(i + 1) !== 10) n++;
+  for (const cell of cells) {
+    if (cell.indexOf('\n') < 0 && cell.indexOf('\r') < 0) continue;
+    for (let i = 0; i < cell.length; i++) {
+      const c = cell.charCodeAt(i);
+      if (c === 10) n++;
+      else if (c === 13 && cell.charCodeAt(i + 1) !== 10) n++;
+    }
   }
   return n;
-};
+}
+
+const HIGH_WATER = 4096;
 
 /**
- * CSV records from decoded text, streamed. The start line of each record is counted here from the raw text, as
- * the parser produces it (csv-parse's own counter counts CRLF inside quoted fields twice, and records parsed
- * before an error would be lost with the stream); the raw text ends with the record delimiter, or the first
- * character of a CRLF. Blank lines are skipped but counted.
+ * CSV records from decoded text, streamed, each with the line it starts on. Records are taken from the parser's
+ * 'data' events as it produces them, so that on a parse error every record before it has been counted and the
+ * error can name the line where the broken record starts. (csv-parse's own line counter counts a CRLF inside a
+ * quoted field twice.) Blank lines are skipped but counted.
  */
 export async function* readCsv(text: AsyncIterable<string>): AsyncIterable<FileRecord> {
+  const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: false });
+  const queue: FileRecord[] = [];
   let nextLine = 1;
-  const parser = parse({
-    bom: true, raw: true, relax_column_count: true, record_delimiter: ['\r\n', '\n', '\r'], skip_empty_lines: false,
-    on_record: ({ record, raw }: { record: string[]; raw: string }): FileRecord | null => {
-      const line = nextLine;
-      nextLine += countNewlines(raw);
-      return record.length === 1 && record[0] === '' ? null : { line, cells: record };
-    },
+  let failure: Error | null = null;
+  let ended = false;
+  let wake: (() => void) | null = null;
+  const signal = () => { const w = wake; wake = null; w?.(); };
+  const waitForConsumer: { resolve: (() => void) | null } = { resolve: null };
+
+  parser.on('data', (cells: string[]) => {
+    const line = nextLine;
+    nextLine += 1 + breaksInside(cells);
+    if (cells.length === 1 && cells[0] === '') return;
+    queue.push({ line, cells });
+    signal();
   });
+  parser.on('error', (error) => { failure = error; signal(); });
+  parser.on('end', () => { ended = true; signal(); });
+
   const feed = (async () => {
     try {
       for await (const chunk of text) {
-        if (!parser.write(chunk)) await new Promise((resolve) => parser.once('drain', resolve));
+        if (failure) return;
+        parser.write(chunk);
+        while (queue.length > HIGH_WATER && !failure) await new Promise<void>((resolve) => { waitForConsumer.resolve = resolve; });
       }
       parser.end();
     } catch (error) {
-      parser.destroy(error as Error);
+      failure = error as Error;
+      signal();
     }
   })();
+
   try {
-    yield* parser as AsyncIterable<FileRecord>;
-  } catch (error) {
-    const code = (error as { code?: string }).code;
+    for (;;) {
+      while (queue.length) {
+        const batch = queue.splice(0, queue.length);
+        waitForConsumer.resolve?.();
+        waitForConsumer.resolve = null;
+        yield* batch;
+      }
+      if (failure) break;
+      if (ended) return;
+      await new Promise<void>((resolve) => { wake = resolve; });
+    }
+    const code = (failure as { code?: string }).code;
     if (code?.startsWith('CSV_')) {
       const why = code === 'CSV_QUOTE_NOT_CLOSED' ? 'a quoted field is not closed before the end of the file'
         : code === 'CSV_INVALID_CLOSING_QUOTE' ? 'a quote inside a field is not escaped (write "" for a quote)'
           : 'the CSV cannot be parsed';
       throw new ExtractRejected([{ line: nextLine, column: null, code: 'unparseable', message: `${why} (the record starting at line ${nextLine})` }]);
     }
-    throw error;
+    throw failure;
   } finally {
+    waitForConsumer.resolve?.();
+    parser.destroy();
     await feed;
   }
 }

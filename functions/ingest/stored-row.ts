@@ -17,23 +17,27 @@ export const ageBandOf = (age: number): string => ageBands.find((b) => age >= b.
 /**
  * Minimisation and pseudonymisation of one valid row, planned once per dataset: identity fields become person
  * keys, age at the event, age band, month of birth and home sector/locality; location postcodes become sector and
- * locality; the record reference becomes a keyed hash and an encrypted copy. Nothing else of the row survives.
+ * locality; the record reference becomes a keyed hash, and goes itself to the partner's sealed vault. Nothing else of
+ * the row survives.
  */
-export function storedRowBuilder(dataset: Dataset, area: Area, partner: string, pseudonyms: Pseudonymiser) {
+export function storedRowBuilder(
+  dataset: Dataset, area: Area, partner: string, pseudonyms: Pseudonymiser,
+  keepReference: (recordKey: string, reference: string) => void,
+) {
   const steps: ((row: Row, out: StoredRow) => void)[] = [];
+  const datetimes = new Set(dataset.columns.filter((c) => c.type.kind === 'datetime').map((c) => c.name));
   const dayOf = (column: string, value: CellValue): number | null =>
-    typeof value !== 'number' ? null
-      : dataset.columns.find((c) => c.name === column)?.type.kind === 'datetime' ? millisToDay(value) : value;
+    typeof value !== 'number' ? null : datetimes.has(column) ? millisToDay(value) : value;
 
   for (const column of dataset.columns) {
     const name = column.name;
     if (column.reference) {
       const { namespace, key } = column.reference;
-      const encrypt = name === dataset.uniqueId || !dataset.uniqueId;
       steps.push((row, out) => {
         const reference = row[name] as string;
-        out[key] = pseudonyms.recordKey(namespace, partner, reference);
-        if (encrypt) out.record_ref_enc = pseudonyms.encryptReference(dataset.id, reference);
+        const recordKey = pseudonyms.recordKey(namespace, partner, reference);
+        out[key] = recordKey;
+        keepReference(recordKey, reference);
       });
     } else if (column.identity || column.personAge) {
       continue;

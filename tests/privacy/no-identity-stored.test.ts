@@ -1,7 +1,7 @@
 import { parquetReadObjects } from 'hyparquet';
 import { readFileSync, statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decryptReference } from '../../functions/ingest/pseudonymise.ts';
+import { openReferenceVault } from '../../functions/ingest/reference-vault.ts';
 import { upnCheckLetter } from '../../functions/ingest/identifiers.ts';
 import { allFiles, csv, ingestText, sql, testPlatform } from '../helpers.ts';
 
@@ -109,11 +109,17 @@ describe('no identity value is stored or returned', () => {
     expect(ae.key_nhs).toBe(ha.key_nhs);
   });
 
-  it("keeps the partner's reference only encrypted, readable with that partner's key alone", async () => {
-    const [crime] = await sql(t.platform, "SELECT record_ref_enc FROM police_crime WHERE offence_group = 'robbery_personal'");
-    expect(await decryptReference(t.platform.keys, 'leicestershire-police', 'police_crime', String(crime.record_ref_enc))).toBe(identities.crime_ref);
-    await expect(decryptReference(t.platform.keys, 'uhl', 'police_crime', String(crime.record_ref_enc))).rejects.toThrow();
-    await expect(decryptReference(t.platform.keys, 'leicestershire-police', 'police_person', String(crime.record_ref_enc))).rejects.toThrow();
+  it("keeps the partner's reference only in its sealed vault, readable with that partner's key alone", async () => {
+    const [crime] = await sql(t.platform, "SELECT record_key, upload_id FROM police_crime WHERE offence_group = 'robbery_personal'");
+    const open = (partner: string, dataset = 'police_crime') => openReferenceVault(t.platform.storage, t.platform.keys, partner, dataset, String(crime.upload_id));
+    expect((await open('leicestershire-police')).get(String(crime.record_key))).toBe(identities.crime_ref);
+    await expect(open('uhl')).rejects.toThrow();
+    // a vault cannot be passed off as another dataset's (the dataset and upload are sealed in)
+    await t.platform.storage.put(`vault/police_person/upload_id=${crime.upload_id}/references.bin`, (await t.platform.storage.get(`vault/police_crime/upload_id=${crime.upload_id}/references.bin`))!.body);
+    await expect(open('leicestershire-police', 'police_person')).rejects.toThrow();
+    const [person] = await sql(t.platform, 'SELECT crime_key, upload_id FROM police_person');
+    const personVault = await openReferenceVault(t.platform.storage, t.platform.keys, 'leicestershire-police', 'police_person', String(person.upload_id));
+    expect(personVault.get(String(person.crime_key))).toBe(identities.crime_ref);
   });
 
   it('creates the key file readable by its owner only', async () => {
