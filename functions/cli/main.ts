@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { datasetIds } from '../../schemas/datasets/index.ts';
 import { ingestExtract } from '../ingest/ingest.ts';
@@ -23,6 +24,7 @@ const commands: Record<string, Command> = {
   async ingest({ flags }, dataDir) {
     const platform = localPlatform(dataDir);
     const file = resolve(required(flags, 'file'));
+    if (!existsSync(file)) throw new UsageError(`there is no file at ${file}`);
     const report: IngestReport = await ingestExtract(platform, {
       dataset: required(flags, 'dataset'),
       partner: required(flags, 'partner'),
