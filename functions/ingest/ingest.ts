@@ -216,7 +216,8 @@ async function validateAndWrite(
       reject(line, [{ column: dataset.uniqueId, code: 'duplicate_id', message: `${dataset.uniqueId} repeats an earlier row of this extract (the first is kept)` }]);
       continue;
     }
-    await sink.append(toStored(row));
+    const written = sink.append(toStored(row));
+    if (written) await written;
     if (counts.rows_accepted % VAULT_CHUNK === VAULT_CHUNK - 1) await vault.flush();
     counts.rows_accepted++;
     if (day !== null) {

@@ -49,10 +49,11 @@ export class ParquetSink {
     this.buffers = columns.map(() => []);
   }
 
-  async append(row: StoredRow): Promise<void> {
+  /** Buffers the row; returns a promise only when a row group is written (await it then). */
+  append(row: StoredRow): Promise<void> | undefined {
     for (let i = 0; i < this.columns.length; i++) this.buffers[i].push(row[this.columns[i].name] ?? null);
     this.rows++;
-    if (++this.buffered >= this.rowGroupSize) await this.flushGroup();
+    return ++this.buffered >= this.rowGroupSize ? this.flushGroup() : undefined;
   }
 
   private async flushGroup(): Promise<void> {
