@@ -60,6 +60,14 @@ export class DuckDbEngine implements SqlEngine {
     return { columns, rows, truncated };
   }
 
+  /** Runs SQL compiled from a product definition (trusted text, values bound as parameters). */
+  async runCompiled(sql: string, values: (string | number | boolean | null)[]): Promise<Record<string, unknown>[]> {
+    const prepared = await this.connection.prepare(sql);
+    prepared.bind(values);
+    const reader = await prepared.runAndReadAll();
+    return reader.getRowObjectsJson() as Record<string, unknown>[];
+  }
+
   async close(): Promise<void> {
     this.connection.closeSync();
     this.instance.closeSync();

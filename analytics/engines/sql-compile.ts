@@ -1,0 +1,50 @@
+import type { CountQuery, Expr, Params, Scalar } from '../ir.ts';
+
+/**
+ * Compiles a count query to SQL that DuckDB and Athena (Trino) both accept. Values become positional parameters
+ * (`?`), never text; identifiers come only from definitions, and are checked to be plain names.
+ */
+export interface CompiledSql { sql: string; values: Scalar[] }
+
+const NAME = /^[a-z_][a-z0-9_]*$/;
+const ident = (name: string) => {
+  if (!NAME.test(name)) throw new Error(`not a plain column name: ${name}`);
+  return name;
+};
+const OPS = { eq: '=', ne: '<>', lt: '<', le: '<=', gt: '>', ge: '>=' } as const;
+
+export function compileCount(query: CountQuery, params: Params): CompiledSql {
+  const values: Scalar[] = [];
+  const bind = (value: Scalar) => { values.push(value); return '?'; };
+  const expr = (e: Expr): string => {
+    if ('col' in e) return ident(e.col);
+    if ('lit' in e) return e.lit === null ? 'NULL' : bind(e.lit);
+    if ('param' in e) {
+      if (!(e.param in params)) throw new Error(`missing parameter ${e.param}`);
+      return bind(params[e.param]);
+    }
+    switch (e.op) {
+      case 'eq': case 'ne': case 'lt': case 'le': case 'gt': case 'ge': return `(${expr(e.a)} ${OPS[e.op]} ${expr(e.b)})`;
+      case 'and': case 'or': return `(${e.args.map(expr).join(` ${e.op.toUpperCase()} `)})`;
+      case 'not': return `(NOT ${expr(e.a)})`;
+      case 'in': return `(${expr(e.a)} IN (${e.values.map(bind).join(', ')}))`;
+      case 'is_null': return `(${expr(e.a)} IS NULL)`;
+      case 'not_null': return `(${expr(e.a)} IS NOT NULL)`;
+      case 'date': return `CAST(${expr(e.a)} AS DATE)`;
+      case 'month': return `substr(CAST(CAST(${expr(e.a)} AS DATE) AS VARCHAR), 1, 7)`;
+      case 'list_has_prefix': {
+        // The list is ';'-separated; wrapping it in ';' lets one LIKE find a code at any position.
+        const list = expr(e.a);
+        return `(${e.prefixes.map((p) => e.first_only
+          ? `(${list} LIKE ${bind(`${p}%`)})`
+          : `((';' || ${list}) LIKE ${bind(`%;${p}%`)})`).join(' OR ')})`;
+      }
+    }
+  };
+  const groups = Object.entries(query.groupBy);
+  const select = groups.map(([name, e]) => `${expr(e)} AS ${ident(name)}`);
+  const where = query.where ? ` WHERE ${expr(query.where)}` : '';
+  const groupBy = groups.length ? ` GROUP BY ${groups.map((_, i) => i + 1).join(', ')}` : '';
+  const orderBy = groups.length ? ` ORDER BY ${groups.map((_, i) => i + 1).join(', ')}` : '';
+  return { sql: `SELECT ${[...select, 'CAST(count(*) AS INTEGER) AS count'].join(', ')} FROM ${ident(query.from)}${where}${groupBy}${orderBy}`, values };
+}

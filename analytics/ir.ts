@@ -1,0 +1,57 @@
+/**
+ * The analysis description: what a product asks of the data, as plain values that two engines run — Arquero
+ * in-process (the reference) and SQL on DuckDB or Athena. Products never write SQL or Arquero code; request values
+ * enter only as parameters, never as text to compile.
+ */
+export type Scalar = string | number | boolean | null;
+
+export type Expr =
+  | { col: string }
+  | { lit: Scalar }
+  | { param: string }
+  | { op: 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge'; a: Expr; b: Expr }
+  | { op: 'and' | 'or'; args: Expr[] }
+  | { op: 'not'; a: Expr }
+  | { op: 'in'; a: Expr; values: Scalar[] }
+  | { op: 'is_null' | 'not_null'; a: Expr }
+  /** A `;`-separated list column holds a code starting with one of the prefixes. */
+  | { op: 'list_has_prefix'; a: Expr; prefixes: string[]; first_only?: boolean }
+  /** Date or timestamp → 'YYYY-MM'. */
+  | { op: 'month'; a: Expr }
+  /** A 'YYYY-MM-DD' value (a parameter) as a date, or a timestamp's date. */
+  | { op: 'date'; a: Expr };
+
+export interface CountQuery {
+  /** A dataset id: its table of counting rows. */
+  from: string;
+  where?: Expr;
+  /** Output columns: name → expression; rows are counted per distinct combination. */
+  groupBy: Record<string, Expr>;
+}
+
+export type Params = Record<string, Scalar>;
+export type ResultRow = Record<string, Scalar>;
+
+/** Every engine runs a count query and returns rows sorted by the group columns, with `count` as a number. */
+export interface Engine {
+  readonly name: 'arquero' | 'sql';
+  count(query: CountQuery, params: Params): Promise<ResultRow[]>;
+  close(): Promise<void>;
+}
+
+// Small constructors so product definitions read as data.
+export const col = (name: string): Expr => ({ col: name });
+export const lit = (value: Scalar): Expr => ({ lit: value });
+export const param = (name: string): Expr => ({ param: name });
+export const eq = (a: Expr, b: Expr): Expr => ({ op: 'eq', a, b });
+export const between = (a: Expr, from: Expr, to: Expr): Expr => ({ op: 'and', args: [{ op: 'ge', a, b: from }, { op: 'le', a, b: to }] });
+export const and = (...args: Expr[]): Expr => ({ op: 'and', args });
+export const isIn = (a: Expr, values: readonly Scalar[]): Expr => ({ op: 'in', a, values: [...values] });
+export const month = (a: Expr): Expr => ({ op: 'month', a });
+export const date = (a: Expr): Expr => ({ op: 'date', a });
+
+/** Sorts result rows by their group columns, so engines can be compared row for row. */
+export function sortRows(rows: ResultRow[], keys: string[]): ResultRow[] {
+  const cmp = (x: Scalar, y: Scalar) => (x === y ? 0 : x === null ? -1 : y === null ? 1 : x < y ? -1 : 1);
+  return rows.sort((r, s) => { for (const k of keys) { const c = cmp(r[k], s[k]); if (c) return c; } return 0; });
+}

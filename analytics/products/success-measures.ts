@@ -1,0 +1,106 @@
+import { emergencyAdmissionMethods, icd10, knifeEnabledGroups } from '../../schemas/code-lists.ts';
+import { financialYear, monthsOf, yearStarting } from '../financial-year.ts';
+import { and, between, col, date, eq, isIn, lit, month, param, type CountQuery, type Engine, type Expr } from '../ir.ts';
+
+/**
+ * The Home Office success measures (DOMAIN.md): each a dataset, its date column and a rule, with an all-ages split
+ * and an under-25 split. Not disclosure-controlled: an official return.
+ */
+export const DEFAULT_BASELINE = '2019-20';
+
+interface MeasureDefinition {
+  id: 'hospital_admissions_sharp_object' | 'knife_serious_violence' | 'homicide';
+  title: string;
+  dataset: string;
+  date: string;
+  rule: Expr;
+  under25: Expr;
+}
+
+export const measureDefinitions: MeasureDefinition[] = [
+  {
+    id: 'hospital_admissions_sharp_object',
+    title: 'Hospital admissions for assault with a knife or sharp object',
+    dataset: 'hospital_admission',
+    date: 'admission_date',
+    rule: and(
+      isIn(col('admission_method'), emergencyAdmissionMethods),
+      { op: 'list_has_prefix', a: col('cause_codes'), prefixes: [icd10.sharpObjectAssaultPrefix], first_only: icd10.causeCodePositions === 'first' },
+    ),
+    under25: { op: 'lt', a: col('age'), b: lit(25) },
+  },
+  {
+    id: 'knife_serious_violence',
+    title: 'Knife-enabled serious violence',
+    dataset: 'police_crime',
+    date: 'recorded_date',
+    rule: and(eq(col('knife_flag'), lit(true)), isIn(col('offence_group'), knifeEnabledGroups)),
+    under25: { op: 'lt', a: col('victim_age'), b: lit(25) },
+  },
+  {
+    id: 'homicide',
+    title: 'Homicide',
+    dataset: 'police_crime',
+    date: 'recorded_date',
+    rule: and(eq(col('offence_group'), lit('homicide')), eq(col('domestic_flag'), lit(false))),
+    under25: and({ op: 'lt', a: col('victim_age'), b: lit(25) }, eq(col('knife_flag'), lit(true))),
+  },
+];
+
+export interface MeasureResult {
+  id: MeasureDefinition['id'];
+  split: 'all_ages' | 'under_25';
+  count: number;
+  baseline_count: number;
+  change_vs_baseline_pct: number | null;
+  previous_count: number;
+  change_vs_previous_pct: number | null;
+  monthly: { month: string; count: number }[];
+  rolling_12_months: { month: string; count: number }[];
+}
+
+export interface MeasuresResult { period: string; baseline: string; measures: MeasureResult[] }
+
+const pct = (now: number, then: number) => (then === 0 ? null : Math.round(((now - then) / then) * 1000) / 10);
+
+/** The queries the measures need: monthly counts from the earliest year compared up to the period's end. */
+export function measureQueries(period: string, baseline: string): { def: MeasureDefinition; split: MeasureResult['split']; query: CountQuery }[] {
+  financialYear(period);
+  financialYear(baseline);
+  return measureDefinitions.flatMap((def) => (['all_ages', 'under_25'] as const).map((split) => ({
+    def,
+    split,
+    query: {
+      from: def.dataset,
+      where: and(def.rule, between(col(def.date), date(param('from')), date(param('to'))), ...(split === 'under_25' ? [def.under25] : [])),
+      groupBy: { month: month(col(def.date)) },
+    },
+  })));
+}
+
+/** Runs the success measures on an engine; all post-processing (sums, % changes, rolling series) happens here. */
+export async function successMeasures(engine: Engine, period: string, baseline = DEFAULT_BASELINE): Promise<MeasuresResult> {
+  const year = financialYear(period);
+  const base = financialYear(baseline);
+  const previous = yearStarting(year.startYear - 1);
+  const from = [base.from, previous.from].sort()[0];
+  const measures: MeasureResult[] = [];
+  for (const { def, split, query } of measureQueries(period, baseline)) {
+    const rows = await engine.count(query, { from, to: year.to });
+    const byMonth = new Map(rows.map((r) => [String(r.month), Number(r.count)]));
+    const total = (months: string[]) => months.reduce((n, m) => n + (byMonth.get(m) ?? 0), 0);
+    const months = monthsOf(year);
+    const trailing = [...monthsOf(previous), ...months];
+    const count = total(months);
+    const baselineCount = total(monthsOf(base));
+    const previousCount = total(monthsOf(previous));
+    measures.push({
+      id: def.id, split, count,
+      baseline_count: baselineCount, change_vs_baseline_pct: pct(count, baselineCount),
+      previous_count: previousCount, change_vs_previous_pct: pct(count, previousCount),
+      monthly: months.map((month) => ({ month, count: byMonth.get(month) ?? 0 })),
+      rolling_12_months: months.map((month, i) => ({ month, count: total(trailing.slice(i + 1, i + 13)) })),
+    });
+  }
+  return { period, baseline, measures };
+}
