@@ -1,0 +1,24 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { successMeasures } from '../../analytics/products/success-measures.ts';
+import { loadSampleExtracts } from '../../functions/ingest/sample-loader.ts';
+import { testPlatform } from '../helpers.ts';
+import { onBothEngines } from './engines.ts';
+
+/** The committed sample runs through every product on both engines, so neither the sample nor a product can rot. */
+let t: ReturnType<typeof testPlatform>;
+beforeAll(async () => {
+  t = testPlatform();
+  const reports = await loadSampleExtracts(t.platform);
+  expect(reports.every((r) => r.status === 'accepted')).toBe(true);
+}, 120_000);
+afterAll(() => t.cleanup());
+
+describe('committed sample, both engines', () => {
+  it.each(['2024-25', '2023-24', '2019-20'])('success measures for %s are identical and not empty', async (period) => {
+    const results = await onBothEngines(t.platform, (engine) => successMeasures(engine, period));
+    expect(results.arquero).toEqual(results.sql);
+    const knife = results.sql.measures.find((m) => m.id === 'knife_serious_violence' && m.split === 'all_ages')!;
+    expect(knife.count).toBeGreaterThan(0);
+    expect(knife.monthly.reduce((n, m) => n + m.count, 0)).toBe(knife.count);
+  });
+});
