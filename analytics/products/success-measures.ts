@@ -1,6 +1,7 @@
 import { emergencyAdmissionMethods, icd10, knifeEnabledGroups } from '../../schemas/code-lists.ts';
 import { financialYear, monthsOf, yearStarting } from '../financial-year.ts';
 import { and, between, col, date, eq, isIn, lit, month, param, type CountQuery, type Engine, type Expr } from '../ir.ts';
+import type { Table } from '../render/table.ts';
 
 /**
  * The Home Office success measures (DOMAIN.md): each a dataset, its date column and a rule, with an all-ages split
@@ -103,4 +104,20 @@ export async function successMeasures(engine: Engine, period: string, baseline =
     });
   }
   return { period, baseline, measures };
+}
+
+/** The Home Office return as tables: one summary row per measure and split, and the monthly series. */
+export function measuresTables(result: MeasuresResult): Table[] {
+  return [
+    {
+      name: 'Summary',
+      columns: ['measure', 'split', 'period', 'count', 'baseline', 'baseline_count', 'change_vs_baseline_pct', 'previous_count', 'change_vs_previous_pct'],
+      rows: result.measures.map((m) => [m.id, m.split, result.period, m.count, result.baseline, m.baseline_count, m.change_vs_baseline_pct, m.previous_count, m.change_vs_previous_pct]),
+    },
+    {
+      name: 'Monthly',
+      columns: ['measure', 'split', 'month', 'count', 'rolling_12_months'],
+      rows: result.measures.flatMap((m) => m.monthly.map((point, i) => [m.id, m.split, point.month, point.count, m.rolling_12_months[i].count])),
+    },
+  ];
 }

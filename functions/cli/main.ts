@@ -15,6 +15,8 @@ const USAGE = `vrn <command> [--data-dir DIR] [--format json]
   ingest  --dataset ID --partner ID --file PATH [--period-from D --period-to D]
                                                  exit 0 accepted, 2 extract rejected, 1 internal error
   sql     --query "SELECT …" [--format json|csv] read-only SQL over the pseudonymised tables
+  measures --period 2024-25 [--baseline 2019-20] [--engine arquero|sql] [--format json|csv|xlsx] [--out FILE]
+                                                 the Home Office success measures
 
 datasets: ${datasetIds.join(', ')}`;
 
@@ -47,6 +49,11 @@ const commands: Record<string, Command> = {
     } finally {
       await engine.close();
     }
+  },
+
+  async measures({ flags }, dataDir) {
+    const { runMeasures } = await import('./measures.ts');
+    return runMeasures(localPlatform(dataDir), flags);
   },
 
   async sample({ flags }) {

@@ -1,3 +1,4 @@
+import { toCsv } from '../../analytics/render/csv.ts';
 import type { IngestReport } from '../ingest/report.ts';
 import type { QueryResult } from '../platform/sql/port.ts';
 
@@ -20,13 +21,6 @@ export function printReport(report: IngestReport, json: boolean) {
   console.log(lines.join('\n'));
 }
 
-const csvCell = (value: unknown): string => {
-  if (value === null || value === undefined) return '';
-  let text = typeof value === 'object' ? JSON.stringify(value) : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`; // a spreadsheet must not read a cell as a formula
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
-
 export function printRows(result: QueryResult, format: 'json' | 'csv' | 'table') {
   if (format === 'json') {
     console.log(JSON.stringify({ columns: result.columns, rows: result.rows, truncated: result.truncated }, null, 2));
@@ -34,7 +28,7 @@ export function printRows(result: QueryResult, format: 'json' | 'csv' | 'table')
   }
   const names = result.columns.map((c) => c.name);
   if (format === 'csv') {
-    console.log([names.map(csvCell).join(','), ...result.rows.map((r) => names.map((n) => csvCell(r[n])).join(','))].join('\n'));
+    process.stdout.write(toCsv({ columns: names, rows: result.rows.map((r) => names.map((n) => r[n] as string | number | null)) }));
     return;
   }
   const cells = result.rows.map((r) => names.map((n) => (r[n] === null || r[n] === undefined ? '' : String(r[n]))));

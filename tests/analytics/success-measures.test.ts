@@ -68,3 +68,22 @@ describe('success measures', () => {
     await expect(onBothEngines(t.platform, (engine) => successMeasures(engine, '2024-26'))).rejects.toThrow('financial year');
   });
 });
+
+describe('the Home Office return', () => {
+  it('renders as CSV and XLSX tables with the summary and the monthly series', async () => {
+    const { measuresTables } = await import('../../analytics/products/success-measures.ts');
+    const { toCsv } = await import('../../analytics/render/csv.ts');
+    const { toXlsx } = await import('../../analytics/render/xlsx.ts');
+    const ExcelJS = (await import('exceljs')).default;
+    const tables = measuresTables(results.sql);
+    const csvLines = toCsv(tables[0]).trim().split('\r\n');
+    expect(csvLines[0]).toBe('measure,split,period,count,baseline,baseline_count,change_vs_baseline_pct,previous_count,change_vs_previous_pct');
+    expect(csvLines).toContain('knife_serious_violence,all_ages,2024-25,4,2019-20,5,-20,2,100');
+    expect(csvLines).toContain('homicide,all_ages,2024-25,1,2019-20,2,-50,0,');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.from(await toXlsx(tables)) as never);
+    expect(workbook.worksheets.map((s) => s.name)).toEqual(['Summary', 'Monthly']);
+    expect(workbook.getWorksheet('Monthly')!.rowCount).toBe(1 + 6 * 12);
+    expect(workbook.getWorksheet('Summary')!.getRow(2).getCell(4).value).toBe(2);
+  });
+});

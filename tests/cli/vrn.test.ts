@@ -40,7 +40,12 @@ describe('vrn CLI', () => {
     const rows = await vrn('sql', '--data-dir', data, '--query', 'SELECT count(*)::INTEGER AS n FROM police_crime', '--format', 'json');
     expect(JSON.parse(rows.stdout).rows).toEqual([{ n: 20 }]);
     const csvOut = await vrn('sql', '--data-dir', data, '--query', "SELECT '=1+1' AS formula, 'a,b' AS comma", '--format', 'csv');
-    expect(csvOut.stdout.trim().split('\n')).toEqual(['formula,comma', `'=1+1,"a,b"`]);
+    expect(csvOut.stdout.trim().split(/\r?\n/)).toEqual(['formula,comma', `'=1+1,"a,b"`]);
+
+    const measures = await vrn('measures', '--period', '2024-25', '--data-dir', data, '--engine', 'arquero');
+    expect(JSON.parse(measures.stdout).measures).toHaveLength(6);
+    const badPeriod = await vrn('measures', '--period', '2024', '--data-dir', data);
+    expect([badPeriod.code, badPeriod.stderr]).toEqual([2, expect.stringContaining('not a financial year')]);
   });
 
   it('exits 2 for a rejected extract, a refused query and a usage error', async () => {
