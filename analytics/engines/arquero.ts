@@ -1,13 +1,14 @@
 import * as aq from 'arquero';
-import { parquetReadObjects } from 'hyparquet';
+import { parquetRead } from 'hyparquet';
 import { getDataset } from '../../schemas/datasets/index.ts';
 import { storedColumns } from '../../schemas/stored.ts';
 import { countingParts } from '../../functions/platform/catalog/counting.ts';
 import type { Platform } from '../../functions/platform/platform.ts';
 import { sortRows, type CountQuery, type Engine, type Expr, type Params, type ResultRow, type Scalar } from '../ir.ts';
 
-type Row = Record<string, Scalar>;
-type Fn = (row: Row) => Scalar;
+type Columns = Record<string, Scalar[]>;
+/** An expression over row i of column arrays. */
+type Fn = (columns: Columns, i: number) => Scalar;
 
 const pad = (n: number) => String(n).padStart(2, '0');
 /** Dates as 'YYYY-MM-DD' and timestamps as 'YYYY-MM-DD HH:MM:SS', the forms DuckDB returns and ISO order sorts. */
@@ -16,7 +17,7 @@ const isoTimestamp = (d: Date) => `${isoDate(d)} ${pad(d.getUTCHours())}:${pad(d
 
 /** Interprets an expression over one row: the reference semantics the SQL compiler must match. */
 function evaluate(e: Expr, params: Params): Fn {
-  if ('col' in e) { const name = e.col; return (r) => r[name] ?? null; }
+  if ('col' in e) { const name = e.col; return (c, i) => c[name][i] ?? null; }
   if ('lit' in e) { const v = e.lit; return () => v; }
   if ('param' in e) {
     if (!(e.param in params)) throw new Error(`missing parameter ${e.param}`);
@@ -24,7 +25,7 @@ function evaluate(e: Expr, params: Params): Fn {
   }
   const cmp = (f: (x: Scalar, y: Scalar) => boolean, a: Expr, b: Expr): Fn => {
     const fa = evaluate(a, params), fb = evaluate(b, params);
-    return (r) => { const x = fa(r), y = fb(r); return x === null || y === null ? null : f(x, y); };
+    return (c, i) => { const x = fa(c, i), y = fb(c, i); return x === null || y === null ? null : f(x, y); };
   };
   switch (e.op) {
     case 'eq': return cmp((x, y) => x === y, e.a, e.b);
@@ -33,18 +34,18 @@ function evaluate(e: Expr, params: Params): Fn {
     case 'le': return cmp((x, y) => x! <= y!, e.a, e.b);
     case 'gt': return cmp((x, y) => x! > y!, e.a, e.b);
     case 'ge': return cmp((x, y) => x! >= y!, e.a, e.b);
-    case 'and': { const fs = e.args.map((a) => evaluate(a, params)); return (r) => fs.every((f) => f(r) === true); }
-    case 'or': { const fs = e.args.map((a) => evaluate(a, params)); return (r) => fs.some((f) => f(r) === true); }
-    case 'not': { const f = evaluate(e.a, params); return (r) => { const v = f(r); return v === null ? null : !v; }; }
-    case 'in': { const f = evaluate(e.a, params); const set = new Set(e.values); return (r) => { const v = f(r); return v === null ? null : set.has(v); }; }
-    case 'is_null': { const f = evaluate(e.a, params); return (r) => f(r) === null; }
-    case 'not_null': { const f = evaluate(e.a, params); return (r) => f(r) !== null; }
-    case 'date': { const f = evaluate(e.a, params); return (r) => { const v = f(r); return v === null ? null : String(v).slice(0, 10); }; }
-    case 'month': { const f = evaluate(e.a, params); return (r) => { const v = f(r); return v === null ? null : String(v).slice(0, 7); }; }
+    case 'and': { const fs = e.args.map((a) => evaluate(a, params)); return (c, i) => fs.every((f) => f(c, i) === true); }
+    case 'or': { const fs = e.args.map((a) => evaluate(a, params)); return (c, i) => fs.some((f) => f(c, i) === true); }
+    case 'not': { const f = evaluate(e.a, params); return (c, i) => { const v = f(c, i); return v === null ? null : !v; }; }
+    case 'in': { const f = evaluate(e.a, params); const set = new Set(e.values); return (c, i) => { const v = f(c, i); return v === null ? null : set.has(v); }; }
+    case 'is_null': { const f = evaluate(e.a, params); return (c, i) => f(c, i) === null; }
+    case 'not_null': { const f = evaluate(e.a, params); return (c, i) => f(c, i) !== null; }
+    case 'date': { const f = evaluate(e.a, params); return (c, i) => { const v = f(c, i); return v === null ? null : String(v).slice(0, 10); }; }
+    case 'month': { const f = evaluate(e.a, params); return (c, i) => { const v = f(c, i); return v === null ? null : String(v).slice(0, 7); }; }
     case 'list_has_prefix': {
       const f = evaluate(e.a, params);
-      return (r) => {
-        const v = f(r);
+      return (c, i) => {
+        const v = f(c, i);
         if (v === null) return null;
         const codes = String(v).split(';');
         return (e.first_only ? codes.slice(0, 1) : codes).some((c) => e.prefixes.some((p) => c.startsWith(p)));
@@ -53,74 +54,126 @@ function evaluate(e: Expr, params: Params): Fn {
   }
 }
 
+interface DatasetCache {
+  dataset: string;
+  parts: { upload_id: string; file: ArrayBuffer; keep: number[] | null }[];
+  columns: Map<string, Promise<Scalar[]>>;
+}
+
+/** One column of a Parquet file as plain values: dates 'YYYY-MM-DD', timestamps 'YYYY-MM-DD HH:MM:SS'. */
+async function readColumn(file: ArrayBuffer, name: string, type: string): Promise<Scalar[]> {
+  const chunks: { rowStart: number; data: ArrayLike<unknown> }[] = [];
+  await parquetRead({ file, columns: [name], onChunk: ({ columnData, rowStart }) => { chunks.push({ rowStart, data: columnData }); } });
+  const out: Scalar[] = [];
+  for (const chunk of chunks.sort((a, b) => a.rowStart - b.rowStart)) {
+    for (let i = 0; i < chunk.data.length; i++) {
+      const v = chunk.data[i];
+      out[chunk.rowStart + i] = v === undefined || v === null ? null
+        : type === 'date' ? isoDate(v as Date)
+          : type === 'timestamp' ? isoTimestamp(v as Date)
+            : typeof v === 'bigint' ? Number(v) : (v as Scalar);
+    }
+  }
+  return out;
+}
+
 /**
  * The in-process engine, the reference: each dataset's counting rows (the same supersession rule as the SQL
- * views) read from Parquet into an Arquero table; expressions are interpreted in JavaScript and handed to Arquero
- * with aq.escape, so no request text is ever compiled.
+ * views) read column by column from Parquet; expressions are interpreted over the column arrays (nothing is ever
+ * compiled from text), and Arquero groups and counts the rows that pass.
  */
 export class ArqueroEngine implements Engine {
   readonly name = 'arquero' as const;
-  private readonly tables = new Map<string, Promise<aq.ColumnTable>>();
+  private readonly datasets = new Map<string, Promise<DatasetCache>>();
   private constructor(private readonly platform: Platform, private readonly extracts: Awaited<ReturnType<Platform['catalog']['read']>>['extracts']) {}
 
   static async open(platform: Platform) {
     return new ArqueroEngine(platform, (await platform.catalog.read()).extracts);
   }
 
-  private table(datasetId: string): Promise<aq.ColumnTable> {
-    let table = this.tables.get(datasetId);
-    if (!table) {
-      table = this.load(datasetId);
-      this.tables.set(datasetId, table);
+  /** A dataset's counting extracts: their files, and which of each file's rows count (supersession). */
+  private dataset(datasetId: string): Promise<DatasetCache> {
+    let cache = this.datasets.get(datasetId);
+    if (!cache) {
+      cache = (async () => {
+        const dataset = getDataset(datasetId);
+        const parts = [];
+        for (const part of countingParts(dataset, this.extracts)) {
+          const object = await this.platform.storage.get(part.file);
+          if (!object) throw new Error(`extract file missing: ${part.file}`);
+          const file = object.body.buffer.slice(object.body.byteOffset, object.body.byteOffset + object.body.byteLength) as ArrayBuffer;
+          let keep: number[] | null = null;
+          if (part.from !== null && dataset.eventDate) {
+            const days = await readColumn(file, dataset.eventDate, storedColumns(dataset).find((c) => c.name === dataset.eventDate)!.type);
+            keep = [];
+            for (let i = 0; i < days.length; i++) {
+              const day = String(days[i]).slice(0, 10);
+              if (day >= part.from && day <= part.to!) keep.push(i);
+            }
+          }
+          parts.push({ upload_id: part.upload_id, file, keep });
+        }
+        return { dataset: datasetId, parts, columns: new Map() };
+      })();
+      this.datasets.set(datasetId, cache);
     }
-    return table;
+    return cache;
   }
 
-  private async load(datasetId: string): Promise<aq.ColumnTable> {
-    const dataset = getDataset(datasetId);
-    const columns = storedColumns(dataset);
-    const dates = columns.filter((c) => c.type === 'date').map((c) => c.name);
-    const stamps = columns.filter((c) => c.type === 'timestamp').map((c) => c.name);
-    const rows: Row[] = [];
-    for (const part of countingParts(dataset, this.extracts)) {
-      const object = await this.platform.storage.get(part.file);
-      if (!object) throw new Error(`extract file missing: ${part.file}`);
-      const buffer = object.body.buffer.slice(object.body.byteOffset, object.body.byteOffset + object.body.byteLength) as ArrayBuffer;
-      for (const raw of await parquetReadObjects({ file: buffer })) {
-        const row: Row = { upload_id: part.upload_id };
-        for (const c of columns) {
-          const v = raw[c.name] as unknown;
-          row[c.name] = v === undefined || v === null ? null
-            : dates.includes(c.name) ? isoDate(v as Date)
-              : stamps.includes(c.name) ? isoTimestamp(v as Date)
-                : typeof v === 'bigint' ? Number(v) : (v as Scalar);
+  /** One column of a dataset's counting rows, read once and kept. */
+  private async column(datasetId: string, name: string): Promise<Scalar[]> {
+    const cache = await this.dataset(datasetId);
+    let values = cache.columns.get(name);
+    if (!values) {
+      values = (async () => {
+        const out: Scalar[] = [];
+        const stored = storedColumns(getDataset(datasetId)).find((c) => c.name === name);
+        if (!stored && name !== 'upload_id') throw new Error(`${datasetId} has no column ${name}`);
+        for (const part of cache.parts) {
+          if (name === 'upload_id') {
+            const n = part.keep ? part.keep.length : (await readColumn(part.file, storedColumns(getDataset(datasetId))[0].name, 'string')).length;
+            for (let i = 0; i < n; i++) out.push(part.upload_id);
+            continue;
+          }
+          const all = await readColumn(part.file, name, stored!.type);
+          if (part.keep) for (const i of part.keep) out.push(all[i]);
+          else for (const v of all) out.push(v);
         }
-        if (part.from !== null) {
-          const day = String(row[dataset.eventDate!]).slice(0, 10);
-          if (day < part.from || day > part.to!) continue;
-        }
-        rows.push(row);
-      }
+        return out;
+      })();
+      cache.columns.set(name, values);
     }
-    return rows.length
-      ? aq.from(rows)
-      : aq.table(Object.fromEntries([...columns.map((c) => c.name), 'upload_id'].map((n) => [n, [] as Scalar[]])));
+    return values;
   }
 
   async count(query: CountQuery, params: Params): Promise<ResultRow[]> {
-    let table = await this.table(query.from);
-    if (query.where) {
-      const where = evaluate(query.where, params);
-      table = table.filter(aq.escape((r: Row) => where(r) === true));
-    }
+    const needed = new Set<string>();
+    const collect = (e: Expr): void => {
+      if ('col' in e) needed.add(e.col);
+      else if ('op' in e) for (const part of Object.values(e)) {
+        if (Array.isArray(part)) part.forEach((p) => typeof p === 'object' && p !== null && collect(p as Expr));
+        else if (typeof part === 'object' && part !== null) collect(part as Expr);
+      }
+    };
+    if (query.where) collect(query.where);
+    Object.values(query.groupBy).forEach(collect);
+    const columns: Columns = {};
+    for (const name of needed) columns[name] = await this.column(query.from, name);
+    const rows = needed.size ? columns[[...needed][0]].length : (await this.column(query.from, 'upload_id')).length;
+    const where = query.where ? evaluate(query.where, params) : null;
     const keys = Object.keys(query.groupBy);
-    const derived = Object.fromEntries(Object.entries(query.groupBy).map(([name, e]) => {
-      const f = evaluate(e, params);
-      return [name, aq.escape((r: Row) => f(r))];
-    }));
-    const counted = (keys.length ? table.derive(derived).groupby(keys) : table).count({ as: 'count' });
+    const groupFns = keys.map((k) => evaluate(query.groupBy[k], params));
+    const grouped: Columns = Object.fromEntries(keys.map((k) => [k, []]));
+    let kept = 0;
+    for (let i = 0; i < rows; i++) {
+      if (where && where(columns, i) !== true) continue;
+      keys.forEach((k, j) => { grouped[k].push(groupFns[j](columns, i)); });
+      kept++;
+    }
+    if (!keys.length) return [{ count: kept }];
+    const counted = aq.table(grouped).groupby(keys).count({ as: 'count' });
     return sortRows(counted.objects() as ResultRow[], keys);
   }
 
-  async close() { this.tables.clear(); }
+  async close() { this.datasets.clear(); }
 }

@@ -1,5 +1,6 @@
 /** `npm run bench`: every benchmark, figures printed as a table and as JSON (for notes). `--quick` for small sizes. */
 import { benchIngest } from './ingest.ts';
+import { benchProducts } from './products.ts';
 
 const quick = process.argv.includes('--quick');
 const sizes = quick
@@ -10,4 +11,8 @@ console.log(`node ${process.version}, ${(await import('node:os')).cpus().length}
 const ingest = await benchIngest(sizes);
 console.log('\ningest police_crime');
 console.table(ingest);
-console.log(JSON.stringify({ ingest }));
+const largest = sizes[sizes.length - 1].scale;
+const products = benchProducts(largest);
+console.log(`\nsuccess measures over the ${sizes[sizes.length - 1].label} police_crime store (2024-25, then 2023-24 on the same engine)`);
+console.table(products);
+console.log(JSON.stringify({ ingest, products }));
