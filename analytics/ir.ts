@@ -19,7 +19,11 @@ export type Expr =
   /** Date or timestamp → 'YYYY-MM'. */
   | { op: 'month'; a: Expr }
   /** A 'YYYY-MM-DD' value (a parameter) as a date, or a timestamp's date. */
-  | { op: 'date'; a: Expr };
+  | { op: 'date'; a: Expr }
+  /** ISO day of the week of a date: 1 Monday … 7 Sunday. */
+  | { op: 'weekday'; a: Expr }
+  /** The hour (0–23) of an 'HH:MM' time. */
+  | { op: 'hour_of_time'; a: Expr };
 
 export interface CountQuery {
   /** A dataset id: its table of counting rows. */
@@ -49,6 +53,8 @@ export const and = (...args: Expr[]): Expr => ({ op: 'and', args });
 export const isIn = (a: Expr, values: readonly Scalar[]): Expr => ({ op: 'in', a, values: [...values] });
 export const month = (a: Expr): Expr => ({ op: 'month', a });
 export const date = (a: Expr): Expr => ({ op: 'date', a });
+export const or = (...args: Expr[]): Expr => ({ op: 'or', args });
+export const lt = (a: Expr, b: Expr): Expr => ({ op: 'lt', a, b });
 
 /** Sorts result rows by their group columns, so engines can be compared row for row. */
 export function sortRows(rows: ResultRow[], keys: string[]): ResultRow[] {

@@ -41,6 +41,11 @@ function evaluate(e: Expr, params: Params): Fn {
     case 'is_null': { const f = evaluate(e.a, params); return (c, i) => f(c, i) === null; }
     case 'not_null': { const f = evaluate(e.a, params); return (c, i) => f(c, i) !== null; }
     case 'date': { const f = evaluate(e.a, params); return (c, i) => { const v = f(c, i); return v === null ? null : String(v).slice(0, 10); }; }
+    case 'weekday': {
+      const f = evaluate(e.a, params);
+      return (c, i) => { const v = f(c, i); return v === null ? null : new Date(`${String(v).slice(0, 10)}T00:00:00Z`).getUTCDay() || 7; };
+    }
+    case 'hour_of_time': { const f = evaluate(e.a, params); return (c, i) => { const v = f(c, i); return v === null ? null : Number(String(v).slice(0, 2)); }; }
     case 'month': { const f = evaluate(e.a, params); return (c, i) => { const v = f(c, i); return v === null ? null : String(v).slice(0, 7); }; }
     case 'list_has_prefix': {
       const f = evaluate(e.a, params);

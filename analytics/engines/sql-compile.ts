@@ -6,6 +6,13 @@ import type { CountQuery, Expr, Params, Scalar } from '../ir.ts';
  */
 export interface CompiledSql { sql: string; values: Scalar[] }
 
+/** What differs between the SQL engines: a few function names (Splink's lesson: a dialect, not patched text). */
+export interface Dialect { isoWeekday: (date: string) => string }
+export const dialects: Record<'duckdb' | 'athena', Dialect> = {
+  duckdb: { isoWeekday: (d) => `isodow(${d})` },
+  athena: { isoWeekday: (d) => `day_of_week(${d})` },
+};
+
 const NAME = /^[a-z_][a-z0-9_]*$/;
 const ident = (name: string) => {
   if (!NAME.test(name)) throw new Error(`not a plain column name: ${name}`);
@@ -13,7 +20,7 @@ const ident = (name: string) => {
 };
 const OPS = { eq: '=', ne: '<>', lt: '<', le: '<=', gt: '>', ge: '>=' } as const;
 
-export function compileCount(query: CountQuery, params: Params): CompiledSql {
+export function compileCount(query: CountQuery, params: Params, dialect: Dialect = dialects.duckdb): CompiledSql {
   const values: Scalar[] = [];
   const bind = (value: Scalar) => { values.push(value); return '?'; };
   const expr = (e: Expr): string => {
@@ -31,6 +38,8 @@ export function compileCount(query: CountQuery, params: Params): CompiledSql {
       case 'is_null': return `(${expr(e.a)} IS NULL)`;
       case 'not_null': return `(${expr(e.a)} IS NOT NULL)`;
       case 'date': return `CAST(${expr(e.a)} AS DATE)`;
+      case 'weekday': return `CAST(${dialect.isoWeekday(`CAST(${expr(e.a)} AS DATE)`)} AS INTEGER)`;
+      case 'hour_of_time': return `CAST(substr(${expr(e.a)}, 1, 2) AS INTEGER)`;
       case 'month': return `substr(CAST(CAST(${expr(e.a)} AS DATE) AS VARCHAR), 1, 7)`;
       case 'list_has_prefix': {
         // The list is ';'-separated; wrapping it in ';' lets one LIKE find a code at any position.

@@ -17,6 +17,8 @@ const USAGE = `vrn <command> [--data-dir DIR] [--format json]
   sql     --query "SELECT …" [--format json|csv] read-only SQL over the pseudonymised tables
   measures --period 2024-25 [--baseline 2019-20] [--engine arquero|sql] [--format json|csv|xlsx] [--out FILE]
                                                  the Home Office success measures
+  profile --locality SLUG --period 2024-25 [--audience csp|analyst] [--engine …] [--format json|csv|xlsx] [--out FILE]
+                                                 the locality profile of a Community Safety Partnership
 
 datasets: ${datasetIds.join(', ')}`;
 
@@ -52,8 +54,13 @@ const commands: Record<string, Command> = {
   },
 
   async measures({ flags }, dataDir) {
-    const { runMeasures } = await import('./measures.ts');
+    const { runMeasures } = await import('./products.ts');
     return runMeasures(localPlatform(dataDir), flags);
+  },
+
+  async profile({ flags }, dataDir) {
+    const { runProfile } = await import('./products.ts');
+    return runProfile(localPlatform(dataDir), flags);
   },
 
   async sample({ flags }) {

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localityProfile } from '../../analytics/products/locality-profile.ts';
 import { successMeasures } from '../../analytics/products/success-measures.ts';
+import { agreement } from '../../schemas/agreement.ts';
+import { llr } from '../../schemas/area/index.ts';
 import { loadSampleExtracts } from '../../functions/ingest/sample-loader.ts';
 import { testPlatform } from '../helpers.ts';
 import { onBothEngines } from './engines.ts';
@@ -20,5 +23,13 @@ describe('committed sample, both engines', () => {
     const knife = results.sql.measures.find((m) => m.id === 'knife_serious_violence' && m.split === 'all_ages')!;
     expect(knife.count).toBeGreaterThan(0);
     expect(knife.monthly.reduce((n, m) => n + m.count, 0)).toBe(knife.count);
+  });
+
+  it.each(llr.localities.map((l) => l.slug))('the %s profile is identical for both audiences', async (locality) => {
+    for (const audience of ['csp', 'analyst'] as const) {
+      const results = await onBothEngines(t.platform, (engine) => localityProfile(engine, llr, agreement, { locality, period: '2024-25', audience }));
+      expect(results.arquero).toEqual(results.sql);
+      if (audience === 'analyst') expect(results.sql.serious_violence.count).toBeGreaterThan(0);
+    }
   });
 });

@@ -1,0 +1,54 @@
+import { writeFileSync } from 'node:fs';
+import type { Audience } from '../../analytics/disclosure.ts';
+import { engineNames, openEngine, type EngineName } from '../../analytics/engine.ts';
+import type { Engine } from '../../analytics/ir.ts';
+import { localityProfile, profileLongTable, profileTables } from '../../analytics/products/locality-profile.ts';
+import { DEFAULT_BASELINE, measuresTables, successMeasures } from '../../analytics/products/success-measures.ts';
+import { toCsv } from '../../analytics/render/csv.ts';
+import type { Table } from '../../analytics/render/table.ts';
+import { toXlsx } from '../../analytics/render/xlsx.ts';
+import type { Platform } from '../platform/platform.ts';
+import { optional, required, UsageError, type ParsedArgs } from './args.ts';
+
+type Flags = ParsedArgs['flags'];
+
+/** Runs a product on the chosen engine and writes it as JSON, CSV (one table) or XLSX (a sheet per table). */
+async function runProduct<T>(platform: Platform, flags: Flags, product: (engine: Engine) => Promise<T>, tables: (result: T) => { csv: Table; sheets: Table[] }) {
+  const engineName = (optional(flags, 'engine') ?? 'sql') as EngineName;
+  if (!engineNames.includes(engineName)) throw new UsageError(`--engine must be one of ${engineNames.join(', ')}`);
+  const format = optional(flags, 'format') ?? 'json';
+  if (!['json', 'csv', 'xlsx'].includes(format)) throw new UsageError('--format must be json, csv or xlsx');
+  const out = optional(flags, 'out');
+  if (format === 'xlsx' && !out) throw new UsageError('--format xlsx needs --out FILE');
+  const engine = await openEngine(engineName, platform);
+  try {
+    let result: T;
+    try {
+      result = await product(engine);
+    } catch (error) {
+      if (error instanceof RangeError) throw new UsageError(error.message);
+      throw error;
+    }
+    const body = format === 'json' ? JSON.stringify(result, null, 2) + '\n'
+      : format === 'csv' ? toCsv(tables(result).csv) : await toXlsx(tables(result).sheets);
+    if (out) writeFileSync(out, body);
+    else process.stdout.write(body);
+    return 0;
+  } finally {
+    await engine.close();
+  }
+}
+
+/** `vrn measures`: the success measures; as CSV the Home Office return's summary, as XLSX summary and monthly sheets. */
+export const runMeasures = (platform: Platform, flags: Flags) => runProduct(platform, flags,
+  (engine) => successMeasures(engine, required(flags, 'period'), optional(flags, 'baseline') ?? DEFAULT_BASELINE),
+  (result) => { const sheets = measuresTables(result); return { csv: sheets[0], sheets }; });
+
+/** `vrn profile`: a locality profile, disclosure-controlled unless --audience analyst. */
+export function runProfile(platform: Platform, flags: Flags) {
+  const audience = (optional(flags, 'audience') ?? 'csp') as Audience;
+  if (!['csp', 'analyst'].includes(audience)) throw new UsageError('--audience must be csp or analyst');
+  return runProduct(platform, flags,
+    (engine) => localityProfile(engine, platform.area, platform.agreement, { locality: required(flags, 'locality'), period: required(flags, 'period'), audience }),
+    (result) => ({ csv: profileLongTable(result), sheets: profileTables(result) }));
+}
