@@ -29,7 +29,8 @@ describe('committed sample, both engines', () => {
     for (const audience of ['csp', 'analyst'] as const) {
       const results = await onBothEngines(t.platform, (engine) => localityProfile(engine, llr, agreement, { locality, period: '2024-25', audience }));
       expect(results.arquero).toEqual(results.sql);
-      if (audience === 'analyst') expect(results.sql.serious_violence.count).toBeGreaterThan(0);
+      // small districts can have no serious violence in the small committed sample; the city always has some
+      if (audience === 'analyst' && locality === 'leicester') expect(results.sql.serious_violence.count).toBeGreaterThan(0);
     }
   });
 });
