@@ -33,6 +33,13 @@ export interface CountQuery {
   groupBy: Record<string, Expr>;
 }
 
+/** Rows of a dataset: the selected expressions of the rows that pass the filter (for person-level products). */
+export interface RowQuery {
+  from: string;
+  where?: Expr;
+  select: Record<string, Expr>;
+}
+
 export type Params = Record<string, Scalar>;
 export type ResultRow = Record<string, Scalar>;
 
@@ -40,6 +47,8 @@ export type ResultRow = Record<string, Scalar>;
 export interface Engine {
   readonly name: 'arquero' | 'sql';
   count(query: CountQuery, params: Params): Promise<ResultRow[]>;
+  /** Rows in no particular order: callers sort what they need. */
+  rows(query: RowQuery, params: Params): Promise<ResultRow[]>;
   close(): Promise<void>;
 }
 

@@ -4,7 +4,7 @@ import { getDataset } from '../../schemas/datasets/index.ts';
 import { storedColumns } from '../../schemas/stored.ts';
 import { countingParts } from '../../functions/platform/catalog/counting.ts';
 import type { Platform } from '../../functions/platform/platform.ts';
-import { sortRows, type CountQuery, type Engine, type Expr, type Params, type ResultRow, type Scalar } from '../ir.ts';
+import { sortRows, type CountQuery, type Engine, type Expr, type Params, type ResultRow, type RowQuery, type Scalar } from '../ir.ts';
 
 type Columns = Record<string, Scalar[]>;
 /** An expression over row i of column arrays. */
@@ -151,7 +151,8 @@ export class ArqueroEngine implements Engine {
     return values;
   }
 
-  async count(query: CountQuery, params: Params): Promise<ResultRow[]> {
+  /** The columns the expressions read, loaded, with the row count. */
+  private async columnsFor(from: string, exprs: Expr[]): Promise<{ columns: Columns; rows: number }> {
     const needed = new Set<string>();
     const collect = (e: Expr): void => {
       if ('col' in e) needed.add(e.col);
@@ -160,13 +161,17 @@ export class ArqueroEngine implements Engine {
         else if (typeof part === 'object' && part !== null) collect(part as Expr);
       }
     };
-    if (query.where) collect(query.where);
-    Object.values(query.groupBy).forEach(collect);
+    exprs.forEach(collect);
     const columns: Columns = {};
-    for (const name of needed) columns[name] = await this.column(query.from, name);
-    const rows = needed.size ? columns[[...needed][0]].length : (await this.column(query.from, 'upload_id')).length;
-    const where = query.where ? evaluate(query.where, params) : null;
+    for (const name of needed) columns[name] = await this.column(from, name);
+    const rows = needed.size ? columns[[...needed][0]].length : (await this.column(from, 'upload_id')).length;
+    return { columns, rows };
+  }
+
+  async count(query: CountQuery, params: Params): Promise<ResultRow[]> {
     const keys = Object.keys(query.groupBy);
+    const { columns, rows } = await this.columnsFor(query.from, [...(query.where ? [query.where] : []), ...Object.values(query.groupBy)]);
+    const where = query.where ? evaluate(query.where, params) : null;
     const groupFns = keys.map((k) => evaluate(query.groupBy[k], params));
     const grouped: Columns = Object.fromEntries(keys.map((k) => [k, []]));
     let kept = 0;
@@ -178,6 +183,19 @@ export class ArqueroEngine implements Engine {
     if (!keys.length) return [{ count: kept }];
     const counted = aq.table(grouped).groupby(keys).count({ as: 'count' });
     return sortRows(counted.objects() as ResultRow[], keys);
+  }
+
+  async rows(query: RowQuery, params: Params): Promise<ResultRow[]> {
+    const names = Object.keys(query.select);
+    const { columns, rows } = await this.columnsFor(query.from, [...(query.where ? [query.where] : []), ...Object.values(query.select)]);
+    const where = query.where ? evaluate(query.where, params) : null;
+    const fns = names.map((n) => evaluate(query.select[n], params));
+    const out: Columns = Object.fromEntries(names.map((n) => [n, []]));
+    for (let i = 0; i < rows; i++) {
+      if (where && where(columns, i) !== true) continue;
+      names.forEach((n, j) => { out[n].push(fns[j](columns, i)); });
+    }
+    return aq.table(out).objects() as ResultRow[];
   }
 
   async close() { this.datasets.clear(); }

@@ -1,4 +1,4 @@
-import type { CountQuery, Expr, Params, Scalar } from '../ir.ts';
+import type { CountQuery, Expr, Params, RowQuery, Scalar } from '../ir.ts';
 
 /**
  * Compiles a count query to SQL that DuckDB and Athena (Trino) both accept. Values become positional parameters
@@ -21,6 +21,14 @@ const ident = (name: string) => {
 const OPS = { eq: '=', ne: '<>', lt: '<', le: '<=', gt: '>', ge: '>=' } as const;
 
 export function compileCount(query: CountQuery, params: Params, dialect: Dialect = dialects.duckdb): CompiledSql {
+  return compile(query.from, query.where, query.groupBy, true, params, dialect);
+}
+
+export function compileRows(query: RowQuery, params: Params, dialect: Dialect = dialects.duckdb): CompiledSql {
+  return compile(query.from, query.where, query.select, false, params, dialect);
+}
+
+function compile(from: string, where: Expr | undefined, outputs: Record<string, Expr>, counted: boolean, params: Params, dialect: Dialect): CompiledSql {
   const values: Scalar[] = [];
   const bind = (value: Scalar) => { values.push(value); return '?'; };
   const expr = (e: Expr): string => {
@@ -50,10 +58,11 @@ export function compileCount(query: CountQuery, params: Params, dialect: Dialect
       }
     }
   };
-  const groups = Object.entries(query.groupBy);
+  const groups = Object.entries(outputs);
   const select = groups.map(([name, e]) => `${expr(e)} AS ${ident(name)}`);
-  const where = query.where ? ` WHERE ${expr(query.where)}` : '';
+  const filter = where ? ` WHERE ${expr(where)}` : '';
+  if (!counted) return { sql: `SELECT ${select.join(', ')} FROM ${ident(from)}${filter}`, values };
   const groupBy = groups.length ? ` GROUP BY ${groups.map((_, i) => i + 1).join(', ')}` : '';
   const orderBy = groups.length ? ` ORDER BY ${groups.map((_, i) => i + 1).join(', ')}` : '';
-  return { sql: `SELECT ${[...select, 'CAST(count(*) AS INTEGER) AS count'].join(', ')} FROM ${ident(query.from)}${where}${groupBy}${orderBy}`, values };
+  return { sql: `SELECT ${[...select, 'CAST(count(*) AS INTEGER) AS count'].join(', ')} FROM ${ident(from)}${filter}${groupBy}${orderBy}`, values };
 }

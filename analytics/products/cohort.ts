@@ -1,0 +1,162 @@
+import type { Area } from '../../schemas/area/index.ts';
+import { UNKNOWN_LOCALITY } from '../../schemas/area/index.ts';
+import { seriousViolenceGroups, violenceRelatedExclusionReasons } from '../../schemas/code-lists.ts';
+import type { CohortRules } from '../../schemas/cohort.ts';
+import { isoToDay, dayToIso } from '../../functions/ingest/dates.ts';
+import { col, date, lit, type Engine, type Expr, type ResultRow } from '../ir.ts';
+import { KeyClusters } from '../linkage.ts';
+
+/**
+ * The Prevention Panel cohort (DOMAIN.md): children aged 10–17 on the as-of date, living in the panel's localities
+ * by their latest home postcode, not already in an open youth justice or children's social care episode, who in
+ * the window (the year up to and including the as-of date) meet a mandatory criterion (M1, M2), with the
+ * discretionary factors (D1–D5) flagged and scored. The engine supplies pseudonymised person rows; linkage and
+ * the rules run once, here.
+ */
+export interface CohortMember {
+  person_id: string;
+  age: number;
+  sex: string | null;
+  locality: string;
+  criteria: string[];
+  factors: string[];
+  score: number;
+  events: Record<string, number>;
+  last_event_date: string | null;
+  partners: string[];
+  /** The member's records, by pseudonymous key: what a coordinator may re-identify (their own organisation's). */
+  records: { dataset: string; partner: string; upload_id: string; record_key: string }[];
+}
+export interface CohortResult { panel: string; as_of: string; count: number; members: CohortMember[] }
+
+/** What each dataset tells about a person: its key, birth, home and event columns. */
+interface PersonSource { dataset: string; record: string; keys: string[]; birth: string; age?: string; sex: string; home: string; date?: string; extra: Record<string, string> }
+
+const SOURCES: PersonSource[] = [
+  { dataset: 'police_person', record: 'crime_key', keys: ['key_local', 'key_name_dob'], birth: 'month_of_birth', sex: 'sex', home: 'home_locality', extra: { role: 'role', crime_key: 'crime_key' } },
+  { dataset: 'asb_incident', record: 'record_key', keys: ['perpetrator_key_local', 'perpetrator_key_name_dob'], birth: 'perpetrator_month_of_birth', age: 'perpetrator_age', sex: 'perpetrator_sex', home: 'perpetrator_home_locality', date: 'reported_at', extra: {} },
+  { dataset: 'ae_attendance', record: 'record_key', keys: ['key_nhs', 'key_name_dob'], birth: 'month_of_birth', age: 'age', sex: 'sex', home: 'home_locality', date: 'arrival_at', extra: {} },
+  { dataset: 'hospital_admission', record: 'record_key', keys: ['key_nhs'], birth: 'month_of_birth', age: 'age', sex: 'sex', home: 'home_locality', date: 'admission_date', extra: {} },
+  { dataset: 'school_exclusion', record: 'record_key', keys: ['key_upn', 'key_name_dob'], birth: 'month_of_birth', age: 'age', sex: 'sex', home: 'home_locality', date: 'start_date', extra: { category: 'category', reason_code: 'reason_code' } },
+  { dataset: 'support_episode', record: 'record_key', keys: ['key_nhs', 'key_upn', 'key_local', 'key_name_dob'], birth: 'month_of_birth', age: 'age', sex: 'sex', home: 'home_locality', date: 'start_date', extra: { service: 'service', end_date: 'end_date' } },
+];
+
+interface PersonRecord { dataset: string; partner: string; keys: string[]; birth: string | null; age: number | null; sex: string | null; home: string | null; day: number | null; row: ResultRow }
+
+const dayOf = (value: unknown) => (value === null || value === undefined ? null : isoToDay(String(value).slice(0, 10)));
+
+/** Whole years from the first of the birth month to a day. */
+function ageFromMonth(month: string, onDay: number): number {
+  const [y, m] = month.split('-').map(Number);
+  const on = new Date(onDay * 86_400_000);
+  let age = on.getUTCFullYear() - y;
+  if (on.getUTCMonth() + 1 < m) age--;
+  return age;
+}
+
+function minusMonths(iso: string, months: number): string {
+  const d = new Date(`${iso}T00:00:00Z`);
+  const target = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - months, 1));
+  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+  return dayToIso(Date.UTC(target.getUTCFullYear(), target.getUTCMonth(), Math.min(d.getUTCDate(), lastDay)) / 86_400_000);
+}
+
+export async function preventionPanelCohort(engine: Engine, area: Area, rules: CohortRules, panel: string, asOf: string): Promise<CohortResult> {
+  if (!area.panels.some((p) => p.id === panel)) throw new RangeError(`unknown panel "${panel}"; known: ${area.panels.map((p) => p.id).join(', ')}`);
+  const asOfDay = isoToDay(asOf);
+  if (asOfDay === null) throw new RangeError(`--as-of must be a date YYYY-MM-DD, not "${asOf}"`);
+  const windowStart = isoToDay(minusMonths(asOf, rules.windowMonths))!; // the window is (windowStart, asOf]
+  const inWindow = (day: number | null) => day !== null && day > windowStart && day <= asOfDay;
+  const panelLocalities = new Set(area.localities.filter((l) => l.panel === panel).map((l) => l.slug));
+
+  // Crimes up to the as-of date: their dates and groups date the people in them.
+  const crimes = new Map<string, { day: number | null; group: string }>();
+  for (const r of await engine.rows({ from: 'police_crime', where: { op: 'le', a: col('recorded_date'), b: date(lit(asOf)) }, select: { key: col('record_key'), day: col('recorded_date'), group: col('offence_group') } }, {})) {
+    crimes.set(String(r.key), { day: dayOf(r.day), group: String(r.group) });
+  }
+
+  const records: PersonRecord[] = [];
+  const clusters = new KeyClusters();
+  for (const source of SOURCES) {
+    const select: Record<string, Expr> = {
+      partner: col('partner'), upload_id: col('upload_id'), record_key: col(source.record), birth: col(source.birth), sex: col(source.sex), home: col(source.home),
+    };
+    source.keys.forEach((k, i) => { select[`key${i}`] = col(k); });
+    if (source.age) select.age = col(source.age);
+    if (source.date) select.day = col(source.date);
+    for (const [name, column] of Object.entries(source.extra)) select[name] = col(column);
+    const where = source.date ? { op: 'le' as const, a: date(col(source.date)), b: date(lit(asOf)) } : undefined;
+    for (const row of await engine.rows({ from: source.dataset, where, select }, {})) {
+      const keys = source.keys.map((_, i) => row[`key${i}`]).filter((k): k is string => typeof k === 'string');
+      if (!keys.length) continue; // no person to link (e.g. an ASB incident with no known perpetrator)
+      clusters.add(keys);
+      const day = source.date ? dayOf(row.day) : crimes.get(String(row.crime_key))?.day ?? null;
+      records.push({
+        dataset: source.dataset, partner: String(row.partner), keys, birth: (row.birth as string | null) ?? null,
+        age: typeof row.age === 'number' ? row.age : null, sex: (row.sex as string | null) ?? null,
+        home: (row.home as string | null) ?? null, day, row,
+      });
+    }
+  }
+
+  const people = new Map<string, PersonRecord[]>();
+  for (const record of records) {
+    const id = clusters.personId(record.keys[0]);
+    (people.get(id) ?? people.set(id, []).get(id)!).push(record);
+  }
+
+  const members: CohortMember[] = [];
+  for (const [personId, recs] of people) {
+    const latestFirst = [...recs].sort((a, b) => (b.day ?? -Infinity) - (a.day ?? -Infinity));
+    const birth = latestFirst.find((r) => r.birth)?.birth ?? null;
+    const aged = latestFirst.find((r) => r.age !== null && r.day !== null);
+    const age = birth ? ageFromMonth(birth, asOfDay) : aged ? aged.age! + Math.floor((asOfDay - aged.day!) / 365.25) : null;
+    if (age === null || age < rules.ageFrom || age > rules.ageTo) continue;
+    const locality = latestFirst.find((r) => r.home && r.home !== UNKNOWN_LOCALITY)?.home ?? null;
+    if (!locality || !panelLocalities.has(locality)) continue;
+
+    const openOn = (r: PersonRecord, services: string[]) => r.dataset === 'support_episode' && services.includes(String(r.row.service))
+      && r.day !== null && r.day <= asOfDay && (r.row.end_date === null || (dayOf(r.row.end_date) ?? -Infinity) >= asOfDay);
+    if (recs.some((r) => openOn(r, rules.excludingServices))) continue;
+
+    const windowed = recs.filter((r) => inWindow(r.day));
+    const suspectCrimes = new Set(windowed.filter((r) => r.dataset === 'police_person' && rules.suspectRoles.includes(String(r.row.role))).map((r) => String(r.row.crime_key)));
+    const asb = windowed.filter((r) => r.dataset === 'asb_incident');
+    const criteria = [
+      ...(suspectCrimes.size >= rules.m1MinCrimes ? ['M1'] : []),
+      ...(asb.length >= rules.m2MinAsb ? ['M2'] : []),
+    ];
+    if (!criteria.length) continue;
+    const exclusions = windowed.filter((r) => r.dataset === 'school_exclusion');
+    const factors = [
+      ...(exclusions.some((r) => (violenceRelatedExclusionReasons as readonly string[]).includes(String(r.row.reason_code))) ? ['D1'] : []),
+      ...(windowed.some((r) => r.dataset === 'ae_attendance') ? ['D2'] : []),
+      ...(windowed.some((r) => r.dataset === 'police_person' && r.row.role === 'victim'
+        && (seriousViolenceGroups as readonly string[]).includes(crimes.get(String(r.row.crime_key))?.group ?? '')) ? ['D3'] : []),
+      ...(exclusions.filter((r) => r.row.category === 'suspension').length >= rules.d4MinSuspensions ? ['D4'] : []),
+      ...(recs.some((r) => openOn(r, rules.earlyHelpServices)) ? ['D5'] : []),
+    ];
+    // Events per dataset in the window; a person's police records count the distinct crimes they were in.
+    const events: Record<string, number> = {};
+    for (const r of windowed) if (r.dataset !== 'police_person') events[r.dataset] = (events[r.dataset] ?? 0) + 1;
+    const crimesIn = new Set(windowed.filter((r) => r.dataset === 'police_person').map((r) => String(r.row.crime_key)));
+    if (crimesIn.size) events.police_crime = crimesIn.size;
+    const lastDay = windowed.reduce<number | null>((m, r) => (r.day !== null && (m === null || r.day > m) ? r.day : m), null);
+    members.push({
+      person_id: personId,
+      age,
+      sex: latestFirst.find((r) => r.sex)?.sex ?? null,
+      locality,
+      criteria,
+      factors,
+      score: [...criteria, ...factors].reduce((n, c) => n + (rules.weights[c as keyof typeof rules.weights] ?? 0), 0),
+      events: Object.fromEntries(Object.entries(events).sort()),
+      last_event_date: lastDay === null ? null : dayToIso(lastDay),
+      partners: [...new Set(recs.map((r) => r.partner))].sort(),
+      records: recs.map((r) => ({ dataset: r.dataset, partner: r.partner, upload_id: String(r.row.upload_id), record_key: String(r.row.record_key) }))
+        .sort((x, y) => (x.dataset + x.record_key).localeCompare(y.dataset + y.record_key)),
+    });
+  }
+  members.sort((a, b) => b.score - a.score || a.person_id.localeCompare(b.person_id));
+  return { panel, as_of: asOf, count: members.length, members };
+}
