@@ -19,6 +19,8 @@ const USAGE = `vrn <command> [--data-dir DIR] [--format json]
                                                  the Home Office success measures
   profile --locality SLUG --period 2024-25 [--audience csp|analyst] [--engine …] [--format json|csv|xlsx] [--out FILE]
                                                  the locality profile of a Community Safety Partnership
+  cohort  --panel city|county --as-of YYYY-MM-DD [--engine …] [--format json|csv|xlsx] [--out FILE]
+                                                 the Prevention Panel cohort
 
 datasets: ${datasetIds.join(', ')}`;
 
@@ -61,6 +63,11 @@ const commands: Record<string, Command> = {
   async profile({ flags }, dataDir) {
     const { runProfile } = await import('./products.ts');
     return runProfile(localPlatform(dataDir), flags);
+  },
+
+  async cohort({ flags }, dataDir) {
+    const { runCohort } = await import('./products.ts');
+    return runCohort(localPlatform(dataDir), flags);
   },
 
   async sample({ flags }) {

@@ -2,7 +2,9 @@ import { writeFileSync } from 'node:fs';
 import type { Audience } from '../../analytics/disclosure.ts';
 import { engineNames, openEngine, type EngineName } from '../../analytics/engine.ts';
 import type { Engine } from '../../analytics/ir.ts';
+import { preventionPanelCohort, type CohortResult } from '../../analytics/products/cohort.ts';
 import { localityProfile, profileLongTable, profileTables } from '../../analytics/products/locality-profile.ts';
+import { cohortRules } from '../../schemas/cohort.ts';
 import { DEFAULT_BASELINE, measuresTables, successMeasures } from '../../analytics/products/success-measures.ts';
 import { toCsv } from '../../analytics/render/csv.ts';
 import type { Table } from '../../analytics/render/table.ts';
@@ -52,3 +54,18 @@ export function runProfile(platform: Platform, flags: Flags) {
     (engine) => localityProfile(engine, platform.area, platform.agreement, { locality: required(flags, 'locality'), period: required(flags, 'period'), audience }),
     (result) => ({ csv: profileLongTable(result), sheets: profileTables(result) }));
 }
+
+/** The cohort as one table: a row per child, lists joined with ';'. */
+function cohortTable(result: CohortResult): Table {
+  return {
+    name: `${result.panel} cohort ${result.as_of}`,
+    columns: ['person_id', 'age', 'sex', 'locality', 'criteria', 'factors', 'score', 'events', 'last_event_date', 'partners'],
+    rows: result.members.map((m) => [m.person_id, m.age, m.sex, m.locality, m.criteria.join(';'), m.factors.join(';'), m.score,
+      Object.entries(m.events).map(([d, n]) => `${d}:${n}`).join(';'), m.last_event_date, m.partners.join(';')]),
+  };
+}
+
+/** `vrn cohort`: a Prevention Panel's cohort as of a date. */
+export const runCohort = (platform: Platform, flags: Flags) => runProduct(platform, flags,
+  (engine) => preventionPanelCohort(engine, platform.area, cohortRules, required(flags, 'panel'), required(flags, 'as-of')),
+  (result) => ({ csv: cohortTable(result), sheets: [cohortTable(result)] }));

@@ -44,6 +44,11 @@ describe('vrn CLI', () => {
 
     const measures = await vrn('measures', '--period', '2024-25', '--data-dir', data, '--engine', 'arquero');
     expect(JSON.parse(measures.stdout).measures).toHaveLength(6);
+    const profile = await vrn('profile', '--locality', 'leicester', '--period', '2024-25', '--data-dir', data, '--audience', 'analyst');
+    expect(JSON.parse(profile.stdout).serious_violence.count).toBe(20);
+    const cohort = await vrn('cohort', '--panel', 'city', '--as-of', '2025-09-30', '--data-dir', data, '--format', 'csv');
+    expect(cohort.stdout.trim()).toBe('person_id,age,sex,locality,criteria,factors,score,events,last_event_date,partners');
+    expect((await vrn('cohort', '--panel', 'atlantis', '--as-of', '2025-09-30', '--data-dir', data)).code).toBe(2);
     const badPeriod = await vrn('measures', '--period', '2024', '--data-dir', data);
     expect([badPeriod.code, badPeriod.stderr]).toEqual([2, expect.stringContaining('not a financial year')]);
   });
