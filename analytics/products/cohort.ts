@@ -3,8 +3,8 @@ import { UNKNOWN_LOCALITY } from '../../schemas/area/index.ts';
 import { seriousViolenceGroups, violenceRelatedExclusionReasons } from '../../schemas/code-lists.ts';
 import type { CohortRules } from '../../schemas/cohort.ts';
 import { isoToDay, dayToIso } from '../../functions/ingest/dates.ts';
-import { col, date, lit, type Engine, type Expr, type ResultRow } from '../ir.ts';
-import { KeyClusters } from '../linkage.ts';
+import type { Engine } from '../ir.ts';
+import { loadPeople, type PersonRecord } from '../people.ts';
 
 /**
  * The Prevention Panel cohort (DOMAIN.md): children aged 10–17 on the as-of date, living in the panel's localities
@@ -29,24 +29,8 @@ export interface CohortMember {
 }
 export interface CohortResult { panel: string; as_of: string; count: number; members: CohortMember[] }
 
-/** What each dataset tells about a person: its key, birth, home and event columns. */
-interface PersonSource { dataset: string; record: string; keys: string[]; birth: string; age?: string; sex: string; home: string; date?: string; extra: Record<string, string> }
-
-const SOURCES: PersonSource[] = [
-  { dataset: 'police_person', record: 'crime_key', keys: ['key_local', 'key_name_dob'], birth: 'month_of_birth', sex: 'sex', home: 'home_locality', extra: { role: 'role', crime_key: 'crime_key' } },
-  { dataset: 'asb_incident', record: 'record_key', keys: ['perpetrator_key_local', 'perpetrator_key_name_dob'], birth: 'perpetrator_month_of_birth', age: 'perpetrator_age', sex: 'perpetrator_sex', home: 'perpetrator_home_locality', date: 'reported_at', extra: {} },
-  { dataset: 'ae_attendance', record: 'record_key', keys: ['key_nhs', 'key_name_dob'], birth: 'month_of_birth', age: 'age', sex: 'sex', home: 'home_locality', date: 'arrival_at', extra: {} },
-  { dataset: 'hospital_admission', record: 'record_key', keys: ['key_nhs'], birth: 'month_of_birth', age: 'age', sex: 'sex', home: 'home_locality', date: 'admission_date', extra: {} },
-  { dataset: 'school_exclusion', record: 'record_key', keys: ['key_upn', 'key_name_dob'], birth: 'month_of_birth', age: 'age', sex: 'sex', home: 'home_locality', date: 'start_date', extra: { category: 'category', reason_code: 'reason_code' } },
-  { dataset: 'support_episode', record: 'record_key', keys: ['key_nhs', 'key_upn', 'key_local', 'key_name_dob'], birth: 'month_of_birth', age: 'age', sex: 'sex', home: 'home_locality', date: 'start_date', extra: { service: 'service', end_date: 'end_date' } },
-];
-
-interface PersonRecord { dataset: string; partner: string; keys: string[]; birth: string | null; age: number | null; sex: string | null; home: string | null; day: number | null; row: ResultRow }
-
-const dayOf = (value: unknown) => (value === null || value === undefined ? null : isoToDay(String(value).slice(0, 10)));
-
 /** Whole years from the first of the birth month to a day. */
-function ageFromMonth(month: string, onDay: number): number {
+export function ageFromMonth(month: string, onDay: number): number {
   const [y, m] = month.split('-').map(Number);
   const on = new Date(onDay * 86_400_000);
   let age = on.getUTCFullYear() - y;
@@ -69,41 +53,7 @@ export async function preventionPanelCohort(engine: Engine, area: Area, rules: C
   const inWindow = (day: number | null) => day !== null && day > windowStart && day <= asOfDay;
   const panelLocalities = new Set(area.localities.filter((l) => l.panel === panel).map((l) => l.slug));
 
-  // Crimes up to the as-of date: their dates and groups date the people in them.
-  const crimes = new Map<string, { day: number | null; group: string }>();
-  for (const r of await engine.rows({ from: 'police_crime', where: { op: 'le', a: col('recorded_date'), b: date(lit(asOf)) }, select: { key: col('record_key'), day: col('recorded_date'), group: col('offence_group') } }, {})) {
-    crimes.set(String(r.key), { day: dayOf(r.day), group: String(r.group) });
-  }
-
-  const records: PersonRecord[] = [];
-  const clusters = new KeyClusters();
-  for (const source of SOURCES) {
-    const select: Record<string, Expr> = {
-      partner: col('partner'), upload_id: col('upload_id'), record_key: col(source.record), birth: col(source.birth), sex: col(source.sex), home: col(source.home),
-    };
-    source.keys.forEach((k, i) => { select[`key${i}`] = col(k); });
-    if (source.age) select.age = col(source.age);
-    if (source.date) select.day = col(source.date);
-    for (const [name, column] of Object.entries(source.extra)) select[name] = col(column);
-    const where = source.date ? { op: 'le' as const, a: date(col(source.date)), b: date(lit(asOf)) } : undefined;
-    for (const row of await engine.rows({ from: source.dataset, where, select }, {})) {
-      const keys = source.keys.map((_, i) => row[`key${i}`]).filter((k): k is string => typeof k === 'string');
-      if (!keys.length) continue; // no person to link (e.g. an ASB incident with no known perpetrator)
-      clusters.add(keys);
-      const day = source.date ? dayOf(row.day) : crimes.get(String(row.crime_key))?.day ?? null;
-      records.push({
-        dataset: source.dataset, partner: String(row.partner), keys, birth: (row.birth as string | null) ?? null,
-        age: typeof row.age === 'number' ? row.age : null, sex: (row.sex as string | null) ?? null,
-        home: (row.home as string | null) ?? null, day, row,
-      });
-    }
-  }
-
-  const people = new Map<string, PersonRecord[]>();
-  for (const record of records) {
-    const id = clusters.personId(record.keys[0]);
-    (people.get(id) ?? people.set(id, []).get(id)!).push(record);
-  }
+  const { crimes, people } = await loadPeople(engine, asOf);
 
   const members: CohortMember[] = [];
   for (const [personId, recs] of people) {
@@ -116,7 +66,7 @@ export async function preventionPanelCohort(engine: Engine, area: Area, rules: C
     if (!locality || !panelLocalities.has(locality)) continue;
 
     const openOn = (r: PersonRecord, services: string[]) => r.dataset === 'support_episode' && services.includes(String(r.row.service))
-      && r.day !== null && r.day <= asOfDay && (r.row.end_date === null || (dayOf(r.row.end_date) ?? -Infinity) >= asOfDay);
+      && r.day !== null && r.day <= asOfDay && (r.row.end_date === null || (isoToDay(String(r.row.end_date)) ?? -Infinity) >= asOfDay);
     if (recs.some((r) => openOn(r, rules.excludingServices))) continue;
 
     const windowed = recs.filter((r) => inWindow(r.day));
