@@ -21,6 +21,8 @@ const USAGE = `vrn <command> [--data-dir DIR] [--format json]
                                                  the locality profile of a Community Safety Partnership
   cohort  --panel city|county --as-of YYYY-MM-DD [--engine …] [--format json|csv|xlsx] [--out FILE]
                                                  the Prevention Panel cohort
+  deep-dive --groups G1,G2 --area llr|SLUG --period 2024-25 [--engine …] [--format json|csv|xlsx] [--out FILE]
+                                                 offence groups in an area: trend, places, times, people, linked contact
 
 datasets: ${datasetIds.join(', ')}`;
 
@@ -68,6 +70,11 @@ const commands: Record<string, Command> = {
   async cohort({ flags }, dataDir) {
     const { runCohort } = await import('./products.ts');
     return runCohort(localPlatform(dataDir), flags);
+  },
+
+  async 'deep-dive'({ flags }, dataDir) {
+    const { runDeepDive } = await import('./products.ts');
+    return runDeepDive(localPlatform(dataDir), flags);
   },
 
   async sample({ flags }) {

@@ -3,6 +3,7 @@ import type { Audience } from '../../analytics/disclosure.ts';
 import { engineNames, openEngine, type EngineName } from '../../analytics/engine.ts';
 import type { Engine } from '../../analytics/ir.ts';
 import { preventionPanelCohort, type CohortResult } from '../../analytics/products/cohort.ts';
+import { deepDive, deepDiveLongTable, deepDiveTables } from '../../analytics/products/deep-dive.ts';
 import { localityProfile, profileLongTable, profileTables } from '../../analytics/products/locality-profile.ts';
 import { cohortRules } from '../../schemas/cohort.ts';
 import { DEFAULT_BASELINE, measuresTables, successMeasures } from '../../analytics/products/success-measures.ts';
@@ -69,3 +70,8 @@ function cohortTable(result: CohortResult): Table {
 export const runCohort = (platform: Platform, flags: Flags) => runProduct(platform, flags,
   (engine) => preventionPanelCohort(engine, platform.area, cohortRules, required(flags, 'panel'), required(flags, 'as-of')),
   (result) => ({ csv: cohortTable(result), sheets: [cohortTable(result)] }));
+
+/** `vrn deep-dive`: offence groups in LLR or a locality over a year, for analysts. */
+export const runDeepDive = (platform: Platform, flags: Flags) => runProduct(platform, flags,
+  (engine) => deepDive(engine, platform.area, { groups: required(flags, 'groups').split(',').map((g) => g.trim()), area: required(flags, 'area'), period: required(flags, 'period') }),
+  (result) => ({ csv: deepDiveLongTable(result), sheets: deepDiveTables(result) }));

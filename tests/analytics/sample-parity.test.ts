@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { preventionPanelCohort } from '../../analytics/products/cohort.ts';
+import { deepDive } from '../../analytics/products/deep-dive.ts';
 import { localityProfile } from '../../analytics/products/locality-profile.ts';
 import { Pseudonymiser } from '../../functions/ingest/pseudonymise.ts';
 import { committedSampleDir } from '../../functions/ingest/sample-loader.ts';
@@ -57,5 +58,11 @@ describe('committed sample, both engines', () => {
     for (const [name, person, , , , expected] of planted) {
       expect({ name, in_cohort: Boolean(memberOf(person)) }).toEqual({ name, in_cohort: expected === 'true' });
     }
+  });
+
+  it.each(['llr', 'leicester'])('a deep dive on robbery in %s is identical on both engines', async (area) => {
+    const results = await onBothEngines(t.platform, (engine) => deepDive(engine, llr, { groups: ['robbery_personal', 'robbery_business'], area, period: '2024-25' }));
+    expect(results.arquero).toEqual(results.sql);
+    expect(results.sql.crimes).toBeGreaterThan(0);
   });
 });
