@@ -17,11 +17,11 @@ const USAGE = `vrn <command> [--data-dir DIR] [--format json]
   sql     --query "SELECT …" [--format json|csv] read-only SQL over the pseudonymised tables
   measures --period 2024-25 [--baseline 2019-20] [--engine arquero|sql] [--format json|csv|xlsx] [--out FILE]
                                                  the Home Office success measures
-  profile --locality SLUG --period 2024-25 [--audience csp|analyst] [--engine …] [--format json|csv|xlsx] [--out FILE]
+  profile --locality SLUG --period 2024-25 [--audience csp|analyst] [--engine …] [--format json|csv|xlsx|html] [--out FILE]
                                                  the locality profile of a Community Safety Partnership
   cohort  --panel city|county --as-of YYYY-MM-DD [--engine …] [--format json|csv|xlsx] [--out FILE]
                                                  the Prevention Panel cohort
-  deep-dive --groups G1,G2 --area llr|SLUG --period 2024-25 [--engine …] [--format json|csv|xlsx] [--out FILE]
+  deep-dive --groups G1,G2 --area llr|SLUG --period 2024-25 [--engine …] [--format json|csv|xlsx|html] [--out FILE]
                                                  offence groups in an area: trend, places, times, people, linked contact
 
 datasets: ${datasetIds.join(', ')}`;

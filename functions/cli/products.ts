@@ -9,6 +9,7 @@ import { cohortRules } from '../../schemas/cohort.ts';
 import { DEFAULT_BASELINE, measuresTables, successMeasures } from '../../analytics/products/success-measures.ts';
 import { toCsv } from '../../analytics/render/csv.ts';
 import type { Table } from '../../analytics/render/table.ts';
+import { deepDiveHtml, profileHtml } from '../../analytics/render/reports.ts';
 import { toXlsx } from '../../analytics/render/xlsx.ts';
 import type { Platform } from '../platform/platform.ts';
 import { optional, required, UsageError, type ParsedArgs } from './args.ts';
@@ -16,11 +17,12 @@ import { optional, required, UsageError, type ParsedArgs } from './args.ts';
 type Flags = ParsedArgs['flags'];
 
 /** Runs a product on the chosen engine and writes it as JSON, CSV (one table) or XLSX (a sheet per table). */
-async function runProduct<T>(platform: Platform, flags: Flags, product: (engine: Engine) => Promise<T>, tables: (result: T) => { csv: Table; sheets: Table[] }) {
+async function runProduct<T>(platform: Platform, flags: Flags, product: (engine: Engine) => Promise<T>, tables: (result: T) => { csv: Table; sheets: Table[] }, html?: (result: T) => string) {
   const engineName = (optional(flags, 'engine') ?? 'sql') as EngineName;
   if (!engineNames.includes(engineName)) throw new UsageError(`--engine must be one of ${engineNames.join(', ')}`);
   const format = optional(flags, 'format') ?? 'json';
-  if (!['json', 'csv', 'xlsx'].includes(format)) throw new UsageError('--format must be json, csv or xlsx');
+  const formats = ['json', 'csv', 'xlsx', ...(html ? ['html'] : [])];
+  if (!formats.includes(format)) throw new UsageError(`--format must be one of ${formats.join(', ')}`);
   const out = optional(flags, 'out');
   if (format === 'xlsx' && !out) throw new UsageError('--format xlsx needs --out FILE');
   const engine = await openEngine(engineName, platform);
@@ -33,7 +35,8 @@ async function runProduct<T>(platform: Platform, flags: Flags, product: (engine:
       throw error;
     }
     const body = format === 'json' ? JSON.stringify(result, null, 2) + '\n'
-      : format === 'csv' ? toCsv(tables(result).csv) : await toXlsx(tables(result).sheets);
+      : format === 'csv' ? toCsv(tables(result).csv)
+        : format === 'html' ? html!(result) : await toXlsx(tables(result).sheets);
     if (out) writeFileSync(out, body);
     else process.stdout.write(body);
     return 0;
@@ -53,7 +56,7 @@ export function runProfile(platform: Platform, flags: Flags) {
   if (!['csp', 'analyst'].includes(audience)) throw new UsageError('--audience must be csp or analyst');
   return runProduct(platform, flags,
     (engine) => localityProfile(engine, platform.area, platform.agreement, { locality: required(flags, 'locality'), period: required(flags, 'period'), audience }),
-    (result) => ({ csv: profileLongTable(result), sheets: profileTables(result) }));
+    (result) => ({ csv: profileLongTable(result), sheets: profileTables(result) }), profileHtml);
 }
 
 /** The cohort as one table: a row per child, lists joined with ';'. */
@@ -74,4 +77,4 @@ export const runCohort = (platform: Platform, flags: Flags) => runProduct(platfo
 /** `vrn deep-dive`: offence groups in LLR or a locality over a year, for analysts. */
 export const runDeepDive = (platform: Platform, flags: Flags) => runProduct(platform, flags,
   (engine) => deepDive(engine, platform.area, { groups: required(flags, 'groups').split(',').map((g) => g.trim()), area: required(flags, 'area'), period: required(flags, 'period') }),
-  (result) => ({ csv: deepDiveLongTable(result), sheets: deepDiveTables(result) }));
+  (result) => ({ csv: deepDiveLongTable(result), sheets: deepDiveTables(result) }), deepDiveHtml);

@@ -49,6 +49,10 @@ describe('vrn CLI', () => {
     const cohort = await vrn('cohort', '--panel', 'city', '--as-of', '2025-09-30', '--data-dir', data, '--format', 'csv');
     expect(cohort.stdout.trim()).toBe('person_id,age,sex,locality,criteria,factors,score,events,last_event_date,partners');
     expect((await vrn('cohort', '--panel', 'atlantis', '--as-of', '2025-09-30', '--data-dir', data)).code).toBe(2);
+    const page = await vrn('profile', '--locality', 'leicester', '--period', '2024-25', '--data-dir', data, '--format', 'html');
+    expect(page.stdout).toMatch(/^<!doctype html>[\s\S]*<svg [\s\S]*<\/html>\s*$/);
+    const dive = await vrn('deep-dive', '--groups', 'assault_with_injury', '--area', 'llr', '--period', '2024-25', '--data-dir', data, '--format', 'json');
+    expect(JSON.parse(dive.stdout).crimes).toBe(20);
     const badPeriod = await vrn('measures', '--period', '2024', '--data-dir', data);
     expect([badPeriod.code, badPeriod.stderr]).toEqual([2, expect.stringContaining('not a financial year')]);
   });

@@ -1,0 +1,50 @@
+import type { DeepDiveResult } from '../products/deep-dive.ts';
+import type { ProfileResult } from '../products/locality-profile.ts';
+import { keyValues, reportPage } from './html.ts';
+import { barChart, escapeHtml, heatmap, lineChart } from './svg.ts';
+
+const label = (key: string) => key.replace(/_/g, ' ');
+const hours = (n: number) => `${String(n).padStart(2, '0')}`;
+
+/** The locality profile as an HTML report with inline SVG charts. Suppressed figures show as "suppressed". */
+export function profileHtml(p: ProfileResult): string {
+  const sv = p.serious_violence;
+  const audience = p.audience === 'csp'
+    ? 'Counts from 1 to 4 (1 to 7 for hospital and A&E figures) are suppressed, with further cells where needed so that none can be worked out from a total.'
+    : 'Analyst view: figures are not disclosure-controlled. Do not share outside the partnership core.';
+  return reportPage(`${p.name}: locality profile ${p.period}`, `Community Safety Partnership · population ${p.population.toLocaleString('en-GB')} (Census 2021)`, [
+    { heading: 'Serious violence', html: keyValues([
+      ['Crimes', sv.count], ['Per 1,000 residents', sv.rate_per_1000], ['LLR per 1,000 residents', sv.llr_rate_per_1000],
+      ['Previous year', sv.previous_count], ['Change on previous year (%)', sv.change_pct],
+      ['Knife-enabled serious violence', p.knife_serious_violence.count],
+    ]) },
+    { heading: 'Serious violence by month', html: lineChart('Serious violence by month', p.monthly.map((m) => ({ label: m.month, value: m.count }))) },
+    { heading: 'By offence group', html: barChart('Serious violence by offence group', p.by_offence_group.map((g) => ({ label: label(g.group), value: g.count }))) },
+    { heading: 'Domestic and non-domestic', html: barChart('Domestic', p.domestic.map((d) => ({ label: d.key === 'true' ? 'domestic' : d.key === 'false' ? 'non-domestic' : label(d.key), value: d.count }))) },
+    { heading: 'Where', html: barChart('Location type', p.by_location_type.map((d) => ({ label: label(d.key), value: d.count }))) },
+    { heading: 'Victims', html: barChart('Victim age band', p.victim_age_band.map((d) => ({ label: label(d.key), value: d.count }))) + barChart('Victim sex', p.victim_sex.map((d) => ({ label: label(d.key), value: d.count }))) },
+    { heading: 'When: hour of day by day of week', html: heatmap('Hour by weekday', p.hour_by_weekday.weekdays, p.hour_by_weekday.hours.map(hours), p.hour_by_weekday.cells.map((row) => row.map((c) => c.count))) },
+    { heading: 'Hotspots (postcode sectors)', html: p.hotspots.length
+      ? `<table><tr><th>Sector</th><th>Crimes</th><th>Share</th></tr>${p.hotspots.map((h) => `<tr><td>${escapeHtml(h.sector)}</td><td class="n">${h.count}</td><td class="n">${h.share_pct}%</td></tr>`).join('')}</table>`
+      : '<p>No sector can be shown at this level of detail.</p>' },
+    { heading: 'Anti-social behaviour', html: keyValues([['Incidents', p.asb.count], ['Per 1,000 residents', p.asb.rate_per_1000]]) + barChart('ASB by category', p.asb.by_pen_category.map((d) => ({ label: d.key, value: d.count }))) },
+    { heading: 'Violence-related A&E attendances', html: keyValues([['Attendances', p.ae_attendances.count]]) + barChart('Means of assault', p.ae_attendances.by_means_of_assault.map((d) => ({ label: label(d.key), value: d.count }))) + barChart('Where the assault happened', p.ae_attendances.by_location_type.map((d) => ({ label: label(d.key), value: d.count }))) },
+    { heading: 'Suspensions and exclusions for violence', html: keyValues([['Suspensions and exclusions', p.school_exclusions.count]]) + barChart('By category', p.school_exclusions.by_category.map((d) => ({ label: label(d.key), value: d.count }))) },
+  ], `Leicester, Leicestershire and Rutland Violence Reduction Network. ${audience}`);
+}
+
+/** The deep dive as an HTML report (analysts). */
+export function deepDiveHtml(d: DeepDiveResult): string {
+  const l = d.linked_agency_contact;
+  return reportPage(`Deep dive: ${d.groups.map(label).join(', ')}`, `${d.area === 'llr' ? 'Leicester, Leicestershire and Rutland' : d.area} · ${d.period} · ${d.crimes} crimes`, [
+    { heading: 'Trend', html: lineChart('Crimes by month', d.monthly.map((m) => ({ label: m.month, value: m.count }))) },
+    { heading: 'Hotspots', html: barChart('Postcode sectors', d.hotspots.map((h) => ({ label: `${h.sector} (${h.share_pct}%)`, value: h.count }))) },
+    { heading: 'When', html: heatmap('Hour by weekday', d.hour_by_weekday.weekdays, d.hour_by_weekday.hours.map(hours), d.hour_by_weekday.counts) },
+    { heading: 'Victims', html: barChart('Victim age band', d.victims.age_band.map((b) => ({ label: b.key, value: b.count }))) },
+    { heading: 'Suspects', html: keyValues([['People', d.suspects.people], ['Repeat suspects', d.repeat.suspects.people], ['Repeat victims', d.repeat.victims.people]]) + barChart('Suspect age band (at first offence)', d.suspects.age_band.map((b) => ({ label: b.key, value: b.count }))) },
+    { heading: 'Earlier contact with other agencies (suspects under 25)', html: keyValues([
+      ['Suspects under 25', l.suspects_under_25], ['Earlier violence-related A&E attendance', l.earlier_ae_attendance],
+      ['Earlier suspension or exclusion', l.earlier_suspension], ['Earlier ASB record as perpetrator', l.earlier_asb], ['Any of these', l.any],
+    ]) },
+  ], 'Analyst view: figures are not disclosure-controlled. Do not share outside the partnership core.');
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import type { ProfileResult } from '../../analytics/products/locality-profile.ts';
+import { profileHtml } from '../../analytics/render/reports.ts';
+import { barChart } from '../../analytics/render/svg.ts';
+
+const breakdown = (keys: string[], count: number | null = 5) => keys.map((key) => ({ key, count, suppressed: count === null }));
+const profile: ProfileResult = {
+  locality: 'charnwood', name: 'Charnwood <script>', period: '2024-25', audience: 'csp', population: 183_900,
+  serious_violence: { count: 40, suppressed: false, rate_per_1000: 0.22, llr_rate_per_1000: 0.3, previous_count: null, change_pct: null },
+  monthly: Array.from({ length: 12 }, (_, i) => ({ month: `2024-${String(i + 1).padStart(2, '0')}`, count: i === 3 ? null : 3 + i, suppressed: i === 3 })),
+  knife_serious_violence: { count: null, suppressed: true, previous_count: null, change_pct: null },
+  by_offence_group: [{ group: 'robbery_personal', count: null, suppressed: true }, { group: 'assault_with_injury', count: 31, suppressed: false }],
+  domestic: breakdown(['true', 'false']), by_location_type: breakdown(['public_place']), victim_age_band: breakdown(['10-17'], null), victim_sex: breakdown(['male']),
+  hour_by_weekday: { weekdays: ['Mon'], hours: [0, 1], cells: [[{ count: 6, suppressed: false }, { count: null, suppressed: true }]] },
+  hotspots: [{ sector: 'LE11 3', count: 12, share_pct: 30 }],
+  asb: { count: 50, suppressed: false, rate_per_1000: 0.27, by_pen_category: breakdown(['personal']) },
+  ae_attendances: { count: null, suppressed: true, by_means_of_assault: breakdown(['knife_or_sharp'], null), by_location_type: breakdown(['dwelling'], null) },
+  school_exclusions: { count: 9, suppressed: false, by_category: breakdown(['suspension']) },
+};
+
+describe('HTML reports', () => {
+  const html = profileHtml(profile);
+
+  it('is one self-contained page with its charts as inline SVG', () => {
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect((html.match(/<svg /g) ?? []).length).toBeGreaterThanOrEqual(10);
+    expect(html).not.toMatch(/<(script|link|img|iframe)\b/i);
+    expect(html).not.toMatch(/(src|href)=/i);
+    expect(html).toContain('@media print');
+  });
+
+  it('escapes text and shows suppressed figures as suppressed, never as numbers', () => {
+    expect(html).toContain('Charnwood &lt;script&gt;');
+    expect(html).toMatch(/robbery personal<\/text><text[^>]*>suppressed</);
+    expect(html).toMatch(/Knife-enabled serious violence<\/th><td class="n">suppressed</);
+    expect(html).toMatch(/<title>suppressed<\/title>/); // the suppressed heatmap cell
+  });
+
+  it('draws bars in proportion and labels them with their values', () => {
+    const svg = barChart('t', [{ label: 'a', value: 10 }, { label: 'b', value: 5 }, { label: 'c', value: null }]);
+    const widths = [...svg.matchAll(/<rect [^>]*width="(\d+)"/g)].map((m) => Number(m[1]));
+    expect(widths).toHaveLength(2);
+    expect(widths[0]).toBe(widths[1] * 2);
+    expect(svg).toContain('>suppressed<');
+  });
+});
