@@ -9,7 +9,7 @@ import { onBothEngines } from './engines.ts';
 /** As of 2025-09-30 the window is 2024-10-01 … 2025-09-30. Each child below tests one rule. */
 const AS_OF = '2025-09-30';
 const upn = (serial: string) => { const rest = `85620240${serial}`; return upnCheckLetter(rest) + rest; };
-const PERSON_HEADER = 'crime_ref,role,police_person_id,forename,surname,date_of_birth,sex,home_postcode';
+const PERSON_HEADER = 'crime_ref,role,police_person_id,forename,surname,date_of_birth,sex,home_postcode,outcome';
 
 let t: ReturnType<typeof testPlatform>;
 let city: Record<'arquero' | 'sql', CohortResult>;
@@ -23,21 +23,29 @@ beforeAll(async () => {
     ['E1', '2024-08-01', 'theft'], ['E2', '2025-09-01', 'theft'],
     ['W1', '2024-09-30', 'theft'], ['W2', '2025-09-30', 'theft'],
     ['F1', '2024-11-01', 'theft'], ['F2', '2025-05-01', 'theft'],
+    ['G1', '2025-02-01', 'theft'], ['G2', '2025-03-01', 'theft'], ['H1', '2025-02-01', 'theft'], ['H2', '2025-03-01', 'theft'],
+    ['K1', '2025-02-01', 'theft'], ['K2', '2025-03-01', 'theft'], ['N1', '2025-02-01', 'theft'], ['N2', '2025-03-01', 'theft'],
   ];
   await ingestText(t.platform, 'police_crime', POLICE, csv(CRIME_HEADER, ...crimes.map(([ref, day, group]) => crimeRow(ref, { recorded_date: day, offence_date: day, offence_group: group }))));
   await ingestText(t.platform, 'police_person', POLICE, csv(PERSON_HEADER,
     // A: Leicester, 15, suspect twice under two spellings, and a victim of serious violence
-    "A1,suspect,,Zoë,O'Brien,2010-05-14,female,LE2 1AB", 'A2,offender,,ZOE,OBRIEN,2010-05-14,female,LE2 1AB', 'A3,victim,,zoe,obrien,2010-05-14,female,LE2 1AB',
+    "A1,suspect,,Zoë,O'Brien,2010-05-14,female,LE2 1AB,", 'A2,offender,,ZOE,OBRIEN,2010-05-14,female,LE2 1AB,', 'A3,victim,,zoe,obrien,2010-05-14,female,LE2 1AB,',
     // C: twice a suspect but in an open youth justice episode
-    'C1,suspect,NOM-C,Cal,Reed,2011-02-02,male,LE1 1AA', 'C2,suspect,NOM-C,Cal,Reed,2011-02-02,male,LE1 1AA',
+    'C1,suspect,NOM-C,Cal,Reed,2011-02-02,male,LE1 1AA,', 'C2,suspect,NOM-C,Cal,Reed,2011-02-02,male,LE1 1AA,',
     // D: 18 on the as-of date
-    'D1,suspect,NOM-D,Dan,Moss,2007-09-01,male,LE1 1AA', 'D2,suspect,NOM-D,Dan,Moss,2007-09-01,male,LE1 1AA',
+    'D1,suspect,NOM-D,Dan,Moss,2007-09-01,male,LE1 1AA,', 'D2,suspect,NOM-D,Dan,Moss,2007-09-01,male,LE1 1AA,',
     // E: two crimes thirteen months apart
-    'E1,suspect,NOM-E,Eve,Hart,2011-01-01,female,LE1 1AA', 'E2,suspect,NOM-E,Eve,Hart,2011-01-01,female,LE1 1AA',
+    'E1,suspect,NOM-E,Eve,Hart,2011-01-01,female,LE1 1AA,', 'E2,suspect,NOM-E,Eve,Hart,2011-01-01,female,LE1 1AA,',
     // W: one crime on the day before the window opens, one on the as-of date
-    'W1,suspect,NOM-W,Wes,Lane,2011-01-01,male,LE1 1AA', 'W2,suspect,NOM-W,Wes,Lane,2011-01-01,male,LE1 1AA',
+    'W1,suspect,NOM-W,Wes,Lane,2011-01-01,male,LE1 1AA,', 'W2,suspect,NOM-W,Wes,Lane,2011-01-01,male,LE1 1AA,',
     // F: lived in Charnwood, now in Leicester
-    'F1,suspect,NOM-F,Fay,Cole,2012-03-03,female,LE11 3AB', 'F2,suspect,NOM-F,Fay,Cole,2012-03-03,female,LE2 1AB'));
+    'F1,suspect,NOM-F,Fay,Cole,2012-03-03,female,LE11 3AB,', 'F2,suspect,NOM-F,Fay,Cole,2012-03-03,female,LE2 1AB,',
+    // age edges on the as-of date (a person counts as born on the first of the birth month): G turns 10 in
+    // September 2025, so is 10; H turns 18 in October 2025, so is still 17; K is 9 (10 in October); N 18 (in September)
+    'G1,suspect,NOM-G,Gus,Ward,2015-09-28,male,LE1 1AA,', 'G2,suspect,NOM-G,Gus,Ward,2015-09-28,male,LE1 1AA,',
+    'H1,suspect,NOM-H,Hal,Pike,2007-10-02,male,LE1 1AA,charged', 'H2,suspect,NOM-H,Hal,Pike,2007-10-02,male,LE1 1AA,no_further_action',
+    'K1,suspect,NOM-K,Kit,Nye,2015-10-01,male,LE1 1AA,', 'K2,suspect,NOM-K,Kit,Nye,2015-10-01,male,LE1 1AA,',
+    'N1,suspect,NOM-N,Ned,Orr,2007-09-30,male,LE1 1AA,', 'N2,suspect,NOM-N,Ned,Orr,2007-09-30,male,LE1 1AA,'));
   await ingestText(t.platform, 'asb_incident', POLICE, csv('incident_ref,source,reported_at,pen_category,perpetrator_person_id,perpetrator_forename,perpetrator_surname,perpetrator_date_of_birth,perpetrator_home_postcode',
     // B: Charnwood, 12, twice an ASB perpetrator (M2)
     'B1,police_call,2025-04-01T21:00,nuisance,NOM-B,Ben,Tate,2013-01-20,LE11 2CD', 'B2,police_call,2025-07-01T21:00,personal,NOM-B,Ben,Tate,2013-01-20,LE11 2CD'));
@@ -75,10 +83,14 @@ describe('Prevention Panel cohort', () => {
     expect(county.sql.members.every((m) => m.age !== 13)).toBe(true);
   });
 
-  it('applies the window, the age range and the open-episode exclusion', () => {
-    // A, F and W (whose as-of-date crime counts, with the day-before one outside: so W fails M1)
-    expect(city.sql.count).toBe(2);
-    expect(city.sql.members.map((m) => m.age).sort()).toEqual([13, 15]);
+  it('applies the window, the age range on the as-of date and the open-episode exclusion', () => {
+    // A, F, G (10) and H (17): not C (open youth justice), D and N (18), E and W (one crime in the window), K (9)
+    expect(city.sql.count).toBe(4);
+    expect(city.sql.members.map((m) => m.age).sort((a, b) => a - b)).toEqual([10, 13, 15, 17]);
+  });
+
+  it('counts a suspect whatever the outcome (charged or no further action)', () => {
+    expect(city.sql.members.find((m) => m.age === 17)).toMatchObject({ criteria: ['M1'], events: { police_crime: 2 } });
   });
 
   it('finds the county child by ASB (M2), with open early help shown as D5 and a closed youth justice episode ignored', () => {

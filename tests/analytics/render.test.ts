@@ -23,6 +23,7 @@ describe('exports are safe against formula injection', () => {
       expect(cell.type).toBe(ExcelJS.ValueType.String);
       expect(String(cell.value)).not.toMatch(/^[=+\-@]/);
       expect(sheet.getRow(r).getCell(2).value).toBe(-(r - 1));
+      expect(sheet.getRow(r).getCell(2).numFmt).toBe('#,##0');
     }
   });
 });
