@@ -1,19 +1,33 @@
-/** One product run in a fresh process: `measures DATADIR ENGINE`. Prints one JSON line with time and peak RSS. */
+/**
+ * One product on one engine in a fresh process: `PRODUCT DATADIR ENGINE`. Runs it twice (the second run shows the
+ * engine's own caching) and prints one JSON line with the times and the peak RSS.
+ */
 import { openEngine, type EngineName } from '../../analytics/engine.ts';
+import type { Engine } from '../../analytics/ir.ts';
+import { preventionPanelCohort } from '../../analytics/products/cohort.ts';
+import { deepDive } from '../../analytics/products/deep-dive.ts';
+import { localityProfile } from '../../analytics/products/locality-profile.ts';
 import { successMeasures } from '../../analytics/products/success-measures.ts';
 import { localPlatform } from '../../functions/platform/local.ts';
+import { cohortRules } from '../../schemas/cohort.ts';
 
-const [, dataDir, engineName] = process.argv.slice(2);
+const [product, dataDir, engineName] = process.argv.slice(2);
+const platform = localPlatform(dataDir);
+const products: Record<string, (engine: Engine) => Promise<unknown>> = {
+  measures: (e) => successMeasures(e, '2024-25'),
+  profile: (e) => localityProfile(e, platform.area, platform.agreement, { locality: 'leicester', period: '2024-25' }),
+  cohort: (e) => preventionPanelCohort(e, platform.area, cohortRules, 'city', '2025-09-30'),
+  'deep-dive': (e) => deepDive(e, platform.area, { groups: ['robbery_personal', 'robbery_business'], area: 'llr', period: '2024-25' }),
+};
 const started = performance.now();
-const engine = await openEngine(engineName as EngineName, localPlatform(dataDir));
+const engine = await openEngine(engineName as EngineName, platform);
 const opened = performance.now();
-const result = await successMeasures(engine, '2024-25');
+await products[product](engine);
 const first = performance.now();
-await successMeasures(engine, '2023-24');
+await products[product](engine);
 const second = performance.now();
 await engine.close();
-const knife = result.measures.find((m) => m.id === 'knife_serious_violence' && m.split === 'all_ages')!;
 console.log(JSON.stringify({
-  engine: engineName, open_s: +((opened - started) / 1000).toFixed(2), first_run_s: +((first - opened) / 1000).toFixed(2),
-  second_run_s: +((second - first) / 1000).toFixed(2), peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024), knife_count: knife.count,
+  product, engine: engineName, open_s: +((opened - started) / 1000).toFixed(2), first_run_s: +((first - opened) / 1000).toFixed(2),
+  second_run_s: +((second - first) / 1000).toFixed(2), peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
 }));
