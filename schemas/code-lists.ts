@@ -113,6 +113,8 @@ export const ageBands = [
   { band: '50+', from: 50, to: 200 },
 ] as const;
 
+export const ageBandOf = (age: number): string => ageBands.find((b) => age >= b.from && age <= b.to)?.band ?? ageBands[ageBands.length - 1].band;
+
 export const codeLists: Record<string, CodeList> = Object.fromEntries(
   [offenceGroups, locationTypes, incidentLocationTypes, sexes, personRoles, outcomes, asbSources, penCategories,
     meansOfAssault, admissionMethods, exclusionCategories, exclusionReasons, supportServices]

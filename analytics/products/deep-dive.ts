@@ -1,9 +1,8 @@
 import type { Area } from '../../schemas/area/index.ts';
-import { ageBands, codeLists } from '../../schemas/code-lists.ts';
+import { ageBandOf, ageBands, codeLists } from '../../schemas/code-lists.ts';
 import { isoToDay } from '../../functions/ingest/dates.ts';
 import { financialYear, monthsOf } from '../financial-year.ts';
 import { and, between, col, date, eq, isIn, month, param, type Engine, type Expr } from '../ir.ts';
-import { ageBandOf } from '../../functions/ingest/stored-row.ts';
 import { loadPeople } from '../people.ts';
 import type { Table } from '../render/table.ts';
 import { ageFromMonth } from './cohort.ts';

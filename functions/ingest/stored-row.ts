@@ -1,5 +1,5 @@
 import type { Area } from '../../schemas/area/index.ts';
-import { ageBands } from '../../schemas/code-lists.ts';
+import { ageBandOf } from '../../schemas/code-lists.ts';
 import type { Dataset } from '../../schemas/dataset.ts';
 import { personColumns } from '../../schemas/stored.ts';
 import type { CellValue } from './cells.ts';
@@ -11,8 +11,6 @@ import type { Row } from './row-schema.ts';
 
 export type StoredValue = string | number | boolean | null;
 export type StoredRow = Record<string, StoredValue>;
-
-export const ageBandOf = (age: number): string => ageBands.find((b) => age >= b.from && age <= b.to)!.band;
 
 /**
  * Minimisation and pseudonymisation of one valid row, planned once per dataset: identity fields become person
