@@ -30,8 +30,12 @@ export interface People {
   people: Map<string, PersonRecord[]>;
 }
 
-/** Every person record dated up to (and including) a day, linked into people. */
-export async function loadPeople(engine: Engine, upTo: string): Promise<People> {
+/**
+ * Every person record dated up to (and including) a day, linked into people. `births` narrows the rows fetched to
+ * people born in a range of months (rows with no birth month are always kept): the cohort asks only for children,
+ * which spares it the adult records that are most of the data.
+ */
+export async function loadPeople(engine: Engine, upTo: string, births?: { from: string; to: string }): Promise<People> {
   const crimes = new Map<string, { day: number | null; group: string }>();
   for (const r of await engine.rows({ from: 'police_crime', where: { op: 'le', a: col('recorded_date'), b: date(lit(upTo)) }, select: { key: col('record_key'), day: col('recorded_date'), group: col('offence_group') } }, {})) {
     crimes.set(String(r.key), { day: dayOf(r.day), group: String(r.group) });
@@ -46,7 +50,12 @@ export async function loadPeople(engine: Engine, upTo: string): Promise<People> 
     if (source.age) select.age = col(source.age);
     if (source.date) select.day = col(source.date);
     for (const [name, column] of Object.entries(source.extra)) select[name] = col(column);
-    const where = source.date ? { op: 'le' as const, a: date(col(source.date)), b: date(lit(upTo)) } : undefined;
+    const conditions: Expr[] = [];
+    if (source.date) conditions.push({ op: 'le', a: date(col(source.date)), b: date(lit(upTo)) });
+    if (births) {
+      conditions.push({ op: 'or', args: [{ op: 'is_null', a: col(source.birth) }, { op: 'and', args: [{ op: 'ge', a: col(source.birth), b: lit(births.from) }, { op: 'le', a: col(source.birth), b: lit(births.to) }] }] });
+    }
+    const where: Expr | undefined = conditions.length === 0 ? undefined : conditions.length === 1 ? conditions[0] : { op: 'and', args: conditions };
     for (const row of await engine.rows({ from: source.dataset, where, select }, {})) {
       const keys = source.keys.map((_, i) => row[`key${i}`]).filter((k): k is string => typeof k === 'string');
       if (!keys.length) continue; // no person to link (e.g. an ASB incident with no known perpetrator)

@@ -53,7 +53,10 @@ export async function preventionPanelCohort(engine: Engine, area: Area, rules: C
   const inWindow = (day: number | null) => day !== null && day > windowStart && day <= asOfDay;
   const panelLocalities = new Set(area.localities.filter((l) => l.panel === panel).map((l) => l.slug));
 
-  const { crimes, people } = await loadPeople(engine, asOf);
+  // Only people who could be of panel age on the as-of date (a month's margin each side; the exact age is checked below).
+  const year = Number(asOf.slice(0, 4)), monthOfYear = asOf.slice(5, 7);
+  const births = { from: `${year - rules.ageTo - 2}-${monthOfYear}`, to: `${year - rules.ageFrom + 1}-${monthOfYear}` };
+  const { crimes, people } = await loadPeople(engine, asOf, births);
 
   const members: CohortMember[] = [];
   for (const [personId, recs] of people) {
