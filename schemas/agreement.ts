@@ -77,9 +77,3 @@ export const agreement = Agreement.parse({
   disclosure: { defaultMaxSuppressed: 4, maxSuppressedByDataset: { hospital_admission: 7, ae_attendance: 7 } },
   retention: { rawHours: 24, curatedYears: 7 },
 });
-
-export function getPartner(id: string): Partner {
-  const partner = agreement.partners.find((p) => p.id === id);
-  if (!partner) throw new Error(`unknown partner "${id}"; known: ${agreement.partners.map((p) => p.id).join(', ')}`);
-  return partner;
-}

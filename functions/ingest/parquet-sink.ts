@@ -34,7 +34,6 @@ export class ParquetSink {
   private readonly writer: ParquetWriter;
   private buffers: StoredValue[][];
   private buffered = 0;
-  rows = 0;
 
   constructor(private readonly columns: StoredColumn[], private readonly sink: ObjectWriter, private readonly rowGroupSize = 50_000) {
     this.bytes = new StreamingByteWriter(sink);
@@ -52,7 +51,6 @@ export class ParquetSink {
   /** Buffers the row; returns a promise only when a row group is written (await it then). */
   append(row: StoredRow): Promise<void> | undefined {
     for (let i = 0; i < this.columns.length; i++) this.buffers[i].push(row[this.columns[i].name] ?? null);
-    this.rows++;
     return ++this.buffered >= this.rowGroupSize ? this.flushGroup() : undefined;
   }
 
