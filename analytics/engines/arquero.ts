@@ -168,34 +168,31 @@ export class ArqueroEngine implements Engine {
     return { columns, rows };
   }
 
-  async count(query: CountQuery, params: Params): Promise<ResultRow[]> {
-    const keys = Object.keys(query.groupBy);
-    const { columns, rows } = await this.columnsFor(query.from, [...(query.where ? [query.where] : []), ...Object.values(query.groupBy)]);
-    const where = query.where ? evaluate(query.where, params) : null;
-    const groupFns = keys.map((k) => evaluate(query.groupBy[k], params));
-    const grouped: Columns = Object.fromEntries(keys.map((k) => [k, []]));
+  /** The output expressions evaluated over the rows that pass the filter, as columns. */
+  private async select(from: string, where: Expr | undefined, outputs: Record<string, Expr>, params: Params): Promise<{ columns: Columns; kept: number }> {
+    const names = Object.keys(outputs);
+    const { columns, rows } = await this.columnsFor(from, [...(where ? [where] : []), ...Object.values(outputs)]);
+    const test = where ? evaluate(where, params) : null;
+    const fns = names.map((n) => evaluate(outputs[n], params));
+    const out: Columns = Object.fromEntries(names.map((n) => [n, []]));
     let kept = 0;
     for (let i = 0; i < rows; i++) {
-      if (where && where(columns, i) !== true) continue;
-      keys.forEach((k, j) => { grouped[k].push(groupFns[j](columns, i)); });
+      if (test && test(columns, i) !== true) continue;
+      names.forEach((n, j) => { out[n].push(fns[j](columns, i)); });
       kept++;
     }
+    return { columns: out, kept };
+  }
+
+  async count(query: CountQuery, params: Params): Promise<ResultRow[]> {
+    const keys = Object.keys(query.groupBy);
+    const { columns, kept } = await this.select(query.from, query.where, query.groupBy, params);
     if (!keys.length) return [{ count: kept }];
-    const counted = aq.table(grouped).groupby(keys).count({ as: 'count' });
-    return sortRows(counted.objects() as ResultRow[], keys);
+    return sortRows(aq.table(columns).groupby(keys).count({ as: 'count' }).objects() as ResultRow[], keys);
   }
 
   async rows(query: RowQuery, params: Params): Promise<ResultRow[]> {
-    const names = Object.keys(query.select);
-    const { columns, rows } = await this.columnsFor(query.from, [...(query.where ? [query.where] : []), ...Object.values(query.select)]);
-    const where = query.where ? evaluate(query.where, params) : null;
-    const fns = names.map((n) => evaluate(query.select[n], params));
-    const out: Columns = Object.fromEntries(names.map((n) => [n, []]));
-    for (let i = 0; i < rows; i++) {
-      if (where && where(columns, i) !== true) continue;
-      names.forEach((n, j) => { out[n].push(fns[j](columns, i)); });
-    }
-    return aq.table(out).objects() as ResultRow[];
+    return aq.table((await this.select(query.from, query.where, query.select, params)).columns).objects() as ResultRow[];
   }
 
   async close() { this.datasets.clear(); }
