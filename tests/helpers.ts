@@ -5,7 +5,6 @@ import { ingestExtract, type IngestRequest } from '../functions/ingest/ingest.ts
 import { bytesSource } from '../functions/ingest/source.ts';
 import { localPlatform } from '../functions/platform/local.ts';
 import type { Platform } from '../functions/platform/platform.ts';
-import { DuckDbEngine } from '../functions/platform/sql/duckdb.ts';
 
 /** A fresh data dir; removed by the returned cleanup. */
 export function tempDataDir(): { dir: string; cleanup: () => void } {
@@ -26,7 +25,7 @@ export function ingestText(platform: Platform, dataset: string, partner: string,
 }
 
 export async function sql(platform: Platform, query: string) {
-  const engine = await DuckDbEngine.open(platform);
+  const engine = await platform.openSql();
   try {
     return (await engine.query(query)).rows;
   } finally {

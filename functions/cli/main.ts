@@ -46,8 +46,7 @@ const commands: Record<string, Command> = {
   },
 
   async sql({ flags }, dataDir) {
-    const { DuckDbEngine } = await import('../platform/sql/duckdb.ts');
-    const engine = await DuckDbEngine.open(localPlatform(dataDir));
+    const engine = await localPlatform(dataDir).openSql();
     try {
       const result = await engine.query(required(flags, 'query'), { maxRows: Number(optional(flags, 'max-rows') ?? 10_000) });
       printRows(result, (optional(flags, 'format') ?? 'table') as 'json' | 'csv' | 'table');

@@ -11,13 +11,16 @@ export const defaultDataDir = () => process.env.VRN_DATA_DIR ?? '.data';
 /** Local mode: the filesystem under the data dir, a 0600 key file, the LLR area and agreement. */
 export function localPlatform(dataDir: string = defaultDataDir(), overrides: Partial<Platform> = {}): Platform {
   const storage = overrides.storage ?? new FsStorage(join(resolve(dataDir), 'store'));
-  return {
+  const platform: Platform = {
     storage,
     keys: new FileKeyStore(join(resolve(dataDir), 'keys', 'pseudonymisation-key.json')),
     catalog: new Catalog(storage),
     area: llr,
     agreement,
     now: () => new Date(),
+    // DuckDB's native module loads only when SQL is first needed.
+    openSql: async () => (await import('./sql/duckdb.ts')).DuckDbEngine.open(platform),
     ...overrides,
   };
+  return platform;
 }

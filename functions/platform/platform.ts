@@ -2,6 +2,7 @@ import type { Agreement } from '../../schemas/agreement.ts';
 import type { Area } from '../../schemas/area/index.ts';
 import type { Catalog } from './catalog/catalog.ts';
 import type { KeyStore } from './keys/port.ts';
+import type { SqlEngine } from './sql/port.ts';
 import type { Storage } from './storage/port.ts';
 
 /** What the core needs from the world, chosen by configuration: the same business code runs locally and in AWS. */
@@ -11,5 +12,7 @@ export interface Platform {
   catalog: Catalog;
   area: Area;
   agreement: Agreement;
+  /** Opens the SQL engine over the rows that count (DuckDB locally, Athena in AWS); the caller closes it. */
+  openSql(): Promise<SqlEngine>;
   now(): Date;
 }

@@ -2,7 +2,7 @@ import { DuckDBConnection, DuckDBInstance, JsonDuckDBValueConverter, StatementTy
 import { datasets } from '../../../schemas/datasets/index.ts';
 import { countingParts } from '../catalog/counting.ts';
 import type { Platform } from '../platform.ts';
-import { QueryRefused, type QueryResult, type SqlEngine } from './port.ts';
+import { QueryRefused, type QueryResult, type SqlEngine, type SqlValue } from './port.ts';
 import { countingRowsSql } from './views.ts';
 
 const ALLOWED = new Set([StatementType.SELECT]);
@@ -15,6 +15,7 @@ const SELECT_FIRST_WORD = /^(?:\s+|--[^\n]*\n|\/\*[\s\S]*?\*\/)*(\(|select\b|wit
  * query can read nothing else, write nothing, and change no setting.
  */
 export class DuckDbEngine implements SqlEngine {
+  readonly dialect = 'duckdb' as const;
   private constructor(private readonly instance: DuckDBInstance, private readonly connection: DuckDBConnection) {}
 
   static async open(platform: Platform): Promise<DuckDbEngine> {
@@ -61,7 +62,7 @@ export class DuckDbEngine implements SqlEngine {
   }
 
   /** Runs SQL compiled from a product definition (trusted text, values bound as parameters). */
-  async runCompiled(sql: string, values: (string | number | boolean | null)[]): Promise<Record<string, unknown>[]> {
+  async runCompiled(sql: string, values: SqlValue[]): Promise<Record<string, unknown>[]> {
     const prepared = await this.connection.prepare(sql);
     prepared.bind(values);
     const reader = await prepared.runAndReadAll();
