@@ -25,6 +25,8 @@ export interface IngestRequest {
   source: ByteSource;
   periodFrom?: string;
   periodTo?: string;
+  /** Given when the id was handed out before the file arrived (a two-step upload); otherwise a new one. */
+  uploadId?: string;
   onProgress?: (progress: { rows_read: number; rows_rejected: number }) => void;
   /** Test seam: runs after the extract's data is written and before the catalog records it. */
   beforeCommit?: () => Promise<void>;
@@ -32,7 +34,7 @@ export interface IngestRequest {
 
 const PROGRESS_EVERY = 50_000;
 
-const newUploadId = (now: Date) =>
+export const newUploadId = (now: Date) =>
   `up-${now.toISOString().replace(/[-:TZ.]/g, '').slice(0, 14)}-${randomBytes(4).toString('hex')}`;
 
 const curatedKey = (dataset: string, uploadId: string) => `curated/${dataset}/upload_id=${uploadId}/part-00000.parquet`;
@@ -45,7 +47,7 @@ const VAULT_CHUNK = 50_000;
  */
 export async function ingestExtract(platform: Platform, request: IngestRequest): Promise<IngestReport> {
   const receivedAt = platform.now();
-  const uploadId = newUploadId(receivedAt);
+  const uploadId = request.uploadId ?? newUploadId(receivedAt);
   const base = {
     upload_id: uploadId, dataset: request.dataset, partner: request.partner,
     period_from: request.periodFrom ?? null, period_to: request.periodTo ?? null,

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import type { Platform } from '../platform/platform.ts';
+import { getJson, PreconditionFailed } from '../platform/storage/port.ts';
+import { ingestExtract, newUploadId, type IngestRequest } from './ingest.ts';
+import { reportKey, type IngestReport } from './report.ts';
+
+/**
+ * A large extract arrives in two steps. The API records who may upload what under a new upload id and hands out a
+ * URL; the file lands at `raw/<upload id>`; then the ingest worker (a Lambda on the raw bucket's object-created
+ * event in AWS, a background task locally) ingests it under that id. Raw files are deleted once ingested.
+ */
+export const PendingUpload = z.object({
+  upload_id: z.string().regex(/^up-[0-9]{14}-[0-9a-f]{8}$/),
+  dataset: z.string(),
+  partner: z.string(),
+  period_from: z.string().nullable(),
+  period_to: z.string().nullable(),
+  requested_at: z.string(),
+});
+export type PendingUpload = z.infer<typeof PendingUpload>;
+
+export const rawKey = (uploadId: string) => `raw/${uploadId}`;
+export const pendingKey = (uploadId: string) => `uploads/pending/${uploadId}.json`;
+const claimKey = (uploadId: string) => `uploads/claimed/${uploadId}`;
+
+/** The upload id a raw object belongs to, or null for a key that is not an upload's file. */
+export function uploadIdOfRawKey(key: string): string | null {
+  const id = key.startsWith('raw/') ? key.slice(4) : '';
+  return PendingUpload.shape.upload_id.safeParse(id).success ? id : null;
+}
+
+export async function requestUpload(platform: Platform, request: { dataset: string; partner: string; periodFrom?: string; periodTo?: string }): Promise<PendingUpload> {
+  const now = platform.now();
+  const pending: PendingUpload = {
+    upload_id: newUploadId(now), dataset: request.dataset, partner: request.partner,
+    period_from: request.periodFrom ?? null, period_to: request.periodTo ?? null, requested_at: now.toISOString(),
+  };
+  await platform.storage.put(pendingKey(pending.upload_id), JSON.stringify(pending), { ifNoneMatch: '*' });
+  return pending;
+}
+
+export type UploadStatus =
+  | { upload_id: string; status: 'waiting_for_file' | 'ingesting' }
+  | { upload_id: string; status: IngestReport['status']; report: IngestReport };
+
+export async function uploadStatus(platform: Platform, uploadId: string): Promise<UploadStatus | null> {
+  const report = await getJson<IngestReport>(platform.storage, reportKey(uploadId));
+  if (report) return { upload_id: uploadId, status: report.value.status, report: report.value };
+  if (!(await platform.storage.exists(pendingKey(uploadId)))) return null;
+  const claimed = await platform.storage.exists(claimKey(uploadId));
+  return { upload_id: uploadId, status: claimed ? 'ingesting' : 'waiting_for_file' };
+}
+
+/**
+ * Ingests the file of a pending upload. Events may be delivered more than once: a finished upload returns its
+ * report, and a claim written with if-none-match lets one worker in when two arrive together (null for the other).
+ */
+export async function ingestPendingUpload(platform: Platform, uploadId: string, onProgress?: IngestRequest['onProgress']): Promise<IngestReport | null> {
+  const done = await getJson<IngestReport>(platform.storage, reportKey(uploadId));
+  if (done) return done.value;
+  const pending = await getJson<unknown>(platform.storage, pendingKey(uploadId));
+  if (!pending) throw new Error(`no pending upload ${uploadId}`);
+  const request = PendingUpload.parse(pending.value);
+  try {
+    await platform.storage.put(claimKey(uploadId), platform.now().toISOString(), { ifNoneMatch: '*' });
+  } catch (error) {
+    if (error instanceof PreconditionFailed) return null;
+    throw error;
+  }
+  let report: IngestReport;
+  try {
+    report = await ingestExtract(platform, {
+      uploadId, dataset: request.dataset, partner: request.partner,
+      periodFrom: request.period_from ?? undefined, periodTo: request.period_to ?? undefined,
+      source: () => platform.storage.read(rawKey(uploadId)), onProgress,
+    });
+  } catch (error) {
+    await platform.storage.delete(claimKey(uploadId)); // so that a retry may run
+    throw error;
+  }
+  await platform.storage.delete(rawKey(uploadId));
+  return report;
+}
