@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { describe, expect, it } from 'vitest';
 import { compileCount, dialects } from '../../analytics/engines/sql-compile.ts';
@@ -7,31 +6,12 @@ import { measureQueries, successMeasures } from '../../analytics/products/succes
 import type { Platform } from '../../functions/platform/platform.ts';
 import { AthenaEngine, sqlLiteral, type Clock } from '../../functions/platform/sql/athena.ts';
 import { QueryRefused } from '../../functions/platform/sql/port.ts';
+import { fakeJsonService, type Answer } from '../platform/fake-aws.ts';
 
-type Call = { action: string; body: Record<string, any> };
-type Answer = (call: Call, calls: Call[]) => object;
-
-/**
- * Athena with no network: the real client serialises, signs and deserialises each call, and its request handler
- * (the bottom of the middleware stack) records the call and answers as Athena's JSON protocol does.
- */
+/** Athena with no network (see fakeJsonService). */
 function fakeAthena(answer: Answer) {
-  const calls: Call[] = [];
-  const client = new AthenaClient({
-    region: 'eu-west-2', credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' }, maxAttempts: 1,
-    requestHandler: {
-      async handle(request: { headers: Record<string, string>; body?: string | Uint8Array }) {
-        const text = typeof request.body === 'string' ? request.body : new TextDecoder().decode(request.body);
-        const call = { action: request.headers['x-amz-target']!.split('.')[1]!, body: JSON.parse(text || '{}') };
-        calls.push(call);
-        const out = answer(call, calls);
-        const status = 'error' in out ? 400 : 200;
-        const payload = 'error' in out ? { __type: out.error, message: (out as { message?: string }).message } : out;
-        return { response: { statusCode: status, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: Readable.from([Buffer.from(JSON.stringify(payload))]) } };
-      },
-    } as never,
-  });
-  return { client, calls };
+  const { calls, config } = fakeJsonService(answer);
+  return { client: new AthenaClient(config), calls };
 }
 
 /** A clock that never waits: it records the sleeps and moves time on by them. */
