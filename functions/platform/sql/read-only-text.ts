@@ -1,7 +1,5 @@
+import { STORED_TABLE_SUFFIX } from '../../../schemas/glue.ts';
 import { QueryRefused } from './port.ts';
-
-/** The Glue table of every stored row of a dataset (superseded extracts too); analysts see only the views. */
-export const STORED_TABLE_SUFFIX = '__extracts';
 
 /** Words no read-only query needs; found only outside strings, quoted names and comments. */
 const FORBIDDEN = /\b(insert|update|delete|merge|create|drop|alter|unload|msck|grant|revoke|truncate|vacuum|optimize|execute|prepare|deallocate|copy|attach|install|pragma|set|call)\b/i;
@@ -14,7 +12,8 @@ function codeOnly(sql: string): string {
 
 /**
  * The read-only rule of DuckDB's engine, applied to the text for an engine that cannot be asked what a
- * statement is (Athena): exactly one statement, starting SELECT or WITH, touching no stored-extract table. The
+ * statement is (Athena): exactly one statement, starting SELECT or WITH, touching no stored-extract table
+ * (they hold superseded rows too; analysts see the views). The
  * engine's own permissions (Glue read-only, one database) stand behind it.
  */
 export function guardReadOnly(sql: string): void {
