@@ -1,32 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsPlatform } from '../../functions/platform/aws.ts';
 import { CRIME_HEADER, POLICE, crimeRows, csv, ingestText } from '../helpers.ts';
-import { fakeJsonService } from './fake-aws.ts';
+import { awsTestEnvironment, fakeAwsServices } from './fake-aws.ts';
 import { startS3rver } from './s3rver.ts';
 
 let s3: Awaited<ReturnType<typeof startS3rver>>;
 beforeAll(async () => { s3 = await startS3rver(); });
 afterAll(() => s3?.close());
-
-const SECRET = JSON.stringify({ current: 'v1', keys: { v1: randomBytes(32).toString('base64') }, created_at: '2025-01-01T00:00:00Z' });
-
-/** Secrets Manager, Glue and Athena in one fake: each action answers as its service would. */
-function fakeServices() {
-  return fakeJsonService(({ action, body }) => {
-    switch (action) {
-      case 'GetSecretValue': return { SecretString: SECRET };
-      case 'GetTables': return { TableList: [] };
-      case 'GetTable': return { Table: { Name: body.Name, StorageDescriptor: { Location: `s3://curated/${body.Name}/` } } };
-      case 'BatchCreatePartition': return { Errors: [] };
-      case 'CreateTable': return {};
-      case 'StartQueryExecution': return { QueryExecutionId: 'q-1' };
-      case 'GetQueryExecution': return { QueryExecution: { Status: { State: 'SUCCEEDED' } } };
-      case 'GetQueryResults': return { ResultSet: { ResultSetMetadata: { ColumnInfo: [{ Name: 'n', Type: 'integer' }] }, Rows: [{ Data: [{ VarCharValue: 'n' }] }, { Data: [{ VarCharValue: '5' }] }] } };
-      default: return { error: 'InvalidRequestException', message: action };
-    }
-  });
-}
 
 describe('the AWS platform', () => {
   it('says which environment variables are missing, without echoing any value', () => {
@@ -36,11 +16,8 @@ describe('the AWS platform', () => {
 
   it('ingests an extract into S3 with the secret from Secrets Manager, and brings Glue up to the catalog before Athena runs', async () => {
     const buckets = await s3.buckets();
-    const { calls, config } = fakeServices();
-    const platform = awsPlatform({
-      VRN_RAW_BUCKET: buckets.raw, VRN_CURATED_BUCKET: buckets.curated, VRN_OUTPUTS_BUCKET: buckets.outputs, VRN_AUDIT_BUCKET: 'audit-bucket',
-      VRN_KEY_SECRET_ID: 'vrn-test/key', VRN_GLUE_DATABASE: 'vrn_test', VRN_ATHENA_WORKGROUP: 'vrn-test',
-    }, { s3: s3.config, athena: config, glue: config, secretsManager: config });
+    const { calls, config } = fakeAwsServices();
+    const platform = awsPlatform(awsTestEnvironment(buckets), { s3: s3.config, athena: config, glue: config, secretsManager: config });
 
     const report = await ingestText(platform, 'police_crime', POLICE, csv(CRIME_HEADER, ...crimeRows('S', 5)));
     expect(report).toMatchObject({ status: 'accepted', rows_accepted: 5 });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 
 export type Call = { action: string; body: Record<string, any> };
@@ -24,4 +25,31 @@ export function fakeJsonService(answer: Answer) {
   };
   const config = { region: 'eu-west-2', credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' }, maxAttempts: 1, requestHandler: requestHandler as never };
   return { calls, config };
+}
+
+/** The environment the CDK app gives the Lambdas, for these buckets. */
+export const awsTestEnvironment = (buckets: { raw: string; curated: string; outputs: string }) => ({
+  VRN_RAW_BUCKET: buckets.raw, VRN_CURATED_BUCKET: buckets.curated, VRN_OUTPUTS_BUCKET: buckets.outputs, VRN_AUDIT_BUCKET: 'vrn-test-audit',
+  VRN_KEY_SECRET_ID: 'vrn-test/key', VRN_GLUE_DATABASE: 'vrn_test', VRN_ATHENA_WORKGROUP: 'vrn-test',
+});
+
+/**
+ * Secrets Manager (one fresh key secret), Glue (no views yet) and Athena (every query answers n = 5) in one fake;
+ * pass its config as each of their clients' settings.
+ */
+export function fakeAwsServices() {
+  const secret = JSON.stringify({ current: 'v1', keys: { v1: randomBytes(32).toString('base64') }, created_at: '2025-01-01T00:00:00Z' });
+  return fakeJsonService(({ action, body }) => {
+    switch (action) {
+      case 'GetSecretValue': return { SecretString: secret };
+      case 'GetTables': return { TableList: [] };
+      case 'GetTable': return { Table: { Name: body.Name, StorageDescriptor: { Location: `s3://curated/${body.Name}/` } } };
+      case 'BatchCreatePartition': return { Errors: [] };
+      case 'CreateTable': return {};
+      case 'StartQueryExecution': return { QueryExecutionId: 'q-1' };
+      case 'GetQueryExecution': return { QueryExecution: { Status: { State: 'SUCCEEDED' } } };
+      case 'GetQueryResults': return { ResultSet: { ResultSetMetadata: { ColumnInfo: [{ Name: 'n', Type: 'integer' }] }, Rows: [{ Data: [{ VarCharValue: 'n' }] }, { Data: [{ VarCharValue: '5' }] }] } };
+      default: return { error: 'InvalidRequestException', message: action };
+    }
+  });
 }
