@@ -53,6 +53,14 @@ describe('the Secrets Manager key store', () => {
     expect(calls).toHaveLength(2);
   });
 
+  it('reads the secret the CDK app generates, with its first version at the top level', async () => {
+    const v1 = 'Zx8'.repeat(21) + 'q';
+    const generated = new SecretsManagerKeyStore(secretsManager(() => JSON.stringify({ current: 'v1', keys: {}, created_at: 'deployment', v1 })).client, ARN);
+    const nested = new SecretsManagerKeyStore(secretsManager(() => JSON.stringify({ current: 'v1', keys: { v1 }, created_at: 'deployment' })).client, ARN);
+    expect(await generated.pseudonymisationKey()).toEqual(await nested.pseudonymisationKey());
+    expect(await generated.referenceKey(POLICE)).toEqual(await nested.referenceKey(POLICE));
+  });
+
   it('refuses a malformed secret without quoting it, and asks again next time', async () => {
     let text = '{"current":"v1","keys":{"v1":"too-short-to-be-a-key"}}';
     const { client, calls } = secretsManager(() => text);

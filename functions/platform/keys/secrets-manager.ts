@@ -2,6 +2,18 @@ import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/clien
 import type { KeyStore } from './port.ts';
 import { KeySecret, pseudonymisationKeyOf, referenceKeyOf } from './secret.ts';
 
+/**
+ * Secrets Manager can generate only top-level strings, so the CDK app creates the secret as
+ * `{ current: 'v1', keys: {}, v1: <64 random characters> }`; top-level versions join `keys` (their text is read as
+ * base64, like every key).
+ */
+function withTopLevelVersions(json: unknown): unknown {
+  if (!json || typeof json !== 'object') return json;
+  const doc = json as Record<string, unknown>;
+  const versions = Object.entries(doc).filter(([name, value]) => /^v\d+$/.test(name) && typeof value === 'string');
+  return { ...doc, keys: { ...(doc.keys as object | undefined), ...Object.fromEntries(versions) } };
+}
+
 /** A warm Lambda re-reads the secret after this long, so a rotation reaches it without a redeploy. */
 const CACHE_MS = 15 * 60_000;
 
@@ -32,7 +44,7 @@ export class SecretsManagerKeyStore implements KeyStore {
     } catch {
       json = null;
     }
-    const parsed = KeySecret.safeParse(json);
+    const parsed = KeySecret.safeParse(withTopLevelVersions(json));
     // Never quote the secret's text in the message.
     if (!parsed.success || !parsed.data.keys[parsed.data.current]) {
       throw new Error(`secret ${this.secretId} is not a valid key secret: expected JSON { current: "v1", keys: { v1: <32+ bytes base64> }, created_at }`);
