@@ -49,8 +49,9 @@ export class Api extends Construct {
     }
     this.client = this.userPool.addClient('Portal', {
       generateSecret: false,
-      authFlows: { userSrp: true },
-      // Sign-in by SRP from the portal or the CLI; no hosted-UI OAuth flows until the portal needs them.
+      // SRP from the portal; admin-initiated sign-in for operators who hold IAM rights (the deployment guide's first
+      // upload); no hosted-UI OAuth flows until the portal needs them.
+      authFlows: { userSrp: true, adminUserPassword: true },
       disableOAuth: true,
       preventUserExistenceErrors: true,
       accessTokenValidity: Duration.hours(1),
