@@ -202,7 +202,7 @@ describe('the CDK app: the way in', () => {
     expect(pool.Properties.AdminCreateUserConfig).toEqual({ AllowAdminCreateUserOnly: true });
     expect(pool.Properties.Schema.map((a: any) => a.Name).sort()).toEqual(['locality', 'organisation', 'panel']);
     const [, client] = ofType('AWS::Cognito::UserPoolClient')[0]!;
-    expect(client.Properties).toMatchObject({ GenerateSecret: false, ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] });
+    expect(client.Properties).toMatchObject({ GenerateSecret: false, ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] });
     expect(client.Properties.AllowedOAuthFlows).toBeUndefined();
     expect(client.Properties.WriteAttributes ?? []).not.toEqual(expect.arrayContaining(['custom:organisation']));
   });
