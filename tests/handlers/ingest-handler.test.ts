@@ -5,7 +5,7 @@ import { rawKey, requestUpload, uploadStatus } from '../../functions/ingest/pend
 import { awsPlatform } from '../../functions/platform/aws.ts';
 import { CRIME_HEADER, POLICE, crimeRow, crimeRows, csv } from '../helpers.ts';
 import { awsTestEnvironment, fakeAwsServices } from '../platform/fake-aws.ts';
-import { startS3rver } from '../platform/s3rver.ts';
+import { ConditionalWritesGate, startS3rver } from '../platform/s3rver.ts';
 
 let s3: Awaited<ReturnType<typeof startS3rver>>;
 beforeAll(async () => { s3 = await startS3rver(); });
@@ -53,6 +53,24 @@ describe('the ingest Lambda handler, against s3rver', () => {
     expect(logs.map((l) => JSON.parse(l).message)).toEqual(['ingested', 'ingested', 'ignored an object that is not an upload']);
     const text = logs.join('\n');
     for (const secret of ['LP-2024-', 'LP-BAD', '2001-03-04', 'LE1 5AB']) expect(text).not.toContain(secret);
+  });
+
+  it('stores the extract once when two deliveries of the event run at the same time, as S3\'s conditional writes allow', async () => {
+    const buckets = await s3.buckets();
+    const services = fakeAwsServices();
+    const s3Config = { ...s3.config, requestHandler: new ConditionalWritesGate(s3.admin) };
+    const platform = awsPlatform(awsTestEnvironment(buckets), { s3: s3Config, glue: services.config, athena: services.config, secretsManager: services.config });
+    const logs: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation((line: string) => { logs.push(JSON.parse(line).message); });
+    const pending = await requestUpload(platform, { dataset: 'police_crime', partner: POLICE });
+    await platform.storage.put(rawKey(pending.upload_id), csv(CRIME_HEADER, ...crimeRows('LP-2024-', 20)));
+    const event = objectCreated(buckets.raw, rawKey(pending.upload_id));
+    const handler = ingestHandler(platform);
+    await Promise.all([handler(event), handler(event)]);
+    expect(logs.sort()).toEqual(['another delivery of this event is ingesting it', 'ingested']);
+    expect((await platform.catalog.read()).extracts).toHaveLength(1);
+    expect(await platform.storage.list('curated/police_crime')).toHaveLength(1);
+    expect(await uploadStatus(platform, pending.upload_id)).toMatchObject({ status: 'accepted', report: { rows_accepted: 20 } });
   });
 
   it('fails the invocation when an upload cannot be ingested, so Lambda retries and then dead-letters it', async () => {
