@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { S3Client } from '@aws-sdk/client-s3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
@@ -11,6 +14,12 @@ import { agreement } from '../../schemas/agreement.ts';
 import { datasets } from '../../schemas/datasets/index.ts';
 import { HIVE_TYPE } from '../../schemas/glue.ts';
 import { storedColumns } from '../../schemas/stored.ts';
+import { rawKey, requestUpload, uploadStatus } from '../../functions/ingest/pending-upload.ts';
+import { Catalog } from '../../functions/platform/catalog/catalog.ts';
+import { S3Storage } from '../../functions/platform/storage/s3.ts';
+import { CRIME_HEADER, POLICE, crimeRows, csv } from '../helpers.ts';
+import { awsServicesAnswer, awsTestEnvironment, serveJsonServices } from '../platform/fake-aws.ts';
+import { startS3rver } from '../platform/s3rver.ts';
 
 const context = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context;
 const dev = stageFromContext((key) => context[key]);
@@ -243,5 +252,36 @@ describe('the CDK app: least privilege', () => {
     const athena = (prefix: string) => statements(prefix).filter((s) => actions(s).some((a) => a.startsWith('athena:')));
     expect(athena('IngestHandler')).toEqual([]);
     expect(JSON.stringify(athena('ApiHandler')[0]!.Resource)).toContain(':workgroup/vrn-dev');
+  });
+});
+
+describe('the bundled ingest Lambda', () => {
+  it('runs as CDK bundled it, in a fresh Node process configured only by its environment', async () => {
+    const code = resources[idOf('AWS::Lambda::Function', 'IngestHandlerFunction')]!.Properties.Code.S3Key as string;
+    const bundle = join(outdir, `asset.${code.replace(/\.zip$/, '')}`, 'index.mjs');
+    const s3 = await startS3rver();
+    const services = await serveJsonServices(awsServicesAnswer());
+    try {
+      const buckets = await s3.buckets();
+      const storage = new S3Storage(new S3Client(s3.config), buckets);
+      const pending = await requestUpload({ storage, now: () => new Date() } as never, { dataset: 'police_crime', partner: POLICE });
+      await storage.put(rawKey(pending.upload_id), csv(CRIME_HEADER, ...crimeRows('B', 9)));
+      const event = { Records: [{ s3: { bucket: { name: buckets.raw }, object: { key: rawKey(pending.upload_id) } } }] };
+      const run = `const { handler } = await import(${JSON.stringify(bundle)}); await handler(${JSON.stringify(event)});`;
+      await promisify(execFile)(process.execPath, ['--input-type=module', '-e', run], {
+        env: {
+          PATH: process.env.PATH, AWS_REGION: 'eu-west-2', AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER',
+          AWS_ENDPOINT_URL_S3: String(s3.config.endpoint), AWS_ENDPOINT_URL_GLUE: services.url, AWS_ENDPOINT_URL_SECRETS_MANAGER: services.url,
+          AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED', AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+          ...awsTestEnvironment(buckets),
+        },
+      });
+      expect((await new Catalog(storage).read()).extracts).toMatchObject([{ upload_id: pending.upload_id, rows: 9 }]);
+      expect(await uploadStatus({ storage } as never, pending.upload_id)).toMatchObject({ status: 'accepted' });
+      expect(services.calls.map((c) => c.action)).toEqual(expect.arrayContaining(['GetSecretValue', 'GetTables', 'BatchCreatePartition', 'CreateTable']));
+    } finally {
+      await services.close();
+      await s3.close();
+    }
   });
 });

@@ -1,9 +1,20 @@
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 
 export type Call = { action: string; body: Record<string, any> };
 /** An answer is the response body, or `{ error, message }` for an AWS error (HTTP 400). */
 export type Answer = (call: Call, calls: Call[]) => object;
+
+/** Records a call (its X-Amz-Target and JSON body) and gives the answer as an HTTP status and body. */
+function respond(answer: Answer, calls: Call[], target: string, text: string) {
+  const call = { action: target.split('.')[1]!, body: JSON.parse(text || '{}') };
+  calls.push(call);
+  const out = answer(call, calls);
+  const error = 'error' in out;
+  return { status: error ? 400 : 200, payload: JSON.stringify(error ? { __type: out.error, message: (out as { message?: string }).message } : out) };
+}
 
 /**
  * An AWS JSON-protocol service (Athena, Glue, Secrets Manager) with no network: the real client serialises, signs
@@ -15,12 +26,8 @@ export function fakeJsonService(answer: Answer) {
   const requestHandler = {
     async handle(request: { headers: Record<string, string>; body?: string | Uint8Array }) {
       const text = typeof request.body === 'string' ? request.body : new TextDecoder().decode(request.body);
-      const call = { action: request.headers['x-amz-target']!.split('.')[1]!, body: JSON.parse(text || '{}') };
-      calls.push(call);
-      const out = answer(call, calls);
-      const error = 'error' in out;
-      const payload = error ? { __type: out.error, message: (out as { message?: string }).message } : out;
-      return { response: { statusCode: error ? 400 : 200, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: Readable.from([Buffer.from(JSON.stringify(payload))]) } };
+      const { status, payload } = respond(answer, calls, request.headers['x-amz-target']!, text);
+      return { response: { statusCode: status, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: Readable.from([Buffer.from(payload)]) } };
     },
   };
   const config = { region: 'eu-west-2', credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' }, maxAttempts: 1, requestHandler: requestHandler as never };
@@ -38,8 +45,13 @@ export const awsTestEnvironment = (buckets: { raw: string; curated: string; outp
  * pass its config as each of their clients' settings.
  */
 export function fakeAwsServices() {
+  return fakeJsonService(awsServicesAnswer());
+}
+
+/** The answers of fakeAwsServices, for serving over HTTP too. */
+export function awsServicesAnswer(): Answer {
   const secret = JSON.stringify({ current: 'v1', keys: { v1: randomBytes(32).toString('base64') }, created_at: '2025-01-01T00:00:00Z' });
-  return fakeJsonService(({ action, body }) => {
+  return ({ action, body }) => {
     switch (action) {
       case 'GetSecretValue': return { SecretString: secret };
       case 'GetTables': return { TableList: [] };
@@ -51,5 +63,25 @@ export function fakeAwsServices() {
       case 'GetQueryResults': return { ResultSet: { ResultSetMetadata: { ColumnInfo: [{ Name: 'n', Type: 'integer' }] }, Rows: [{ Data: [{ VarCharValue: 'n' }] }, { Data: [{ VarCharValue: '5' }] }] } };
       default: return { error: 'InvalidRequestException', message: action };
     }
+  };
+}
+
+/**
+ * The same answers over real HTTP on 127.0.0.1, for a process that only takes endpoints from its environment
+ * (AWS_ENDPOINT_URL_GLUE, AWS_ENDPOINT_URL_SECRETS_MANAGER…), such as a bundled Lambda.
+ */
+export async function serveJsonServices(answer: Answer) {
+  const calls: Call[] = [];
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (c: Buffer) => chunks.push(c));
+    request.on('end', () => {
+      const { status, payload } = respond(answer, calls, String(request.headers['x-amz-target']), Buffer.concat(chunks).toString('utf8'));
+      response.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
+      response.end(payload);
+    });
   });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, calls, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
