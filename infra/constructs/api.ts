@@ -61,10 +61,14 @@ export class Api extends Construct {
       writeAttributes: undefined,
     });
 
-    const issuer = `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${this.userPool.userPoolId}`;
     this.handler = new ServiceFunction(this, 'Handler', {
       handler: 'api', stage, memorySize: 1536, timeout: Duration.seconds(29),
-      environment: { ...environment, VRN_COGNITO_USER_POOL_ID: this.userPool.userPoolId, VRN_COGNITO_CLIENT_ID: this.client.userPoolClientId, VRN_COGNITO_ISSUER: issuer },
+      // The app verifies the same Cognito tokens again (functions/api/auth: VRN_AUTH=cognito), for the routes the
+      // authorizer leaves open and as a second check on the rest.
+      environment: {
+        ...environment, VRN_AUTH: 'cognito', VRN_COGNITO_REGION: Stack.of(this).region,
+        VRN_COGNITO_USER_POOL_ID: this.userPool.userPoolId, VRN_COGNITO_CLIENT_ID: this.client.userPoolClientId,
+      },
     });
 
     const integration = new HttpLambdaIntegration('App', this.handler.fn);

@@ -196,6 +196,10 @@ describe('the CDK app: the way in', () => {
       JwtConfiguration: { Audience: [{ Ref: idOf('AWS::Cognito::UserPoolClient', 'ApiUsersPortal') }] },
     });
     expect(JSON.stringify(resources[authorizer]!.Properties.JwtConfiguration.Issuer)).toContain('cognito-idp.eu-west-2.amazonaws.com/');
+    const pool = idOf('AWS::Cognito::UserPool', 'ApiUsers');
+    expect(resources[idOf('AWS::Lambda::Function', 'ApiHandlerFunction')]!.Properties.Environment.Variables).toMatchObject({
+      VRN_AUTH: 'cognito', VRN_COGNITO_REGION: 'eu-west-2', VRN_COGNITO_USER_POOL_ID: { Ref: pool }, VRN_COGNITO_CLIENT_ID: { Ref: idOf('AWS::Cognito::UserPoolClient', 'ApiUsersPortal') },
+    });
     const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
     const v1 = routes.filter((r) => / \/v1(\/|$)/.test(r.RouteKey));
     expect(v1.map((r) => r.RouteKey).sort()).toEqual(['ANY /v1', 'ANY /v1/{proxy+}']);

@@ -2,6 +2,7 @@ import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Catalog } from '../../functions/platform/catalog/catalog.ts';
 import { PreconditionFailed } from '../../functions/platform/storage/port.ts';
+import { S3UploadUrls } from '../../functions/platform/storage/s3-upload-urls.ts';
 import { S3Storage } from '../../functions/platform/storage/s3.ts';
 import { captureRequests, ConditionalWritesGate, startS3rver } from './s3rver.ts';
 import { storageContract } from './storage-contract.ts';
@@ -128,13 +129,15 @@ describe('S3 storage against s3rver over HTTP', () => {
     }
   });
 
-  it('hands out a presigned PUT URL that a browser-like client can upload to, into the raw bucket', async () => {
+  it('hands out a presigned PUT URL for an upload that a browser-like client can send its file to, into the raw bucket', async () => {
     const { storage, buckets, cleanup } = await s3Storage();
     try {
-      const url = await storage.uploadUrl('raw/up-20250101000000-00001234', 300);
+      const now = new Date('2025-11-01T12:00:00Z');
+      const { url, method, expires_at } = await new S3UploadUrls(storage, () => now, 300).create({ upload_id: 'up-20250101000000-00001234' });
+      expect([method, expires_at]).toEqual(['PUT', '2025-11-01T12:05:00.000Z']);
       expect(url).toContain(`/${buckets.raw}/raw/up-20250101000000-00001234?`);
       expect(url).toContain('X-Amz-Expires=300');
-      const response = await fetch(url, { method: 'PUT', body: 'crime_ref,recorded_date\n' });
+      const response = await fetch(url, { method, body: 'crime_ref,recorded_date\n' });
       expect(response.status).toBe(200);
       const got = await storage.get('raw/up-20250101000000-00001234');
       expect(new TextDecoder().decode(got!.body)).toBe('crime_ref,recorded_date\n');
