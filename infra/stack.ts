@@ -31,6 +31,7 @@ export class VrnStack extends Stack {
       VRN_KEY_SECRET_ID: this.data.keySecret.secretArn,
       VRN_GLUE_DATABASE: this.analytics.databaseName,
       VRN_ATHENA_WORKGROUP: this.analytics.workGroup.name,
+      VRN_RAW_VERSIONED: 'true',
     };
 
     this.api = new Api(this, 'Api', { stage, environment });

@@ -23,6 +23,8 @@ export const AwsEnvironment = z.object({
   VRN_KEY_SECRET_ID: z.string().min(1),
   VRN_GLUE_DATABASE: z.string().regex(/^[a-z0-9_]+$/),
   VRN_ATHENA_WORKGROUP: z.string().min(1),
+  /** 'true' when the raw bucket is versioned (as the CDK app makes it): raw files are then deleted version by version. */
+  VRN_RAW_VERSIONED: z.enum(['true', 'false']).default('false'),
 });
 export type AwsEnvironment = z.infer<typeof AwsEnvironment>;
 
@@ -57,7 +59,8 @@ export interface AwsClients {
 export function awsPlatform(env: Record<string, string | undefined>, clients: AwsClients = {}, overrides: Partial<Omit<Platform, 'storage'>> = {}): AwsPlatform {
   const config = awsEnvironment(env);
   const s3 = new S3Client(clients.s3 ?? {});
-  const storage = new S3Storage(s3, { raw: config.VRN_RAW_BUCKET, curated: config.VRN_CURATED_BUCKET, outputs: config.VRN_OUTPUTS_BUCKET });
+  const storage = new S3Storage(s3, { raw: config.VRN_RAW_BUCKET, curated: config.VRN_CURATED_BUCKET, outputs: config.VRN_OUTPUTS_BUCKET },
+    { rawVersioned: config.VRN_RAW_VERSIONED === 'true' });
   const athena = new AthenaClient(clients.athena ?? {});
   const countingViews = new GlueCountingViews(new GlueClient(clients.glue ?? {}), { database: config.VRN_GLUE_DATABASE, curatedBucket: config.VRN_CURATED_BUCKET });
   const catalog = overrides.catalog ?? new Catalog(storage);

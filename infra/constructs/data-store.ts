@@ -85,10 +85,11 @@ export class DataStore extends Construct {
     this.keySecret.grantRead(grantee);
   }
 
-  /** The ingest worker: reads and then deletes raw files, writes the store. */
+  /** The ingest worker: reads and then deletes raw files, every version of them, and writes the store. */
   grantIngest(grantee: IGrantable) {
     this.useKey(grantee);
-    grantObjects(grantee, this.raw, ['s3:GetObject', 's3:DeleteObject'], 'raw/');
+    grantObjects(grantee, this.raw, ['s3:GetObject', 's3:DeleteObject', 's3:DeleteObjectVersion'], 'raw/');
+    grantList(grantee, this.raw, 'raw/', 's3:ListBucketVersions');
     grantObjects(grantee, this.curated, ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload']);
     grantList(grantee, this.curated);
     this.keySecret.grantRead(grantee);

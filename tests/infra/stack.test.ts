@@ -145,6 +145,7 @@ describe('the CDK app: functions and events', () => {
       expect(Object.keys(f.Properties.Environment.Variables)).toEqual(expect.arrayContaining([
         'VRN_RAW_BUCKET', 'VRN_CURATED_BUCKET', 'VRN_OUTPUTS_BUCKET', 'VRN_AUDIT_BUCKET', 'VRN_KEY_SECRET_ID', 'VRN_GLUE_DATABASE', 'VRN_ATHENA_WORKGROUP',
       ]));
+      expect(f.Properties.Environment.Variables.VRN_RAW_VERSIONED).toBe('true');
     }
   });
 
@@ -242,7 +243,8 @@ describe('the CDK app: least privilege', () => {
   });
 
   it('gives each function only the data actions its job needs', () => {
-    expect(onBucket('IngestHandler', 'DataRaw')).toEqual({ '/raw/*': ['s3:DeleteObject', 's3:GetObject'] });
+    expect(onBucket('IngestHandler', 'DataRaw')).toEqual({ '/raw/*': ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:GetObject'] });
+    expect(statements('IngestHandler')).toContainEqual(expect.objectContaining({ Action: 's3:ListBucketVersions', Condition: { StringLike: { 's3:prefix': ['raw/*'] } } }));
     expect(onBucket('ApiHandler', 'DataRaw')).toEqual({ '/raw/*': ['s3:PutObject'] });
     expect(onBucket('RefreshHandler', 'DataRaw')).toEqual({});
     expect(onBucket('IngestHandler', 'DataAudit')).toEqual({});

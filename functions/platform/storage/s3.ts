@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { PassThrough, type Readable } from 'node:stream';
 import {
-  DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command,
+  DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, ListObjectVersionsCommand,
   PutObjectCommand, S3ServiceException, type S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
@@ -34,7 +34,8 @@ const isConditionLost = (error: unknown) => statusOf(error) === 412 || statusOf(
 export class S3Storage implements Storage {
   readonly description: string;
 
-  constructor(private readonly client: S3Client, private readonly buckets: S3Buckets) {
+  /** `rawVersioned`: the raw bucket keeps versions, so deleting a raw file must remove every version of it. */
+  constructor(private readonly client: S3Client, private readonly buckets: S3Buckets, private readonly options: { rawVersioned?: boolean } = {}) {
     this.description = `s3 ${buckets.curated} (raw ${buckets.raw}, outputs ${buckets.outputs})`;
   }
 
@@ -120,7 +121,26 @@ export class S3Storage implements Storage {
   }
 
   async delete(key: string): Promise<void> {
-    await this.client.send(new DeleteObjectCommand(this.where(key)));
+    const where = this.where(key);
+    await this.client.send(new DeleteObjectCommand(where));
+    if (where.Bucket === this.buckets.raw && this.options.rawVersioned) await this.purgeVersions(where);
+  }
+
+  /**
+   * A partner's raw file holds names and dates of birth: in the versioned raw bucket a plain delete only hides it
+   * behind a delete marker until the lifecycle rule runs, so every version of the key is removed at once.
+   */
+  private async purgeVersions(where: { Bucket: string; Key: string }): Promise<void> {
+    let keyMarker: string | undefined;
+    let versionMarker: string | undefined;
+    do {
+      const page = await this.client.send(new ListObjectVersionsCommand({ Bucket: where.Bucket, Prefix: where.Key, KeyMarker: keyMarker, VersionIdMarker: versionMarker }));
+      for (const version of [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])]) {
+        if (version.Key === where.Key && version.VersionId) await this.client.send(new DeleteObjectCommand({ ...where, VersionId: version.VersionId }));
+      }
+      keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
+      versionMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
+    } while (keyMarker);
   }
 
   locate(key: string): string {
