@@ -74,18 +74,29 @@ interface DatasetCache {
   columns: Map<string, Promise<Scalar[]>>;
 }
 
+/** Text of a date or timestamp, remembered by its time: a column holds few distinct days and many repeats. */
+function textOfTime(format: (d: Date) => string) {
+  const seen = new Map<number, string>();
+  return (d: Date) => {
+    const time = d.getTime();
+    let text = seen.get(time);
+    if (text === undefined) { text = format(d); seen.set(time, text); }
+    return text;
+  };
+}
+
 /** One column of a Parquet file as plain values: dates 'YYYY-MM-DD', timestamps 'YYYY-MM-DD HH:MM:SS'. */
 async function readColumn(file: ArrayBuffer, name: string, type: string): Promise<Scalar[]> {
   const chunks: { rowStart: number; data: ArrayLike<unknown> }[] = [];
   await parquetRead({ file, columns: [name], onChunk: ({ columnData, rowStart }) => { chunks.push({ rowStart, data: columnData }); } });
-  const out: Scalar[] = [];
-  for (const chunk of chunks.sort((a, b) => a.rowStart - b.rowStart)) {
-    for (let i = 0; i < chunk.data.length; i++) {
-      const v = chunk.data[i];
-      out[chunk.rowStart + i] = v === undefined || v === null ? null
-        : type === 'date' ? isoDate(v as Date)
-          : type === 'timestamp' ? isoTimestamp(v as Date)
-            : typeof v === 'bigint' ? Number(v) : (v as Scalar);
+  const out: Scalar[] = new Array(chunks.reduce((n, c) => Math.max(n, c.rowStart + c.data.length), 0));
+  const convert: ((v: unknown) => Scalar) | null = type === 'date' ? textOfTime(isoDate) as (v: unknown) => Scalar
+    : type === 'timestamp' ? textOfTime(isoTimestamp) as (v: unknown) => Scalar : null;
+  for (const { rowStart, data } of chunks) {
+    for (let i = 0; i < data.length; i++) {
+      const v = data[i];
+      out[rowStart + i] = v === undefined || v === null ? null
+        : convert ? convert(v) : typeof v === 'bigint' ? Number(v) : (v as Scalar);
     }
   }
   return out;
@@ -151,6 +162,7 @@ export class ArqueroEngine implements Engine {
             continue;
           }
           const all = await readColumn(part.file, name, stored!.type);
+          if (cache.parts.length === 1 && !part.keep) return all;
           if (part.keep) for (const i of part.keep) out.push(all[i]);
           else for (const v of all) out.push(v);
         }
