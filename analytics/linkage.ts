@@ -33,7 +33,15 @@ export class KeyClusters {
     else this.parent.set(ra, rb);
   }
 
+  private readonly ids = new Map<string, string>();
+
   personId(key: string): string {
-    return `P-${createHash('sha256').update(this.find(key)).digest('base64url').slice(0, 12)}`;
+    const root = this.find(key);
+    let id = this.ids.get(root);
+    if (id === undefined) {
+      id = `P-${createHash('sha256').update(root).digest('base64url').slice(0, 12)}`;
+      this.ids.set(root, id);
+    }
+    return id;
   }
 }
