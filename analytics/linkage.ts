@@ -29,6 +29,7 @@ export class KeyClusters {
   private union(a: string, b: string) {
     const ra = this.find(a), rb = this.find(b);
     if (ra === rb) return;
+    this.ids.clear(); // a root may change
     if (ra < rb) this.parent.set(rb, ra);
     else this.parent.set(ra, rb);
   }
