@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Platform } from '../platform/platform.ts';
-import { getJson, PreconditionFailed } from '../platform/storage/port.ts';
+import { getJson, PreconditionFailed, type PutOptions } from '../platform/storage/port.ts';
 import { ingestExtract, newUploadId, type IngestRequest } from './ingest.ts';
 import { reportKey, type IngestReport } from './report.ts';
 
@@ -21,7 +21,9 @@ export type PendingUpload = z.infer<typeof PendingUpload>;
 
 export const rawKey = (uploadId: string) => `raw/${uploadId}`;
 export const pendingKey = (uploadId: string) => `uploads/pending/${uploadId}.json`;
-const claimKey = (uploadId: string) => `uploads/claimed/${uploadId}`;
+export const claimKey = (uploadId: string) => `uploads/claimed/${uploadId}`;
+/** A claim older than this belongs to a worker that died without releasing it (a Lambda runs 15 minutes at most). */
+export const CLAIM_LEASE_MS = 20 * 60_000;
 
 /** The upload id a raw object belongs to, or null for a key that is not an upload's file. */
 export function uploadIdOfRawKey(key: string): string | null {
@@ -61,12 +63,7 @@ export async function ingestPendingUpload(platform: Platform, uploadId: string, 
   const pending = await getJson<unknown>(platform.storage, pendingKey(uploadId));
   if (!pending) throw new Error(`no pending upload ${uploadId}`);
   const request = PendingUpload.parse(pending.value);
-  try {
-    await platform.storage.put(claimKey(uploadId), platform.now().toISOString(), { ifNoneMatch: '*' });
-  } catch (error) {
-    if (error instanceof PreconditionFailed) return null;
-    throw error;
-  }
+  if (!(await claim(platform, uploadId))) return null;
   let report: IngestReport;
   try {
     report = await ingestExtract(platform, {
@@ -80,4 +77,23 @@ export async function ingestPendingUpload(platform: Platform, uploadId: string, 
   }
   await platform.storage.delete(rawKey(uploadId));
   return report;
+}
+
+/** Takes the upload's claim: a new one, or one whose worker died (replaced conditionally, so only one taker wins). */
+async function claim(platform: Platform, uploadId: string): Promise<boolean> {
+  const now = platform.now();
+  const attempt = async (options: PutOptions) => {
+    try {
+      await platform.storage.put(claimKey(uploadId), now.toISOString(), options);
+      return true;
+    } catch (error) {
+      if (error instanceof PreconditionFailed) return false;
+      throw error;
+    }
+  };
+  if (await attempt({ ifNoneMatch: '*' })) return true;
+  const held = await platform.storage.get(claimKey(uploadId));
+  const since = held ? Date.parse(new TextDecoder().decode(held.body)) : NaN;
+  if (!held || now.getTime() - since < CLAIM_LEASE_MS) return false;
+  return attempt({ ifMatch: held.etag });
 }

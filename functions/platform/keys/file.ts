@@ -1,15 +1,8 @@
-import { hkdfSync, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { z } from 'zod';
 import type { KeyStore } from './port.ts';
-
-const KeyFile = z.object({
-  current: z.string().regex(/^v\d+$/),
-  keys: z.record(z.string(), z.string().min(40)),
-  created_at: z.string(),
-});
-type KeyFile = z.infer<typeof KeyFile>;
+import { KeySecret as KeyFile, pseudonymisationKeyOf, referenceKeyOf } from './secret.ts';
 
 /**
  * Local key store: one JSON file, created on first use with mode 0600 and refused if others can read it.
@@ -45,21 +38,11 @@ export class FileKeyStore implements KeyStore {
     return parsed.data;
   }
 
-  private async secret(version?: string): Promise<{ version: string; secret: Buffer }> {
-    const file = await this.load();
-    const v = version ?? file.current;
-    const key = file.keys[v];
-    if (!key) throw new Error(`no key of version ${v} in the key store`);
-    return { version: v, secret: Buffer.from(key, 'base64') };
-  }
-
   async pseudonymisationKey() {
-    const { version, secret } = await this.secret();
-    return { version, key: Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), 'vrn person and record keys', 32)) };
+    return pseudonymisationKeyOf(await this.load());
   }
 
   async referenceKey(partner: string, version?: string) {
-    const { version: v, secret } = await this.secret(version);
-    return { version: v, key: Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), `vrn record references of ${partner}`, 32)) };
+    return referenceKeyOf(await this.load(), partner, version);
   }
 }

@@ -1,0 +1,79 @@
+import { AthenaClient, type AthenaClientConfig } from '@aws-sdk/client-athena';
+import { GlueClient, type GlueClientConfig } from '@aws-sdk/client-glue';
+import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { SecretsManagerClient, type SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
+import { z } from 'zod';
+import { agreement } from '../../schemas/agreement.ts';
+import { llr } from '../../schemas/area/index.ts';
+import type { AuditSink } from './audit/port.ts';
+import { S3AuditSink } from './audit/s3.ts';
+import { Catalog } from './catalog/catalog.ts';
+import { GlueCountingViews } from './catalog/glue.ts';
+import { SecretsManagerKeyStore } from './keys/secrets-manager.ts';
+import type { Platform } from './platform.ts';
+import { AthenaEngine } from './sql/athena.ts';
+import { S3Storage } from './storage/s3.ts';
+
+/** The configuration the CDK app hands each Lambda as environment variables. */
+export const AwsEnvironment = z.object({
+  VRN_RAW_BUCKET: z.string().min(3),
+  VRN_CURATED_BUCKET: z.string().min(3),
+  VRN_OUTPUTS_BUCKET: z.string().min(3),
+  VRN_AUDIT_BUCKET: z.string().min(3),
+  VRN_KEY_SECRET_ID: z.string().min(1),
+  VRN_GLUE_DATABASE: z.string().regex(/^[a-z0-9_]+$/),
+  VRN_ATHENA_WORKGROUP: z.string().min(1),
+});
+export type AwsEnvironment = z.infer<typeof AwsEnvironment>;
+
+export function awsEnvironment(env: Record<string, string | undefined>): AwsEnvironment {
+  const parsed = AwsEnvironment.safeParse(env);
+  if (!parsed.success) {
+    const names = [...new Set(parsed.error.issues.map((i) => String(i.path[0])))].sort();
+    throw new Error(`the AWS platform needs these environment variables set correctly: ${names.join(', ')}`);
+  }
+  return parsed.data;
+}
+
+/** What AWS adds to the platform: the audit trail, the Glue views, presigned upload URLs. */
+export interface AwsPlatform extends Platform {
+  storage: S3Storage;
+  audit: AuditSink;
+  countingViews: GlueCountingViews;
+}
+
+/** Client settings, for pointing the clients somewhere else (tests: s3rver, and request handlers with no network). */
+export interface AwsClients {
+  s3?: S3ClientConfig;
+  athena?: AthenaClientConfig;
+  glue?: GlueClientConfig;
+  secretsManager?: SecretsManagerClientConfig;
+}
+
+/**
+ * The AWS adapters behind the same ports as local mode: S3 storage over the raw, curated and outputs buckets, the
+ * key secret in Secrets Manager, Athena over Glue views that are brought up to the catalog before each use.
+ */
+export function awsPlatform(env: Record<string, string | undefined>, clients: AwsClients = {}, overrides: Partial<Omit<Platform, 'storage'>> = {}): AwsPlatform {
+  const config = awsEnvironment(env);
+  const s3 = new S3Client(clients.s3 ?? {});
+  const storage = new S3Storage(s3, { raw: config.VRN_RAW_BUCKET, curated: config.VRN_CURATED_BUCKET, outputs: config.VRN_OUTPUTS_BUCKET });
+  const athena = new AthenaClient(clients.athena ?? {});
+  const countingViews = new GlueCountingViews(new GlueClient(clients.glue ?? {}), { database: config.VRN_GLUE_DATABASE, curatedBucket: config.VRN_CURATED_BUCKET });
+  const catalog = overrides.catalog ?? new Catalog(storage);
+  return {
+    storage,
+    keys: new SecretsManagerKeyStore(new SecretsManagerClient(clients.secretsManager ?? {}), config.VRN_KEY_SECRET_ID),
+    catalog,
+    area: llr,
+    agreement,
+    now: () => new Date(),
+    openSql: async () => {
+      await countingViews.sync(await catalog.read());
+      return new AthenaEngine(athena, { workGroup: config.VRN_ATHENA_WORKGROUP, database: config.VRN_GLUE_DATABASE });
+    },
+    audit: new S3AuditSink(s3, config.VRN_AUDIT_BUCKET),
+    countingViews,
+    ...overrides,
+  };
+}

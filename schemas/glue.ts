@@ -1,0 +1,22 @@
+import type { StoredType } from './stored.ts';
+
+/**
+ * How the stored tables appear in the Glue catalog, for the CDK app (tables) and the Glue adapter (partitions and
+ * views) alike: per dataset, a table `<dataset>__extracts` over every stored Parquet file, partitioned by upload
+ * id, and a view `<dataset>` of the rows that count.
+ */
+export const STORED_TABLE_SUFFIX = '__extracts';
+export const storedTableName = (dataset: string) => `${dataset}${STORED_TABLE_SUFFIX}`;
+export const PARTITION_KEY = 'upload_id';
+/** Where a dataset's Parquet lives in the curated bucket (functions/ingest writes `…/upload_id=<id>/part-*.parquet`). */
+export const curatedPrefix = (dataset: string) => `curated/${dataset}/`;
+
+/** Hive types of Glue columns for the Parquet the ingest writes (dates as DATE, timestamps as TIMESTAMP_MILLIS). */
+export const HIVE_TYPE: Record<StoredType, string> = {
+  string: 'string', date: 'date', timestamp: 'timestamp', int: 'int', double: 'double', boolean: 'boolean',
+};
+
+/** Trino types of a view's columns, as Athena records them in a view definition. */
+export const TRINO_TYPE: Record<StoredType, string> = {
+  string: 'varchar', date: 'date', timestamp: 'timestamp(3)', int: 'integer', double: 'double', boolean: 'boolean',
+};

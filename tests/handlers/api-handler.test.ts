@@ -1,0 +1,33 @@
+import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiHandler } from '../../functions/handlers/api.ts';
+import { awsPlatform } from '../../functions/platform/aws.ts';
+import { CRIME_HEADER, POLICE, crimeRows, csv, ingestText } from '../helpers.ts';
+import { awsTestEnvironment, fakeAwsServices } from '../platform/fake-aws.ts';
+import { startS3rver } from '../platform/s3rver.ts';
+
+let s3: Awaited<ReturnType<typeof startS3rver>>;
+beforeAll(async () => { s3 = await startS3rver(); });
+afterAll(() => s3?.close());
+
+/** An HTTP API (payload 2.0) event, as API Gateway hands it to the Lambda. */
+const httpApiEvent = (method: string, path: string) => ({
+  version: '2.0', routeKey: `${method} ${path}`, rawPath: path, rawQueryString: '', headers: { host: 'api.example.org' },
+  requestContext: {
+    accountId: '111111111111', apiId: 'api', domainName: 'api.example.org', domainPrefix: 'api', requestId: 'r', routeKey: `${method} ${path}`,
+    stage: '$default', time: '01/Nov/2025:12:00:00 +0000', timeEpoch: 0, authentication: null, authorizer: { jwt: { claims: {}, scopes: null } }, http: { method, path, protocol: 'HTTP/1.1', sourceIp: '192.0.2.1', userAgent: 'test' },
+  },
+  isBase64Encoded: false, body: null,
+}) as LambdaEvent;
+
+describe('the API Lambda handler', () => {
+  it('answers API Gateway events with the app, over the AWS platform', async () => {
+    const buckets = await s3.buckets();
+    const services = fakeAwsServices();
+    const platform = awsPlatform(awsTestEnvironment(buckets), { s3: s3.config, glue: services.config, athena: services.config, secretsManager: services.config });
+    await ingestText(platform, 'police_crime', POLICE, csv(CRIME_HEADER, ...crimeRows('H', 3)));
+    const response = await apiHandler(platform)(httpApiEvent('GET', '/health'), {} as LambdaContext);
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body)).toMatchObject({ status: 'ok', storage: `s3 ${buckets.curated} (raw ${buckets.raw}, outputs ${buckets.outputs})`, extracts: 1, datasets: ['police_crime'] });
+  });
+});

@@ -1,0 +1,247 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stageFromContext, type Stage } from '../../infra/config.ts';
+import { DataStore } from '../../infra/constructs/data-store.ts';
+import { VrnStack } from '../../infra/stack.ts';
+import { agreement } from '../../schemas/agreement.ts';
+import { datasets } from '../../schemas/datasets/index.ts';
+import { HIVE_TYPE } from '../../schemas/glue.ts';
+import { storedColumns } from '../../schemas/stored.ts';
+
+const context = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context;
+const dev = stageFromContext((key) => context[key]);
+type Resource = { Type: string; Properties: Record<string, any> };
+
+let outdir: string;
+let template: Template;
+let resources: Record<string, Resource>;
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+const idOf = (type: string, prefix: string) => ofType(type).find(([id]) => id.startsWith(prefix))![0];
+
+// One synth for the whole file, with the Lambdas really bundled by the local esbuild.
+beforeAll(() => {
+  const started = Date.now();
+  outdir = mkdtempSync(join(tmpdir(), 'vrn-cdk-'));
+  const stack = new VrnStack(new App({ outdir, context }), 'Vrn-test', dev);
+  template = Template.fromStack(stack);
+  resources = template.toJSON().Resources;
+  console.log(`synth with bundling: ${Date.now() - started} ms`);
+});
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+describe('the CDK app: storage', () => {
+  it('encrypts every bucket with the customer key, blocks public access, versions it and owns its objects', () => {
+    const key = idOf('AWS::KMS::Key', 'DataKey');
+    expect(resources[key]!.Properties.EnableKeyRotation).toBe(true);
+    const buckets = ofType('AWS::S3::Bucket');
+    expect(buckets.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(['DataAthenaResults', 'DataAudit', 'DataCurated', 'DataOutputs', 'DataRaw']);
+    for (const [, bucket] of buckets) {
+      expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration).toEqual([
+        { BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [key, 'Arn'] } } },
+      ]);
+      expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+      expect(bucket.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+      expect(bucket.Properties.OwnershipControls).toEqual({ Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] });
+    }
+  });
+
+  it('lets every bucket be reached over TLS 1.2 only', () => {
+    for (const [id] of ofType('AWS::S3::Bucket')) {
+      const policy = ofType('AWS::S3::BucketPolicy').find(([, p]) => p.Properties.Bucket.Ref === id)![1];
+      const denies = policy.Properties.PolicyDocument.Statement.filter((s: any) => s.Effect === 'Deny');
+      expect(denies).toEqual(expect.arrayContaining([
+        expect.objectContaining({ Action: 's3:*', Principal: { AWS: '*' }, Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        expect.objectContaining({ Action: 's3:*', Principal: { AWS: '*' }, Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } } }),
+      ]));
+    }
+  });
+
+  it('forgets raw files after the agreement\'s 24 hours, versions and unfinished uploads included', () => {
+    const raw = resources[idOf('AWS::S3::Bucket', 'DataRaw')]!;
+    expect(agreement.retention.rawHours).toBe(24);
+    expect(raw.Properties.LifecycleConfiguration.Rules).toEqual([expect.objectContaining({
+      Status: 'Enabled', ExpirationInDays: 1, NoncurrentVersionExpiration: { NoncurrentDays: 1 }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+    })]);
+    expect(raw.Properties.CorsConfiguration.CorsRules).toEqual([expect.objectContaining({ AllowedMethods: ['PUT'] })]);
+  });
+
+  it('locks the audit trail with the stage\'s Object Lock mode and retention', () => {
+    expect(resources[idOf('AWS::S3::Bucket', 'DataAudit')]!.Properties).toMatchObject({
+      ObjectLockEnabled: true, ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 30 } } },
+    });
+    const prod = stageFromContext((key) => (key === 'vrn:stage' ? 'prod' : context[key]));
+    const stack = new Stack(new App(), 'Prod', { env: { account: prod.account, region: prod.region } });
+    new DataStore(stack, 'Data', prod);
+    Template.fromStack(stack).hasResourceProperties('AWS::S3::Bucket', {
+      ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 2557 } } },
+    });
+    Template.fromStack(stack).allResources('AWS::S3::Bucket', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+
+  it('keeps the pseudonymisation secret in Secrets Manager under the customer key, generated, never in the template', () => {
+    const [, secret] = ofType('AWS::SecretsManager::Secret')[0]!;
+    expect(secret.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [idOf('AWS::KMS::Key', 'DataKey'), 'Arn'] });
+    expect(secret.Properties.GenerateSecretString).toMatchObject({ GenerateStringKey: 'v1', PasswordLength: 64 });
+    expect(JSON.parse(secret.Properties.GenerateSecretString.SecretStringTemplate)).toEqual({ current: 'v1', keys: {}, created_at: 'deployment' });
+    expect(secret.Properties.SecretString).toBeUndefined();
+  });
+
+  it('rejects a stage whose configuration is wrong, naming the field', () => {
+    const bad = { ...context['vrn:stages'], odd: { account: '12', region: 'eu-west-2', logRetentionDays: 42 } };
+    expect(() => stageFromContext((key) => (key === 'vrn:stage' ? 'odd' : key === 'vrn:stages' ? bad : undefined)))
+      .toThrow(/stage "odd" in cdk.json is not valid: account: .*logRetentionDays: one of CloudWatch's retention periods/);
+    expect(() => stageFromContext((key) => (key === 'vrn:stage' ? 'nope' : context[key]))).toThrow('no stage "nope" in cdk.json context vrn:stages (there are: dev, prod)');
+  });
+});
+
+describe('the CDK app: SQL', () => {
+  it('defines one Glue table per dataset over its curated Parquet, columns from schemas/stored.ts, partitioned by upload id', () => {
+    const tables = ofType('AWS::Glue::Table').map(([, t]) => t.Properties.TableInput);
+    expect(tables.map((t) => t.Name).sort()).toEqual(Object.keys(datasets).map((id) => `${id}__extracts`).sort());
+    for (const dataset of Object.values(datasets)) {
+      const table = tables.find((t) => t.Name === `${dataset.id}__extracts`)!;
+      expect(table.PartitionKeys).toEqual([{ Name: 'upload_id', Type: 'string' }]);
+      expect(table.StorageDescriptor.Columns.map((c: any) => [c.Name, c.Type])).toEqual(storedColumns(dataset).map((c) => [c.name, HIVE_TYPE[c.type]]));
+      expect(table.StorageDescriptor.SerdeInfo.SerializationLibrary).toBe('org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe');
+      expect(table.StorageDescriptor.Location).toEqual({ 'Fn::Join': ['', ['s3://', { Ref: idOf('AWS::S3::Bucket', 'DataCurated') }, `/curated/${dataset.id}/`]] });
+    }
+  });
+
+  it('runs Athena in a workgroup that enforces KMS-encrypted results and a bytes-scanned limit', () => {
+    template.hasResourceProperties('AWS::Athena::WorkGroup', {
+      Name: 'vrn-dev',
+      WorkGroupConfiguration: {
+        EnforceWorkGroupConfiguration: true,
+        BytesScannedCutoffPerQuery: 1073741824,
+        ResultConfiguration: {
+          OutputLocation: { 'Fn::Join': ['', ['s3://', { Ref: idOf('AWS::S3::Bucket', 'DataAthenaResults') }, '/results/']] },
+          EncryptionConfiguration: { EncryptionOption: 'SSE_KMS', KmsKey: { 'Fn::GetAtt': [idOf('AWS::KMS::Key', 'DataKey'), 'Arn'] } },
+        },
+      },
+    });
+  });
+});
+
+describe('the CDK app: functions and events', () => {
+  const fn = (prefix: string) => resources[idOf('AWS::Lambda::Function', prefix)]!;
+
+  it('bundles the three handlers for Node 22 with the configuration awsPlatform reads', () => {
+    for (const name of ['Api', 'Ingest', 'Refresh']) {
+      const f = fn(`${name}HandlerFunction`);
+      expect(f.Properties).toMatchObject({ Runtime: 'nodejs22.x', Handler: 'index.handler', Architectures: ['arm64'] });
+      expect(Object.keys(f.Properties.Environment.Variables)).toEqual(expect.arrayContaining([
+        'VRN_RAW_BUCKET', 'VRN_CURATED_BUCKET', 'VRN_OUTPUTS_BUCKET', 'VRN_AUDIT_BUCKET', 'VRN_KEY_SECRET_ID', 'VRN_GLUE_DATABASE', 'VRN_ATHENA_WORKGROUP',
+      ]));
+    }
+  });
+
+  it('invokes the ingest worker on objects created under raw/ in the raw bucket only', () => {
+    const [, notifications] = ofType('Custom::S3BucketNotifications')[0]!;
+    expect(notifications.Properties.BucketName).toEqual({ Ref: idOf('AWS::S3::Bucket', 'DataRaw') });
+    expect(notifications.Properties.NotificationConfiguration.LambdaFunctionConfigurations).toEqual([{
+      Events: ['s3:ObjectCreated:*'],
+      Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'raw/' }] } },
+      LambdaFunctionArn: { 'Fn::GetAtt': [idOf('AWS::Lambda::Function', 'IngestHandlerFunction'), 'Arn'] },
+    }]);
+  });
+
+  it('retries a failed ingest, then keeps it in an encrypted dead-letter queue, with bounded concurrency', () => {
+    const ingest = fn('IngestHandlerFunction');
+    const queue = idOf('AWS::SQS::Queue', 'IngestDeadLetters');
+    expect(ingest.Properties.DeadLetterConfig).toEqual({ TargetArn: { 'Fn::GetAtt': [queue, 'Arn'] } });
+    expect(ingest.Properties.ReservedConcurrentExecutions).toBe(dev.ingestConcurrency);
+    expect(ingest.Properties.Timeout).toBe(900);
+    expect(resources[queue]!.Properties).toMatchObject({ KmsMasterKeyId: { 'Fn::GetAtt': [idOf('AWS::KMS::Key', 'DataKey'), 'Arn'] }, MessageRetentionPeriod: 1209600 });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: idOf('AWS::Lambda::Function', 'IngestHandlerFunction') }, MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 21600,
+    });
+  });
+
+  it('refreshes the products on the stage\'s schedule', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'cron(0 5 * * ? *)',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [idOf('AWS::Lambda::Function', 'RefreshHandlerFunction'), 'Arn'] } })],
+    });
+  });
+
+  it('keeps every function\'s logs, and the API\'s access log, for the stage\'s retention', () => {
+    const groups = ofType('AWS::Logs::LogGroup');
+    expect(groups).toHaveLength(4);
+    for (const [, group] of groups) expect(group.Properties.RetentionInDays).toBe(dev.logRetentionDays);
+    for (const name of ['Api', 'Ingest', 'Refresh']) {
+      expect(fn(`${name}HandlerFunction`).Properties.LoggingConfig.LogGroup.Ref).toMatch(new RegExp(`^${name}HandlerLogs`));
+    }
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { StageName: '$default', AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }) });
+  });
+});
+
+describe('the CDK app: the way in', () => {
+  it('puts the Cognito JWT authorizer on every /v1 route, and leaves /health open', () => {
+    const authorizer = idOf('AWS::ApiGatewayV2::Authorizer', 'ApiHttpCognito');
+    expect(resources[authorizer]!.Properties).toMatchObject({
+      AuthorizerType: 'JWT', IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: { Audience: [{ Ref: idOf('AWS::Cognito::UserPoolClient', 'ApiUsersPortal') }] },
+    });
+    expect(JSON.stringify(resources[authorizer]!.Properties.JwtConfiguration.Issuer)).toContain('cognito-idp.eu-west-2.amazonaws.com/');
+    const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
+    const v1 = routes.filter((r) => / \/v1(\/|$)/.test(r.RouteKey));
+    expect(v1.map((r) => r.RouteKey).sort()).toEqual(['ANY /v1', 'ANY /v1/{proxy+}']);
+    for (const route of v1) expect(route).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizer } });
+    for (const route of routes.filter((r) => !v1.includes(r))) expect(route.AuthorizationType).toBe('NONE');
+    expect(routes.map((r) => r.RouteKey)).toContain('GET /health');
+  });
+
+  it('has a Cognito group per role of the agreement, no self sign-up, and users who cannot change their own scope', () => {
+    const groups = ofType('AWS::Cognito::UserPoolGroup').map(([, g]) => g.Properties.GroupName).sort();
+    expect(groups).toEqual(Object.keys(agreement.roles).sort());
+    const [, pool] = ofType('AWS::Cognito::UserPool')[0]!;
+    expect(pool.Properties.AdminCreateUserConfig).toEqual({ AllowAdminCreateUserOnly: true });
+    expect(pool.Properties.Schema.map((a: any) => a.Name).sort()).toEqual(['locality', 'organisation', 'panel']);
+    const [, client] = ofType('AWS::Cognito::UserPoolClient')[0]!;
+    expect(client.Properties).toMatchObject({ GenerateSecret: false, ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] });
+    expect(client.Properties.AllowedOAuthFlows).toBeUndefined();
+    expect(client.Properties.WriteAttributes ?? []).not.toEqual(expect.arrayContaining(['custom:organisation']));
+  });
+});
+
+describe('the CDK app: least privilege', () => {
+  const statements = (prefix: string) => {
+    const policy = ofType('AWS::IAM::Policy').find(([id]) => id.startsWith(prefix));
+    return policy![1].Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown; Effect: string }[];
+  };
+  const actions = (s: { Action: string | string[] }) => [s.Action].flat();
+  /** The actions a role has on one bucket's objects, by the prefix they are limited to. */
+  const onBucket = (prefix: string, bucket: string) => Object.fromEntries(statements(prefix)
+    .filter((s) => JSON.stringify(s.Resource).includes(`"${idOf('AWS::S3::Bucket', bucket)}"`) && JSON.stringify(s.Resource).includes('/'))
+    .map((s) => [(s.Resource as any)['Fn::Join'][1][1], actions(s).sort()]));
+
+  it('names every action in full: no wildcard action and no wildcard resource in any policy', () => {
+    for (const [id, policy] of ofType('AWS::IAM::Policy')) {
+      for (const s of policy.Properties.PolicyDocument.Statement) {
+        for (const action of actions(s)) expect(action, `${id}: ${action}`).not.toContain('*');
+        expect(s.Resource, id).not.toBe('*');
+      }
+    }
+  });
+
+  it('gives each function only the data actions its job needs', () => {
+    expect(onBucket('IngestHandler', 'DataRaw')).toEqual({ '/raw/*': ['s3:DeleteObject', 's3:GetObject'] });
+    expect(onBucket('ApiHandler', 'DataRaw')).toEqual({ '/raw/*': ['s3:PutObject'] });
+    expect(onBucket('RefreshHandler', 'DataRaw')).toEqual({});
+    expect(onBucket('IngestHandler', 'DataAudit')).toEqual({});
+    expect(onBucket('ApiHandler', 'DataAudit')).toEqual({ '/audit/*': ['s3:GetObject', 's3:PutObject'] });
+    expect(onBucket('RefreshHandler', 'DataCurated')).toEqual({ '/*': ['s3:GetObject'], '/curated/*': ['s3:GetObject'] });
+    expect(onBucket('RefreshHandler', 'DataOutputs')).toEqual({ '/outputs/*': ['s3:GetObject', 's3:PutObject'] });
+    expect(onBucket('IngestHandler', 'DataOutputs')).toEqual({});
+    const secret = idOf('AWS::SecretsManager::Secret', 'DataPseudonymisationKey');
+    const readsSecret = (prefix: string) => statements(prefix).some((s) => actions(s).includes('secretsmanager:GetSecretValue') && JSON.stringify(s.Resource) === JSON.stringify({ Ref: secret }));
+    expect([readsSecret('ApiHandler'), readsSecret('IngestHandler'), readsSecret('RefreshHandler')]).toEqual([true, true, false]);
+    const athena = (prefix: string) => statements(prefix).filter((s) => actions(s).some((a) => a.startsWith('athena:')));
+    expect(athena('IngestHandler')).toEqual([]);
+    expect(JSON.stringify(athena('ApiHandler')[0]!.Resource)).toContain(':workgroup/vrn-dev');
+  });
+});

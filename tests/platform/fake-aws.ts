@@ -1,0 +1,55 @@
+import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+
+export type Call = { action: string; body: Record<string, any> };
+/** An answer is the response body, or `{ error, message }` for an AWS error (HTTP 400). */
+export type Answer = (call: Call, calls: Call[]) => object;
+
+/**
+ * An AWS JSON-protocol service (Athena, Glue, Secrets Manager) with no network: the real client serialises, signs
+ * and deserialises each call, and this request handler (the bottom of its middleware stack) records the call and
+ * answers as the service would.
+ */
+export function fakeJsonService(answer: Answer) {
+  const calls: Call[] = [];
+  const requestHandler = {
+    async handle(request: { headers: Record<string, string>; body?: string | Uint8Array }) {
+      const text = typeof request.body === 'string' ? request.body : new TextDecoder().decode(request.body);
+      const call = { action: request.headers['x-amz-target']!.split('.')[1]!, body: JSON.parse(text || '{}') };
+      calls.push(call);
+      const out = answer(call, calls);
+      const error = 'error' in out;
+      const payload = error ? { __type: out.error, message: (out as { message?: string }).message } : out;
+      return { response: { statusCode: error ? 400 : 200, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: Readable.from([Buffer.from(JSON.stringify(payload))]) } };
+    },
+  };
+  const config = { region: 'eu-west-2', credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' }, maxAttempts: 1, requestHandler: requestHandler as never };
+  return { calls, config };
+}
+
+/** The environment the CDK app gives the Lambdas, for these buckets. */
+export const awsTestEnvironment = (buckets: { raw: string; curated: string; outputs: string }) => ({
+  VRN_RAW_BUCKET: buckets.raw, VRN_CURATED_BUCKET: buckets.curated, VRN_OUTPUTS_BUCKET: buckets.outputs, VRN_AUDIT_BUCKET: 'vrn-test-audit',
+  VRN_KEY_SECRET_ID: 'vrn-test/key', VRN_GLUE_DATABASE: 'vrn_test', VRN_ATHENA_WORKGROUP: 'vrn-test',
+});
+
+/**
+ * Secrets Manager (one fresh key secret), Glue (no views yet) and Athena (every query answers n = 5) in one fake;
+ * pass its config as each of their clients' settings.
+ */
+export function fakeAwsServices() {
+  const secret = JSON.stringify({ current: 'v1', keys: { v1: randomBytes(32).toString('base64') }, created_at: '2025-01-01T00:00:00Z' });
+  return fakeJsonService(({ action, body }) => {
+    switch (action) {
+      case 'GetSecretValue': return { SecretString: secret };
+      case 'GetTables': return { TableList: [] };
+      case 'GetTable': return { Table: { Name: body.Name, StorageDescriptor: { Location: `s3://curated/${body.Name}/` } } };
+      case 'BatchCreatePartition': return { Errors: [] };
+      case 'CreateTable': return {};
+      case 'StartQueryExecution': return { QueryExecutionId: 'q-1' };
+      case 'GetQueryExecution': return { QueryExecution: { Status: { State: 'SUCCEEDED' } } };
+      case 'GetQueryResults': return { ResultSet: { ResultSetMetadata: { ColumnInfo: [{ Name: 'n', Type: 'integer' }] }, Rows: [{ Data: [{ VarCharValue: 'n' }] }, { Data: [{ VarCharValue: '5' }] }] } };
+      default: return { error: 'InvalidRequestException', message: action };
+    }
+  });
+}
