@@ -24,6 +24,9 @@ const USAGE = `vrn <command> [--data-dir DIR] [--format json]
   deep-dive --groups G1,G2 --area llr|SLUG --period 2024-25 [--engine …] [--format json|csv|xlsx|html] [--out FILE]
                                                  offence groups in an area: trend, places, times, people, linked contact
 
+  token   --user ID [--hours 8]                  local mode only: a signed bearer token for a local user
+  audit   verify                                 checks the audit trail's hash chain
+
 datasets: ${datasetIds.join(', ')}`;
 
 type Command = (args: ParsedArgs, dataDir: string) => Promise<number>;
@@ -87,6 +90,19 @@ const commands: Record<string, Command> = {
     });
     if (flags.format === 'json') console.log(JSON.stringify(manifest, null, 2));
     else for (const f of manifest.files) console.log(`${f.file}\t${f.dataset}\t${f.partner}\t${f.rows} rows`);
+    return 0;
+  },
+
+  async token({ flags }, dataDir) {
+    const { LocalTokens, localTokenKeyFile } = await import('../api/auth/local.ts');
+    const hours = Number(optional(flags, 'hours') ?? 8);
+    if (!(hours > 0 && hours <= 24 * 30)) throw new UsageError('--hours must be between 0 and 720');
+    try {
+      console.log(await new LocalTokens(localTokenKeyFile(dataDir)).sign(required(flags, 'user'), Math.round(hours * 3600)));
+    } catch (error) {
+      if ((error as Error).message.startsWith('no local user')) throw new UsageError((error as Error).message);
+      throw error;
+    }
     return 0;
   },
 
