@@ -93,6 +93,19 @@ const commands: Record<string, Command> = {
     return 0;
   },
 
+  async audit({ subcommand }, dataDir) {
+    if (subcommand !== 'verify') throw new UsageError('vrn audit verify: the only audit command');
+    const { FileAuditSink } = await import('../platform/audit/file.ts');
+    const { localAuditFile } = await import('../platform/local.ts');
+    const { entries, problems } = await new FileAuditSink(localAuditFile(dataDir)).verify();
+    if (problems.length === 0) {
+      console.log(`audit trail whole: ${entries} entries, hash chain and head agree`);
+      return 0;
+    }
+    console.error(`audit trail NOT whole (${entries} lines):\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    return 2;
+  },
+
   async token({ flags }, dataDir) {
     const { LocalTokens, localTokenKeyFile } = await import('../api/auth/local.ts');
     const hours = Number(optional(flags, 'hours') ?? 8);
@@ -123,6 +136,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     const command = commands[args.command];
     if (!command) throw new UsageError(`unknown command "${args.command}"`);
+    if (args.subcommand && args.command !== 'audit') throw new UsageError(`unexpected argument "${args.subcommand}"`);
     const dataDir = optional(args.flags, 'data-dir') ?? defaultDataDir();
     return await command(args, dataDir);
   } catch (error) {
