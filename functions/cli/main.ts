@@ -122,7 +122,7 @@ const commands: Record<string, Command> = {
   async serve({ flags }, dataDir) {
     const { serveWithSample } = await import('./serve.ts');
     const port = Number(optional(flags, 'port') ?? process.env.PORT ?? 8787);
-    await serveWithSample(localPlatform(dataDir), port);
+    await serveWithSample(localPlatform(dataDir), port, dataDir);
     return new Promise<number>(() => {}); // runs until stopped
   },
 };

@@ -11,7 +11,7 @@ const ISSUER = 'vrn-local';
 const AUDIENCE = 'vrn-api';
 
 /** The local signing secret: created on first use with mode 0600, refused if others can read it. */
-async function signingSecret(path: string): Promise<Uint8Array> {
+export async function signingSecret(path: string): Promise<Uint8Array> {
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   try {
     const handle = await open(path, 'wx', 0o600);
@@ -34,7 +34,7 @@ export class LocalTokens implements TokenVerifier {
   private secret: Promise<Uint8Array> | null = null;
   constructor(readonly keyFile: string, private readonly users: (User & { name?: string })[] = localUsers, private readonly now: () => Date = () => new Date()) {}
 
-  private key() {
+  key(): Promise<Uint8Array> {
     return (this.secret ??= signingSecret(this.keyFile));
   }
 
