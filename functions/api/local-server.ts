@@ -3,11 +3,16 @@ import type { Platform } from '../platform/platform.ts';
 import { createApp, type AppOptions } from './app.ts';
 import { LocalTokens, localTokenKeyFile } from './auth/local.ts';
 import { LocalUploadUrls } from './upload-urls.ts';
+import { localUsers } from '../../schemas/access.ts';
+import { mountPortal } from '../portal/portal.tsx';
 
 /** Local mode's configuration: tokens signed by a key in the data dir, upload URLs on this server. */
 export function localAppOptions(dataDir: string, platform: Platform): AppOptions & { tokens: LocalTokens } {
   const tokens = new LocalTokens(localTokenKeyFile(dataDir), undefined, platform.now);
-  return { tokens, verifier: tokens, uploadUrls: new LocalUploadUrls(() => tokens.key(), platform.now) };
+  return {
+    tokens, verifier: tokens, uploadUrls: new LocalUploadUrls(() => tokens.key(), platform.now),
+    portal: mountPortal({ verifier: tokens, localSignIn: { users: localUsers, sign: (id) => tokens.sign(id) } }),
+  };
 }
 
 export function startLocalServer(platform: Platform, port: number, options: AppOptions): Promise<{ server: ServerType; port: number; url: string }> {
