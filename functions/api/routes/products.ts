@@ -48,13 +48,12 @@ const deepDive = createRoute({
 export function registerProducts(app: ApiApp, deps: RouteDeps) {
   const { platform, products } = deps;
 
-  /** JSON straight from the cache; files rendered once per catalog version, then served from the cache too. */
+  /** Every format, JSON too, rendered once per catalog version and then served from the cache. */
   async function send(c: Context, request: ProductRequest, as: ProductFormat) {
     c.set('touched', { product: request.product, format: as });
-    if (as === 'json') return c.json(await products.result(request), 200);
     const file = await products.rendered(request, as);
     c.header('content-type', file.contentType);
-    c.header('content-disposition', `${as === 'html' ? 'inline' : 'attachment'}; filename="${file.filename}"`);
+    if (as !== 'json') c.header('content-disposition', `${as === 'html' ? 'inline' : 'attachment'}; filename="${file.filename}"`);
     return c.body(typeof file.body === 'string' ? file.body : new Uint8Array(file.body), 200);
   }
 

@@ -38,19 +38,39 @@ export class FileAuditSink implements AuditSink {
     }
   }
 
+  private waiting: { entry: AuditEntry; done: () => void; failed: (error: Error) => void }[] = [];
+
+  /**
+   * Resolves once the entry is on disk. Entries that arrive while a write is under way go together in the next
+   * one (one append and one head update for the lot), so a busy server does not queue a write per request.
+   */
   append(entry: AuditEntry): Promise<void> {
-    // Appends run one at a time, so each line chains onto the one before it.
-    const run = this.queue.then(async () => {
-      const previous = await (this.last ??= mkdir(dirname(this.path), { recursive: true, mode: 0o700 }).then(() => this.tail()));
-      const seq = previous.seq + 1;
-      const line: TrailLine = { seq, prev: previous.hash, hash: lineHash(previous.hash, seq, entry), entry };
-      await appendFile(this.path, JSON.stringify(line) + '\n', { mode: 0o600 });
-      await writeFile(`${this.headPath}.tmp`, JSON.stringify({ seq, hash: line.hash }), { mode: 0o600 });
-      await rename(`${this.headPath}.tmp`, this.headPath);
-      this.last = Promise.resolve({ seq, hash: line.hash });
+    return new Promise((done, failed) => {
+      this.waiting.push({ entry, done, failed });
+      if (this.waiting.length === 1) this.queue = this.queue.then(() => this.writeWaiting());
     });
-    this.queue = run.catch(() => { this.last = null; });
-    return run;
+  }
+
+  private async writeWaiting(): Promise<void> {
+    const batch = this.waiting;
+    this.waiting = [];
+    try {
+      let previous = await (this.last ??= mkdir(dirname(this.path), { recursive: true, mode: 0o700 }).then(() => this.tail()));
+      const lines = batch.map(({ entry }) => {
+        const seq = previous.seq + 1;
+        const line: TrailLine = { seq, prev: previous.hash, hash: lineHash(previous.hash, seq, entry), entry };
+        previous = { seq, hash: line.hash };
+        return JSON.stringify(line) + '\n';
+      });
+      await appendFile(this.path, lines.join(''), { mode: 0o600 });
+      await writeFile(`${this.headPath}.tmp`, JSON.stringify(previous), { mode: 0o600 });
+      await rename(`${this.headPath}.tmp`, this.headPath);
+      this.last = Promise.resolve(previous);
+      for (const { done } of batch) done();
+    } catch (error) {
+      this.last = null; // re-read the tail before the next write
+      for (const { failed } of batch) failed(error as Error);
+    }
   }
 
   async read(filter: AuditFilter = {}): Promise<AuditEntry[]> {
