@@ -30,7 +30,8 @@ const style = `
   a:focus, button:focus, input:focus, select:focus, textarea:focus, .drop-zone:focus-within { outline: 3px solid #f0b400; outline-offset: 2px; }
   .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
   td.id, td.date { white-space: nowrap; } .scroll { overflow-x: auto; } form.row { display: flex; gap: .3rem; margin: 0; } form.row select { max-width: 13rem; }
-  .drop-zone { border: 2px dashed #1f5f8b; border-radius: 8px; padding: 1.5rem; text-align: center; background: #f4f8fb; }
+  .inline input, .inline select { margin-right: 1rem; } progress { width: 22rem; height: 1.1rem; }
+  .drop-zone { margin: 1rem 0; border: 2px dashed #1f5f8b; border-radius: 8px; padding: 1.5rem; text-align: center; background: #f4f8fb; }
   .drop-zone.over { background: #dcecf7; } .error { color: #a4161a; } .muted { color: #5a6570; } .accepted { color: #1d6b2f; }
   .downloads a { margin-right: .8rem; } .charts svg { max-width: 100%; height: auto; } figure { margin: 1rem 0; } figcaption { font-weight: 600; margin-bottom: .3rem; }
 `;

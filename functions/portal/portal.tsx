@@ -69,7 +69,13 @@ export const mountPortal = (options: PortalOptions) => (app: ApiApp, deps: Route
   app.post('/portal/sign-in', async (c) => {
     const form = await c.req.parseBody();
     const id = typeof form.user === 'string' ? form.user : '';
-    if (!options.localSignIn?.users.some((u) => u.id === id)) return c.html(<Layout title="Sign in"><Problem status={400} message="Choose one of the listed users." /></Layout>, 400);
+    const known = options.localSignIn?.users.find((u) => u.id === id);
+    // Sign-ins are audited like API requests; an unknown name is not recorded (it could be anything typed).
+    await deps.platform.audit.append({
+      time: deps.platform.now().toISOString(), user: known?.id ?? 'anonymous', role: known?.role ?? 'none', method: 'POST', route: '/portal/sign-in',
+      scope: {}, outcome: known ? 'allowed' : 'denied', status: known ? 303 : 400, ...(known ? {} : { reason: 'not a configured local user' }),
+    });
+    if (!known || !options.localSignIn) return c.html(<Layout title="Sign in"><Problem status={400} message="Choose one of the listed users." /></Layout>, 400);
     setCookie(c, SESSION_COOKIE, await options.localSignIn.sign(id), { httpOnly: true, sameSite: 'Strict', path: '/', maxAge: 8 * 3600 });
     return c.redirect('/portal', 303);
   });

@@ -14,7 +14,8 @@ let browser: Browser;
 beforeAll(async () => {
   if (!available) return;
   mkdirSync(output, { recursive: true });
-  s = await startSampleServer();
+  // A small direct-upload limit, so the portal's two-step path (upload URL, background ingest) is driven too.
+  s = await startSampleServer({ limits: { directUploadBytes: 2048 } });
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
 });
 afterAll(async () => {
@@ -53,17 +54,40 @@ describe.skipIf(!available)('the portal in Chromium', () => {
     await page.selectOption('#dataset', 'police_crime');
     await page.fill('#period_from', '2016-04-01');
     await page.fill('#period_to', '2016-04-30');
-    const file = csv(CRIME_HEADER, ...crimeRows('BR', 20, '2016-04-01'), crimeRow('BR-bad', { recorded_date: '2016-04-31', offence_date: '2016-04-02' }));
+    const file = csv(CRIME_HEADER, ...crimeRows('BR', 10, '2016-04-01'), crimeRow('BR-bad', { recorded_date: '2016-04-31', offence_date: '2016-04-02' }));
+    expect(file.length).toBeLessThan(2048);
     await page.setInputFiles('#file', { name: 'police-april-2016.csv', mimeType: 'text/csv', buffer: Buffer.from(file) });
     await expect(page.locator('#chosen').textContent()).resolves.toContain('police-april-2016.csv');
     await page.click('button:has-text("Upload and validate")');
     await page.waitForURL(/\/portal\/uploads\/up-/);
     await expect(page.locator('h2').first().textContent()).resolves.toBe('Extract accepted');
     const summary = await page.locator('table').first().locator('tbody td').allTextContents();
-    expect(summary).toEqual(['police_crime', 'leicestershire-police', '2016-04-01 to 2016-04-30', '21', '20', '1']);
+    expect(summary).toEqual(['police_crime', 'leicestershire-police', '2016-04-01 to 2016-04-30', '11', '10', '1']);
     const problem = await page.locator('table').nth(1).locator('tbody tr').first().locator('td').allTextContents();
-    expect(problem.slice(0, 2)).toEqual(['22', 'recorded_date']);
+    expect(problem.slice(0, 2)).toEqual(['12', 'recorded_date']);
     await shot(page, 'upload-report');
+    await page.context().close();
+  });
+
+  it('a file dropped on the zone and larger than the direct limit goes through an upload URL and is reported', async () => {
+    const page = await signIn('police-uploader');
+    await page.goto(`${s.url}/portal/upload`);
+    await page.selectOption('#dataset', 'police_crime');
+    const text = csv(CRIME_HEADER, ...crimeRows('DROP', 40, '2016-05-01'));
+    expect(text.length).toBeGreaterThan(2048);
+    await page.evaluate((content) => {
+      const data = new DataTransfer();
+      data.items.add(new File([content], 'dropped.csv', { type: 'text/csv' }));
+      document.getElementById('drop-zone')!.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+    }, text);
+    await expect(page.locator('#chosen').textContent()).resolves.toContain('dropped.csv');
+    await shot(page, 'upload-dropped');
+    await page.click('button:has-text("Upload and validate")');
+    await page.waitForURL(/\/portal\/uploads\/up-/);
+    await page.locator('h2:has-text("Extract accepted")').waitFor({ timeout: 15_000 });
+    expect(await page.locator('progress').count()).toBe(0);
+    const summary = await page.locator('table').first().locator('tbody td').allTextContents();
+    expect(summary.slice(3)).toEqual(['40', '40', '0']);
     await page.context().close();
   });
 
@@ -140,5 +164,7 @@ describe.skipIf(!available)('the portal in Chromium', () => {
     expect(new Set(outcomes)).toEqual(new Set(['denied']));
     await shot(admin, 'admin-audit');
     await admin.context().close();
+    const signIns = (await s.platform.audit.read()).filter((e) => e.route === '/portal/sign-in').map((e) => e.user);
+    expect(new Set(signIns)).toEqual(new Set(['police-uploader', 'charnwood-csp', 'city-panel', 'vrn-analyst', 'admin']));
   });
 });
