@@ -50,7 +50,8 @@ export const policy: Policy = Policy.parse({
   },
   panel_coordinator: {
     'cohort.read': { own: { panel: 'panel' } },
-    'cohort.reidentify': { own: { panel: 'panel' } },
+    // Only the records the coordinator's own organisation supplied: the route asks with partner = that organisation.
+    'cohort.reidentify': { own: { panel: 'panel', partner: 'organisation' } },
   },
   performance_lead: {
     'measures.read': {},

@@ -28,6 +28,7 @@ const style = `
   input, select, textarea, button { font: inherit; } textarea { width: 100%; }
   button, .button { background: #1f5f8b; color: #fff; border: 0; border-radius: 4px; padding: .4rem .9rem; cursor: pointer; text-decoration: none; display: inline-block; }
   a:focus, button:focus, input:focus, select:focus, textarea:focus, .drop-zone:focus-within { outline: 3px solid #f0b400; outline-offset: 2px; }
+  .skip { position: absolute; left: -999px; } .skip:focus { left: 1rem; top: .5rem; background: #fff; color: #123a57; padding: .3rem .6rem; z-index: 2; }
   .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
   td.id, td.date { white-space: nowrap; } .scroll { overflow-x: auto; } form.row { display: flex; gap: .3rem; margin: 0; } form.row select { max-width: 13rem; }
   .inline input, .inline select { margin-right: 1rem; } progress { width: 22rem; height: 1.1rem; }
@@ -46,6 +47,7 @@ export function Layout(props: { title: string; user?: User; children: Child }) {
         <style dangerouslySetInnerHTML={{ __html: style }} />
       </head>
       <body>
+        <a class="skip" href="#main">Skip to the content</a>
         <header>
           <a href="/portal"><strong>VRN Data Service</strong></a>
           {props.user && (
@@ -59,7 +61,7 @@ export function Layout(props: { title: string; user?: User; children: Child }) {
             </form>
           )}
         </header>
-        <main>
+        <main id="main" tabindex={-1}>
           <h1>{props.title}</h1>
           {props.children}
         </main>

@@ -99,3 +99,14 @@ describe('Cognito tokens against a user pool JWKS served over HTTP', () => {
     await expect(v.verify(await idToken({ 'cognito:groups': ['admin', 'analyst'] }))).rejects.toThrow('more than one role group');
   });
 });
+
+describe('the verifier is chosen by configuration', () => {
+  it('reads Cognito settings from the environment and names what is missing', async () => {
+    const { authConfigFromEnv, tokenVerifier } = await import('../../functions/api/auth/config.ts');
+    const config = authConfigFromEnv({ VRN_AUTH: 'cognito', VRN_COGNITO_REGION: 'eu-west-2', VRN_COGNITO_USER_POOL_ID: 'eu-west-2_abc', VRN_COGNITO_CLIENT_ID: 'client' });
+    expect(config).toEqual({ kind: 'cognito', region: 'eu-west-2', userPoolId: 'eu-west-2_abc', clientId: 'client' });
+    expect(tokenVerifier(config)).toBeInstanceOf(CognitoTokens);
+    expect(() => authConfigFromEnv({ VRN_AUTH: 'cognito', VRN_COGNITO_REGION: 'eu-west-2' })).toThrow(/userPoolId: .*clientId: /);
+    expect(tokenVerifier(authConfigFromEnv({ VRN_DATA_DIR: '/tmp/x' }))).toBeInstanceOf(LocalTokens);
+  });
+});

@@ -38,9 +38,10 @@ const cases: [string, AccessRequest['action'], AccessRequest['scope'], boolean][
   ['county-panel', 'cohort.read', { panel: 'county' }, true],
   ['vrn-analyst', 'cohort.read', { panel: 'city' }, true],
   ['charnwood-csp', 'cohort.read', { panel: 'county' }, false],
-  ['city-panel', 'cohort.reidentify', { panel: 'city' }, true],
-  ['city-panel', 'cohort.reidentify', { panel: 'county' }, false],
-  ['vrn-analyst', 'cohort.reidentify', { panel: 'city' }, false],
+  ['city-panel', 'cohort.reidentify', { panel: 'city', partner: 'leicester-city-council' }, true],
+  ['city-panel', 'cohort.reidentify', { panel: 'city', partner: 'leicestershire-police' }, false],
+  ['city-panel', 'cohort.reidentify', { panel: 'county', partner: 'leicester-city-council' }, false],
+  ['vrn-analyst', 'cohort.reidentify', { panel: 'city', partner: 'vrn' }, false],
   ['admin', 'cohort.reidentify', { panel: 'city' }, false],
   ['vrn-analyst', 'deep-dive.read', {}, true],
   ['charnwood-csp', 'deep-dive.read', {}, false],
@@ -61,6 +62,11 @@ describe('authorise: the policy decides every request', () => {
   it('refuses a scoped rule when the user lacks the attribute it ties to', () => {
     const decision = authorise({ id: 'odd', role: 'csp_officer' }, { action: 'profile.read', scope: { locality: 'charnwood', audience: 'csp' } }, agreement);
     expect(decision).toEqual({ allowed: false, reason: 'locality charnwood is outside this user\'s locality' });
+  });
+
+  it('refuses re-identification to a coordinator with no organisation', () => {
+    const decision = authorise({ id: 'odd', role: 'panel_coordinator', panel: 'city' }, { action: 'cohort.reidentify', scope: { panel: 'city' } }, agreement);
+    expect(decision).toEqual({ allowed: false, reason: 'partner (none) is outside this user\'s organisation' });
   });
 
   it('says why a role may not act at all', () => {

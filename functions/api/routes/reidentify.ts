@@ -26,8 +26,9 @@ export function registerReidentify(app: ApiApp, deps: RouteDeps) {
   app.openapi(reidentify, async (c) => {
     const { panel, person_id } = c.req.valid('param');
     const { as_of, reason } = c.req.valid('json');
-    const organisation = c.var.user!.organisation!;
+    const organisation = c.var.user!.organisation;
     checkScope(c, platform.agreement, 'cohort.reidentify', { panel, partner: organisation });
+    if (!organisation) throw new Error('unreachable: the policy refuses a coordinator without an organisation');
     c.set('touched', { product: 'cohort', as_of, person_id, reason });
     const cohort = await products.result({ product: 'cohort', panel, asOf: as_of }) as CohortResult;
     const member = cohort.members.find((m) => m.person_id === person_id);
