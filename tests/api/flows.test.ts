@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CohortResult } from '../../analytics/products/cohort.ts';
 import { runProduct } from '../../functions/products/service.ts';
+import { productBodies } from '../../functions/api/routes/products.ts';
+import { AuditBody, QueryResultBody, UploadStatusBody } from '../../functions/api/routes/schemas.ts';
 import { startSampleServer } from './sample-server.ts';
 
 let s: Awaited<ReturnType<typeof startSampleServer>>;
@@ -164,6 +166,23 @@ describe('files and the OpenAPI document', () => {
     expect(html.body).toContain('<svg');
   });
 
+  it('answers in the shapes the OpenAPI document declares', async () => {
+    const cases: [string, string, { safeParse: (v: unknown) => { success: boolean; error?: unknown } }][] = [
+      ['vrn-analyst', '/v1/measures?period=2024-25', productBodies.Measures],
+      ['vrn-analyst', '/v1/localities/melton/profile?period=2024-25', productBodies.Profile],
+      ['vrn-analyst', '/v1/panels/county/cohort?as_of=2025-09-30', productBodies.Cohort],
+      ['vrn-analyst', '/v1/deep-dive?groups=rape&area=llr&period=2024-25', productBodies.DeepDive],
+      ['admin', '/v1/audit?limit=20', AuditBody],
+    ];
+    for (const [user, path, schema] of cases) {
+      const { status, body } = await api(user, 'GET', path);
+      expect({ path, status, issues: schema.safeParse(body).error }).toEqual({ path, status: 200, issues: undefined });
+    }
+    const catalog = await s.platform.catalog.read();
+    expect(UploadStatusBody.safeParse((await api('vrn-analyst', 'GET', `/v1/uploads/${catalog.extracts[0].upload_id}`)).body).success).toBe(true);
+    expect(QueryResultBody.safeParse((await api('vrn-analyst', 'POST', '/v1/queries', { sql: 'SELECT 1 AS one' })).body).success).toBe(true);
+  });
+
   it('describes every /v1 route with bearer security at /openapi.json', async () => {
     const { status, body } = await api(null, 'GET', '/openapi.json');
     expect(status).toBe(200);
@@ -173,5 +192,7 @@ describe('files and the OpenAPI document', () => {
     ]);
     expect(body.components.securitySchemes.Bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(body.paths['/v1/measures'].get.security).toEqual([{ Bearer: [] }]);
+    expect(Object.keys(body.paths['/v1/measures'].get.responses['200'].content)).toEqual(['application/json', 'text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet']);
+    expect(Object.keys(body.components.schemas)).toEqual(expect.arrayContaining(['IngestReport', 'UploadStatus', 'Measures', 'Profile', 'Cohort', 'QueryResult', 'AuditEntries', 'Reidentification', 'Error']));
   });
 });

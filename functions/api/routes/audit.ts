@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { checkScope, requireAction } from '../middleware/guard.ts';
 import { bearer, errorResponses, type ApiApp, type RouteDeps } from './deps.ts';
+import { AuditBody, json } from './schemas.ts';
 
 const timestamp = (name: string) => z.string().regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?$/, `${name} must be a date or an ISO time`);
 
@@ -14,7 +15,7 @@ const audit = createRoute({
       limit: z.coerce.number().int().min(1).max(5000).default(500),
     }),
   },
-  responses: { 200: { description: 'entries' }, ...errorResponses },
+  responses: { 200: json(AuditBody, 'Entries, oldest first'), ...errorResponses },
 });
 
 export function registerAudit(app: ApiApp, deps: RouteDeps) {

@@ -3,6 +3,7 @@ import type { Platform } from '../../platform/platform.ts';
 import type { ProductCache } from '../../products/cache.ts';
 import type { ApiEnv } from '../context.ts';
 import type { UploadUrls } from '../upload-urls.ts';
+import { ErrorBody } from './schemas.ts';
 
 export interface Limits {
   /** Bodies up to this size are ingested in the request; larger files go through an upload URL. */
@@ -25,8 +26,9 @@ export type ApiApp = OpenAPIHono<ApiEnv>;
 
 export const bearer = [{ Bearer: [] }];
 
+const errorContent = { 'application/json': { schema: ErrorBody } };
 export const errorResponses = {
-  400: { description: 'The request is malformed: the message says which field and why' },
-  401: { description: 'No valid bearer token: missing, expired or tampered' },
-  403: { description: "Outside the caller's role or scope" },
+  400: { description: 'The request is malformed: the message says which field and why', content: errorContent },
+  401: { description: 'No valid bearer token: missing, expired or tampered', content: errorContent },
+  403: { description: "Outside the caller's role or scope", content: errorContent },
 } as const;

@@ -4,16 +4,43 @@ import { DEFAULT_BASELINE } from '../../../analytics/products/success-measures.t
 import type { ProductFormat, ProductRequest } from '../../products/service.ts';
 import { checkScope, requireAction } from '../middleware/guard.ts';
 import { bearer, errorResponses, type ApiApp, type RouteDeps } from './deps.ts';
-import { financialYear, isoDate, slug } from './schemas.ts';
+import { financialYear, isoDate, productBody, slug } from './schemas.ts';
 
 const format = <F extends ProductFormat>(...formats: [F, ...F[]]) => z.enum(formats).default(formats[0]);
-const productResponses = { 200: { description: 'The product as JSON, or the file asked for' }, ...errorResponses } as const;
+const n = z.number().nullable();
+/** The product as JSON (DESIGN.md's shape), or the file asked for by format. */
+const productResponses = (schema: z.ZodType, files: string[]) => ({
+  200: {
+    description: 'The product as JSON, or the file asked for by format',
+    content: {
+      'application/json': { schema },
+      ...Object.fromEntries(files.map((type) => [type, { schema: z.string().openapi({ format: 'binary' }) }])),
+    },
+  },
+  ...errorResponses,
+});
+const CSV = 'text/csv', XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', HTML = 'text/html';
+const Measures = productBody('Measures', {
+  period: z.string(), baseline: z.string(),
+  measures: z.array(z.object({ id: z.string(), split: z.enum(['all_ages', 'under_25']), count: z.number(), baseline_count: z.number(), change_vs_baseline_pct: n, previous_count: z.number(), change_vs_previous_pct: n, monthly: z.array(z.object({ month: z.string(), count: z.number() })) })),
+});
+const Profile = productBody('Profile', {
+  locality: z.string(), period: z.string(), audience: z.enum(['csp', 'analyst']), population: z.number(),
+  serious_violence: z.object({ count: n, rate_per_1000: n, llr_rate_per_1000: z.number(), previous_count: n, change_pct: n }),
+  by_offence_group: z.array(z.object({ group: z.string(), count: n, suppressed: z.boolean() })),
+});
+const Cohort = productBody('Cohort', {
+  panel: z.string(), as_of: z.string(), count: z.number().int(),
+  members: z.array(z.object({ person_id: z.string(), age: z.number(), sex: z.string().nullable(), locality: z.string(), criteria: z.array(z.string()), factors: z.array(z.string()), score: z.number(), events: z.record(z.string(), z.number()), last_event_date: z.string().nullable(), partners: z.array(z.string()) })),
+});
+const DeepDive = productBody('DeepDive', { groups: z.array(z.string()), area: z.string(), period: z.string(), crimes: z.number() });
+export const productBodies = { Measures, Profile, Cohort, DeepDive };
 
 const measures = createRoute({
   method: 'get', path: '/v1/measures', security: bearer, middleware: [requireAction('measures.read')] as const,
   summary: 'The Home Office success measures; as CSV or XLSX, the return',
   request: { query: z.object({ period: financialYear('period'), baseline: financialYear('baseline').default(DEFAULT_BASELINE), format: format('json', 'csv', 'xlsx') }) },
-  responses: productResponses,
+  responses: productResponses(Measures, [CSV, XLSX]),
 });
 
 const profile = createRoute({
@@ -23,14 +50,14 @@ const profile = createRoute({
     params: z.object({ slug: slug('locality') }),
     query: z.object({ period: financialYear('period'), audience: z.enum(['csp', 'analyst']).default('csp'), format: format('json', 'csv', 'xlsx', 'html') }),
   },
-  responses: productResponses,
+  responses: productResponses(Profile, [CSV, XLSX, HTML]),
 });
 
 const cohort = createRoute({
   method: 'get', path: '/v1/panels/{panel}/cohort', security: bearer, middleware: [requireAction('cohort.read')] as const,
   summary: "A Prevention Panel's cohort on a date, pseudonymised",
   request: { params: z.object({ panel: slug('panel') }), query: z.object({ as_of: isoDate('as_of'), format: format('json', 'csv', 'xlsx') }) },
-  responses: productResponses,
+  responses: productResponses(Cohort, [CSV, XLSX]),
 });
 
 const deepDive = createRoute({
@@ -42,7 +69,7 @@ const deepDive = createRoute({
       area: slug('area'), period: financialYear('period'), format: format('json', 'csv', 'xlsx', 'html'),
     }),
   },
-  responses: productResponses,
+  responses: productResponses(DeepDive, [CSV, XLSX, HTML]),
 });
 
 export function registerProducts(app: ApiApp, deps: RouteDeps) {

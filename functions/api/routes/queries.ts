@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { createHash } from 'node:crypto';
 import { checkScope, requireAction } from '../middleware/guard.ts';
 import { bearer, errorResponses, type ApiApp, type RouteDeps } from './deps.ts';
+import { json, QueryResultBody } from './schemas.ts';
 
 const query = (maxRows: number) => createRoute({
   method: 'post', path: '/v1/queries', security: bearer, middleware: [requireAction('query.run')] as const,
@@ -12,7 +13,7 @@ const query = (maxRows: number) => createRoute({
       content: { 'application/json': { schema: z.object({ sql: z.string().min(1, 'sql must not be empty').max(20_000, 'sql must be at most 20000 characters'), max_rows: z.number().int().min(1).max(maxRows).optional() }) } },
     },
   },
-  responses: { 200: { description: 'columns, rows and whether the rows were truncated at the limit' }, ...errorResponses },
+  responses: { 200: json(QueryResultBody, 'columns, rows and whether the rows were truncated at the limit'), ...errorResponses },
 });
 
 export function registerQueries(app: ApiApp, deps: RouteDeps) {

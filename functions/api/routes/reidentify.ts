@@ -4,7 +4,7 @@ import { openReferenceVault } from '../../ingest/reference-vault.ts';
 import { NotFound } from '../errors.ts';
 import { checkScope, requireAction } from '../middleware/guard.ts';
 import { bearer, errorResponses, type ApiApp, type RouteDeps } from './deps.ts';
-import { isoDate, reidentificationReason, slug } from './schemas.ts';
+import { isoDate, json, ReidentificationBody, reidentificationReason, slug } from './schemas.ts';
 
 const reidentify = createRoute({
   method: 'post', path: '/v1/panels/{panel}/cohort/{person_id}/reidentify', security: bearer, middleware: [requireAction('cohort.reidentify')] as const,
@@ -13,7 +13,7 @@ const reidentify = createRoute({
     params: z.object({ panel: slug('panel'), person_id: z.string().regex(/^[A-Za-z0-9_:-]{4,80}$/, 'person_id must be a cohort person id') }),
     body: { content: { 'application/json': { schema: z.object({ as_of: isoDate('as_of'), reason: reidentificationReason }) } }, required: true },
   },
-  responses: { 200: { description: "The member's records that the caller's organisation supplied, with their references" }, 404: { description: 'Not in the cohort on that date' }, ...errorResponses },
+  responses: { 200: json(ReidentificationBody, "The member's records that the caller's organisation supplied, with their references"), 404: { description: 'Not in the cohort on that date' }, ...errorResponses },
 });
 
 /**

@@ -7,7 +7,7 @@ import { BadRequest, errorBody, Forbidden, NotFound } from '../errors.ts';
 import { checkScope, requireAction } from '../middleware/guard.ts';
 import { LOCAL_UPLOAD_PATH, LocalUploadUrls } from '../upload-urls.ts';
 import { bearer, errorResponses, type ApiApp, type RouteDeps } from './deps.ts';
-import { isoDate, slug, uploadId } from './schemas.ts';
+import { IngestReportBody, isoDate, json, slug, UploadStatusBody, UploadUrlBody, uploadId } from './schemas.ts';
 
 const UploadQuery = z.object({
   dataset: z.string().regex(/^[a-z_]{1,40}$/, 'dataset must be a dataset id such as police_crime'),
@@ -21,10 +21,10 @@ const postUpload = createRoute({
   summary: 'Upload an extract: a small file in the body is ingested at once; with no body (or a large one) an upload URL is returned',
   request: { query: UploadQuery },
   responses: {
-    200: { description: 'The same file was uploaded before: its report, nothing changed' },
-    201: { description: 'Ingested and accepted: the validation report' },
-    202: { description: 'Send the file to upload_url; follow GET /v1/uploads/{id}' },
-    422: { description: 'Ingested and rejected whole: the validation report says why' },
+    200: json(IngestReportBody, 'The same file was uploaded before: its report, nothing changed'),
+    201: json(IngestReportBody, 'Ingested and accepted: the validation report'),
+    202: json(UploadUrlBody, 'Send the file to upload_url; follow GET /v1/uploads/{id}'),
+    422: json(IngestReportBody, 'Ingested and rejected whole: the validation report says why'),
     ...errorResponses,
   },
 });
@@ -33,7 +33,7 @@ const getUpload = createRoute({
   method: 'get', path: '/v1/uploads/{id}', security: bearer, middleware: [requireAction('upload.read')] as const,
   summary: "An upload's status and, once ingested, its validation report",
   request: { params: z.object({ id: uploadId }) },
-  responses: { 200: { description: 'waiting_for_file, ingesting, accepted or rejected (with the report)' }, 404: { description: 'No such upload' }, ...errorResponses },
+  responses: { 200: json(UploadStatusBody, 'waiting_for_file, ingesting, accepted or rejected (with the report)'), 404: { description: 'No such upload' }, ...errorResponses },
 });
 
 async function* limited(body: ReadableStream<Uint8Array>, maxBytes: number): AsyncIterable<Uint8Array> {
