@@ -24,6 +24,9 @@ const USAGE = `vrn <command> [--data-dir DIR] [--format json]
   deep-dive --groups G1,G2 --area llr|SLUG --period 2024-25 [--engine …] [--format json|csv|xlsx|html] [--out FILE]
                                                  offence groups in an area: trend, places, times, people, linked contact
 
+  token   --user ID [--hours 8]                  local mode only: a signed bearer token for a local user
+  audit   verify                                 checks the audit trail's hash chain
+
 datasets: ${datasetIds.join(', ')}`;
 
 type Command = (args: ParsedArgs, dataDir: string) => Promise<number>;
@@ -90,10 +93,36 @@ const commands: Record<string, Command> = {
     return 0;
   },
 
+  async audit({ subcommand }, dataDir) {
+    if (subcommand !== 'verify') throw new UsageError('vrn audit verify: the only audit command');
+    const { FileAuditSink } = await import('../platform/audit/file.ts');
+    const { localAuditFile } = await import('../platform/local.ts');
+    const { entries, problems } = await new FileAuditSink(localAuditFile(dataDir)).verify();
+    if (problems.length === 0) {
+      console.log(`audit trail whole: ${entries} entries, hash chain and head agree`);
+      return 0;
+    }
+    console.error(`audit trail NOT whole (${entries} lines):\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    return 2;
+  },
+
+  async token({ flags }, dataDir) {
+    const { LocalTokens, localTokenKeyFile } = await import('../api/auth/local.ts');
+    const hours = Number(optional(flags, 'hours') ?? 8);
+    if (!(hours > 0 && hours <= 24 * 30)) throw new UsageError('--hours must be between 0 and 720');
+    try {
+      console.log(await new LocalTokens(localTokenKeyFile(dataDir)).sign(required(flags, 'user'), Math.round(hours * 3600)));
+    } catch (error) {
+      if ((error as Error).message.startsWith('no local user')) throw new UsageError((error as Error).message);
+      throw error;
+    }
+    return 0;
+  },
+
   async serve({ flags }, dataDir) {
     const { serveWithSample } = await import('./serve.ts');
     const port = Number(optional(flags, 'port') ?? process.env.PORT ?? 8787);
-    await serveWithSample(localPlatform(dataDir), port);
+    await serveWithSample(localPlatform(dataDir), port, dataDir);
     return new Promise<number>(() => {}); // runs until stopped
   },
 };
@@ -107,6 +136,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     const command = commands[args.command];
     if (!command) throw new UsageError(`unknown command "${args.command}"`);
+    if (args.subcommand && args.command !== 'audit') throw new UsageError(`unexpected argument "${args.subcommand}"`);
     const dataDir = optional(args.flags, 'data-dir') ?? defaultDataDir();
     return await command(args, dataDir);
   } catch (error) {

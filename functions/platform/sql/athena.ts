@@ -35,6 +35,7 @@ export function sqlLiteral(value: SqlValue): string {
     if (!Number.isFinite(value)) throw new Error(`cannot bind ${value} as a SQL parameter`);
     return Number.isInteger(value) ? String(value) : `DOUBLE '${value}'`;
   }
+  if (Array.isArray(value)) return `ARRAY[${value.map(sqlLiteral).join(', ')}]`;
   return `'${value.replace(/'/g, "''")}'`;
 }
 

@@ -39,7 +39,21 @@ export class DuckDbEngine implements SqlEngine {
     return new DuckDbEngine(instance, connection);
   }
 
-  async query(sql: string, { maxRows = 10_000 } = {}): Promise<QueryResult> {
+  async query(sql: string, { maxRows = 10_000, timeoutMs }: { maxRows?: number; timeoutMs?: number } = {}): Promise<QueryResult> {
+    if (!timeoutMs) return this.guardedQuery(sql, maxRows);
+    let timedOut = false;
+    const timer = setTimeout(() => { timedOut = true; this.connection.interrupt(); }, timeoutMs);
+    try {
+      return await this.guardedQuery(sql, maxRows);
+    } catch (error) {
+      if (timedOut) throw new QueryRefused(`the query ran longer than the time limit (${timeoutMs / 1000} s) and was cancelled`);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async guardedQuery(sql: string, maxRows: number): Promise<QueryResult> {
     const refuse = (error: Error): never => { throw new QueryRefused(error.message); };
     if (!SELECT_FIRST_WORD.test(sql)) throw new QueryRefused('only SELECT (or WITH … SELECT) queries are allowed');
     const statements = await this.connection.extractStatements(sql).catch(refuse);
