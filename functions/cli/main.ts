@@ -26,6 +26,7 @@ const USAGE = `vrn <command> [--data-dir DIR] [--format json]
 
   token   --user ID [--hours 8]                  local mode only: a signed bearer token for a local user
   audit   verify                                 checks the audit trail's hash chain
+  gc      [--grace-hours 24] [--dry-run]         removes files no catalog entry names (left by an interrupted ingest)
 
 datasets: ${datasetIds.join(', ')}`;
 
@@ -116,6 +117,19 @@ const commands: Record<string, Command> = {
       if ((error as Error).message.startsWith('no local user')) throw new UsageError((error as Error).message);
       throw error;
     }
+    return 0;
+  },
+
+  async gc({ flags }, dataDir) {
+    const { findOrphans, removeOrphans } = await import('../platform/catalog/orphans.ts');
+    const grace = Number(optional(flags, 'grace-hours') ?? 24);
+    if (!(grace >= 0)) throw new UsageError('--grace-hours must be a number of hours, 0 or more');
+    const dryRun = flags['dry-run'] === true;
+    const platform = localPlatform(dataDir);
+    const orphans = dryRun ? await findOrphans(platform, grace) : await removeOrphans(platform, grace);
+    const uploads = new Set(orphans.map((o) => o.upload_id)).size;
+    if (flags.format === 'json') console.log(JSON.stringify({ dry_run: dryRun, files: orphans.map((o) => o.key), uploads }, null, 2));
+    else console.log(`${dryRun ? 'would remove' : 'removed'} ${orphans.length} file(s) of ${uploads} unrecorded upload(s)${orphans.map((o) => `\n  ${o.key}`).join('')}`);
     return 0;
   },
 
