@@ -23,7 +23,9 @@ export type Expr =
   /** ISO day of the week of a date: 1 Monday … 7 Sunday. */
   | { op: 'weekday'; a: Expr }
   /** The hour (0–23) of an 'HH:MM' time. */
-  | { op: 'hour_of_time'; a: Expr };
+  | { op: 'hour_of_time'; a: Expr }
+  /** A semi-join: the value is among `select`'s non-null values over the rows of dataset `from` that pass `where`. */
+  | { op: 'in_rows'; a: Expr; from: string; select: Expr; where?: Expr };
 
 export interface CountQuery {
   /** A dataset id: its table of counting rows. */
@@ -64,6 +66,7 @@ export const month = (a: Expr): Expr => ({ op: 'month', a });
 export const date = (a: Expr): Expr => ({ op: 'date', a });
 export const or = (...args: Expr[]): Expr => ({ op: 'or', args });
 export const lt = (a: Expr, b: Expr): Expr => ({ op: 'lt', a, b });
+export const inRows = (a: Expr, from: string, select: Expr, where?: Expr): Expr => ({ op: 'in_rows', a, from, select, ...(where ? { where } : {}) });
 
 /** Sorts result rows by their group columns, so engines can be compared row for row. */
 export function sortRows(rows: ResultRow[], keys: string[]): ResultRow[] {

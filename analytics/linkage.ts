@@ -29,11 +29,20 @@ export class KeyClusters {
   private union(a: string, b: string) {
     const ra = this.find(a), rb = this.find(b);
     if (ra === rb) return;
+    this.ids.clear(); // a root may change
     if (ra < rb) this.parent.set(rb, ra);
     else this.parent.set(ra, rb);
   }
 
+  private readonly ids = new Map<string, string>();
+
   personId(key: string): string {
-    return `P-${createHash('sha256').update(this.find(key)).digest('base64url').slice(0, 12)}`;
+    const root = this.find(key);
+    let id = this.ids.get(root);
+    if (id === undefined) {
+      id = `P-${createHash('sha256').update(root).digest('base64url').slice(0, 12)}`;
+      this.ids.set(root, id);
+    }
+    return id;
   }
 }

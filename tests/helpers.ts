@@ -69,3 +69,10 @@ export function crimeRows(prefix: string, n: number, start = '2024-04-01'): stri
     return crimeRow(`${prefix}-${i + 1}`, { recorded_date: day, offence_date: day });
   });
 }
+
+/** A token with some payload claims changed and the old signature kept: what a forger would send. */
+export function tamper(token: string, claims: Record<string, unknown>): string {
+  const [header, payload, signature] = token.split('.');
+  const body = { ...JSON.parse(Buffer.from(payload, 'base64url').toString()), ...claims };
+  return [header, Buffer.from(JSON.stringify(body)).toString('base64url'), signature].join('.');
+}

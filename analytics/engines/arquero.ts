@@ -15,8 +15,12 @@ const pad = (n: number) => String(n).padStart(2, '0');
 const isoDate = (d: Date) => d.toISOString().slice(0, 10);
 const isoTimestamp = (d: Date) => `${isoDate(d)} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
 
+/** The value sets of an expression's semi-joins, found before it is evaluated row by row. */
+type Subqueries = Map<Expr, Set<Scalar>>;
+
 /** Interprets an expression over one row: the reference semantics the SQL compiler must match. */
-function evaluate(e: Expr, params: Params): Fn {
+function evaluate(e: Expr, params: Params, sets: Subqueries = new Map()): Fn {
+  const evaluate_ = (x: Expr) => evaluate(x, params, sets);
   if ('col' in e) { const name = e.col; return (c, i) => c[name][i] ?? null; }
   if ('lit' in e) { const v = e.lit; return () => v; }
   if ('param' in e) {
@@ -24,7 +28,7 @@ function evaluate(e: Expr, params: Params): Fn {
     const v = params[e.param]; return () => v;
   }
   const cmp = (f: (x: Scalar, y: Scalar) => boolean, a: Expr, b: Expr): Fn => {
-    const fa = evaluate(a, params), fb = evaluate(b, params);
+    const fa = evaluate_(a), fb = evaluate_(b);
     return (c, i) => { const x = fa(c, i), y = fb(c, i); return x === null || y === null ? null : f(x, y); };
   };
   switch (e.op) {
@@ -34,21 +38,26 @@ function evaluate(e: Expr, params: Params): Fn {
     case 'le': return cmp((x, y) => x! <= y!, e.a, e.b);
     case 'gt': return cmp((x, y) => x! > y!, e.a, e.b);
     case 'ge': return cmp((x, y) => x! >= y!, e.a, e.b);
-    case 'and': { const fs = e.args.map((a) => evaluate(a, params)); return (c, i) => fs.every((f) => f(c, i) === true); }
-    case 'or': { const fs = e.args.map((a) => evaluate(a, params)); return (c, i) => fs.some((f) => f(c, i) === true); }
-    case 'not': { const f = evaluate(e.a, params); return (c, i) => { const v = f(c, i); return v === null ? null : !v; }; }
-    case 'in': { const f = evaluate(e.a, params); const set = new Set(e.values); return (c, i) => { const v = f(c, i); return v === null ? null : set.has(v); }; }
-    case 'is_null': { const f = evaluate(e.a, params); return (c, i) => f(c, i) === null; }
-    case 'not_null': { const f = evaluate(e.a, params); return (c, i) => f(c, i) !== null; }
-    case 'date': { const f = evaluate(e.a, params); return (c, i) => { const v = f(c, i); return v === null ? null : String(v).slice(0, 10); }; }
+    case 'and': { const fs = e.args.map((a) => evaluate_(a)); return (c, i) => fs.every((f) => f(c, i) === true); }
+    case 'or': { const fs = e.args.map((a) => evaluate_(a)); return (c, i) => fs.some((f) => f(c, i) === true); }
+    case 'not': { const f = evaluate_(e.a); return (c, i) => { const v = f(c, i); return v === null ? null : !v; }; }
+    case 'in': { const f = evaluate_(e.a); const set = new Set(e.values); return (c, i) => { const v = f(c, i); return v === null ? null : set.has(v); }; }
+    case 'is_null': { const f = evaluate_(e.a); return (c, i) => f(c, i) === null; }
+    case 'not_null': { const f = evaluate_(e.a); return (c, i) => f(c, i) !== null; }
+    case 'date': { const f = evaluate_(e.a); return (c, i) => { const v = f(c, i); return v === null ? null : String(v).slice(0, 10); }; }
     case 'weekday': {
-      const f = evaluate(e.a, params);
+      const f = evaluate_(e.a);
       return (c, i) => { const v = f(c, i); return v === null ? null : new Date(`${String(v).slice(0, 10)}T00:00:00Z`).getUTCDay() || 7; };
     }
-    case 'hour_of_time': { const f = evaluate(e.a, params); return (c, i) => { const v = f(c, i); return v === null ? null : Number(String(v).slice(0, 2)); }; }
-    case 'month': { const f = evaluate(e.a, params); return (c, i) => { const v = f(c, i); return v === null ? null : String(v).slice(0, 7); }; }
+    case 'hour_of_time': { const f = evaluate_(e.a); return (c, i) => { const v = f(c, i); return v === null ? null : Number(String(v).slice(0, 2)); }; }
+    case 'month': { const f = evaluate_(e.a); return (c, i) => { const v = f(c, i); return v === null ? null : String(v).slice(0, 7); }; }
+    case 'in_rows': {
+      const f = evaluate_(e.a), set = sets.get(e);
+      if (!set) throw new Error(`semi-join on ${e.from} was not resolved`);
+      return (c, i) => { const v = f(c, i); return v === null ? null : set.has(v); };
+    }
     case 'list_has_prefix': {
-      const f = evaluate(e.a, params);
+      const f = evaluate_(e.a);
       return (c, i) => {
         const v = f(c, i);
         if (v === null) return null;
@@ -65,18 +74,29 @@ interface DatasetCache {
   columns: Map<string, Promise<Scalar[]>>;
 }
 
+/** Text of a date or timestamp, remembered by its time: a column holds few distinct days and many repeats. */
+function textOfTime(format: (d: Date) => string) {
+  const seen = new Map<number, string>();
+  return (d: Date) => {
+    const time = d.getTime();
+    let text = seen.get(time);
+    if (text === undefined) { text = format(d); seen.set(time, text); }
+    return text;
+  };
+}
+
 /** One column of a Parquet file as plain values: dates 'YYYY-MM-DD', timestamps 'YYYY-MM-DD HH:MM:SS'. */
 async function readColumn(file: ArrayBuffer, name: string, type: string): Promise<Scalar[]> {
   const chunks: { rowStart: number; data: ArrayLike<unknown> }[] = [];
   await parquetRead({ file, columns: [name], onChunk: ({ columnData, rowStart }) => { chunks.push({ rowStart, data: columnData }); } });
-  const out: Scalar[] = [];
-  for (const chunk of chunks.sort((a, b) => a.rowStart - b.rowStart)) {
-    for (let i = 0; i < chunk.data.length; i++) {
-      const v = chunk.data[i];
-      out[chunk.rowStart + i] = v === undefined || v === null ? null
-        : type === 'date' ? isoDate(v as Date)
-          : type === 'timestamp' ? isoTimestamp(v as Date)
-            : typeof v === 'bigint' ? Number(v) : (v as Scalar);
+  const out: Scalar[] = new Array(chunks.reduce((n, c) => Math.max(n, c.rowStart + c.data.length), 0));
+  const convert: ((v: unknown) => Scalar) | null = type === 'date' ? textOfTime(isoDate) as (v: unknown) => Scalar
+    : type === 'timestamp' ? textOfTime(isoTimestamp) as (v: unknown) => Scalar : null;
+  for (const { rowStart, data } of chunks) {
+    for (let i = 0; i < data.length; i++) {
+      const v = data[i];
+      out[rowStart + i] = v === undefined || v === null ? null
+        : convert ? convert(v) : typeof v === 'bigint' ? Number(v) : (v as Scalar);
     }
   }
   return out;
@@ -90,6 +110,7 @@ async function readColumn(file: ArrayBuffer, name: string, type: string): Promis
 export class ArqueroEngine implements Engine {
   readonly name = 'arquero' as const;
   private readonly datasets = new Map<string, Promise<DatasetCache>>();
+  private readonly semiJoins = new Map<string, Promise<Set<Scalar>>>();
   private constructor(private readonly platform: Platform, private readonly extracts: Awaited<ReturnType<Platform['catalog']['read']>>['extracts']) {}
 
   static async open(platform: Platform) {
@@ -141,6 +162,7 @@ export class ArqueroEngine implements Engine {
             continue;
           }
           const all = await readColumn(part.file, name, stored!.type);
+          if (cache.parts.length === 1 && !part.keep) return all;
           if (part.keep) for (const i of part.keep) out.push(all[i]);
           else for (const v of all) out.push(v);
         }
@@ -156,6 +178,7 @@ export class ArqueroEngine implements Engine {
     const needed = new Set<string>();
     const collect = (e: Expr): void => {
       if ('col' in e) needed.add(e.col);
+      else if ('op' in e && e.op === 'in_rows') collect(e.a); // the rest reads another dataset
       else if ('op' in e) for (const part of Object.values(e)) {
         if (Array.isArray(part)) part.forEach((p) => typeof p === 'object' && p !== null && collect(p as Expr));
         else if (typeof part === 'object' && part !== null) collect(part as Expr);
@@ -168,12 +191,33 @@ export class ArqueroEngine implements Engine {
     return { columns, rows };
   }
 
+  /** Finds the value set of every semi-join in an expression (inner ones first), each once per engine. */
+  private async resolveSemiJoins(e: Expr, params: Params, sets: Subqueries): Promise<void> {
+    if (!('op' in e)) return;
+    for (const part of Object.values(e)) {
+      if (Array.isArray(part)) { for (const p of part) if (typeof p === 'object' && p !== null) await this.resolveSemiJoins(p as Expr, params, sets); }
+      else if (typeof part === 'object' && part !== null && e.op !== 'in_rows') await this.resolveSemiJoins(part as Expr, params, sets);
+    }
+    if (e.op !== 'in_rows') return;
+    await this.resolveSemiJoins(e.a, params, sets);
+    const key = JSON.stringify([e.from, e.select, e.where ?? null, params]);
+    let set = this.semiJoins.get(key);
+    if (!set) {
+      set = this.select(e.from, e.where, { value: e.select }, params).then(({ columns }) => new Set(columns.value.filter((v) => v !== null)));
+      this.semiJoins.set(key, set);
+    }
+    sets.set(e, await set);
+  }
+
   /** The output expressions evaluated over the rows that pass the filter, as columns. */
   private async select(from: string, where: Expr | undefined, outputs: Record<string, Expr>, params: Params): Promise<{ columns: Columns; kept: number }> {
     const names = Object.keys(outputs);
-    const { columns, rows } = await this.columnsFor(from, [...(where ? [where] : []), ...Object.values(outputs)]);
-    const test = where ? evaluate(where, params) : null;
-    const fns = names.map((n) => evaluate(outputs[n], params));
+    const exprs = [...(where ? [where] : []), ...Object.values(outputs)];
+    const { columns, rows } = await this.columnsFor(from, exprs);
+    const sets: Subqueries = new Map();
+    for (const e of exprs) await this.resolveSemiJoins(e, params, sets);
+    const test = where ? evaluate(where, params, sets) : null;
+    const fns = names.map((n) => evaluate(outputs[n], params, sets));
     const out: Columns = Object.fromEntries(names.map((n) => [n, []]));
     let kept = 0;
     for (let i = 0; i < rows; i++) {
@@ -195,5 +239,5 @@ export class ArqueroEngine implements Engine {
     return aq.table((await this.select(query.from, query.where, query.select, params)).columns).objects() as ResultRow[];
   }
 
-  async close() { this.datasets.clear(); }
+  async close() { this.datasets.clear(); this.semiJoins.clear(); }
 }

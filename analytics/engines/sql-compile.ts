@@ -1,17 +1,25 @@
+import type { SqlValue } from '../../functions/platform/sql/port.ts';
 import type { CountQuery, Expr, Params, RowQuery, Scalar } from '../ir.ts';
 
 /**
  * Compiles a count query to SQL that DuckDB and Athena (Trino) both accept. Values become positional parameters
  * (`?`), never text; identifiers come only from definitions, and are checked to be plain names.
  */
-export interface CompiledSql { sql: string; values: Scalar[] }
+export interface CompiledSql { sql: string; values: SqlValue[] }
 
-/** What differs between the SQL engines: a few function names (Splink's lesson: a dialect, not patched text). */
-export interface Dialect { isoWeekday: (date: string) => string }
+/** What differs between the SQL engines: a few function names and types (Splink's lesson: a dialect, not patched text). */
+export interface Dialect {
+  isoWeekday: (date: string) => string;
+  /** A bound list parameter of text or numbers, as an array value. */
+  listParameter: (kind: 'text' | 'number') => string;
+}
 export const dialects: Record<'duckdb' | 'athena', Dialect> = {
-  duckdb: { isoWeekday: (d) => `isodow(${d})` },
-  athena: { isoWeekday: (d) => `day_of_week(${d})` },
+  duckdb: { isoWeekday: (d) => `isodow(${d})`, listParameter: (kind) => `CAST(? AS ${kind === 'text' ? 'VARCHAR' : 'DOUBLE'}[])` },
+  athena: { isoWeekday: (d) => `day_of_week(${d})`, listParameter: (kind) => `CAST(? AS ARRAY(${kind === 'text' ? 'VARCHAR' : 'DOUBLE'}))` },
 };
+
+/** Longer lists (person keys, usually) travel as one array parameter that the engine joins against, not as `?, ?, …`. */
+const LIST_AS_ARRAY = 50;
 
 const NAME = /^[a-z_][a-z0-9_]*$/;
 const ident = (name: string) => {
@@ -29,8 +37,8 @@ export function compileRows(query: RowQuery, params: Params, dialect: Dialect = 
 }
 
 function compile(from: string, where: Expr | undefined, outputs: Record<string, Expr>, counted: boolean, params: Params, dialect: Dialect): CompiledSql {
-  const values: Scalar[] = [];
-  const bind = (value: Scalar) => { values.push(value); return '?'; };
+  const values: CompiledSql['values'] = [];
+  const bind = (value: SqlValue) => { values.push(value); return '?'; };
   const expr = (e: Expr): string => {
     if ('col' in e) return ident(e.col);
     if ('lit' in e) return e.lit === null ? 'NULL' : bind(e.lit);
@@ -42,13 +50,28 @@ function compile(from: string, where: Expr | undefined, outputs: Record<string, 
       case 'eq': case 'ne': case 'lt': case 'le': case 'gt': case 'ge': return `(${expr(e.a)} ${OPS[e.op]} ${expr(e.b)})`;
       case 'and': case 'or': return `(${e.args.map(expr).join(` ${e.op.toUpperCase()} `)})`;
       case 'not': return `(NOT ${expr(e.a)})`;
-      case 'in': return `(${expr(e.a)} IN (${e.values.map(bind).join(', ')}))`;
+      case 'in': {
+        // Nulls never match (as in the reference engine), so they are left out of the list.
+        const value = expr(e.a), list = e.values.filter((v) => v !== null);
+        if (!list.length) return `(${value} IS NOT NULL AND FALSE)`;
+        if (list.length <= LIST_AS_ARRAY || list.some((v) => typeof v === 'boolean')) return `(${value} IN (${list.map(bind).join(', ')}))`;
+        const kind = list.every((v) => typeof v === 'number') ? 'number' : 'text';
+        const array = dialect.listParameter(kind);
+        bind(kind === 'text' ? list.map(String) : (list as number[]));
+        return `(${value} IN (SELECT listed FROM UNNEST(${array}) AS listed_values(listed)))`;
+      }
       case 'is_null': return `(${expr(e.a)} IS NULL)`;
       case 'not_null': return `(${expr(e.a)} IS NOT NULL)`;
       case 'date': return `CAST(${expr(e.a)} AS DATE)`;
       case 'weekday': return `CAST(${dialect.isoWeekday(`CAST(${expr(e.a)} AS DATE)`)} AS INTEGER)`;
       case 'hour_of_time': return `CAST(substr(${expr(e.a)}, 1, 2) AS INTEGER)`;
       case 'month': return `substr(CAST(CAST(${expr(e.a)} AS DATE) AS VARCHAR), 1, 7)`;
+      case 'in_rows': {
+        // Compiled in the order of the text, so that bound values line up with their `?`.
+        const value = expr(e.a), selected = expr(e.select);
+        const filter = e.where ? `${expr(e.where)} AND ` : '';
+        return `(${value} IN (SELECT ${selected} FROM ${ident(e.from)} WHERE ${filter}${expr(e.select)} IS NOT NULL))`;
+      }
       case 'list_has_prefix': {
         // The list is ';'-separated; wrapping it in ';' lets one LIKE find a code at any position.
         const list = expr(e.a);

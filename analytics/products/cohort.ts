@@ -3,8 +3,8 @@ import { UNKNOWN_LOCALITY } from '../../schemas/area/index.ts';
 import { seriousViolenceGroups, violenceRelatedExclusionReasons } from '../../schemas/code-lists.ts';
 import type { CohortRules } from '../../schemas/cohort.ts';
 import { isoToDay, dayToIso } from '../../functions/ingest/dates.ts';
-import type { Engine } from '../ir.ts';
-import { loadPeople, type PersonRecord } from '../people.ts';
+import { and, between, col, date, inRows, isIn, lit, or, type Engine, type Expr } from '../ir.ts';
+import { linkedPeople, type PersonRecord } from '../people.ts';
 
 /**
  * The Prevention Panel cohort (DOMAIN.md): children aged 10–17 on the as-of date, living in the panel's localities
@@ -53,10 +53,15 @@ export async function preventionPanelCohort(engine: Engine, area: Area, rules: C
   const inWindow = (day: number | null) => day !== null && day > windowStart && day <= asOfDay;
   const panelLocalities = new Set(area.localities.filter((l) => l.panel === panel).map((l) => l.slug));
 
-  // Only people who could be of panel age on the as-of date (a month's margin each side; the exact age is checked below).
+  // The search starts from rows that could make a child meet M1 or M2 in the window, of people who could be of panel
+  // age (a month's margin each side, or no birth month); linking, the exact age and every rule are applied below.
   const year = Number(asOf.slice(0, 4)), monthOfYear = asOf.slice(5, 7);
-  const births = { from: `${year - rules.ageTo - 2}-${monthOfYear}`, to: `${year - rules.ageFrom + 1}-${monthOfYear}` };
-  const { crimes, people } = await loadPeople(engine, asOf, births);
+  const childBirth = (column: string): Expr => or({ op: 'is_null', a: col(column) }, between(col(column), lit(`${year - rules.ageTo - 2}-${monthOfYear}`), lit(`${year - rules.ageFrom + 1}-${monthOfYear}`)));
+  const afterWindowOpens = (column: string): Expr => ({ op: 'gt', a: date(col(column)), b: date(lit(dayToIso(windowStart))) });
+  const { crimes, people } = await linkedPeople(engine, asOf, [
+    { dataset: 'police_person', where: and(isIn(col('role'), rules.suspectRoles), childBirth('month_of_birth'), inRows(col('crime_key'), 'police_crime', col('record_key'), afterWindowOpens('recorded_date'))) },
+    { dataset: 'asb_incident', where: and(childBirth('perpetrator_month_of_birth'), afterWindowOpens('reported_at')) },
+  ]);
 
   const members: CohortMember[] = [];
   for (const [personId, recs] of people) {

@@ -2,8 +2,8 @@ import type { Area } from '../../schemas/area/index.ts';
 import { ageBandOf, ageBands, codeLists } from '../../schemas/code-lists.ts';
 import { isoToDay } from '../../functions/ingest/dates.ts';
 import { financialYear, monthsOf } from '../financial-year.ts';
-import { and, between, col, date, eq, isIn, month, param, type Engine, type Expr } from '../ir.ts';
-import { loadPeople } from '../people.ts';
+import { and, between, col, date, eq, inRows, isIn, month, param, type Engine, type Expr } from '../ir.ts';
+import { linkedPeople } from '../people.ts';
 import type { Table } from '../render/table.ts';
 import { ageFromMonth } from './cohort.ts';
 
@@ -60,7 +60,7 @@ export async function deepDive(engine: Engine, area: Area, request: DeepDiveRequ
   const hours = Array.from({ length: 24 }, (_, h) => h);
 
   // People in these crimes, linked across every dataset; earlier contact looks back before each suspect's first crime.
-  const { people } = await loadPeople(engine, year.to);
+  const { people } = await linkedPeople(engine, year.to, [{ dataset: 'police_person', where: inRows(col('crime_key'), 'police_crime', col('record_key'), scope) }], params);
   const victimCrimes = new Map<string, Set<string>>();
   const suspectCrimes = new Map<string, Set<string>>();
   const suspects: { id: string; age: number | null; sex: string | null; first: number }[] = [];

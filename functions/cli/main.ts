@@ -24,6 +24,10 @@ const USAGE = `vrn <command> [--data-dir DIR] [--format json]
   deep-dive --groups G1,G2 --area llr|SLUG --period 2024-25 [--engine …] [--format json|csv|xlsx|html] [--out FILE]
                                                  offence groups in an area: trend, places, times, people, linked contact
 
+  token   --user ID [--hours 8]                  local mode only: a signed bearer token for a local user
+  audit   verify                                 checks the audit trail's hash chain
+  gc      [--grace-hours 24] [--dry-run]         removes files no catalog entry names (left by an interrupted ingest)
+
 datasets: ${datasetIds.join(', ')}`;
 
 type Command = (args: ParsedArgs, dataDir: string) => Promise<number>;
@@ -90,10 +94,49 @@ const commands: Record<string, Command> = {
     return 0;
   },
 
+  async audit({ subcommand }, dataDir) {
+    if (subcommand !== 'verify') throw new UsageError('vrn audit verify: the only audit command');
+    const { FileAuditSink } = await import('../platform/audit/file.ts');
+    const { localAuditFile } = await import('../platform/local.ts');
+    const { entries, problems } = await new FileAuditSink(localAuditFile(dataDir)).verify();
+    if (problems.length === 0) {
+      console.log(`audit trail whole: ${entries} entries, hash chain and head agree`);
+      return 0;
+    }
+    console.error(`audit trail NOT whole (${entries} lines):\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    return 2;
+  },
+
+  async token({ flags }, dataDir) {
+    const { LocalTokens, localTokenKeyFile } = await import('../api/auth/local.ts');
+    const hours = Number(optional(flags, 'hours') ?? 8);
+    if (!(hours > 0 && hours <= 24 * 30)) throw new UsageError('--hours must be between 0 and 720');
+    try {
+      console.log(await new LocalTokens(localTokenKeyFile(dataDir)).sign(required(flags, 'user'), Math.round(hours * 3600)));
+    } catch (error) {
+      if ((error as Error).message.startsWith('no local user')) throw new UsageError((error as Error).message);
+      throw error;
+    }
+    return 0;
+  },
+
+  async gc({ flags }, dataDir) {
+    const { findOrphans, removeOrphans } = await import('../platform/catalog/orphans.ts');
+    const grace = Number(optional(flags, 'grace-hours') ?? 24);
+    if (!(grace >= 0)) throw new UsageError('--grace-hours must be a number of hours, 0 or more');
+    const dryRun = flags['dry-run'] === true;
+    const platform = localPlatform(dataDir);
+    const orphans = dryRun ? await findOrphans(platform, grace) : await removeOrphans(platform, grace);
+    const uploads = new Set(orphans.map((o) => o.upload_id)).size;
+    if (flags.format === 'json') console.log(JSON.stringify({ dry_run: dryRun, files: orphans.map((o) => o.key), uploads }, null, 2));
+    else console.log(`${dryRun ? 'would remove' : 'removed'} ${orphans.length} file(s) of ${uploads} unrecorded upload(s)${orphans.map((o) => `\n  ${o.key}`).join('')}`);
+    return 0;
+  },
+
   async serve({ flags }, dataDir) {
     const { serveWithSample } = await import('./serve.ts');
     const port = Number(optional(flags, 'port') ?? process.env.PORT ?? 8787);
-    await serveWithSample(localPlatform(dataDir), port);
+    await serveWithSample(localPlatform(dataDir), port, dataDir);
     return new Promise<number>(() => {}); // runs until stopped
   },
 };
@@ -107,6 +150,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     const command = commands[args.command];
     if (!command) throw new UsageError(`unknown command "${args.command}"`);
+    if (args.subcommand && args.command !== 'audit') throw new UsageError(`unexpected argument "${args.subcommand}"`);
     const dataDir = optional(args.flags, 'data-dir') ?? defaultDataDir();
     return await command(args, dataDir);
   } catch (error) {

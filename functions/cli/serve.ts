@@ -1,9 +1,9 @@
-import { startLocalServer } from '../api/local-server.ts';
+import { localAppOptions, startLocalServer } from '../api/local-server.ts';
 import { loadSampleExtracts } from '../ingest/sample-loader.ts';
 import type { Platform } from '../platform/platform.ts';
 
 /** `vrn serve`: an empty data dir is first filled with the committed sample extracts, so every page has data. */
-export async function serveWithSample(platform: Platform, port: number) {
+export async function serveWithSample(platform: Platform, port: number, dataDir: string) {
   const catalog = await platform.catalog.read();
   if (catalog.extracts.length === 0) {
     console.log('Empty data dir: loading the committed sample extracts…');
@@ -11,6 +11,6 @@ export async function serveWithSample(platform: Platform, port: number) {
       console.log(`  ${file}: ${report.status}, ${report.rows_accepted} rows accepted, ${report.rows_rejected} rejected`);
     });
   }
-  const { port: bound } = await startLocalServer(platform, port);
+  const { port: bound } = await startLocalServer(platform, port, localAppOptions(dataDir, platform));
   console.log(`VRN data service on http://localhost:${bound} (${platform.storage.description})`);
 }

@@ -1,10 +1,18 @@
 import { handle } from 'hono/aws-lambda';
 import { createApp } from '../api/app.ts';
-import { awsPlatform } from '../platform/aws.ts';
-import type { Platform } from '../platform/platform.ts';
+import { authConfigFromEnv, tokenVerifier } from '../api/auth/config.ts';
+import { PresignedUploadUrls } from '../api/upload-urls.ts';
+import { awsPlatform, type AwsPlatform } from '../platform/aws.ts';
 
-/** The API in AWS: the same Hono app as `vrn serve`, on the AWS platform, behind API Gateway's HTTP API. */
-export const apiHandler = (platform: Platform) => handle(createApp(platform));
+/**
+ * The API in AWS: the same Hono app as `vrn serve`, on the AWS platform, behind API Gateway's HTTP API. Tokens are
+ * Cognito's (VRN_AUTH=cognito), large files go by presigned PUT to the raw bucket, and products run on Athena.
+ */
+export const apiHandler = (platform: AwsPlatform, env: Record<string, string | undefined> = process.env) => handle(createApp(platform, {
+  verifier: tokenVerifier(authConfigFromEnv(env)),
+  uploadUrls: new PresignedUploadUrls((key, seconds) => platform.storage.uploadUrl(key, seconds), platform.now),
+  engine: 'sql',
+}));
 
 let cached: ReturnType<typeof apiHandler> | undefined;
 export const handler = (...args: Parameters<ReturnType<typeof apiHandler>>) => (cached ??= apiHandler(awsPlatform(process.env)))(...args);

@@ -75,6 +75,11 @@ export async function ingestPendingUpload(platform: Platform, uploadId: string, 
     await platform.storage.delete(claimKey(uploadId)); // so that a retry may run
     throw error;
   }
+  if (report.duplicate_of) {
+    // The same file came before under another id: this upload's status answers with that report.
+    report = { ...report, upload_id: uploadId };
+    await platform.storage.put(reportKey(uploadId), JSON.stringify(report, null, 1));
+  }
   await platform.storage.delete(rawKey(uploadId));
   return report;
 }

@@ -1,5 +1,6 @@
 import type { Agreement } from '../../schemas/agreement.ts';
 import type { Area } from '../../schemas/area/index.ts';
+import type { AuditSink } from './audit/port.ts';
 import type { Catalog } from './catalog/catalog.ts';
 import type { KeyStore } from './keys/port.ts';
 import type { SqlEngine } from './sql/port.ts';
@@ -12,6 +13,8 @@ export interface Platform {
   catalog: Catalog;
   area: Area;
   agreement: Agreement;
+  /** Where every request to the API and portal is recorded. */
+  audit: AuditSink;
   /** Opens the SQL engine over the rows that count (DuckDB locally, Athena in AWS); the caller closes it. */
   openSql(): Promise<SqlEngine>;
   now(): Date;

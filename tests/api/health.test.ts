@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalServer } from '../../functions/api/local-server.ts';
+import { localAppOptions, startLocalServer } from '../../functions/api/local-server.ts';
 import { CRIME_HEADER, POLICE, crimeRows, csv, ingestText, testPlatform } from '../helpers.ts';
 
 let t: ReturnType<typeof testPlatform>;
@@ -7,7 +7,7 @@ let server: Awaited<ReturnType<typeof startLocalServer>>;
 beforeAll(async () => {
   t = testPlatform();
   await ingestText(t.platform, 'police_crime', POLICE, csv(CRIME_HEADER, ...crimeRows('H', 5)));
-  server = await startLocalServer(t.platform, 0);
+  server = await startLocalServer(t.platform, 0, localAppOptions(t.dir, t.platform));
 });
 afterAll(async () => {
   await new Promise((resolve) => server.server.close(resolve));

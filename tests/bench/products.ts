@@ -10,7 +10,7 @@ import { generateSample } from '../../sample-data/generator/index.ts';
  * Every product on each engine over a whole generated sample (all seven datasets), each run in a fresh process.
  * The sample and its store are cached in .bench/ (scale 10 is about a million crimes).
  */
-export async function benchProducts(scale: number) {
+export async function prepareProductSample(scale: number): Promise<string> {
   const sampleDir = join('.bench', `sample-scale-${scale}`);
   const dataDir = join('.bench', `sample-data-${scale}`);
   if (!existsSync(join(dataDir, 'loaded'))) {
@@ -25,6 +25,11 @@ export async function benchProducts(scale: number) {
     mkdirSync(dataDir, { recursive: true });
     copyFileSync(join(sampleDir, 'manifest.json'), join(dataDir, 'loaded'));
   }
+  return dataDir;
+}
+
+export async function benchProducts(scale: number) {
+  const dataDir = await prepareProductSample(scale);
   const results = [];
   for (const product of ['measures', 'profile', 'cohort', 'deep-dive']) {
     for (const engine of ['sql', 'arquero']) {

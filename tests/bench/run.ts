@@ -1,13 +1,25 @@
-/** `npm run bench`: every benchmark, figures printed as a table and as JSON (for notes). `--quick` for small sizes. */
+/**
+ * `npm run bench`: every benchmark, figures printed as a table and as JSON (for notes). `--quick` for small sizes
+ * and a short API load; `--api` for the API load alone, on the committed sample.
+ */
+import { benchApi } from './api.ts';
 import { benchIngest } from './ingest.ts';
 import { benchProducts } from './products.ts';
 
 const quick = process.argv.includes('--quick');
+const apiSeconds = quick ? 5 : 20;
+console.log(`node ${process.version}, ${(await import('node:os')).cpus().length} cores`);
+if (process.argv.includes('--api')) {
+  const api = await benchApi({ seconds: apiSeconds });
+  console.log('\nAPI under load (committed sample, products cached per catalog version)');
+  console.table(api);
+  console.log(JSON.stringify({ api }));
+  process.exit(0);
+}
 const sizes = quick
   ? [{ label: '10k', scale: 0.1 }, { label: '100k', scale: 1 }]
   : [{ label: '100k', scale: 1 }, { label: '1M', scale: 10 }];
 
-console.log(`node ${process.version}, ${(await import('node:os')).cpus().length} cores`);
 const ingest = await benchIngest(sizes);
 console.log('\ningest police_crime');
 console.table(ingest);
@@ -15,4 +27,7 @@ const largest = sizes[sizes.length - 1].scale;
 const products = await benchProducts(largest);
 console.log(`\nproducts over the whole sample at scale ${largest} (each run twice on one engine)`);
 console.table(products);
-console.log(JSON.stringify({ ingest, products }));
+const api = await benchApi({ dataDir: `.bench/sample-data-${largest}`, seconds: apiSeconds });
+console.log(`\nAPI under load over the scale ${largest} sample (products cached per catalog version)`);
+console.table(api);
+console.log(JSON.stringify({ ingest, products, api }));

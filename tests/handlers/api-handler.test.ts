@@ -1,3 +1,4 @@
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiHandler } from '../../functions/handlers/api.ts';
@@ -24,10 +25,16 @@ describe('the API Lambda handler', () => {
   it('answers API Gateway events with the app, over the AWS platform', async () => {
     const buckets = await s3.buckets();
     const services = fakeAwsServices();
-    const platform = awsPlatform(awsTestEnvironment(buckets), { s3: s3.config, glue: services.config, athena: services.config, secretsManager: services.config });
+    const environment = awsTestEnvironment(buckets);
+    await new S3Client(s3.config).send(new CreateBucketCommand({ Bucket: environment.VRN_AUDIT_BUCKET }));
+    const platform = awsPlatform(environment, { s3: s3.config, glue: services.config, athena: services.config, secretsManager: services.config });
     await ingestText(platform, 'police_crime', POLICE, csv(CRIME_HEADER, ...crimeRows('H', 3)));
-    const response = await apiHandler(platform)(httpApiEvent('GET', '/health'), {} as LambdaContext);
+    const handler = apiHandler(platform, { VRN_AUTH: 'cognito', VRN_COGNITO_REGION: 'eu-west-2', VRN_COGNITO_USER_POOL_ID: 'eu-west-2_TEST', VRN_COGNITO_CLIENT_ID: 'client' });
+    const response = await handler(httpApiEvent('GET', '/health'), {} as LambdaContext);
     expect(response.statusCode).toBe(200);
     expect(JSON.parse(response.body)).toMatchObject({ status: 'ok', storage: `s3 ${buckets.curated} (raw ${buckets.raw}, outputs ${buckets.outputs})`, extracts: 1, datasets: ['police_crime'] });
+    const refused = await handler(httpApiEvent('GET', '/v1/measures'), {} as LambdaContext);
+    expect(refused.statusCode).toBe(401);
+    expect(await platform.audit.read()).toEqual([expect.objectContaining({ route: '/v1/measures', outcome: 'denied', status: 401 })]);
   });
 });

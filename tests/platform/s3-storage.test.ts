@@ -2,7 +2,7 @@ import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Catalog } from '../../functions/platform/catalog/catalog.ts';
 import { PreconditionFailed } from '../../functions/platform/storage/port.ts';
-import { S3UploadUrls } from '../../functions/platform/storage/s3-upload-urls.ts';
+import { PresignedUploadUrls } from '../../functions/api/upload-urls.ts';
 import { S3Storage } from '../../functions/platform/storage/s3.ts';
 import { captureRequests, ConditionalWritesGate, startS3rver } from './s3rver.ts';
 import { storageContract } from './storage-contract.ts';
@@ -133,7 +133,10 @@ describe('S3 storage against s3rver over HTTP', () => {
     const { storage, buckets, cleanup } = await s3Storage();
     try {
       const now = new Date('2025-11-01T12:00:00Z');
-      const { url, method, expires_at } = await new S3UploadUrls(storage, () => now, 300).create({ upload_id: 'up-20250101000000-00001234' });
+      const urls = new PresignedUploadUrls((key, seconds) => storage.uploadUrl(key, seconds), () => now, 300);
+      const { url, method, expires_at } = await urls.create({
+        upload_id: 'up-20250101000000-00001234', dataset: 'police_crime', partner: 'leicestershire-police', period_from: null, period_to: null, requested_at: now.toISOString(),
+      });
       expect([method, expires_at]).toEqual(['PUT', '2025-11-01T12:05:00.000Z']);
       expect(url).toContain(`/${buckets.raw}/raw/up-20250101000000-00001234?`);
       expect(url).toContain('X-Amz-Expires=300');

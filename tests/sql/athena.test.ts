@@ -100,10 +100,16 @@ describe('the Athena SQL engine', () => {
       return {};
     });
     const clock = fakeClock();
-    const engine = new AthenaEngine(client, { ...settings, queryTimeoutMs: 10_000 }, clock);
-    await expect(engine.query('SELECT count(*) FROM police_crime')).rejects.toThrow('q-slow ran longer than 10 s and was stopped');
+    const engine = new AthenaEngine(client, { ...settings, queryTimeoutMs: 10_000, compiledTimeoutMs: 30_000 }, clock);
+    const refused = engine.query('SELECT count(*) FROM police_crime');
+    await expect(refused).rejects.toBeInstanceOf(QueryRefused);
+    await expect(refused).rejects.toThrow('the query ran longer than the time limit (10 s) and was cancelled');
     expect(calls.at(-1)).toEqual({ action: 'StopQueryExecution', body: { QueryExecutionId: 'q-slow' } });
     expect(clock.now()).toBeLessThanOrEqual(10_000);
+
+    await expect(engine.query('SELECT 1', { timeoutMs: 2_000 })).rejects.toThrow('time limit (2 s)');
+    await expect(engine.runCompiled('SELECT 1', [])).rejects.toThrow('Athena query q-slow ran longer than 30 s and was stopped');
+    expect(calls.filter((c) => c.action === 'StopQueryExecution')).toHaveLength(3);
     expect(calls.filter((c) => c.action === 'GetQueryResults')).toHaveLength(0);
   });
 

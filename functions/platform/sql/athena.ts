@@ -35,6 +35,7 @@ export function sqlLiteral(value: SqlValue): string {
     if (!Number.isFinite(value)) throw new Error(`cannot bind ${value} as a SQL parameter`);
     return Number.isInteger(value) ? String(value) : `DOUBLE '${value}'`;
   }
+  if (Array.isArray(value)) return `ARRAY[${value.map(sqlLiteral).join(', ')}]`;
   return `'${value.replace(/'/g, "''")}'`;
 }
 
@@ -64,9 +65,9 @@ export class AthenaEngine implements SqlEngine {
 
   constructor(private readonly client: AthenaClient, private readonly settings: AthenaSettings, private readonly clock: Clock = realClock) {}
 
-  async query(sql: string, { maxRows = 10_000 } = {}): Promise<QueryResult> {
+  async query(sql: string, { maxRows = 10_000, timeoutMs = this.settings.queryTimeoutMs ?? 60_000 }: { maxRows?: number; timeoutMs?: number } = {}): Promise<QueryResult> {
     guardReadOnly(sql);
-    const id = await this.start(sql, [], this.settings.queryTimeoutMs ?? 60_000, true);
+    const id = await this.start(sql, [], timeoutMs, true);
     return this.results(id, maxRows);
   }
 
@@ -94,6 +95,8 @@ export class AthenaEngine implements SqlEngine {
       if (state === 'FAILED' || state === 'CANCELLED') throw failure(id, execution!, untrusted);
       if (this.clock.now() + wait > deadline) {
         await this.client.send(new StopQueryExecutionCommand({ QueryExecutionId: id }));
+        // As DuckDB's engine says it: an analyst's query over its time limit is refused, a product's is a failure.
+        if (untrusted) throw new QueryRefused(`the query ran longer than the time limit (${timeoutMs / 1000} s) and was cancelled`);
         throw new Error(`Athena query ${id} ran longer than ${Math.round(timeoutMs / 1000)} s and was stopped`);
       }
       await this.clock.sleep(wait);

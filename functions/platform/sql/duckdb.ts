@@ -1,4 +1,4 @@
-import { DuckDBConnection, DuckDBInstance, JsonDuckDBValueConverter, StatementType } from '@duckdb/node-api';
+import { DuckDBConnection, DuckDBInstance, DuckDBTypeId, JsonDuckDBValueConverter, listValue, StatementType } from '@duckdb/node-api';
 import { datasets } from '../../../schemas/datasets/index.ts';
 import { countingParts } from '../catalog/counting.ts';
 import type { Platform } from '../platform.ts';
@@ -6,6 +6,8 @@ import { QueryRefused, type QueryResult, type SqlEngine, type SqlValue } from '.
 import { countingRowsSql } from './views.ts';
 
 const ALLOWED = new Set([StatementType.SELECT]);
+/** Types whose values arrive as plain JS values; the rest (dates, timestamps, BIGINT, DECIMAL) become text, as in DuckDB's JSON form. */
+const PLAIN = new Set([DuckDBTypeId.VARCHAR, DuckDBTypeId.BOOLEAN, DuckDBTypeId.TINYINT, DuckDBTypeId.SMALLINT, DuckDBTypeId.INTEGER, DuckDBTypeId.DOUBLE, DuckDBTypeId.SQLNULL]);
 /** DuckDB answers some PRAGMA and CALL statements as SELECTs; the first word must say SELECT too. */
 const SELECT_FIRST_WORD = /^(?:\s+|--[^\n]*\n|\/\*[\s\S]*?\*\/)*(\(|select\b|with\b)/i;
 
@@ -37,7 +39,21 @@ export class DuckDbEngine implements SqlEngine {
     return new DuckDbEngine(instance, connection);
   }
 
-  async query(sql: string, { maxRows = 10_000 } = {}): Promise<QueryResult> {
+  async query(sql: string, { maxRows = 10_000, timeoutMs }: { maxRows?: number; timeoutMs?: number } = {}): Promise<QueryResult> {
+    if (!timeoutMs) return this.guardedQuery(sql, maxRows);
+    let timedOut = false;
+    const timer = setTimeout(() => { timedOut = true; this.connection.interrupt(); }, timeoutMs);
+    try {
+      return await this.guardedQuery(sql, maxRows);
+    } catch (error) {
+      if (timedOut) throw new QueryRefused(`the query ran longer than the time limit (${timeoutMs / 1000} s) and was cancelled`);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async guardedQuery(sql: string, maxRows: number): Promise<QueryResult> {
     const refuse = (error: Error): never => { throw new QueryRefused(error.message); };
     if (!SELECT_FIRST_WORD.test(sql)) throw new QueryRefused('only SELECT (or WITH … SELECT) queries are allowed');
     const statements = await this.connection.extractStatements(sql).catch(refuse);
@@ -64,9 +80,19 @@ export class DuckDbEngine implements SqlEngine {
   /** Runs SQL compiled from a product definition (trusted text, values bound as parameters). */
   async runCompiled(sql: string, values: SqlValue[]): Promise<Record<string, unknown>[]> {
     const prepared = await this.connection.prepare(sql);
-    prepared.bind(values);
+    prepared.bind(values.map((v) => (Array.isArray(v) ? listValue(v) : v)));
     const reader = await prepared.runAndReadAll();
-    return reader.getRowObjectsJson() as Record<string, unknown>[];
+    // Column by column: DuckDB's row-object converters cost most of the time of a large person-level result.
+    const names = reader.columnNames();
+    const converters = reader.columnTypes().map((type) => (PLAIN.has(type.typeId) ? null : (v: unknown) => (v === null ? null : String(v))));
+    const columns = reader.getColumns().map((values, i) => (converters[i] ? values.map(converters[i]!) : values));
+    const rows: Record<string, unknown>[] = new Array(reader.currentRowCount);
+    for (let r = 0; r < rows.length; r++) {
+      const row: Record<string, unknown> = {};
+      for (let c = 0; c < names.length; c++) row[names[c]] = columns[c][r];
+      rows[r] = row;
+    }
+    return rows;
   }
 
   async close(): Promise<void> {

@@ -6,14 +6,14 @@ export interface QueryResult {
 }
 
 export type SqlDialect = 'duckdb' | 'athena';
-export type SqlValue = string | number | boolean | null;
+export type SqlValue = string | number | boolean | null | (string | number)[];
 
 export interface SqlEngine {
   /** Which SQL the products compile to for this engine (DuckDB here, Athena/Trino in AWS). */
   readonly dialect: SqlDialect;
-  /** An analyst's query: untrusted text, read-only guard, row limit. */
-  query(sql: string, options?: { maxRows?: number }): Promise<QueryResult>;
-  /** SQL compiled from a product definition (trusted text, values bound to `?` positional parameters). */
+  /** An analyst's query: untrusted text, read-only guard, row limit, and a time limit after which it is cancelled. */
+  query(sql: string, options?: { maxRows?: number; timeoutMs?: number }): Promise<QueryResult>;
+  /** SQL compiled from a product definition (trusted text, values bound to `?` positional parameters; a list binds as an array). */
   runCompiled(sql: string, values: SqlValue[]): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
 }

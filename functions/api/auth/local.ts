@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { jwtVerify, SignJWT } from 'jose';
+import { localUsers, type User } from '../../../schemas/access.ts';
+import { Unauthorised, unauthorisedFrom, type TokenVerifier } from './port.ts';
+
+export const localTokenKeyFile = (dataDir: string) => join(resolve(dataDir), 'keys', 'token-signing-key');
+
+const ISSUER = 'vrn-local';
+const AUDIENCE = 'vrn-api';
+
+/** The local signing secret: created on first use with mode 0600, refused if others can read it. */
+export async function signingSecret(path: string): Promise<Uint8Array> {
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  try {
+    const handle = await open(path, 'wx', 0o600);
+    await handle.writeFile(randomBytes(32).toString('base64'));
+    await handle.close();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  if (((await stat(path)).mode & 0o077) !== 0) throw new Error(`token key ${path} can be read by other users; run: chmod 600 ${path}`);
+  const secret = Buffer.from((await readFile(path, 'utf8')).trim(), 'base64');
+  if (secret.length < 32) throw new Error(`token key ${path} is too short`);
+  return secret;
+}
+
+/**
+ * Local mode's tokens: HS256, signed with a key in the data dir, for the configured local users only. The token
+ * names the user; their role and scope come from the configuration when it is checked, not from the token.
+ */
+export class LocalTokens implements TokenVerifier {
+  private secret: Promise<Uint8Array> | null = null;
+  constructor(readonly keyFile: string, private readonly users: (User & { name?: string })[] = localUsers, private readonly now: () => Date = () => new Date()) {}
+
+  key(): Promise<Uint8Array> {
+    return (this.secret ??= signingSecret(this.keyFile));
+  }
+
+  async sign(userId: string, ttlSeconds = 8 * 3600): Promise<string> {
+    const user = this.users.find((u) => u.id === userId);
+    if (!user) throw new Error(`no local user "${userId}"; local users: ${this.users.map((u) => u.id).join(', ')}`);
+    const issuedAt = Math.floor(this.now().getTime() / 1000);
+    return new SignJWT({ role: user.role })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(user.id).setIssuer(ISSUER).setAudience(AUDIENCE)
+      .setIssuedAt(issuedAt).setExpirationTime(issuedAt + ttlSeconds)
+      .sign(await this.key());
+  }
+
+  async verify(token: string): Promise<User> {
+    let subject: string | undefined;
+    try {
+      const { payload } = await jwtVerify(token, await this.key(), { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'], currentDate: this.now() });
+      subject = payload.sub;
+    } catch (error) {
+      throw unauthorisedFrom(error);
+    }
+    const user = this.users.find((u) => u.id === subject);
+    if (!user) throw new Unauthorised('the token names no configured user');
+    const { name: _name, ...rest } = user;
+    return rest;
+  }
+}

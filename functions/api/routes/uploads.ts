@@ -1,0 +1,108 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { ingestExtract } from '../../ingest/ingest.ts';
+import { ingestPendingUpload, pendingKey, PendingUpload, rawKey, requestUpload, uploadStatus } from '../../ingest/pending-upload.ts';
+import { bytesSource } from '../../ingest/source.ts';
+import { getJson } from '../../platform/storage/port.ts';
+import { BadRequest, errorBody, Forbidden, NotFound } from '../errors.ts';
+import { checkScope, requireAction } from '../middleware/guard.ts';
+import { LOCAL_UPLOAD_PATH, LocalUploadUrls } from '../upload-urls.ts';
+import { bearer, errorResponses, type ApiApp, type RouteDeps } from './deps.ts';
+import { IngestReportBody, isoDate, json, slug, UploadStatusBody, UploadUrlBody, uploadId } from './schemas.ts';
+
+const UploadQuery = z.object({
+  dataset: z.string().regex(/^[a-z_]{1,40}$/, 'dataset must be a dataset id such as police_crime'),
+  partner: slug('partner'),
+  period_from: isoDate('period_from').optional(),
+  period_to: isoDate('period_to').optional(),
+});
+
+const postUpload = createRoute({
+  method: 'post', path: '/v1/uploads', security: bearer, middleware: [requireAction('upload.create')] as const,
+  summary: 'Upload an extract: a small file in the body is ingested at once; with no body (or a large one) an upload URL is returned',
+  request: { query: UploadQuery },
+  responses: {
+    200: json(IngestReportBody, 'The same file was uploaded before: its report, nothing changed'),
+    201: json(IngestReportBody, 'Ingested and accepted: the validation report'),
+    202: json(UploadUrlBody, 'Send the file to upload_url; follow GET /v1/uploads/{id}'),
+    422: json(IngestReportBody, 'Ingested and rejected whole: the validation report says why'),
+    ...errorResponses,
+  },
+});
+
+const getUpload = createRoute({
+  method: 'get', path: '/v1/uploads/{id}', security: bearer, middleware: [requireAction('upload.read')] as const,
+  summary: "An upload's status and, once ingested, its validation report",
+  request: { params: z.object({ id: uploadId }) },
+  responses: { 200: json(UploadStatusBody, 'waiting_for_file, ingesting, accepted or rejected (with the report)'), 404: { description: 'No such upload' }, ...errorResponses },
+});
+
+async function* limited(body: ReadableStream<Uint8Array>, maxBytes: number): AsyncIterable<Uint8Array> {
+  let bytes = 0;
+  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+    bytes += chunk.length;
+    if (bytes > maxBytes) throw new BadRequest(`the file is larger than ${maxBytes} bytes`);
+    yield chunk;
+  }
+}
+
+export function registerUploads(app: ApiApp, deps: RouteDeps) {
+  const { platform, limits } = deps;
+
+  app.openapi(postUpload, async (c) => {
+    const query = c.req.valid('query');
+    checkScope(c, platform.agreement, 'upload.create', { partner: query.partner, dataset: query.dataset });
+    c.set('touched', { dataset: query.dataset, partner: query.partner });
+    const declared = Number(c.req.header('content-length') ?? NaN);
+    const request = { dataset: query.dataset, partner: query.partner, periodFrom: query.period_from, periodTo: query.period_to };
+    const body = declared > limits.directUploadBytes ? null : new Uint8Array(await c.req.arrayBuffer());
+    if (body && body.length > limits.directUploadBytes) throw new BadRequest(`files over ${limits.directUploadBytes} bytes go through an upload URL: send the request with no body`);
+    if (!body || body.length === 0) {
+      const pending = await requestUpload(platform, request);
+      c.set('touched', { ...c.var.touched, upload_id: pending.upload_id });
+      const url = await deps.uploadUrls.create(pending, new URL(c.req.url).origin);
+      return c.json({ upload_id: pending.upload_id, status: 'waiting_for_file', upload_url: url.url, method: url.method, expires_at: url.expires_at }, 202);
+    }
+    const report = await ingestExtract(platform, { ...request, source: bytesSource(body) });
+    c.set('touched', { ...c.var.touched, upload_id: report.upload_id });
+    return c.json(report, report.duplicate_of ? 200 : report.status === 'accepted' ? 201 : 422);
+  });
+
+  app.openapi(getUpload, async (c) => {
+    const { id } = c.req.valid('param');
+    const status = await uploadStatus(platform, id);
+    if (!status) throw new NotFound(`no upload ${id}`);
+    const partner = 'report' in status ? status.report.partner : (await getJson<PendingUpload>(platform.storage, pendingKey(id)))!.value.partner;
+    checkScope(c, platform.agreement, 'upload.read', { partner });
+    c.set('touched', { upload_id: id });
+    return c.json(status, 200);
+  });
+}
+
+/** Local mode's upload URL: the file lands at raw/<id>, then is ingested in the background, as S3 would trigger. */
+export function registerLocalUploadTarget(app: ApiApp, deps: RouteDeps, urls: LocalUploadUrls) {
+  const { platform } = deps;
+  app.put(`${LOCAL_UPLOAD_PATH}/:id`, async (c) => {
+    const id = c.req.param('id');
+    if (!uploadId.safeParse(id).success) return c.json(errorBody('not_found', 'no such upload'), 404);
+    const problem = await urls.check(id, c.req.query('expires'), c.req.query('signature'));
+    if (problem) throw new Forbidden(problem);
+    const pending = await getJson<PendingUpload>(platform.storage, pendingKey(id));
+    if (!pending) throw new NotFound(`no pending upload ${id}`);
+    c.set('scope', { partner: pending.value.partner, dataset: pending.value.dataset });
+    c.set('touched', { upload_id: id });
+    if ((await uploadStatus(platform, id))?.status !== 'waiting_for_file' || await platform.storage.exists(rawKey(id))) {
+      return c.json(errorBody('conflict', 'the file of this upload has already been received'), 409);
+    }
+    if (!c.req.raw.body) throw new BadRequest('send the file as the request body');
+    const writer = platform.storage.openWriter(rawKey(id));
+    try {
+      for await (const chunk of limited(c.req.raw.body, 4 * 1024 ** 3)) await writer.write(chunk);
+      await writer.close();
+    } catch (error) {
+      await writer.abort();
+      throw error;
+    }
+    deps.inBackground(() => ingestPendingUpload(platform, id));
+    return c.json({ upload_id: id, status: 'ingesting' }, 200);
+  });
+}

@@ -1,0 +1,97 @@
+import type { Child } from 'hono/jsx';
+import { policy, type Action, type User } from '../../schemas/access.ts';
+
+/** The pages a role sees in the menu: one per action its policy allows. */
+const pages: { href: string; label: string; action: Action }[] = [
+  { href: '/portal/upload', label: 'Upload an extract', action: 'upload.create' },
+  { href: '/portal/measures', label: 'Success measures', action: 'measures.read' },
+  { href: '/portal/profile', label: 'Locality profile', action: 'profile.read' },
+  { href: '/portal/cohort', label: 'Prevention Panel cohort', action: 'cohort.read' },
+  { href: '/portal/deep-dive', label: 'Deep dive', action: 'deep-dive.read' },
+  { href: '/portal/sql', label: 'SQL', action: 'query.run' },
+  { href: '/portal/audit', label: 'Audit trail', action: 'audit.read' },
+];
+
+export const pagesFor = (user: User) => pages.filter((p) => policy[user.role]?.[p.action]);
+export const may = (user: User, action: Action) => Boolean(policy[user.role]?.[action]);
+
+const style = `
+  body { font: 16px/1.45 system-ui, sans-serif; margin: 0; color: #1b1b1b; background: #f6f7f9; }
+  header { background: #123a57; color: #fff; padding: .6rem 1.2rem; display: flex; gap: 1rem; align-items: center; flex-wrap: wrap; }
+  header a { color: #fff; } header .who { margin-left: auto; font-size: .9rem; }
+  nav ul { list-style: none; display: flex; flex-wrap: wrap; gap: .2rem 1rem; margin: 0; padding: 0; }
+  main { max-width: 1240px; margin: 1rem auto; padding: 0 1.2rem 3rem; }
+  section, .panel { background: #fff; border: 1px solid #d8dde3; border-radius: 6px; padding: 1rem 1.2rem; margin: 1rem 0; }
+  table { border-collapse: collapse; margin: .5rem 0; font-size: .92rem; } th, td { border: 1px solid #d8dde3; padding: .25rem .5rem; text-align: left; vertical-align: top; }
+  th { background: #eef2f6; } td.n { text-align: right; font-variant-numeric: tabular-nums; }
+  label { display: block; font-weight: 600; margin: .5rem 0 .2rem; } .inline label { display: inline-block; margin-right: .5rem; }
+  input, select, textarea, button { font: inherit; } textarea { width: 100%; }
+  button, .button { background: #1f5f8b; color: #fff; border: 0; border-radius: 4px; padding: .4rem .9rem; cursor: pointer; text-decoration: none; display: inline-block; }
+  a:focus, button:focus, input:focus, select:focus, textarea:focus, .drop-zone:focus-within { outline: 3px solid #f0b400; outline-offset: 2px; }
+  .skip { position: absolute; left: -999px; } .skip:focus { left: 1rem; top: .5rem; background: #fff; color: #123a57; padding: .3rem .6rem; z-index: 2; }
+  .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+  td.id, td.date { white-space: nowrap; } .scroll { overflow-x: auto; } form.row { display: flex; gap: .3rem; margin: 0; } form.row select { max-width: 13rem; }
+  .inline input, .inline select { margin-right: 1rem; } progress { width: 22rem; height: 1.1rem; }
+  .drop-zone { margin: 1rem 0; border: 2px dashed #1f5f8b; border-radius: 8px; padding: 1.5rem; text-align: center; background: #f4f8fb; }
+  .drop-zone.over { background: #dcecf7; } .error { color: #a4161a; } .muted { color: #5a6570; } .accepted { color: #1d6b2f; }
+  .downloads a { margin-right: .8rem; } .charts svg { max-width: 100%; height: auto; } figure { margin: 1rem 0; } figcaption { font-weight: 600; margin-bottom: .3rem; }
+`;
+
+export function Layout(props: { title: string; user?: User; children: Child }) {
+  return (
+    <html lang="en-GB">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{props.title} · VRN Data Service</title>
+        <style dangerouslySetInnerHTML={{ __html: style }} />
+      </head>
+      <body>
+        <a class="skip" href="#main">Skip to the content</a>
+        <header>
+          <a href="/portal"><strong>VRN Data Service</strong></a>
+          {props.user && (
+            <nav aria-label="Pages">
+              <ul>{pagesFor(props.user).map((p) => <li><a href={p.href}>{p.label}</a></li>)}</ul>
+            </nav>
+          )}
+          {props.user && (
+            <form class="who" method="post" action="/portal/sign-out">
+              Signed in as <strong>{props.user.id}</strong> ({props.user.role.replace('_', ' ')}) <button type="submit">Sign out</button>
+            </form>
+          )}
+        </header>
+        <main id="main" tabindex={-1}>
+          <h1>{props.title}</h1>
+          {props.children}
+        </main>
+      </body>
+    </html>
+  );
+}
+
+/** A chart drawn on the server, captioned with its own (already escaped) title. */
+export function Svg(props: { svg: string }) {
+  const title = /aria-label="([^"]*)"/.exec(props.svg)?.[1] ?? '';
+  return (
+    <figure class="charts">
+      <figcaption dangerouslySetInnerHTML={{ __html: title }} />
+      <div dangerouslySetInnerHTML={{ __html: props.svg }} />
+    </figure>
+  );
+}
+
+/** A result table: every cell escaped by JSX. */
+export function DataTable(props: { caption?: string; columns: string[]; rows: (string | number | boolean | null | undefined)[][] }) {
+  return (
+    <table>
+      {props.caption && <caption>{props.caption}</caption>}
+      <thead><tr>{props.columns.map((c) => <th scope="col">{c}</th>)}</tr></thead>
+      <tbody>{props.rows.map((r) => <tr>{r.map((v) => <td class={typeof v === 'number' ? 'n' : undefined}>{v === null || v === undefined ? '—' : String(v)}</td>)}</tr>)}</tbody>
+    </table>
+  );
+}
+
+export function Problem(props: { status: number; message: string }) {
+  return <section role="alert"><p class="error"><strong>{props.status === 403 ? 'Not allowed' : 'Could not do that'}:</strong> {props.message}</p></section>;
+}

@@ -1,0 +1,118 @@
+import type { IngestReport } from '../../ingest/report.ts';
+import type { UploadStatus } from '../../ingest/pending-upload.ts';
+import { DataTable } from '../layout.tsx';
+import { portalUser, type Portal } from '../portal.tsx';
+
+/** Drag-and-drop, progress and the two-step flow for files over the direct limit; the report page does the rest. */
+const script = (limit: number) => `
+const form = document.getElementById('upload-form');
+const zone = document.getElementById('drop-zone');
+const input = document.getElementById('file');
+const chosen = document.getElementById('chosen');
+const bar = document.getElementById('progress');
+const status = document.getElementById('upload-status');
+const show = () => { chosen.textContent = input.files.length ? input.files[0].name + ' (' + input.files[0].size.toLocaleString() + ' bytes)' : 'No file chosen'; };
+input.addEventListener('change', show);
+zone.addEventListener('dragover', (e) => { e.preventDefault(); zone.classList.add('over'); });
+zone.addEventListener('dragleave', () => zone.classList.remove('over'));
+zone.addEventListener('drop', (e) => { e.preventDefault(); zone.classList.remove('over'); input.files = e.dataTransfer.files; show(); });
+function send(method, url, body, headers) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open(method, url);
+    for (const [k, v] of Object.entries(headers)) xhr.setRequestHeader(k, v);
+    xhr.upload.onprogress = (e) => { if (e.lengthComputable) bar.value = Math.round(100 * e.loaded / e.total); };
+    xhr.onload = () => { try { resolve({ status: xhr.status, body: JSON.parse(xhr.responseText) }); } catch { reject(new Error('unexpected answer')); } };
+    xhr.onerror = () => reject(new Error('the upload failed: check the connection'));
+    xhr.send(body);
+  });
+}
+form.addEventListener('submit', async (e) => {
+  e.preventDefault();
+  if (!input.files.length) { status.textContent = 'Choose a file first.'; return; }
+  const file = input.files[0];
+  const q = new URLSearchParams({ dataset: form.dataset.value, partner: form.partner.value });
+  if (form.period_from.value) q.set('period_from', form.period_from.value);
+  if (form.period_to.value) q.set('period_to', form.period_to.value);
+  bar.value = 0; status.textContent = 'Uploading ' + file.name + '…';
+  try {
+    let answer;
+    if (file.size > ${limit}) {
+      const asked = await send('POST', '/v1/uploads?' + q, null, { 'x-vrn-portal': '1' });
+      if (asked.status !== 202) throw new Error(asked.body.message);
+      const put = await send('PUT', asked.body.upload_url, file, {});
+      if (put.status !== 200) throw new Error(put.body.message);
+      answer = asked;
+    } else {
+      answer = await send('POST', '/v1/uploads?' + q, file, { 'x-vrn-portal': '1' });
+      if (!answer.body.upload_id) throw new Error(answer.body.message);
+    }
+    bar.value = 100;
+    location.assign('/portal/uploads/' + answer.body.upload_id);
+  } catch (error) { status.textContent = 'Not uploaded: ' + error.message; }
+});`;
+
+export function registerUploadPages(portal: Portal) {
+  const { app, deps } = portal;
+
+  app.get('/portal/upload', (c) => {
+    const user = portalUser(c);
+    const partner = deps.platform.agreement.partners.find((p) => p.id === user.organisation);
+    if (!partner || user.role !== 'partner_uploader') return portal.problem(c, 'Upload an extract', { status: 403, data: { message: 'only partner uploaders upload extracts' } });
+    return portal.page(c, 'Upload an extract', (
+      <section>
+        <form id="upload-form">
+          <input type="hidden" name="partner" value={partner.id} />
+          <p>Uploading as <strong>{partner.name}</strong>. CSV (UTF-8 or Windows-1252) or XLSX, in the formats of the information-sharing schema.</p>
+          <label for="dataset">Dataset</label>
+          <select id="dataset" name="dataset">{partner.datasets.map((d) => <option value={d}>{d}</option>)}</select>
+          <div class="inline">
+            <label for="period_from">Period from (optional)</label><input id="period_from" name="period_from" type="date" />
+            <label for="period_to">to</label><input id="period_to" name="period_to" type="date" />
+          </div>
+          <div id="drop-zone" class="drop-zone">
+            <label for="file">Drop the file here, or choose it</label>
+            <input id="file" name="file" type="file" accept=".csv,.xlsx,text/csv" />
+            <p id="chosen" class="muted">No file chosen</p>
+          </div>
+          <p><label for="progress">Progress</label><progress id="progress" max="100" value="0">0%</progress></p>
+          <button type="submit">Upload and validate</button>
+          <p id="upload-status" role="status" aria-live="polite"></p>
+        </form>
+        <script dangerouslySetInnerHTML={{ __html: script(deps.limits.directUploadBytes) }} />
+      </section>
+    ));
+  });
+
+  app.get('/portal/uploads/:id', async (c) => {
+    const result = await portal.api(c, 'GET', `/v1/uploads/${encodeURIComponent(c.req.param('id'))}`);
+    if (result.status !== 200) return portal.problem(c, 'Upload', result);
+    const status = result.data as UploadStatus;
+    if (!('report' in status)) {
+      c.header('refresh', '2');
+      return portal.page(c, `Upload ${status.upload_id}`, <section><p role="status">{status.status === 'ingesting' ? 'The file has arrived and is being validated…' : 'Waiting for the file…'} This page refreshes itself.</p></section>);
+    }
+    return portal.page(c, `Upload ${status.upload_id}`, <Report report={status.report} />);
+  });
+}
+
+function Report({ report }: { report: IngestReport }) {
+  return (
+    <>
+      <section>
+        <h2 class={report.status === 'accepted' ? 'accepted' : 'error'}>Extract {report.status}{report.duplicate_of ? ' (the same file was uploaded before; nothing changed)' : ''}</h2>
+        <DataTable caption="Validation report" columns={['dataset', 'partner', 'period', 'rows read', 'accepted', 'rejected']}
+          rows={[[report.dataset, report.partner, `${report.period_from ?? '—'} to ${report.period_to ?? '—'}`, report.rows_read, report.rows_accepted, report.rows_rejected]]} />
+        {report.columns_ignored.length > 0 && <p>Columns not in the schema, not stored: {report.columns_ignored.join(', ')}</p>}
+        {report.supersedes.length > 0 && <p>Supersedes: {report.supersedes.join(', ')}</p>}
+      </section>
+      <section>
+        <h2>Problems ({report.errors.length})</h2>
+        {report.errors.length === 0 ? <p>None: every row was accepted.</p> : (
+          <DataTable caption="Rejected rows and extract problems" columns={['line', 'column', 'code', 'reason']}
+            rows={report.errors.map((e) => [e.line ?? 'extract', e.column, e.code, e.message])} />
+        )}
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,128 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { csrf } from 'hono/csrf';
+import type { Child } from 'hono/jsx';
+import { yearStarting } from '../../analytics/financial-year.ts';
+import type { User } from '../../schemas/access.ts';
+import type { TokenVerifier } from '../api/auth/port.ts';
+import { SESSION_COOKIE } from '../api/middleware/authenticate.ts';
+import type { ApiApp, RouteDeps } from '../api/routes/deps.ts';
+import { Layout, pagesFor, Problem } from './layout.tsx';
+import { registerAdminPages } from './pages/admin.tsx';
+import { registerCohortPages } from './pages/cohort.tsx';
+import { registerProductPages } from './pages/products.tsx';
+import { registerUploadPages } from './pages/upload.tsx';
+
+export interface PortalOptions {
+  verifier: TokenVerifier;
+  /** Local mode: the users the sign-in page lists, and how a token is made for one. In AWS, Cognito signs in. */
+  localSignIn?: { users: { id: string; name: string; role: string }[]; sign: (userId: string) => Promise<string> };
+}
+
+/** What each page module is given. */
+export interface Portal {
+  app: ApiApp;
+  deps: RouteDeps;
+  /** Calls the API in-process as the signed-in user: the same policy and the same audit trail as any client. */
+  api: (c: Context, method: string, path: string, body?: unknown) => Promise<{ status: number; data: any; response: Response }>;
+  page: (c: Context, title: string, body: Child, status?: number) => Response | Promise<Response>;
+  problem: (c: Context, title: string, result: { status: number; data: any }) => Response | Promise<Response>;
+  /** Defaults from the data: the latest date any extract covers, and the last whole financial year before it. */
+  defaults: () => Promise<{ asOf: string; period: string }>;
+}
+
+const user = (c: Context) => c.get('user') as User;
+
+export const mountPortal = (options: PortalOptions) => (app: ApiApp, deps: RouteDeps) => {
+  const signedIn: MiddlewareHandler = async (c, next) => {
+    const token = getCookie(c, SESSION_COOKIE);
+    try {
+      if (!token) throw new Error('no session');
+      c.set('user', await options.verifier.verify(token));
+    } catch {
+      if (token) deleteCookie(c, SESSION_COOKIE, { path: '/' });
+      return c.redirect('/portal/sign-in', 303);
+    }
+    await next();
+  };
+  app.use('/portal/*', csrf());
+  app.get('/', (c) => c.redirect('/portal', 302));
+
+  app.get('/portal/sign-in', (c) => c.html(
+    <Layout title="Sign in">
+      {options.localSignIn ? (
+        <section>
+          <p>Local mode: choose a user of the sample configuration. Each sees only what their role allows.</p>
+          <form method="post" action="/portal/sign-in">
+            <fieldset>
+              <legend>Local users</legend>
+              <ul>{options.localSignIn.users.map((u) => (
+                <li><button type="submit" name="user" value={u.id}>{u.id}</button> <span class="muted">{u.name} · {u.role.replace('_', ' ')}</span></li>
+              ))}</ul>
+            </fieldset>
+          </form>
+        </section>
+      ) : <Problem status={401} message="Sign in through the partnership's identity provider." />}
+    </Layout>,
+  ));
+
+  app.post('/portal/sign-in', async (c) => {
+    const form = await c.req.parseBody();
+    const id = typeof form.user === 'string' ? form.user : '';
+    const known = options.localSignIn?.users.find((u) => u.id === id);
+    // Sign-ins are audited like API requests; an unknown name is not recorded (it could be anything typed).
+    await deps.platform.audit.append({
+      time: deps.platform.now().toISOString(), user: known?.id ?? 'anonymous', role: known?.role ?? 'none', method: 'POST', route: '/portal/sign-in',
+      scope: {}, outcome: known ? 'allowed' : 'denied', status: known ? 303 : 400, ...(known ? {} : { reason: 'not a configured local user' }),
+    });
+    if (!known || !options.localSignIn) return c.html(<Layout title="Sign in"><Problem status={400} message="Choose one of the listed users." /></Layout>, 400);
+    setCookie(c, SESSION_COOKIE, await options.localSignIn.sign(id), { httpOnly: true, sameSite: 'Strict', path: '/', maxAge: 8 * 3600 });
+    return c.redirect('/portal', 303);
+  });
+
+  app.post('/portal/sign-out', (c) => {
+    deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    return c.redirect('/portal/sign-in', 303);
+  });
+
+  app.use('/portal/*', async (c, next) => (c.req.path === '/portal/sign-in' ? next() : signedIn(c, next)));
+
+  const portal: Portal = {
+    app, deps,
+    async api(c, method, path, body) {
+      const headers: Record<string, string> = { authorization: `Bearer ${getCookie(c, SESSION_COOKIE)}` };
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      const response = await app.request(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      const data = (response.headers.get('content-type') ?? '').includes('json') ? await response.json() : await response.text();
+      return { status: response.status, data, response };
+    },
+    page: (c, title, body, status = 200) => c.html(<Layout title={title} user={user(c)}>{body}</Layout>, status as 200),
+    problem: (c, title, result) => portal.page(c, title, <Problem status={result.status} message={result.data?.message ?? 'the request failed'} />, result.status),
+    async defaults() {
+      const { extracts } = await deps.platform.catalog.read();
+      const today = deps.platform.now().toISOString().slice(0, 10);
+      const latest = extracts.map((e) => e.period_to).filter((d): d is string => !!d && d <= today).sort().pop() ?? today;
+      const [y, m] = latest.split('-').map(Number);
+      // The last financial year that ends on or before the latest date covered.
+      const endsBy = latest.endsWith('-03-31') ? y - 1 : m >= 4 ? y - 1 : y - 2;
+      return { asOf: latest, period: yearStarting(endsBy).label };
+    },
+  };
+
+  app.get('/portal', (c) => portal.page(c, 'Welcome', (
+    <section>
+      <p>You are signed in as <strong>{user(c).id}</strong>, a {user(c).role.replace('_', ' ')}
+        {user(c).organisation && <> of {deps.platform.agreement.partners.find((p) => p.id === user(c).organisation)?.name}</>}
+        {user(c).locality && <> for {user(c).locality}</>}{user(c).panel && <> on the {user(c).panel} panel</>}.</p>
+      <p>{deps.platform.agreement.roles[user(c).role]}.</p>
+      <ul>{pagesFor(user(c)).map((p) => <li><a href={p.href}>{p.label}</a></li>)}</ul>
+    </section>
+  )));
+
+  registerUploadPages(portal);
+  registerProductPages(portal);
+  registerCohortPages(portal);
+  registerAdminPages(portal);
+};
+
+export const portalUser = user;

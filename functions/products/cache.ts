@@ -1,0 +1,41 @@
+import type { EngineName } from '../../analytics/engine.ts';
+import type { Platform } from '../platform/platform.ts';
+import { renderProduct, runProduct, type ProductFormat, type ProductRequest, type ProductResult, type RenderedProduct } from './service.ts';
+
+/**
+ * Products cached per catalog version: a repeated read costs one small catalog read; a new extract changes the
+ * version and empties the cache. Requests computing the same product at once share one computation.
+ */
+export class ProductCache {
+  private version = '';
+  private readonly entries = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly platform: Platform, private readonly engine: EngineName = 'sql', private readonly maxEntries = 200) {}
+
+  result<P extends ProductRequest>(request: P): Promise<ProductResult<P['product']>> {
+    return this.cached(JSON.stringify(request), () => runProduct(this.platform, this.engine, request)) as Promise<ProductResult<P['product']>>;
+  }
+
+  rendered(request: ProductRequest, format: ProductFormat): Promise<RenderedProduct> {
+    return this.cached(`${JSON.stringify(request)}|${format}`, async () => renderProduct(request, await this.result(request), format));
+  }
+
+  private async cached<T>(key: string, compute: () => Promise<T>): Promise<T> {
+    const version = await this.platform.catalog.version();
+    if (version !== this.version) {
+      this.entries.clear();
+      this.version = version;
+    }
+    let entry = this.entries.get(key) as Promise<T> | undefined;
+    if (entry) {
+      this.entries.delete(key); // most recently used last
+    } else {
+      entry = compute();
+      const computing = entry;
+      computing.catch(() => { if (this.entries.get(key) === computing) this.entries.delete(key); }); // failures are not cached
+      if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    }
+    this.entries.set(key, entry);
+    return entry;
+  }
+}

@@ -1,0 +1,170 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CRIME_HEADER, crimeRow, crimeRows, csv } from '../helpers.ts';
+import { startSampleServer } from '../api/sample-server.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const output = new URL('../output/', import.meta.url).pathname;
+const available = existsSync(CHROMIUM);
+
+let s: Awaited<ReturnType<typeof startSampleServer>>;
+let browser: Browser;
+beforeAll(async () => {
+  if (!available) return;
+  mkdirSync(output, { recursive: true });
+  // A small direct-upload limit, so the portal's two-step path (upload URL, background ingest) is driven too.
+  s = await startSampleServer({ limits: { directUploadBytes: 2048 } });
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+});
+afterAll(async () => {
+  await browser?.close();
+  await s?.stop();
+});
+
+async function signIn(user: string): Promise<Page> {
+  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${s.url}/portal`);
+  expect(page.url()).toBe(`${s.url}/portal/sign-in`);
+  // By keyboard: focus the user's button and press Enter.
+  await page.focus(`button[value="${user}"]`);
+  await page.keyboard.press('Enter');
+  await page.waitForURL(`${s.url}/portal`);
+  await expect(page.locator('header .who strong').textContent()).resolves.toBe(user);
+  return page;
+}
+
+const shot = (page: Page, name: string) => page.screenshot({ path: join(output, `portal-${name}.png`), fullPage: true });
+const menu = (page: Page) => page.locator('header nav a').allTextContents();
+
+/** Every visible form control has a label. */
+async function unlabelled(page: Page) {
+  return page.evaluate(() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+    .filter((el) => !(el as HTMLInputElement).labels?.length).map((el) => el.outerHTML));
+}
+
+describe.skipIf(!available)('the portal in Chromium', () => {
+  it('a partner uploader uploads a CSV by the upload page and sees its validation report', async () => {
+    const page = await signIn('police-uploader');
+    expect(await menu(page)).toEqual(['Upload an extract']);
+    await page.click('text=Upload an extract');
+    expect(await unlabelled(page)).toEqual([]);
+    await page.selectOption('#dataset', 'police_crime');
+    await page.fill('#period_from', '2016-04-01');
+    await page.fill('#period_to', '2016-04-30');
+    const file = csv(CRIME_HEADER, ...crimeRows('BR', 10, '2016-04-01'), crimeRow('BR-bad', { recorded_date: '2016-04-31', offence_date: '2016-04-02' }));
+    expect(file.length).toBeLessThan(2048);
+    await page.setInputFiles('#file', { name: 'police-april-2016.csv', mimeType: 'text/csv', buffer: Buffer.from(file) });
+    await expect(page.locator('#chosen').textContent()).resolves.toContain('police-april-2016.csv');
+    await page.click('button:has-text("Upload and validate")');
+    await page.waitForURL(/\/portal\/uploads\/up-/);
+    await expect(page.locator('h2').first().textContent()).resolves.toBe('Extract accepted');
+    const summary = await page.locator('table').first().locator('tbody td').allTextContents();
+    expect(summary).toEqual(['police_crime', 'leicestershire-police', '2016-04-01 to 2016-04-30', '11', '10', '1']);
+    const problem = await page.locator('table').nth(1).locator('tbody tr').first().locator('td').allTextContents();
+    expect(problem.slice(0, 2)).toEqual(['12', 'recorded_date']);
+    await shot(page, 'upload-report');
+    await page.context().close();
+  });
+
+  it('a file dropped on the zone and larger than the direct limit goes through an upload URL and is reported', async () => {
+    const page = await signIn('police-uploader');
+    await page.goto(`${s.url}/portal/upload`);
+    await page.selectOption('#dataset', 'police_crime');
+    const text = csv(CRIME_HEADER, ...crimeRows('DROP', 40, '2016-05-01'));
+    expect(text.length).toBeGreaterThan(2048);
+    await page.evaluate((content) => {
+      const data = new DataTransfer();
+      data.items.add(new File([content], 'dropped.csv', { type: 'text/csv' }));
+      document.getElementById('drop-zone')!.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+    }, text);
+    await expect(page.locator('#chosen').textContent()).resolves.toContain('dropped.csv');
+    await shot(page, 'upload-dropped');
+    await page.click('button:has-text("Upload and validate")');
+    await page.waitForURL(/\/portal\/uploads\/up-/);
+    await page.locator('h2:has-text("Extract accepted")').waitFor({ timeout: 15_000 });
+    expect(await page.locator('progress').count()).toBe(0);
+    const summary = await page.locator('table').first().locator('tbody td').allTextContents();
+    expect(summary.slice(3)).toEqual(['40', '40', '0']);
+    await page.context().close();
+  });
+
+  it('a CSP officer opens their locality profile with charts, downloads the XLSX, and has no cohort', async () => {
+    const page = await signIn('charnwood-csp');
+    expect(await menu(page)).toEqual(['Success measures', 'Locality profile']);
+    await page.click('text=Locality profile');
+    await expect(page.locator('h1').textContent()).resolves.toBe('Locality profile: Charnwood');
+    expect(await page.locator('.charts svg').count()).toBeGreaterThanOrEqual(3);
+    expect(await page.locator('#locality').count()).toBe(0);
+    expect(await unlabelled(page)).toEqual([]);
+    await shot(page, 'csp-profile');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('text=Spreadsheet (XLSX)')]);
+    expect(download.suggestedFilename()).toBe('profile-charnwood-2024-25-csp.xlsx');
+    const saved = join(output, 'charnwood-profile.xlsx');
+    await download.saveAs(saved);
+    expect(readFileSync(saved).subarray(0, 2).toString()).toBe('PK');
+
+    expect(await page.locator('a:has-text("cohort")').count()).toBe(0);
+    const cohort = await page.goto(`${s.url}/portal/cohort`);
+    expect(cohort!.status()).toBe(403);
+    await expect(page.locator('[role=alert]').textContent()).resolves.toContain('role csp_officer may not cohort.read');
+    const api = await page.goto(`${s.url}/v1/panels/county/cohort?as_of=2025-09-30`);
+    expect(api!.status()).toBe(403);
+    await shot(page, 'csp-cohort-refused');
+    await page.context().close();
+  });
+
+  it('a panel coordinator sees the cohort and re-identifies one child\'s own records', async () => {
+    const page = await signIn('city-panel');
+    expect(await menu(page)).toEqual(['Prevention Panel cohort']);
+    await page.click('text=Prevention Panel cohort');
+    await page.fill('#as_of', '2025-09-30');
+    await page.click('button:has-text("Show")');
+    await expect(page.locator('h2').first().textContent()).resolves.toMatch(/^\d+ children aged 10–17 meet the criteria on 2025-09-30$/);
+    expect(await unlabelled(page)).toEqual([]);
+    await shot(page, 'panel-cohort');
+    const form = page.locator('form[action="/portal/cohort/reidentify"]').first();
+    await form.locator('select').selectOption('panel_referral');
+    await form.locator('button').click();
+    await page.waitForURL(/reidentify/);
+    await expect(page.locator('h1').textContent()).resolves.toMatch(/^Re-identification: P-/);
+    const references = await page.locator('tbody tr td:nth-child(3)').allTextContents();
+    expect(references.length).toBeGreaterThan(0);
+    for (const r of references) expect(r).toMatch(/^LC/);
+    await shot(page, 'panel-reidentified');
+    await page.context().close();
+  });
+
+  it('an analyst runs SQL, a deep dive and the measures; the admin reads the audit trail', async () => {
+    const page = await signIn('vrn-analyst');
+    expect(await menu(page)).toEqual(['Success measures', 'Locality profile', 'Prevention Panel cohort', 'Deep dive', 'SQL']);
+    await page.click('text=SQL');
+    await page.fill('#sql', 'SELECT offence_group, count(*) AS crimes FROM police_crime GROUP BY 1 ORDER BY 2 DESC');
+    await page.click('button:has-text("Run")');
+    await expect(page.locator('[role=status]').textContent()).resolves.toMatch(/^\d+ row\(s\)\.$/);
+    await shot(page, 'analyst-sql');
+    await page.click('text=Deep dive');
+    expect(await page.locator('.charts svg').count()).toBe(3);
+    await shot(page, 'analyst-deep-dive');
+    await page.click('text=Success measures');
+    expect(await page.locator('.charts svg').count()).toBe(3);
+    await expect(page.locator('a:has-text("Home Office return (XLSX)")').getAttribute('href')).resolves.toMatch(/format=xlsx/);
+    await shot(page, 'analyst-measures');
+    await page.context().close();
+
+    const admin = await signIn('admin');
+    expect(await menu(admin)).toEqual(['Audit trail']);
+    await admin.click('text=Audit trail');
+    await admin.selectOption('#outcome', 'denied');
+    await admin.click('button:has-text("Filter")');
+    const outcomes = await admin.locator('tbody tr td:nth-child(8)').allTextContents();
+    expect(outcomes.length).toBeGreaterThan(0);
+    expect(new Set(outcomes)).toEqual(new Set(['denied']));
+    await shot(admin, 'admin-audit');
+    await admin.context().close();
+    const signIns = (await s.platform.audit.read()).filter((e) => e.route === '/portal/sign-in').map((e) => e.user);
+    expect(new Set(signIns)).toEqual(new Set(['police-uploader', 'charnwood-csp', 'city-panel', 'vrn-analyst', 'admin']));
+  });
+});
