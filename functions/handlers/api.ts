@@ -12,6 +12,9 @@ export const apiHandler = (platform: AwsPlatform, env: Record<string, string | u
   verifier: tokenVerifier(authConfigFromEnv(env)),
   uploadUrls: new PresignedUploadUrls((key, seconds) => platform.storage.uploadUrl(key, seconds), platform.now),
   engine: 'sql',
+  // A Lambda behind API Gateway takes at most 6 MB of request, and a binary body arrives base64-encoded (4/3 larger):
+  // larger files go by upload URL.
+  limits: { directUploadBytes: 4 * 1024 * 1024 },
 }));
 
 let cached: ReturnType<typeof apiHandler> | undefined;
