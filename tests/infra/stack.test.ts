@@ -214,6 +214,9 @@ describe('the CDK app: the way in', () => {
     expect(groups).toEqual(Object.keys(agreement.roles).sort());
     const [, pool] = ofType('AWS::Cognito::UserPool')[0]!;
     expect(pool.Properties.AdminCreateUserConfig).toEqual({ AllowAdminCreateUserOnly: true });
+    expect(pool.Properties.MfaConfiguration).toBe(dev.mfa);
+    expect(pool.Properties.EnabledMfas).toEqual(['SOFTWARE_TOKEN_MFA']);
+    expect(pool.Properties.Policies.PasswordPolicy).toMatchObject({ MinimumLength: 14, RequireSymbols: true, RequireNumbers: true });
     expect(pool.Properties.Schema.map((a: any) => a.Name).sort()).toEqual(['locality', 'organisation', 'panel']);
     const [, client] = ofType('AWS::Cognito::UserPoolClient')[0]!;
     expect(client.Properties).toMatchObject({ GenerateSecret: false, ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] });
