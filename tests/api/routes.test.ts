@@ -173,6 +173,9 @@ describe('every route × every local user over HTTP', () => {
     const entry = await lastAudit();
     expect(entry).toMatchObject({ user, role: localUsers.find((u) => u.id === user)!.role, route: route.route, status: expected, outcome: expected === 403 ? 'denied' : 'allowed' });
     if (expected === 403) expect(entry.reason).toEqual(expect.any(String));
+    // The scope asked for is recorded whether or not it was allowed.
+    if (route.route === '/v1/panels/:panel/cohort') expect(entry.scope.panel).toMatch(/^(city|county)$/);
+    if (route.route === '/v1/localities/:slug/profile') expect(entry.scope.locality).toMatch(/^(charnwood|leicester)$/);
   });
 
   it.each(routes.map((r) => [r.name] as const))('%s without a token → 401, audited as anonymous', async (name) => {
