@@ -13,4 +13,5 @@ export async function serveWithSample(platform: Platform, port: number, dataDir:
   }
   const { port: bound } = await startLocalServer(platform, port, localAppOptions(dataDir, platform));
   console.log(`VRN data service on http://localhost:${bound} (${platform.storage.description})`);
+  console.log(`  portal:  http://localhost:${bound}/portal (sign in as any local user)\n  API:     http://localhost:${bound}/openapi.json (tokens: npx vrn token --user ID)`);
 }

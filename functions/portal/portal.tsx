@@ -76,7 +76,7 @@ export const mountPortal = (options: PortalOptions) => (app: ApiApp, deps: Route
       scope: {}, outcome: known ? 'allowed' : 'denied', status: known ? 303 : 400, ...(known ? {} : { reason: 'not a configured local user' }),
     });
     if (!known || !options.localSignIn) return c.html(<Layout title="Sign in"><Problem status={400} message="Choose one of the listed users." /></Layout>, 400);
-    setCookie(c, SESSION_COOKIE, await options.localSignIn.sign(id), { httpOnly: true, sameSite: 'Strict', path: '/', maxAge: 8 * 3600 });
+    setCookie(c, SESSION_COOKIE, await options.localSignIn.sign(id), { httpOnly: true, secure: new URL(c.req.url).protocol === 'https:', sameSite: 'Strict', path: '/', maxAge: 8 * 3600 });
     return c.redirect('/portal', 303);
   });
 
@@ -97,7 +97,9 @@ export const mountPortal = (options: PortalOptions) => (app: ApiApp, deps: Route
       return { status: response.status, data, response };
     },
     page: (c, title, body, status = 200) => c.html(<Layout title={title} user={user(c)}>{body}</Layout>, status as 200),
-    problem: (c, title, result) => portal.page(c, title, <Problem status={result.status} message={result.data?.message ?? 'the request failed'} />, result.status),
+    // A session that has run out sends the user back to sign in; other refusals are shown with their reason.
+    problem: (c, title, result) => (result.status === 401 ? c.redirect('/portal/sign-in', 303)
+      : portal.page(c, title, <Problem status={result.status} message={result.data?.message ?? 'the request failed'} />, result.status)),
     async defaults() {
       const { extracts } = await deps.platform.catalog.read();
       const today = deps.platform.now().toISOString().slice(0, 10);

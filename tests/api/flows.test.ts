@@ -155,6 +155,19 @@ describe('SQL for analysts', () => {
   });
 });
 
+describe('the portal session cookie', () => {
+  it('reads with the cookie; writes only from the portal\'s own scripts; portal forms only from this origin', async () => {
+    const cookie = `vrn_session=${await s.token('vrn-analyst')}`;
+    expect((await fetch(`${s.url}/v1/measures?period=2024-25`, { headers: { cookie } })).status).toBe(200);
+    const query = { method: 'POST', body: JSON.stringify({ sql: 'SELECT 1' }), headers: { cookie, 'content-type': 'application/json' } };
+    expect((await fetch(`${s.url}/v1/queries`, query)).status).toBe(401);
+    expect((await fetch(`${s.url}/v1/queries`, { ...query, headers: { ...query.headers, 'x-vrn-portal': '1' } })).status).toBe(200);
+    const form = { method: 'POST', body: new URLSearchParams({ sql: 'SELECT 1' }), headers: { cookie } };
+    expect((await fetch(`${s.url}/portal/sql`, { ...form, headers: { ...form.headers, origin: 'https://elsewhere.example' } })).status).toBe(403);
+    expect((await fetch(`${s.url}/portal/sql`, { ...form, headers: { ...form.headers, origin: s.url } })).status).toBe(200);
+  });
+});
+
 describe('files and the OpenAPI document', () => {
   it('serves the Home Office return as XLSX and the profile as HTML with charts', async () => {
     const xlsx = await fetch(`${s.url}/v1/measures?period=2024-25&format=xlsx`, { headers: { authorization: `Bearer ${await s.token('performance-lead')}` } });

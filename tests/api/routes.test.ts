@@ -56,6 +56,23 @@ const routes: RouteCase[] = [
     shape: (b) => expect(b).toMatchObject({ status: 'rejected', partner: 'leicester-city-council' }),
   },
   {
+    name: 'upload list', route: '/v1/uploads',
+    request: () => ({ method: 'GET', path: '/v1/uploads?limit=200' }),
+    allowed: { 'police-uploader': 200, 'city-education-uploader': 200, 'vrn-analyst': 200 },
+    shape: (b, user) => {
+      const partners = new Set(b.uploads.map((u: { partner: string }) => u.partner));
+      if (user === 'police-uploader') expect(partners).toEqual(new Set(['leicestershire-police']));
+      else if (user === 'city-education-uploader') expect(partners).toEqual(new Set(['leicester-city-council']));
+      else expect(partners.size).toBeGreaterThan(5);
+    },
+  },
+  {
+    name: 'upload list of another partner', route: '/v1/uploads',
+    request: () => ({ method: 'GET', path: '/v1/uploads?partner=uhl' }),
+    allowed: { 'vrn-analyst': 200 },
+    shape: (b) => expect(b.uploads).toMatchObject([{ partner: 'uhl', dataset: 'ae_attendance' }]),
+  },
+  {
     name: 'upload status', route: '/v1/uploads/:id',
     request: () => ({ method: 'GET', path: `/v1/uploads/${policeUpload}` }),
     allowed: { 'police-uploader': 200, 'vrn-analyst': 200 },
@@ -156,6 +173,9 @@ describe('every route × every local user over HTTP', () => {
     const entry = await lastAudit();
     expect(entry).toMatchObject({ user, role: localUsers.find((u) => u.id === user)!.role, route: route.route, status: expected, outcome: expected === 403 ? 'denied' : 'allowed' });
     if (expected === 403) expect(entry.reason).toEqual(expect.any(String));
+    // The scope asked for is recorded whether or not it was allowed.
+    if (route.route === '/v1/panels/:panel/cohort') expect(entry.scope.panel).toMatch(/^(city|county)$/);
+    if (route.route === '/v1/localities/:slug/profile') expect(entry.scope.locality).toMatch(/^(charnwood|leicester)$/);
   });
 
   it.each(routes.map((r) => [r.name] as const))('%s without a token → 401, audited as anonymous', async (name) => {

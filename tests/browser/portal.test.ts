@@ -144,13 +144,16 @@ describe.skipIf(!available)('the portal in Chromium', () => {
     await page.fill('#sql', 'SELECT offence_group, count(*) AS crimes FROM police_crime GROUP BY 1 ORDER BY 2 DESC');
     await page.click('button:has-text("Run")');
     await expect(page.locator('[role=status]').textContent()).resolves.toMatch(/^\d+ row\(s\)\.$/);
+    expect(await unlabelled(page)).toEqual([]);
     await shot(page, 'analyst-sql');
     await page.click('text=Deep dive');
     expect(await page.locator('.charts svg').count()).toBe(3);
+    expect(await unlabelled(page)).toEqual([]);
     await shot(page, 'analyst-deep-dive');
     await page.click('text=Success measures');
     expect(await page.locator('.charts svg').count()).toBe(3);
     await expect(page.locator('a:has-text("Home Office return (XLSX)")').getAttribute('href')).resolves.toMatch(/format=xlsx/);
+    expect(await unlabelled(page)).toEqual([]);
     await shot(page, 'analyst-measures');
     await page.context().close();
 
@@ -159,6 +162,7 @@ describe.skipIf(!available)('the portal in Chromium', () => {
     await admin.click('text=Audit trail');
     await admin.selectOption('#outcome', 'denied');
     await admin.click('button:has-text("Filter")');
+    expect(await unlabelled(admin)).toEqual([]);
     const outcomes = await admin.locator('tbody tr td:nth-child(8)').allTextContents();
     expect(outcomes.length).toBeGreaterThan(0);
     expect(new Set(outcomes)).toEqual(new Set(['denied']));

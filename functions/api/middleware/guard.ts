@@ -4,9 +4,16 @@ import type { Agreement } from '../../../schemas/agreement.ts';
 import { authorise, type RequestScope } from '../authorise.ts';
 import { Forbidden } from '../errors.ts';
 
-/** Before the request is parsed: a role that may never take this action is refused at once. */
+const ID = /^[a-z0-9-]{1,64}$/;
+
+/**
+ * Before the request is parsed: a role that may never take this action is refused at once. The locality or panel
+ * in the path is recorded for the audit trail when it has the shape of an id (anything else typed there is not).
+ */
 export const requireAction = (action: Action): MiddlewareHandler => async function requireAction(c, next) {
   const user = c.var.user;
+  const { slug, panel } = c.req.param() as Record<string, string | undefined>;
+  c.set('scope', { ...(slug && ID.test(slug) ? { locality: slug } : {}), ...(panel && ID.test(panel) ? { panel } : {}) });
   if (!user || !policy[user.role]?.[action]) throw new Forbidden(`role ${user?.role ?? 'none'} may not ${action}`);
   await next();
 };

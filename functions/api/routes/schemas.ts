@@ -33,6 +33,13 @@ export const UploadStatusBody = z.object({
   upload_id: z.string(), status: z.enum(['waiting_for_file', 'ingesting', 'accepted', 'rejected']), report: IngestReportBody.optional(),
 }).openapi('UploadStatus');
 
+export const UploadListBody = z.object({
+  uploads: z.array(z.object({
+    upload_id: z.string(), dataset: z.string(), partner: z.string(), status: z.enum(['accepted', 'rejected']),
+    rows_read: z.number().int(), rows_accepted: z.number().int(), rows_rejected: z.number().int(), received_at: z.string(), duplicate_of: z.string().optional(),
+  })),
+}).openapi('UploadList');
+
 export const QueryResultBody = z.object({
   columns: z.array(z.object({ name: z.string(), type: z.string() })), rows: z.array(z.record(z.string(), z.unknown())),
   truncated: z.boolean(), max_rows: z.number().int(),

@@ -1,13 +1,14 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { ingestExtract } from '../../ingest/ingest.ts';
 import { ingestPendingUpload, pendingKey, PendingUpload, rawKey, requestUpload, uploadStatus } from '../../ingest/pending-upload.ts';
+import type { IngestReport } from '../../ingest/report.ts';
 import { bytesSource } from '../../ingest/source.ts';
 import { getJson } from '../../platform/storage/port.ts';
 import { BadRequest, errorBody, Forbidden, NotFound } from '../errors.ts';
 import { checkScope, requireAction } from '../middleware/guard.ts';
 import { LOCAL_UPLOAD_PATH, LocalUploadUrls } from '../upload-urls.ts';
 import { bearer, errorResponses, type ApiApp, type RouteDeps } from './deps.ts';
-import { IngestReportBody, isoDate, json, slug, UploadStatusBody, UploadUrlBody, uploadId } from './schemas.ts';
+import { IngestReportBody, isoDate, json, slug, UploadListBody, UploadStatusBody, UploadUrlBody, uploadId } from './schemas.ts';
 
 const UploadQuery = z.object({
   dataset: z.string().regex(/^[a-z_]{1,40}$/, 'dataset must be a dataset id such as police_crime'),
@@ -34,6 +35,13 @@ const getUpload = createRoute({
   summary: "An upload's status and, once ingested, its validation report",
   request: { params: z.object({ id: uploadId }) },
   responses: { 200: json(UploadStatusBody, 'waiting_for_file, ingesting, accepted or rejected (with the report)'), 404: { description: 'No such upload' }, ...errorResponses },
+});
+
+const listUploads = createRoute({
+  method: 'get', path: '/v1/uploads', security: bearer, middleware: [requireAction('upload.read')] as const,
+  summary: "Recent uploads' outcomes, newest first: a partner's own; an analyst's choice of partner",
+  request: { query: z.object({ partner: slug('partner').optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }) },
+  responses: { 200: json(UploadListBody, 'The most recent finished uploads'), ...errorResponses },
 });
 
 async function* limited(body: ReadableStream<Uint8Array>, maxBytes: number): AsyncIterable<Uint8Array> {
@@ -65,6 +73,23 @@ export function registerUploads(app: ApiApp, deps: RouteDeps) {
     const report = await ingestExtract(platform, { ...request, source: bytesSource(body) });
     c.set('touched', { ...c.var.touched, upload_id: report.upload_id });
     return c.json(report, report.duplicate_of ? 200 : report.status === 'accepted' ? 201 : 422);
+  });
+
+  app.openapi(listUploads, async (c) => {
+    const q = c.req.valid('query');
+    // A partner's uploader lists their own organisation's uploads whether or not they name it.
+    const partner = c.var.user!.role === 'partner_uploader' ? q.partner ?? c.var.user!.organisation : q.partner;
+    checkScope(c, platform.agreement, 'upload.read', { partner });
+    const keys = (await platform.storage.list('reports/')).sort().reverse(); // upload ids start with their time
+    const uploads = [];
+    for (const key of keys) {
+      if (uploads.length >= q.limit) break;
+      const report = (await getJson<IngestReport>(platform.storage, key))?.value;
+      if (!report || (partner && report.partner !== partner)) continue;
+      const { upload_id, dataset, status, rows_read, rows_accepted, rows_rejected, received_at } = report;
+      uploads.push({ upload_id, dataset, partner: report.partner, status, rows_read, rows_accepted, rows_rejected, received_at, duplicate_of: report.duplicate_of });
+    }
+    return c.json({ uploads }, 200);
   });
 
   app.openapi(getUpload, async (c) => {

@@ -23,7 +23,13 @@ export class FileAuditSink implements AuditSink {
 
   private get headPath() { return `${this.path}.head`; }
 
+  /** Where the chain continues: the head file (cheap however long the trail), else the last line. */
   private async tail(): Promise<{ seq: number; hash: string }> {
+    try {
+      return JSON.parse(await readFile(this.headPath, 'utf8')) as { seq: number; hash: string };
+    } catch {
+      // no head yet: an empty trail, or one written before the head existed
+    }
     const lines = await this.lines();
     const last = lines[lines.length - 1];
     return last ? JSON.parse(last) as TrailLine : { seq: 0, hash: GENESIS };

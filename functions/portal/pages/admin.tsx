@@ -61,7 +61,7 @@ export function registerAdminPages(portal: Portal) {
         <section>
           <p>{entries.length} entries, newest first (at most 500).</p>
           <DataTable columns={['time', 'user', 'role', 'method', 'route', 'scope', 'touched', 'outcome', 'status', 'reason']}
-            rows={entries.map((e) => [e.time, e.user, e.role, e.method, e.route, Object.entries(e.scope).map(([k, v]) => `${k}=${v}`).join(' '),
+            rows={entries.map((e) => [e.time.slice(0, 19).replace('T', ' '), e.user, e.role, e.method, e.route, Object.entries(e.scope).map(([k, v]) => `${k}=${v}`).join(' '),
               Object.entries(e.touched ?? {}).map(([k, v]) => `${k}=${v.length > 20 ? v.slice(0, 12) + '…' : v}`).join(' '), e.outcome, e.status, e.reason])} />
         </section>
       </>

@@ -134,7 +134,7 @@ export function registerProductPages(portal: Portal) {
       <>
         {form}
         <section>
-          <h2>{d.crimes} crimes · {d.area} · {d.period}</h2>
+          <h2>{d.crimes} crimes · {d.area === 'llr' ? deps.platform.area.name : localities.find((x) => x.slug === d.area)?.name ?? d.area} · {d.period}</h2>
           <Downloads base={path} formats={[['html', 'Report (HTML)'], ['xlsx', 'Spreadsheet (XLSX)'], ['csv', 'Table (CSV)']]} />
           <Svg svg={lineChart('Crimes by month', d.monthly.map((m) => ({ label: m.month, value: m.count })))} />
           <Svg svg={barChart('Hotspots (postcode sectors)', d.hotspots.map((h) => ({ label: `${h.sector} (${h.share_pct}%)`, value: h.count })))} />

@@ -55,11 +55,14 @@ form.addEventListener('submit', async (e) => {
 export function registerUploadPages(portal: Portal) {
   const { app, deps } = portal;
 
-  app.get('/portal/upload', (c) => {
+  app.get('/portal/upload', async (c) => {
     const user = portalUser(c);
     const partner = deps.platform.agreement.partners.find((p) => p.id === user.organisation);
     if (!partner || user.role !== 'partner_uploader') return portal.problem(c, 'Upload an extract', { status: 403, data: { message: 'only partner uploaders upload extracts' } });
+    const recent = await portal.api(c, 'GET', '/v1/uploads?limit=20');
+    const uploads = (recent.status === 200 ? recent.data.uploads : []) as { upload_id: string; dataset: string; status: string; rows_read: number; rows_rejected: number; received_at: string }[];
     return portal.page(c, 'Upload an extract', (
+      <>
       <section>
         <form id="upload-form">
           <input type="hidden" name="partner" value={partner.id} />
@@ -81,6 +84,19 @@ export function registerUploadPages(portal: Portal) {
         </form>
         <script dangerouslySetInnerHTML={{ __html: script(deps.limits.directUploadBytes) }} />
       </section>
+      <section>
+        <h2>Your organisation's recent uploads</h2>
+        {uploads.length === 0 ? <p>None yet.</p> : (
+          <table>
+            <thead><tr>{['received', 'dataset', 'outcome', 'rows read', 'rejected', 'report'].map((h) => <th scope="col">{h}</th>)}</tr></thead>
+            <tbody>{uploads.map((u) => (
+              <tr><td class="date">{u.received_at.slice(0, 16).replace('T', ' ')}</td><td>{u.dataset}</td><td class={u.status}>{u.status}</td>
+                <td class="n">{u.rows_read}</td><td class="n">{u.rows_rejected}</td><td><a href={`/portal/uploads/${u.upload_id}`}>{u.upload_id}</a></td></tr>
+            ))}</tbody>
+          </table>
+        )}
+      </section>
+      </>
     ));
   });
 
