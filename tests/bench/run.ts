@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: every benchmark, figures printed as a table and as JSON (for notes). `--quick` for small sizes
- * and a short API load; `--api` for the API load alone, on the committed sample.
+ * and a short API load; `--api` for the API load alone, on the committed sample; `--products` for the products alone.
  */
 import { benchApi } from './api.ts';
 import { benchIngest } from './ingest.ts';
@@ -19,6 +19,14 @@ if (process.argv.includes('--api')) {
 const sizes = quick
   ? [{ label: '10k', scale: 0.1 }, { label: '100k', scale: 1 }]
   : [{ label: '100k', scale: 1 }, { label: '1M', scale: 10 }];
+if (process.argv.includes('--products')) {
+  const scale = sizes[sizes.length - 1].scale;
+  const products = await benchProducts(scale);
+  console.log(`\nproducts over the whole sample at scale ${scale} (each run twice on one engine)`);
+  console.table(products);
+  console.log(JSON.stringify({ products }));
+  process.exit(0);
+}
 
 const ingest = await benchIngest(sizes);
 console.log('\ningest police_crime');
