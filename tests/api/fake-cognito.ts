@@ -30,6 +30,8 @@ export async function startFakeCognito(registered: () => { callbackUrls: string[
     signedIn: {} as Record<string, unknown>,
     /** Misbehaviour on demand: the next ID token carries another nonce (a token minted for another sign-in). */
     wrongNonce: false,
+    /** Show a sign-in form first, as the hosted UI does: the way back then starts on the identity provider's page. */
+    loginForm: false,
   };
 
   const idToken = (grant: Grant, key: CryptoKey) => new SignJWT({ token_use: 'id', nonce: state.wrongNonce ? 'another-sign-in' : grant.nonce, ...grant.claims })
@@ -46,12 +48,16 @@ export async function startFakeCognito(registered: () => { callbackUrls: string[
       answer(400, { error });
     };
     if (req.method === 'GET' && url.pathname === `/${USER_POOL_ID}/.well-known/jwks.json`) return answer(200, { keys: [jwk] });
-    if (req.method === 'GET' && url.pathname === '/oauth2/authorize') {
+    if (url.pathname === '/oauth2/authorize' && (req.method === 'GET' || state.loginForm)) {
       const q = url.searchParams;
       if (q.get('client_id') !== CLIENT_ID) return refuse(url.pathname, 'invalid_client');
       if (!registered().callbackUrls.includes(q.get('redirect_uri') ?? '')) return refuse(url.pathname, 'redirect_mismatch');
       if (q.get('response_type') !== 'code' || q.get('scope') !== 'openid') return refuse(url.pathname, 'invalid_request');
       if (q.get('code_challenge_method') !== 'S256' || !/^[A-Za-z0-9_-]{43}$/.test(q.get('code_challenge') ?? '')) return refuse(url.pathname, 'invalid_request');
+      if (state.loginForm && req.method === 'GET') {
+        return res.writeHead(200, { 'content-type': 'text/html' })
+          .end(`<!doctype html><title>Sign in</title><form method="post" action="/oauth2/authorize?${q}"><button>Sign in</button></form>`);
+      }
       const code = randomBytes(16).toString('hex');
       grants.set(code, { challenge: q.get('code_challenge')!, nonce: q.get('nonce') ?? '', redirectUri: q.get('redirect_uri')!, claims: state.signedIn, used: false });
       calls.push({ path: url.pathname });

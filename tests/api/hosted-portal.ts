@@ -11,7 +11,7 @@ import { CLIENT_ID, REGION, startFakeCognito, USER_POOL_ID } from './fake-cognit
  * The app with the portal signing in through a fake user pool's hosted UI, configured from the environment as the
  * API Lambda is, and served over real local HTTP with the committed sample loaded.
  */
-export async function startHostedPortal() {
+export async function startHostedPortal(options: { portalHost?: string } = {}) {
   const t = testPlatform(new Date());
   await loadSampleExtracts(t.platform);
   let fetchApp: (request: Request) => Response | Promise<Response> = () => new Response('starting', { status: 503 });
@@ -19,7 +19,8 @@ export async function startHostedPortal() {
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: (request) => fetchApp(request), port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
-  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  // A browser test names the portal `localhost`, so that it and the identity provider (127.0.0.1) are different sites.
+  const url = `http://${options.portalHost ?? '127.0.0.1'}:${(server.address() as { port: number }).port}`;
   const cognito = await startFakeCognito(() => ({ callbackUrls: [`${url}/portal/callback`], logoutUrls: [`${url}/portal/signed-out`] }));
   const auth = authConfigFromEnv({
     VRN_AUTH: 'cognito', VRN_COGNITO_REGION: REGION, VRN_COGNITO_USER_POOL_ID: USER_POOL_ID, VRN_COGNITO_CLIENT_ID: CLIENT_ID,
