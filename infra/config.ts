@@ -23,6 +23,11 @@ export const StageConfig = z.object({
   mfa: z.enum(['OFF', 'OPTIONAL', 'REQUIRED']).default('REQUIRED'),
   /** Origins allowed to PUT to presigned upload URLs (the portal's); the API's own origin is always allowed. */
   uploadOrigins: z.array(z.string().url()).default([]),
+  /** The prefix of the user pool's hosted-UI domain (<prefix>.auth.<region>.amazoncognito.com): unique in the region. */
+  signInDomainPrefix: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'lower-case letters, digits and inner hyphens, at most 63')
+    .refine((p) => !/aws|amazon|cognito/.test(p), 'Cognito refuses prefixes containing aws, amazon or cognito'),
+  /** Where users reach the portal when it has a custom domain; otherwise the HTTP API's own URL. */
+  portalUrl: z.url().optional(),
 });
 export type StageConfig = z.infer<typeof StageConfig>;
 

@@ -4,19 +4,24 @@ import { csrf } from 'hono/csrf';
 import type { Child } from 'hono/jsx';
 import { yearStarting } from '../../analytics/financial-year.ts';
 import type { User } from '../../schemas/access.ts';
+import type { HostedUi } from '../api/auth/hosted-ui.ts';
 import type { TokenVerifier } from '../api/auth/port.ts';
 import { SESSION_COOKIE } from '../api/middleware/authenticate.ts';
 import type { ApiApp, RouteDeps } from '../api/routes/deps.ts';
+import { hostedSignInPaths, registerHostedSignIn } from './hosted-sign-in.tsx';
 import { Layout, pagesFor, Problem } from './layout.tsx';
 import { registerAdminPages } from './pages/admin.tsx';
 import { registerCohortPages } from './pages/cohort.tsx';
 import { registerProductPages } from './pages/products.tsx';
 import { registerUploadPages } from './pages/upload.tsx';
+import { auditSignIn } from './sign-in-audit.ts';
 
 export interface PortalOptions {
   verifier: TokenVerifier;
   /** Local mode: the users the sign-in page lists, and how a token is made for one. In AWS, Cognito signs in. */
   localSignIn?: { users: { id: string; name: string; role: string }[]; sign: (userId: string) => Promise<string> };
+  /** In AWS: sign-in through the user pool's hosted UI (functions/portal/hosted-sign-in.tsx). */
+  hostedSignIn?: HostedUi;
 }
 
 /** What each page module is given. */
@@ -47,6 +52,8 @@ export const mountPortal = (options: PortalOptions) => (app: ApiApp, deps: Route
   };
   app.use('/portal/*', csrf());
   app.get('/', (c) => c.redirect('/portal', 302));
+  if (options.hostedSignIn) registerHostedSignIn(app, deps, options.hostedSignIn, options.verifier);
+  const open = options.hostedSignIn ? hostedSignInPaths : ['/portal/sign-in'];
 
   app.get('/portal/sign-in', (c) => c.html(
     <Layout title="Sign in">
@@ -71,10 +78,7 @@ export const mountPortal = (options: PortalOptions) => (app: ApiApp, deps: Route
     const id = typeof form.user === 'string' ? form.user : '';
     const known = options.localSignIn?.users.find((u) => u.id === id);
     // Sign-ins are audited like API requests; an unknown name is not recorded (it could be anything typed).
-    await deps.platform.audit.append({
-      time: deps.platform.now().toISOString(), user: known?.id ?? 'anonymous', role: known?.role ?? 'none', method: 'POST', route: '/portal/sign-in',
-      scope: {}, outcome: known ? 'allowed' : 'denied', status: known ? 303 : 400, ...(known ? {} : { reason: 'not a configured local user' }),
-    });
+    await auditSignIn(deps, { route: '/portal/sign-in', method: 'POST', status: known ? 303 : 400, user: known, reason: known ? undefined : 'not a configured local user' });
     if (!known || !options.localSignIn) return c.html(<Layout title="Sign in"><Problem status={400} message="Choose one of the listed users." /></Layout>, 400);
     setCookie(c, SESSION_COOKIE, await options.localSignIn.sign(id), { httpOnly: true, secure: new URL(c.req.url).protocol === 'https:', sameSite: 'Strict', path: '/', maxAge: 8 * 3600 });
     return c.redirect('/portal', 303);
@@ -85,7 +89,7 @@ export const mountPortal = (options: PortalOptions) => (app: ApiApp, deps: Route
     return c.redirect('/portal/sign-in', 303);
   });
 
-  app.use('/portal/*', async (c, next) => (c.req.path === '/portal/sign-in' ? next() : signedIn(c, next)));
+  app.use('/portal/*', async (c, next) => (open.includes(c.req.path) ? next() : signedIn(c, next)));
 
   const portal: Portal = {
     app, deps,

@@ -2,7 +2,7 @@ import { CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { HttpApi, HttpMethod, HttpNoneAuthorizer, HttpStage, LogGroupLogDestination, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { AccountRecovery, CfnUserPoolGroup, Mfa, StringAttribute, UserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import { AccountRecovery, CfnUserPoolGroup, ClientAttributes, Mfa, OAuthScope, StringAttribute, UserPool, UserPoolClient, UserPoolClientIdentityProvider, type UserPoolDomain } from 'aws-cdk-lib/aws-cognito';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { agreement } from '../../schemas/agreement.ts';
@@ -17,11 +17,14 @@ export interface ApiProps {
 /**
  * The way in: a Cognito user pool with a group per role of the agreement (scope in custom attributes only an
  * admin can set), and an HTTP API whose every /v1 route needs a valid Cognito JWT before the `api` Lambda sees it.
- * /health and /openapi.json are open; the portal's pages go to the same app, which checks its own sign-in.
+ * /health and /openapi.json are open; the portal's pages go to the same app, which checks its own sign-in: users
+ * sign in through the user pool's hosted UI (authorization code with PKCE) and come back to /portal/callback.
  */
 export class Api extends Construct {
   readonly userPool: UserPool;
   readonly client: UserPoolClient;
+  /** The hosted UI the portal signs users in through. */
+  readonly signInDomain: UserPoolDomain;
   readonly httpApi: HttpApi;
   readonly handler: ServiceFunction;
 
@@ -47,16 +50,29 @@ export class Api extends Construct {
     for (const [role, description] of Object.entries(agreement.roles)) {
       new CfnUserPoolGroup(this, `Group-${role}`, { userPoolId: this.userPool.userPoolId, groupName: role, description: description.slice(0, 2048) });
     }
+    this.signInDomain = this.userPool.addDomain('SignIn', { cognitoDomain: { domainPrefix: stage.signInDomainPrefix } });
+    this.httpApi = new HttpApi(this, 'Http', { apiName: `vrn-${stage.name}`, createDefaultStage: false });
+    const portalUrl = stage.portalUrl?.replace(/\/+$/, '') ?? this.httpApi.apiEndpoint;
     this.client = this.userPool.addClient('Portal', {
       generateSecret: false,
-      // SRP from the portal; admin-initiated sign-in for operators who hold IAM rights (the deployment guide's first
-      // upload); no hosted-UI OAuth flows until the portal needs them.
+      // SRP for clients that sign in themselves; admin-initiated sign-in for operators who hold IAM rights (the
+      // deployment guide's first upload); the portal through the hosted UI (functions/portal/hosted-sign-in.tsx).
       authFlows: { userSrp: true, adminUserPassword: true },
-      disableOAuth: true,
+      // The authorization code grant only, which the portal always makes with PKCE (S256): no implicit grant, no
+      // client credentials, and no scope beyond openid.
+      oAuth: {
+        flows: { authorizationCodeGrant: true, implicitCodeGrant: false, clientCredentials: false },
+        scopes: [OAuthScope.OPENID],
+        callbackUrls: [`${portalUrl}/portal/callback`],
+        logoutUrls: [`${portalUrl}/portal/signed-out`],
+      },
+      supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
       preventUserExistenceErrors: true,
       accessTokenValidity: Duration.hours(1),
       idTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.hours(12),
+      // Tokens carry the scope attributes and no email or name: the portal keeps the ID token in its session cookie.
+      readAttributes: new ClientAttributes().withCustomAttributes('organisation', 'locality', 'panel'),
       // Users may not set their own scope: organisation, locality and panel are written by an admin only.
       writeAttributes: undefined,
     });
@@ -68,12 +84,12 @@ export class Api extends Construct {
       environment: {
         ...environment, VRN_AUTH: 'cognito', VRN_COGNITO_REGION: Stack.of(this).region,
         VRN_COGNITO_USER_POOL_ID: this.userPool.userPoolId, VRN_COGNITO_CLIENT_ID: this.client.userPoolClientId,
+        VRN_COGNITO_DOMAIN: this.signInDomain.baseUrl(), VRN_PORTAL_URL: portalUrl,
       },
     });
 
     const integration = new HttpLambdaIntegration('App', this.handler.fn);
     const jwt = new HttpUserPoolAuthorizer('Cognito', this.userPool, { userPoolClients: [this.client], identitySource: ['$request.header.Authorization'] });
-    this.httpApi = new HttpApi(this, 'Http', { apiName: `vrn-${stage.name}`, createDefaultStage: false });
     const route = (path: string, methods: HttpMethod[], authorizer: IHttpRouteAuthorizer) => this.httpApi.addRoutes({ path, methods, integration, authorizer });
     route('/health', [HttpMethod.GET], new HttpNoneAuthorizer());
     route('/openapi.json', [HttpMethod.GET], new HttpNoneAuthorizer());
@@ -92,5 +108,6 @@ export class Api extends Construct {
     new CfnOutput(this, 'Url', { value: this.httpApi.apiEndpoint });
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.client.userPoolClientId });
+    new CfnOutput(this, 'PortalUrl', { value: `${portalUrl}/portal` });
   }
 }

@@ -38,3 +38,23 @@ describe('the API Lambda handler', () => {
     expect(await platform.audit.read()).toEqual([expect.objectContaining({ route: '/v1/measures', outcome: 'denied', status: 401 })]);
   });
 });
+
+describe('the API Lambda handler and the portal', () => {
+  const cognito = { VRN_AUTH: 'cognito', VRN_COGNITO_REGION: 'eu-west-2', VRN_COGNITO_USER_POOL_ID: 'eu-west-2_TEST', VRN_COGNITO_CLIENT_ID: 'client' };
+  const platform = () => awsPlatform(awsTestEnvironment({ raw: 'raw', curated: 'curated', outputs: 'outputs' }), { s3: s3.config });
+
+  it('mounts the portal with the hosted-UI sign-in when the user pool domain and the portal URL are configured', async () => {
+    const handler = apiHandler(platform(), { ...cognito, VRN_COGNITO_DOMAIN: 'https://vrn-dev.auth.eu-west-2.amazoncognito.com', VRN_PORTAL_URL: 'https://api.example.org' });
+    const signIn = await handler(httpApiEvent('GET', '/portal/sign-in'), {} as LambdaContext);
+    expect(signIn.statusCode).toBe(302);
+    const authorize = new URL(signIn.headers!.location as string);
+    expect(`${authorize.origin}${authorize.pathname}`).toBe('https://vrn-dev.auth.eu-west-2.amazoncognito.com/oauth2/authorize');
+    expect(authorize.searchParams.get('redirect_uri')).toBe('https://api.example.org/portal/callback');
+    expect(signIn.cookies).toEqual([expect.stringMatching(/^vrn_sign_in=.*Secure; SameSite=Lax/)]);
+  });
+
+  it('has no portal without them', async () => {
+    const handler = apiHandler(platform(), cognito);
+    expect((await handler(httpApiEvent('GET', '/portal/sign-in'), {} as LambdaContext)).statusCode).toBe(404);
+  });
+});

@@ -8,6 +8,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stageFromContext, type Stage } from '../../infra/config.ts';
+import { Api } from '../../infra/constructs/api.ts';
 import { DataStore } from '../../infra/constructs/data-store.ts';
 import { VrnStack } from '../../infra/stack.ts';
 import { agreement } from '../../schemas/agreement.ts';
@@ -220,8 +221,43 @@ describe('the CDK app: the way in', () => {
     expect(pool.Properties.Schema.map((a: any) => a.Name).sort()).toEqual(['locality', 'organisation', 'panel']);
     const [, client] = ofType('AWS::Cognito::UserPoolClient')[0]!;
     expect(client.Properties).toMatchObject({ GenerateSecret: false, ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] });
-    expect(client.Properties.AllowedOAuthFlows).toBeUndefined();
     expect(client.Properties.WriteAttributes ?? []).not.toEqual(expect.arrayContaining(['custom:organisation']));
+  });
+
+  it('signs the portal in through a hosted-UI domain: the code grant only, scope openid, back to the API\'s own URL', () => {
+    const pool = idOf('AWS::Cognito::UserPool', 'ApiUsers');
+    const domain = idOf('AWS::Cognito::UserPoolDomain', 'ApiUsersSignIn');
+    expect(resources[domain]!.Properties).toEqual({ Domain: dev.signInDomainPrefix, UserPoolId: { Ref: pool } });
+    const clients = ofType('AWS::Cognito::UserPoolClient');
+    expect(clients).toHaveLength(1);
+    const [, client] = clients[0]!;
+    const endpoint = { 'Fn::GetAtt': [idOf('AWS::ApiGatewayV2::Api', 'ApiHttp'), 'ApiEndpoint'] };
+    const apiUrl = (path: string) => ({ 'Fn::Join': ['', [endpoint, path]] });
+    expect(client.Properties).toMatchObject({
+      GenerateSecret: false, AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: ['code'], AllowedOAuthScopes: ['openid'],
+      SupportedIdentityProviders: ['COGNITO'], CallbackURLs: [apiUrl('/portal/callback')], LogoutURLs: [apiUrl('/portal/signed-out')],
+    });
+    // No email or name in the tokens, which the portal keeps as its session.
+    expect(client.Properties.ReadAttributes.sort()).toEqual(['custom:locality', 'custom:organisation', 'custom:panel']);
+    expect(resources[idOf('AWS::Lambda::Function', 'ApiHandlerFunction')]!.Properties.Environment.Variables).toMatchObject({
+      VRN_COGNITO_DOMAIN: { 'Fn::Join': ['', ['https://', { Ref: domain }, '.auth.eu-west-2.amazoncognito.com']] },
+      VRN_PORTAL_URL: endpoint,
+    });
+    // The callback and the sign-out page are reached without a token: the portal checks its own sign-in.
+    const open = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties).find((r) => r.RouteKey === 'GET /{proxy+}');
+    expect(open).toMatchObject({ AuthorizationType: 'NONE' });
+  });
+
+  it('takes the portal\'s URL from the stage when it has a custom domain, and refuses a domain prefix Cognito would', () => {
+    const stage = { ...dev, portalUrl: 'https://data.vrn.example.org/' };
+    const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Custom', { env: { account: stage.account, region: stage.region } });
+    new Api(stack, 'Api', { stage, environment: {} });
+    Template.fromStack(stack).hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      CallbackURLs: ['https://data.vrn.example.org/portal/callback'], LogoutURLs: ['https://data.vrn.example.org/portal/signed-out'],
+    });
+    const bad = { ...context['vrn:stages'], odd: { ...context['vrn:stages'].dev, signInDomainPrefix: 'vrn-cognito-dev' } };
+    expect(() => stageFromContext((key) => (key === 'vrn:stage' ? 'odd' : key === 'vrn:stages' ? bad : undefined)))
+      .toThrow('signInDomainPrefix: Cognito refuses prefixes containing aws, amazon or cognito');
   });
 });
 
