@@ -6,7 +6,8 @@ import { yearStarting } from '../../analytics/financial-year.ts';
 import type { User } from '../../schemas/access.ts';
 import type { HostedUi } from '../api/auth/hosted-ui.ts';
 import type { TokenVerifier } from '../api/auth/port.ts';
-import { SESSION_COOKIE } from '../api/middleware/authenticate.ts';
+import { errorBody } from '../api/errors.ts';
+import { PORTAL_HEADER, SESSION_COOKIE } from '../api/middleware/authenticate.ts';
 import type { ApiApp, RouteDeps } from '../api/routes/deps.ts';
 import { hostedSignInPaths, registerHostedSignIn } from './hosted-sign-in.tsx';
 import { Layout, pagesFor, Problem } from './layout.tsx';
@@ -15,6 +16,9 @@ import { registerCohortPages } from './pages/cohort.tsx';
 import { registerProductPages } from './pages/products.tsx';
 import { registerUploadPages } from './pages/upload.tsx';
 import { auditSignIn } from './sign-in-audit.ts';
+
+/** Where the portal's own browser requests reach the API: `/portal/api/…` is `/v1/…` with the session as the token. */
+export const PORTAL_API = '/portal/api';
 
 export interface PortalOptions {
   verifier: TokenVerifier;
@@ -90,6 +94,21 @@ export const mountPortal = (options: PortalOptions) => (app: ApiApp, deps: Route
   });
 
   app.use('/portal/*', async (c, next) => (open.includes(c.req.path) ? next() : signedIn(c, next)));
+
+  // Downloads and the upload page's script reach the API through here, with the session as the bearer token: in AWS
+  // the gateway lets only bearer tokens through to /v1. Writes need the portal's header, as with the cookie itself.
+  app.all(`${PORTAL_API}/*`, async (c) => {
+    const method = c.req.method;
+    if (!['GET', 'HEAD'].includes(method) && c.req.header(PORTAL_HEADER) !== '1') {
+      return c.json(errorBody('forbidden', `${method} through the portal needs the ${PORTAL_HEADER} header`), 403);
+    }
+    const url = new URL(c.req.url);
+    const headers: Record<string, string> = { authorization: `Bearer ${getCookie(c, SESSION_COOKIE)}` };
+    for (const name of ['content-type', PORTAL_HEADER]) { const v = c.req.header(name); if (v !== undefined) headers[name] = v; }
+    const sent = ['GET', 'HEAD'].includes(method) ? null : await c.req.arrayBuffer();
+    const body = sent && sent.byteLength > 0 ? sent : undefined; // no body asks for an upload URL
+    return app.request(`${url.origin}/v1${url.pathname.slice(PORTAL_API.length)}${url.search}`, { method, headers, body });
+  });
 
   const portal: Portal = {
     app, deps,

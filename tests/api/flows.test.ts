@@ -5,6 +5,7 @@ import { runProduct } from '../../functions/products/service.ts';
 import { productBodies } from '../../functions/api/routes/products.ts';
 import { AuditBody, QueryResultBody, UploadStatusBody } from '../../functions/api/routes/schemas.ts';
 import { startSampleServer } from './sample-server.ts';
+import { CRIME_HEADER, POLICE, crimeRows, csv } from '../helpers.ts';
 
 let s: Awaited<ReturnType<typeof startSampleServer>>;
 beforeAll(async () => { s = await startSampleServer({ limits: { queryMaxRows: 50, queryTimeoutMs: 300, directUploadBytes: 64 * 1024 } }); });
@@ -165,6 +166,26 @@ describe('the portal session cookie', () => {
     const form = { method: 'POST', body: new URLSearchParams({ sql: 'SELECT 1' }), headers: { cookie } };
     expect((await fetch(`${s.url}/portal/sql`, { ...form, headers: { ...form.headers, origin: 'https://elsewhere.example' } })).status).toBe(403);
     expect((await fetch(`${s.url}/portal/sql`, { ...form, headers: { ...form.headers, origin: s.url } })).status).toBe(200);
+  });
+});
+
+describe('the API through the portal (/portal/api)', () => {
+  it('carries the session as the bearer token, so downloads and uploads pass a gateway that reads only Authorization', async () => {
+    const cookie = `vrn_session=${await s.token('charnwood-csp')}`;
+    const xlsx = await fetch(`${s.url}/portal/api/localities/charnwood/profile?period=2024-25&format=xlsx`, { headers: { cookie } });
+    expect(xlsx.status).toBe(200);
+    expect(Buffer.from(await xlsx.arrayBuffer()).subarray(0, 2).toString()).toBe('PK');
+    expect((await fetch(`${s.url}/portal/api/localities/melton/profile?period=2024-25`, { headers: { cookie } })).status).toBe(403);
+    const trail = await s.platform.audit.read({ user: 'charnwood-csp' });
+    expect(trail.slice(-2).map((e) => [e.route, e.status])).toEqual([['/v1/localities/:slug/profile', 200], ['/v1/localities/:slug/profile', 403]]);
+
+    const uploader = `vrn_session=${await s.token('police-uploader')}`;
+    const upload = { method: 'POST', body: csv(CRIME_HEADER, ...crimeRows('PP', 2)), headers: { cookie: uploader, 'content-type': 'text/csv' } };
+    const path = `${s.url}/portal/api/uploads?dataset=police_crime&partner=${POLICE}`;
+    expect((await fetch(path, upload)).status).toBe(403); // a write needs the portal's own header
+    const sent = await fetch(path, { ...upload, headers: { ...upload.headers, 'x-vrn-portal': '1' } });
+    expect(sent.status).toBe(201);
+    expect(await sent.json()).toMatchObject({ status: 'accepted', rows_accepted: 2 });
   });
 });
 

@@ -6,7 +6,7 @@ import type { MeasuresResult } from '../../../analytics/products/success-measure
 import { barChart, heatmap, lineChart } from '../../../analytics/render/svg.ts';
 import { offenceGroups } from '../../../schemas/code-lists.ts';
 import { DataTable, may, Svg } from '../layout.tsx';
-import { portalUser, type Portal } from '../portal.tsx';
+import { PORTAL_API, portalUser, type Portal } from '../portal.tsx';
 
 const label = (key: string) => key.replace(/_/g, ' ');
 const years = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => yearStarting(to - i).label);
@@ -23,7 +23,7 @@ function YearSelect(props: { id: string; name: string; label: string; value: str
 }
 
 function Downloads(props: { base: string; formats: [string, string][] }) {
-  return <p class="downloads">Download: {props.formats.map(([format, text]) => <a href={`${props.base}${props.base.includes('?') ? '&' : '?'}format=${format}`} download={format !== 'html' ? '' : undefined}>{text}</a>)}</p>;
+  return <p class="downloads">Download: {props.formats.map(([format, text]) => <a href={`${props.base.replace(/^\/v1/, PORTAL_API)}${props.base.includes('?') ? '&' : '?'}format=${format}`} download={format !== 'html' ? '' : undefined}>{text}</a>)}</p>;
 }
 
 const query = (c: Context, name: string) => c.req.query(name) || undefined;

@@ -1,7 +1,7 @@
 import type { IngestReport } from '../../ingest/report.ts';
 import type { UploadStatus } from '../../ingest/pending-upload.ts';
 import { DataTable } from '../layout.tsx';
-import { portalUser, type Portal } from '../portal.tsx';
+import { PORTAL_API, portalUser, type Portal } from '../portal.tsx';
 
 /** Drag-and-drop, progress and the two-step flow for files over the direct limit; the report page does the rest. */
 const script = (limit: number) => `
@@ -38,13 +38,13 @@ form.addEventListener('submit', async (e) => {
   try {
     let answer;
     if (file.size > ${limit}) {
-      const asked = await send('POST', '/v1/uploads?' + q, null, { 'x-vrn-portal': '1' });
+      const asked = await send('POST', '${PORTAL_API}/uploads?' + q, null, { 'x-vrn-portal': '1' });
       if (asked.status !== 202) throw new Error(asked.body.message);
       const put = await send('PUT', asked.body.upload_url, file, {});
       if (put.status !== 200) throw new Error(put.body.message);
       answer = asked;
     } else {
-      answer = await send('POST', '/v1/uploads?' + q, file, { 'x-vrn-portal': '1' });
+      answer = await send('POST', '${PORTAL_API}/uploads?' + q, file, { 'x-vrn-portal': '1' });
       if (!answer.body.upload_id) throw new Error(answer.body.message);
     }
     bar.value = 100;
