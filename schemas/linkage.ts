@@ -1,0 +1,71 @@
+import { z } from 'zod';
+
+/**
+ * Fuzzy person linkage as configuration: the layout of the Bloom-filter encoding (CLK) stored at ingest, how
+ * encodings are compared, and the two thresholds. Changing `clk` changes what ingest stores (encodings made under
+ * different layouts do not compare); the weights and thresholds apply at analysis time only.
+ */
+
+export const clkFields = ['names', 'dob', 'postcode', 'sex'] as const;
+export type ClkField = (typeof clkFields)[number];
+
+const Segment = z.object({
+  /** Bits of the CLK given to the field: a multiple of 32. */
+  bits: z.number().int().positive().refine((n) => n % 32 === 0, 'a multiple of 32'),
+  /** Bit positions set per token (taken from one keyed HMAC-SHA512 of the token: at most 32). */
+  hashes: z.number().int().min(1).max(32),
+});
+
+export const LinkageConfig = z.object({
+  clk: z.object({ names: Segment, dob: Segment, postcode: Segment, sex: Segment })
+    .refine((s) => clkFields.reduce((n, f) => n + s[f].bits, 0) === 1024, 'the segments make 1024 bits'),
+  /** Weight of each field's Dice in the record score; fields missing on either side are left out. */
+  weights: z.object({ names: z.number().min(0), dob: z.number().min(0), postcode: z.number().min(0), sex: z.number().min(0) }),
+  thresholds: z.object({
+    /** A pair scoring at least this is linked without review. */
+    autoLink: z.number().min(0).max(1),
+    /** Pairs from here up to the auto-link threshold go to the review queue. */
+    review: z.number().min(0).max(1),
+  }).refine((t) => t.review <= t.autoLink, 'the review threshold is not above the auto-link threshold'),
+  blocking: z.object({
+    /** At most this many records: every pair is compared, no blocking. */
+    allPairsUpTo: z.number().int().min(0),
+    /** Blocks larger than this are skipped (the other blocking tokens still find their pairs). */
+    maxBlock: z.number().int().positive(),
+  }),
+  /** Field Dice at or above `agree` shows as agreeing in the review queue, at or above `partial` as partly. */
+  agreement: z.object({ agree: z.number().min(0).max(1), partial: z.number().min(0).max(1) }),
+});
+export type LinkageConfig = z.infer<typeof LinkageConfig>;
+export type LinkageConfigInput = z.input<typeof LinkageConfig>;
+
+/** Measured with `npm run bench:linkage` (README: Fuzzy linkage). */
+export const linkageConfig: LinkageConfig = LinkageConfig.parse({
+  clk: {
+    names: { bits: 512, hashes: 20 },
+    dob: { bits: 256, hashes: 12 },
+    postcode: { bits: 192, hashes: 12 },
+    sex: { bits: 64, hashes: 32 },
+  },
+  weights: { names: 0.55, dob: 0.3, postcode: 0.12, sex: 0.03 },
+  thresholds: { autoLink: 0.8, review: 0.7 },
+  blocking: { allPairsUpTo: 2_000, maxBlock: 4_000 },
+  agreement: { agree: 0.9, partial: 0.6 },
+});
+
+/**
+ * Short forms of forenames and the name they stand for (normalised, upper case). Both forms add the full name's
+ * whole-word token to the encoding, so "Tom" and "Thomas" share it.
+ */
+export const nicknames: Readonly<Record<string, string>> = Object.fromEntries(
+  `ALEX=ALEXANDER ALFIE=ALFRED ANDY=ANDREW TONY=ANTHONY BEN=BENJAMIN BILLY=WILLIAM BILL=WILLIAM WILL=WILLIAM
+  LIAM=WILLIAM CHARLIE=CHARLES CHRIS=CHRISTOPHER DAN=DANIEL DANNY=DANIEL DAVE=DAVID ED=EDWARD EDDIE=EDWARD
+  FREDDIE=FREDERICK FRED=FREDERICK HARRY=HENRY JACK=JOHN JAKE=JACOB JAMIE=JAMES JIM=JAMES JIMMY=JAMES JOE=JOSEPH
+  JOSH=JOSHUA MATT=MATTHEW MIKE=MICHAEL MICK=MICHAEL NATE=NATHAN NICK=NICHOLAS OLLIE=OLIVER PETE=PETER ROB=ROBERT
+  BOB=ROBERT BOBBY=ROBERT SAM=SAMUEL STEVE=STEVEN TOM=THOMAS TOMMY=THOMAS ZACH=ZACHARY MO=MOHAMMED MOHAMED=MOHAMMED
+  MUHAMMAD=MOHAMMED ABBY=ABIGAIL ABBIE=ABIGAIL BETH=ELIZABETH LIZ=ELIZABETH LIZZIE=ELIZABETH BECKY=REBECCA
+  BEX=REBECCA JESS=JESSICA KATE=KATHERINE KATIE=KATHERINE KAT=KATHERINE MEG=MEGAN ELLIE=ELEANOR NELL=ELEANOR
+  MAGGIE=MARGARET SOPHIE=SOPHIA VICKY=VICTORIA TORI=VICTORIA JO=JOANNE NIKKI=NICOLA MANDY=AMANDA LOU=LOUISE
+  HATTIE=HARRIET MILLIE=AMELIA MILLY=AMELIA EVIE=EVELYN`
+    .trim().split(/\s+/).map((pair) => pair.split('=') as [string, string]),
+);
