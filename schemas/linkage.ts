@@ -19,8 +19,10 @@ const Segment = z.object({
 export const LinkageConfig = z.object({
   clk: z.object({ names: Segment, dob: Segment, postcode: Segment, sex: Segment })
     .refine((s) => clkFields.reduce((n, f) => n + s[f].bits, 0) === 1024, 'the segments make 1024 bits'),
-  /** Weight of each field's Dice in the record score; fields missing on either side are left out. */
+  /** Weight of each field's Dice in the record score. */
   weights: z.object({ names: z.number().min(0), dob: z.number().min(0), postcode: z.number().min(0), sex: z.number().min(0) }),
+  /** The Dice a field counts for when either record lacks it: neither agreement nor disagreement. */
+  missing: z.number().min(0).max(1),
   thresholds: z.object({
     /** A pair scoring at least this is linked without review. */
     autoLink: z.number().min(0).max(1),
@@ -43,12 +45,13 @@ export type LinkageConfigInput = z.input<typeof LinkageConfig>;
 export const linkageConfig: LinkageConfig = LinkageConfig.parse({
   clk: {
     names: { bits: 512, hashes: 20 },
-    dob: { bits: 256, hashes: 12 },
-    postcode: { bits: 192, hashes: 12 },
+    dob: { bits: 256, hashes: 14 },
+    postcode: { bits: 192, hashes: 20 },
     sex: { bits: 64, hashes: 32 },
   },
-  weights: { names: 0.55, dob: 0.3, postcode: 0.12, sex: 0.03 },
-  thresholds: { autoLink: 0.8, review: 0.7 },
+  weights: { names: 0.4, dob: 0.3, postcode: 0.25, sex: 0.05 },
+  missing: 0.5,
+  thresholds: { autoLink: 0.7, review: 0.6 },
   blocking: { allPairsUpTo: 2_000, maxBlock: 4_000 },
   agreement: { agree: 0.9, partial: 0.6 },
 });

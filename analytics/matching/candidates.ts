@@ -35,7 +35,14 @@ export interface CandidateStats { compared: number; blocksSkipped: number; allPa
  * and pairs whose encodings are close, compared within blocks (records sharing any blocking token) or all pairs
  * when there are few records. Conflicting pairs are never candidates.
  */
-export function candidatePairs(records: readonly LinkRecord[], config: LinkageConfig = linkageConfig): { pairs: Pair[]; stats: CandidateStats } {
+export type Compare = (x: LinkRecord, y: LinkRecord, config: LinkageConfig) => number | null;
+
+/** The score of two encodings (clk.ts); null where either record has none. */
+export const compareClks: Compare = (x, y, config) => (x.clk && y.clk ? score(x.clk, y.clk, config) : null);
+
+export interface Candidates { pairs: Pair[]; stats: CandidateStats }
+
+export function candidatePairs(records: readonly LinkRecord[], config: LinkageConfig = linkageConfig, compare: Compare = compareClks): Candidates {
   const n = records.length;
   const seen = new Set<number>();
   const pairs: Pair[] = [];
@@ -48,7 +55,7 @@ export function candidatePairs(records: readonly LinkRecord[], config: LinkageCo
     const x = records[a], y = records[b];
     if (conflicting(x, y) || samePartnerDifferentPerson(x, y)) return;
     stats.compared++;
-    const s = exact ? 1 : x.clk && y.clk ? score(x.clk, y.clk, config) : null;
+    const s = exact ? 1 : compare(x, y, config);
     if (s !== null && s >= config.thresholds.review) pairs.push({ a, b, score: s, exact });
   };
 

@@ -59,8 +59,8 @@ export function dice(a: Clk, b: Clk): number {
 }
 
 /**
- * The record score: the weighted mean of the fields' Dice over the fields both records have. Null unless both have
- * names and at least a date of birth or a postcode: too little to say the same person. Encodings of different key
+ * The record score: the weighted mean of the fields' Dice, a field missing on either side counting as `missing`.
+ * Null unless both have names and at least a date of birth or a postcode: too little to say the same person. Encodings of different key
  * versions never compare.
  */
 export function score(a: Clk, b: Clk, config: LinkageConfig = linkageConfig): number | null {
@@ -69,7 +69,7 @@ export function score(a: Clk, b: Clk, config: LinkageConfig = linkageConfig): nu
   const [names, dob, postcode] = d;
   if (names === null || (dob === null && postcode === null)) return null;
   let sum = 0, weight = 0;
-  clkFields.forEach((f: ClkField, i) => { const v = d[i]; if (v !== null) { sum += config.weights[f] * v; weight += config.weights[f]; } });
+  clkFields.forEach((f: ClkField, i) => { sum += config.weights[f] * (d[i] ?? config.missing); weight += config.weights[f]; });
   return sum / weight;
 }
 

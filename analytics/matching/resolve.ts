@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { linkageConfig, type LinkageConfig } from '../../schemas/linkage.ts';
-import { candidatePairs, groupBy, type CandidateStats, type LinkRecord, type Pair } from './candidates.ts';
+import { candidatePairs, groupBy, type Candidates, type CandidateStats, type LinkRecord, type Pair } from './candidates.ts';
 
 /** Remembered review decisions, by pair key (see pairKey). */
 export type Decisions = ReadonlyMap<string, 'accept' | 'reject'>;
@@ -36,7 +36,11 @@ export interface Resolution {
  *    id, so the result does not depend on input order), each joining two clusters only if that puts no two
  *    different person ids of one partner, no two NHS numbers or UPNs, and no rejected pair into one person.
  */
-export function resolvePeople(records: readonly LinkRecord[], decisions: Decisions = new Map(), config: LinkageConfig = linkageConfig): Resolution {
+export function resolvePeople(
+  records: readonly LinkRecord[], decisions: Decisions = new Map(), config: LinkageConfig = linkageConfig,
+  /** Candidates found already (at a review threshold no higher than config's): to try several thresholds. */
+  candidates: Candidates = candidatePairs(records, config),
+): Resolution {
   const n = records.length;
   const parent = Int32Array.from({ length: n }, (_, i) => i);
   const find = (i: number): number => { while (parent[i] !== i) { parent[i] = parent[parent[i]]; i = parent[i]; } return i; };
@@ -76,7 +80,8 @@ export function resolvePeople(records: readonly LinkRecord[], decisions: Decisio
     for (const m of members.slice(1)) union(members[0], m);
   }
 
-  const { pairs, stats } = candidatePairs(records, config);
+  const stats = candidates.stats;
+  const pairs = candidates.pairs.filter((p) => p.score >= config.thresholds.review);
   const decisionOf = (p: Pair) => decisions.get(pairKey(records[p.a].id, records[p.b].id));
   for (const [key, decision] of decisions) {
     if (decision !== 'reject') continue;

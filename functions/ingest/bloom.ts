@@ -38,23 +38,29 @@ export function nameTokens(forename: string | null, surname: string | null): str
   return [...tokens];
 }
 
-/** Positional digits (a typo or ±1 day changes one), year, month, day, day and month unordered (swaps), the whole. */
+/**
+ * Positional digits after the century (a typo or a day out changes one; the century, which every child shares, only
+ * adds background), year, month, day, day and month unordered (a swap keeps it), and the whole date.
+ */
 export function dobTokens(iso: string | null): string[] {
   if (!iso || !/^\d{4}-\d{2}-\d{2}$/.test(iso)) return [];
   const digits = iso.replace(/-/g, '');
   const [y, m, d] = iso.split('-');
-  return [...[...digits].map((c, i) => `${i}:${c}`), `y:${y}`, `m:${m}`, `d:${d}`, `dm:${[d, m].sort().join('')}`, `=${digits}`];
+  return [...[...digits.slice(2)].map((c, i) => `${i + 2}:${c}`), `y:${y}`, `m:${m}`, `d:${d}`, `dm:${[d, m].sort().join('')}`, `=${digits}`];
 }
 
-/** Positional characters of the postcode without spaces, the whole, and for a UK postcode its district and sector. */
+/**
+ * A UK postcode: the whole, its district, its sector and the inward code's characters by position (the area
+ * letters, shared by everyone in LLR, would only add background). Any other postcode: the whole and its characters
+ * by position.
+ */
 export function postcodeTokens(postcode: string | null): string[] {
   const compact = postcode?.toUpperCase().replace(/\s+/g, '') ?? '';
   if (!compact) return [];
-  const tokens = [...compact].map((c, i) => `${i}:${c}`);
-  tokens.push(`=${compact}`);
   const uk = parsePostcode(compact);
-  if (uk) tokens.push(`o:${uk.district}`, `s:${uk.sector}`);
-  return tokens;
+  if (!uk) return [`=${compact}`, ...[...compact].map((c, i) => `${i}:${c}`)];
+  const inward = uk.unit ? uk.unit.slice(-3) : uk.sector.slice(-1);
+  return [...(uk.unit ? [`=${compact}`] : []), `o:${uk.district}`, `s:${uk.sector}`, ...[...inward].map((c, i) => `i${i}:${c}`)];
 }
 
 export const sexTokens = (sex: string | null): string[] => (sex ? [`=${sex.trim().toLowerCase()}`] : []);
