@@ -16,13 +16,24 @@ const Segment = z.object({
   hashes: z.number().int().min(1).max(32),
 });
 
+const Evidence = z.object({
+  agree: z.number(), disagree: z.number(), floor: z.number().min(0).max(0.99),
+  /** >1 keeps partial agreement nearer disagreement (a brother's name shares the surname's bigrams). */
+  curve: z.number().min(0.25).max(8).default(1),
+})
+  .refine((e) => e.agree >= e.disagree, 'agreement says more for a link than disagreement');
+
 export const LinkageConfig = z.object({
   clk: z.object({ names: Segment, dob: Segment, postcode: Segment, sex: Segment })
     .refine((s) => clkFields.reduce((n, f) => n + s[f].bits, 0) === 1024, 'the segments make 1024 bits'),
-  /** Weight of each field's Dice in the record score. */
-  weights: z.object({ names: z.number().min(0), dob: z.number().min(0), postcode: z.number().min(0), sex: z.number().min(0) }),
-  /** The Dice a field counts for when either record lacks it: neither agreement nor disagreement. */
-  missing: z.number().min(0).max(1),
+  /**
+   * How much each field's Dice says for or against the same person, as log-odds (a Fellegi–Sunter weight read off
+   * a continuous agreement): `agree` at Dice 1, `disagree` at `floor` and below (what two unrelated values give,
+   * since about half the bits of any segment are set), linear between; a field missing on either side says nothing.
+   */
+  evidence: z.object({ names: Evidence, dob: Evidence, postcode: Evidence, sex: Evidence }),
+  /** Log-odds before any field is seen; the score is the logistic of it plus the fields' evidence. */
+  prior: z.number(),
   thresholds: z.object({
     /** A pair scoring at least this is linked without review. */
     autoLink: z.number().min(0).max(1),
@@ -49,9 +60,14 @@ export const linkageConfig: LinkageConfig = LinkageConfig.parse({
     postcode: { bits: 192, hashes: 20 },
     sex: { bits: 64, hashes: 32 },
   },
-  weights: { names: 0.4, dob: 0.3, postcode: 0.25, sex: 0.05 },
-  missing: 0.5,
-  thresholds: { autoLink: 0.7, review: 0.6 },
+  evidence: {
+    names: { agree: 7, disagree: -4, floor: 0.45 },
+    dob: { agree: 7, disagree: -4, floor: 0.5 },
+    postcode: { agree: 4, disagree: -2, floor: 0.45 },
+    sex: { agree: 0.5, disagree: -3, floor: 0.5 },
+  },
+  prior: 0,
+  thresholds: { autoLink: 0.98, review: 0.8 },
   blocking: { allPairsUpTo: 2_000, maxBlock: 4_000 },
   agreement: { agree: 0.9, partial: 0.6 },
 });

@@ -59,18 +59,26 @@ export function dice(a: Clk, b: Clk): number {
 }
 
 /**
- * The record score: the weighted mean of the fields' Dice, a field missing on either side counting as `missing`.
- * Null unless both have names and at least a date of birth or a postcode: too little to say the same person. Encodings of different key
- * versions never compare.
+ * The record score from the fields' Dice: the logistic of the prior plus each field's evidence (schemas/linkage.ts),
+ * a field missing on either side adding none. Null unless both have names and a date of birth or a postcode: too
+ * little to say the same person.
  */
-export function score(a: Clk, b: Clk, config: LinkageConfig = linkageConfig): number | null {
-  if (a.version !== b.version) return null;
-  const d = fieldDice(a, b, config);
+export function scoreOfDice(d: readonly (number | null)[], config: LinkageConfig = linkageConfig): number | null {
   const [names, dob, postcode] = d;
   if (names === null || (dob === null && postcode === null)) return null;
-  let sum = 0, weight = 0;
-  clkFields.forEach((f: ClkField, i) => { sum += config.weights[f] * (d[i] ?? config.missing); weight += config.weights[f]; });
-  return sum / weight;
+  let logOdds = config.prior;
+  clkFields.forEach((f: ClkField, i) => {
+    const v = d[i];
+    if (v === null) return;
+    const { agree, disagree, floor, curve } = config.evidence[f];
+    logOdds += disagree + (agree - disagree) * Math.max(0, (v - floor) / (1 - floor)) ** curve;
+  });
+  return 1 / (1 + Math.exp(-logOdds));
+}
+
+/** The score of two encodings; encodings of different key versions never compare. */
+export function score(a: Clk, b: Clk, config: LinkageConfig = linkageConfig): number | null {
+  return a.version === b.version ? scoreOfDice(fieldDice(a, b, config), config) : null;
 }
 
 /** The share of bits set. */

@@ -1,12 +1,15 @@
 /** `vrn <command> [--flag value] [--switch]`; --data-dir may stand before or after the command. */
 export interface ParsedArgs {
   command: string | undefined;
+  /** A command's action (`vrn review list`): only commands that take one accept it. */
+  action?: string;
   flags: Record<string, string | true>;
 }
 
 export function parseArgs(argv: string[]): ParsedArgs {
   const flags: Record<string, string | true> = {};
   let command: string | undefined;
+  let action: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg.startsWith('--')) {
@@ -16,11 +19,13 @@ export function parseArgs(argv: string[]): ParsedArgs {
       else flags[name] = true;
     } else if (!command) {
       command = arg;
+    } else if (!action && command === 'review') {
+      action = arg;
     } else {
       throw new UsageError(`unexpected argument "${arg}"`);
     }
   }
-  return { command, flags };
+  return { command, action, flags };
 }
 
 export class UsageError extends Error {

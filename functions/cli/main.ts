@@ -23,6 +23,8 @@ const USAGE = `vrn <command> [--data-dir DIR] [--format json]
                                                  the Prevention Panel cohort
   deep-dive --groups G1,G2 --area llr|SLUG --period 2024-25 [--engine …] [--format json|csv|xlsx|html] [--out FILE]
                                                  offence groups in an area: trend, places, times, people, linked contact
+  review  list | accept --pair ID | reject --pair ID [--user NAME]
+                                                 fuzzy-linkage pairs to review, by which fields agreed
 
 datasets: ${datasetIds.join(', ')}`;
 
@@ -74,6 +76,11 @@ const commands: Record<string, Command> = {
   async 'deep-dive'({ flags }, dataDir) {
     const { runDeepDive } = await import('./products.ts');
     return runDeepDive(localPlatform(dataDir), flags);
+  },
+
+  async review({ action, flags }, dataDir) {
+    const { runReview } = await import('./review.ts');
+    return runReview(localPlatform(dataDir), action, flags);
   },
 
   async sample({ flags }) {

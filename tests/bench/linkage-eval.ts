@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { candidatePairs, type Candidates, type Compare, type LinkRecord } from '../../analytics/matching/candidates.ts';
-import { decodeClk } from '../../analytics/matching/clk.ts';
+import { decodeClk, scoreOfDice } from '../../analytics/matching/clk.ts';
 import { resolvePeople } from '../../analytics/matching/resolve.ts';
 import { blockingValues, type LinkageEncoder } from '../../functions/ingest/bloom.ts';
 import { normaliseName } from '../../functions/ingest/pseudonymise.ts';
@@ -75,27 +75,38 @@ export function jaroWinkler(a: string, b: string): number {
 
 const canon = (name: string | null) => (name ? normaliseName(name).split(' ').map((w) => nicknames[w] ?? w).join(' ') : '');
 
-/** Weighted Jaro-Winkler over the clear fields, the better of names straight or swapped; same weights and rules as the CLK score. */
+/**
+ * Fellegi–Sunter over Jaro-Winkler similarities of the clear fields (names the better of straight or swapped): the
+ * same evidence model as the CLK score, with floors where unrelated clear values fall (Jaro-Winkler gives unrelated
+ * dates of birth about 0.75: they share the century).
+ */
+const baselineConfig = (config: LinkageConfig): LinkageConfig => ({
+  ...config,
+  evidence: {
+    names: { ...config.evidence.names, floor: 0.7 }, dob: { ...config.evidence.dob, floor: 0.8 },
+    postcode: { ...config.evidence.postcode, floor: 0.7 }, sex: config.evidence.sex,
+  },
+});
+
 export function clearCompare(records: readonly ClearRecord[]): { links: LinkRecord[]; compare: Compare } {
   const prepared = records.map((r) => ({ f: canon(r.forename), s: canon(r.surname), dob: r.dob?.replace(/-/g, '') ?? '', pc: r.postcode?.toUpperCase().replace(/\s+/g, '') ?? '', sex: r.sex ?? '' }));
   const index = new Map(records.map((r, i) => [r.id, i]));
   const links = records.map((r): LinkRecord => ({ id: r.id, partner: r.side, local: r.local, nhs: r.nhs, upn: r.upn, nameDob: null, clk: null, blocks: blockingValues(r) }));
+  let forConfig: LinkageConfig | null = null, baseline: LinkageConfig = linkageConfig;
   const compare: Compare = (x, y, config: LinkageConfig) => {
+    if (config !== forConfig) { forConfig = config; baseline = baselineConfig(config); }
     const a = prepared[index.get(x.id)!], b = prepared[index.get(y.id)!];
     if (!(a.f || a.s) || !(b.f || b.s) || (!(a.dob && b.dob) && !(a.pc && b.pc))) return null;
     const pairScore = (p: string, q: string, r: string, s: string) => {
       const parts = [p && r ? jaroWinkler(p, r) : null, q && s ? jaroWinkler(q, s) : null].filter((v): v is number => v !== null);
       return parts.length ? parts.reduce((m, v) => m + v, 0) / parts.length : 0;
     };
-    const fields: [number, number | null][] = [
-      [config.weights.names, Math.max(pairScore(a.f, a.s, b.f, b.s), pairScore(a.f, a.s, b.s, b.f))],
-      [config.weights.dob, a.dob && b.dob ? jaroWinkler(a.dob, b.dob) : null],
-      [config.weights.postcode, a.pc && b.pc ? jaroWinkler(a.pc, b.pc) : null],
-      [config.weights.sex, a.sex && b.sex ? Number(a.sex === b.sex) : null],
-    ];
-    let sum = 0, weight = 0;
-    for (const [w, v] of fields) if (v !== null) { sum += w * v; weight += w; }
-    return sum / weight;
+    return scoreOfDice([
+      Math.max(pairScore(a.f, a.s, b.f, b.s), pairScore(a.f, a.s, b.s, b.f)),
+      a.dob && b.dob ? jaroWinkler(a.dob, b.dob) : null,
+      a.pc && b.pc ? jaroWinkler(a.pc, b.pc) : null,
+      a.sex && b.sex ? Number(a.sex === b.sex) : null,
+    ], baseline);
   };
   return { links, compare };
 }
@@ -125,12 +136,14 @@ export function quality(records: readonly ClearRecord[], personOf: ReadonlyMap<s
 }
 
 /** Candidates once at the lowest threshold, then a resolution per auto-link threshold. */
-export function sweep(records: readonly ClearRecord[], links: LinkRecord[], thresholds: number[], compare?: Compare): { rows: Quality[]; candidates: Candidates } {
+export function sweep(
+  records: readonly ClearRecord[], links: LinkRecord[], thresholds: number[], compare?: Compare, settings: LinkageConfig = linkageConfig,
+): { rows: Quality[]; candidates: Candidates } {
   const low = Math.min(...thresholds);
-  const base = LinkageConfig.parse({ ...linkageConfig, thresholds: { autoLink: low, review: low } });
+  const base = LinkageConfig.parse({ ...settings, thresholds: { autoLink: low, review: low } });
   const candidates = candidatePairs(links, base, compare);
   const rows = thresholds.map((t) => {
-    const config = LinkageConfig.parse({ ...linkageConfig, thresholds: { autoLink: t, review: low } });
+    const config = LinkageConfig.parse({ ...settings, thresholds: { autoLink: t, review: low } });
     return quality(records, resolvePeople(links, new Map(), config, candidates).personOf, t);
   });
   return { rows, candidates };

@@ -16,8 +16,8 @@ import { childRecords, clearCompare, encodeRecords, febrlRecords, sweep, type Cl
 const arg = (name: string, fallback: number) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? Number(process.argv[i + 1]) : fallback; };
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const febrlDir = process.env.VRN_FEBRL_DIR ?? resolve(root, '../shared/linkage/febrl');
-const CLK_THRESHOLDS = [0.6, 0.62, 0.64, 0.66, 0.68, 0.7, 0.72, 0.74, 0.76, 0.78, 0.8];
-const JW_THRESHOLDS = [0.72, 0.76, 0.8, 0.82, 0.84, 0.86, 0.88, 0.9, 0.92, 0.94, 0.96];
+const CLK_THRESHOLDS = [0.5, 0.8, 0.9, 0.95, 0.97, 0.98, 0.99, 0.995, 0.999];
+const JW_THRESHOLDS = [0.5, 0.8, 0.9, 0.95, 0.97, 0.98, 0.99, 0.995, 0.999];
 
 const fmt = (rows: Quality[]) => rows.map((r) => ({ threshold: r.threshold, precision: +r.precision.toFixed(4), recall: +r.recall.toFixed(4), f1: +r.f1.toFixed(4), tp: r.tp, fp: r.fp, fn: r.fn }));
 const best = (rows: Quality[]) => rows.reduce((b, r) => (r.f1 > b.f1 ? r : b));
