@@ -105,6 +105,7 @@ const CACHE_LIMIT = 50_000;
 export class LinkageEncoder {
   private readonly fields: Record<ClkField, FieldPlan>;
   private readonly blockKey: Buffer;
+  private readonly blockCache = new Map<string, string>();
 
   /** `key` is the pseudonymisation key of `version`; every field key and the blocking key are derived from it. */
   constructor(private readonly version: string, key: Buffer, config: LinkageConfig = linkageConfig) {
@@ -158,7 +159,15 @@ export class LinkageEncoder {
   blocks(q: QuasiIdentifiers): string | null {
     const values = blockingValues(q);
     if (!values.length) return null;
-    const hashes = values.map((v) => createHmac('sha256', this.blockKey).update(v).digest().subarray(0, 12).toString('base64url'));
+    const hashes = values.map((v) => {
+      let hash = this.blockCache.get(v);
+      if (hash === undefined) {
+        hash = createHmac('sha256', this.blockKey).update(v).digest().subarray(0, 12).toString('base64url');
+        if (this.blockCache.size >= CACHE_LIMIT) this.blockCache.clear();
+        this.blockCache.set(v, hash);
+      }
+      return hash;
+    });
     return `${this.version}:${hashes.sort().join(' ')}`;
   }
 }

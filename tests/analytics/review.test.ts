@@ -64,6 +64,18 @@ describe('person clusters from stored rows', () => {
     for (const r of rows) exact.add(keysOf(r));
     expect(new Set(rows.map((r) => exact.personId(keysOf(r)[0]))).size).toBe(5);
   });
+
+  it('are the same from the Arquero engine', async () => {
+    const arquero = await openEngine('arquero', t.platform);
+    try {
+      const byId = (rs: Awaited<ReturnType<typeof loadLinkRows>>) => [...rs].sort((a, b) => (a.id < b.id ? -1 : 1));
+      const [sqlRows, arqueroRows] = [byId(await loadLinkRows(engine)), byId(await loadLinkRows(arquero))];
+      expect(arqueroRows).toEqual(sqlRows);
+      expect([...linkPeople(arqueroRows).personOf]).toEqual([...linkPeople(sqlRows).personOf]);
+    } finally {
+      await arquero.close();
+    }
+  });
 });
 
 describe('the review queue', () => {
