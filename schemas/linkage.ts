@@ -68,7 +68,7 @@ export const linkageConfig: LinkageConfig = LinkageConfig.parse({
   },
   prior: 0,
   thresholds: { autoLink: 0.98, review: 0.8 },
-  blocking: { allPairsUpTo: 2_000, maxBlock: 4_000 },
+  blocking: { allPairsUpTo: 2_000, maxBlock: 1_000 },
   agreement: { agree: 0.9, partial: 0.6 },
 });
 

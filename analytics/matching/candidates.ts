@@ -44,30 +44,46 @@ export interface Candidates { pairs: Pair[]; stats: CandidateStats }
 
 export function candidatePairs(records: readonly LinkRecord[], config: LinkageConfig = linkageConfig, compare: Compare = compareClks): Candidates {
   const n = records.length;
-  const seen = new Set<number>();
   const pairs: Pair[] = [];
   const stats: CandidateStats = { compared: 0, blocksSkipped: 0, allPairs: n <= config.blocking.allPairsUpTo };
   const consider = (i: number, j: number, exact: boolean) => {
     const [a, b] = i < j ? [i, j] : [j, i];
-    const id = a * n + b;
-    if (a === b || seen.has(id)) return;
-    seen.add(id);
     const x = records[a], y = records[b];
     if (conflicting(x, y) || samePartnerDifferentPerson(x, y)) return;
     stats.compared++;
     const s = exact ? 1 : compare(x, y, config);
     if (s !== null && s >= config.thresholds.review) pairs.push({ a, b, score: s, exact });
   };
+  // Pairs sharing the name+DOB key are taken here, so the passes below skip them.
+  const sameNameDob = (x: LinkRecord, y: LinkRecord) => x.nameDob !== null && x.nameDob === y.nameDob;
 
   for (const members of groupBy(records, (r) => (r.nameDob ? [r.nameDob] : [])).values()) {
     for (let i = 0; i < members.length; i++) for (let j = i + 1; j < members.length; j++) consider(members[i], members[j], true);
   }
   if (stats.allPairs) {
-    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) consider(i, j, false);
-  } else {
-    for (const members of groupBy(records, (r) => r.blocks).values()) {
-      if (members.length > config.blocking.maxBlock) { stats.blocksSkipped++; continue; }
-      for (let i = 0; i < members.length; i++) for (let j = i + 1; j < members.length; j++) consider(members[i], members[j], false);
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) if (!sameNameDob(records[i], records[j])) consider(i, j, false);
+    return { pairs, stats };
+  }
+  // Each pair is compared once, in the smallest block both share (no set of seen pairs, which at scale outgrows memory).
+  const blocks = groupBy(records, (r) => r.blocks);
+  const skipped = new Set<string>();
+  for (const [token, members] of blocks) if (members.length > config.blocking.maxBlock) skipped.add(token);
+  stats.blocksSkipped = skipped.size;
+  const usable = records.map((r) => [...new Set(r.blocks)].filter((t) => !skipped.has(t)).sort());
+  const firstShared = (a: string[], b: string[]): string | undefined => {
+    for (let i = 0, j = 0; i < a.length && j < b.length;) {
+      if (a[i] === b[j]) return a[i];
+      if (a[i] < b[j]) i++; else j++;
+    }
+    return undefined;
+  };
+  for (const [token, members] of blocks) {
+    if (skipped.has(token)) continue;
+    for (let i = 0; i < members.length; i++) {
+      for (let j = i + 1; j < members.length; j++) {
+        const a = members[i], b = members[j];
+        if (a !== b && firstShared(usable[a], usable[b]) === token && !sameNameDob(records[a], records[b])) consider(a, b, false);
+      }
     }
   }
   return { pairs, stats };

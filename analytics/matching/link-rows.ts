@@ -63,21 +63,27 @@ export function linkSources(): LinkSource[] {
   return sources;
 }
 
-const rowId = (source: LinkSource, row: ResultRow) =>
-  [source.dataset, source.person, ...source.idParts.map((p) => (row[p] === null || row[p] === undefined ? '' : String(row[p]).slice(0, 24)))].join('/');
+/**
+ * A person row from a source's select (the columns may ride along with a product's own select): its id is the
+ * dataset, the person block and the row's own references, so the same row has the same id in every query.
+ */
+export function linkRowOf(source: LinkSource, row: ResultRow): PersonLinkRow {
+  const text = (v: unknown) => (v === null || v === undefined ? null : String(v));
+  const id = [source.dataset, source.person, ...source.idParts.map((p) => text(row[p])?.slice(0, 24) ?? '')].join('/');
+  return {
+    id, dataset: source.dataset, partner: String(row.partner),
+    key_nhs: text(row.key_nhs), key_upn: text(row.key_upn), key_local: text(row.key_local), key_name_dob: text(row.key_name_dob),
+    clk: text(row.clk), link_blocks: text(row.link_blocks),
+  };
+}
 
-/** Every person row with an encoding, from any engine (the rows that count). */
+/** Every person row with an encoding or an exact key, from any engine (the rows that count). */
 export async function loadLinkRows(engine: Engine): Promise<PersonLinkRow[]> {
   const out: PersonLinkRow[] = [];
   for (const source of linkSources()) {
     for (const row of await engine.rows({ from: source.dataset, select: source.select }, {})) {
-      if (row.clk === null && row.key_nhs == null && row.key_upn == null && row.key_local == null) continue;
-      out.push({
-        id: rowId(source, row), dataset: source.dataset, partner: String(row.partner),
-        key_nhs: (row.key_nhs as string | null) ?? null, key_upn: (row.key_upn as string | null) ?? null,
-        key_local: (row.key_local as string | null) ?? null, key_name_dob: (row.key_name_dob as string | null) ?? null,
-        clk: (row.clk as string | null) ?? null, link_blocks: (row.link_blocks as string | null) ?? null,
-      });
+      const link = linkRowOf(source, row);
+      if (link.clk || link.key_nhs || link.key_upn || link.key_local) out.push(link);
     }
   }
   return out;

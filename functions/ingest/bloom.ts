@@ -88,13 +88,25 @@ export function soundex(word: string): string {
   return out.padEnd(4, '0');
 }
 
-/** The clear blocking values of a record: birth year, postcode district, the Soundex of every name word. */
+/**
+ * The clear blocking values of a record: birth year, postcode district and the Soundex of every name word, each
+ * alone (enough while blocks are small) and two by two (small blocks still when a year or a district holds
+ * thousands): a pair is found if any one agrees in a small population, or any two in a large one.
+ */
 export function blockingValues(q: QuasiIdentifiers): string[] {
-  const values: string[] = [];
-  if (q.dob && /^\d{4}/.test(q.dob)) values.push(`y:${q.dob.slice(0, 4)}`);
+  const year = q.dob && /^\d{4}/.test(q.dob) ? q.dob.slice(0, 4) : null;
   const compact = q.postcode?.toUpperCase().replace(/\s+/g, '');
-  if (compact) values.push(`d:${parsePostcode(compact)?.district ?? compact}`);
-  for (const word of new Set([...words(q.forename), ...words(q.surname)].map((w) => nicknames[w] ?? w))) values.push(`n:${soundex(word)}`);
+  const district = compact ? parsePostcode(compact)?.district ?? compact : null;
+  const names = [...new Set([...words(q.forename), ...words(q.surname)].map((w) => soundex(nicknames[w] ?? w)))];
+  const values: string[] = [];
+  if (year) values.push(`y:${year}`);
+  if (district) values.push(`d:${district}`);
+  for (const n of names) values.push(`n:${n}`);
+  if (year && district) values.push(`yd:${year}|${district}`);
+  for (const n of names) {
+    if (year) values.push(`yn:${year}|${n}`);
+    if (district) values.push(`dn:${district}|${n}`);
+  }
   return [...new Set(values)];
 }
 

@@ -106,18 +106,23 @@ describe('CLK encoding', () => {
 });
 
 describe('blocking tokens', () => {
-  it('are birth year, postcode district and the Soundex of each name word (short forms as the full name)', () => {
+  it('are birth year, postcode district and the Soundex of each name word (short forms as the full name), alone and in twos', () => {
     expect(soundex('Robert')).toBe('R163');
     expect(soundex('Rupert')).toBe('R163');
     expect(soundex('Ashcraft')).toBe('A261');
     expect(soundex('Tymczak')).toBe('T522');
-    expect(blockingValues({ ...oliver, forename: 'Tom' })).toEqual(['y:2009', 'd:LE2', `n:${soundex('THOMAS')}`, 'n:S530']);
+    const thomas = soundex('THOMAS');
+    expect(blockingValues({ ...oliver, forename: 'Tom' })).toEqual([
+      'y:2009', 'd:LE2', `n:${thomas}`, 'n:S530', 'yd:2009|LE2', `yn:2009|${thomas}`, `dn:LE2|${thomas}`, 'yn:2009|S530', 'dn:LE2|S530',
+    ]);
+    expect(blockingValues({ forename: 'Ann', surname: null, dob: null, postcode: null, sex: null })).toEqual(['n:A500']);
   });
 
   it('of the same person agree after a move when the name still does', () => {
     const moved = encoder.blocks({ ...oliver, postcode: 'LE11 3AB' })!.slice(3).split(' ');
     const home = encoder.blocks(oliver)!.slice(3).split(' ');
-    expect(moved.filter((t) => home.includes(t))).toHaveLength(3);
+    // Year, both names, and year with each name: 5 of the 9.
+    expect(moved.filter((t) => home.includes(t))).toHaveLength(5);
   });
 });
 
