@@ -8,6 +8,7 @@ import type { Engine } from '../../analytics/ir.ts';
 import { KeyClusters } from '../../analytics/linkage.ts';
 import { linkPeople, loadLinkRows } from '../../analytics/matching/link-rows.ts';
 import { currentQueue, decide, DECISIONS_KEY, findItem, loadDecisions } from '../../analytics/matching/review.ts';
+import { parseArgs } from '../../functions/cli/args.ts';
 import { upnCheckLetter } from '../../functions/ingest/identifiers.ts';
 import type { AuditEntry, AuditSink } from '../../functions/platform/audit/port.ts';
 import { getJson } from '../../functions/platform/storage/port.ts';
@@ -120,6 +121,12 @@ describe('the review queue', () => {
     const { personOf } = linkPeople(await loadLinkRows(engine), await loadDecisions(t.platform.storage), wide);
     expect(personOf.get(accept.records[0].id)).toBe(personOf.get(accept.records[1].id));
     expect(personOf.get(reject.records[0].id)).not.toBe(personOf.get(reject.records[1].id));
+  });
+
+  it('takes its action as a word after the command, and no other command does', () => {
+    expect(parseArgs(['review', 'accept', '--pair', 'R-x'])).toEqual({ command: 'review', action: 'accept', flags: { pair: 'R-x' } });
+    expect(() => parseArgs(['sql', 'list'])).toThrow(/unexpected argument "list"/);
+    expect(() => parseArgs(['review', 'list', 'more'])).toThrow(/unexpected argument "more"/);
   });
 
   it('works from the CLI: vrn review list and reject', async () => {
