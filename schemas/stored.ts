@@ -36,6 +36,11 @@ export interface PersonColumns {
   monthOfBirth?: string;
   homeSector?: string;
   homeLocality?: string;
+  /** Fuzzy-linkage encodings (functions/ingest/bloom.ts), where the person has a name or a birth date and home. */
+  clk?: string;
+  linkBlocks?: string;
+  /** The column holding the person's sex, encoded into the CLK (it is also stored as itself). */
+  sexColumn?: string;
 }
 
 /** The stored columns describing each person of a dataset, from which identity fields it carries. */
@@ -49,6 +54,8 @@ export function personColumns(dataset: Dataset): PersonColumns[] {
     if (roles.has('upn')) keys.upn = `${p}key_upn`;
     if (roles.has('local_person_id')) keys.local = `${p}key_local`;
     if (roles.has('forename') && roles.has('surname') && roles.has('date_of_birth')) keys.name_dob = `${p}key_name_dob`;
+    const encoded = roles.has('forename') || roles.has('surname') || (roles.has('date_of_birth') && roles.has('home_postcode'));
+    const sex = dataset.columns.find((c) => c.name === `${p}sex` && c.type.kind === 'enum' && c.type.codeList === 'sex');
     const agesKnown = spec.ageAt !== null && (roles.has('date_of_birth') || hasAge);
     return {
       person,
@@ -57,6 +64,7 @@ export function personColumns(dataset: Dataset): PersonColumns[] {
       ...(agesKnown ? { age: `${p}age`, ageBand: `${p}age_band` } : {}),
       ...(roles.has('date_of_birth') ? { monthOfBirth: `${p}month_of_birth` } : {}),
       ...(roles.has('home_postcode') ? { homeSector: `${p}home_sector`, homeLocality: `${p}home_locality` } : {}),
+      ...(encoded ? { clk: `${p}clk`, linkBlocks: `${p}link_blocks`, ...(sex ? { sexColumn: sex.name } : {}) } : {}),
     };
   });
 }
@@ -86,6 +94,8 @@ export function storedColumns(dataset: Dataset): StoredColumn[] {
     if (person.monthOfBirth) out.push({ name: person.monthOfBirth, type: 'string', description: `Month of birth (YYYY-MM) of the ${person.person}` });
     if (person.homeSector) out.push({ name: person.homeSector, type: 'string', description: `Postcode sector of the ${person.person}'s home` });
     if (person.homeLocality) out.push({ name: person.homeLocality, type: 'string', description: `Locality of the ${person.person}'s home` });
+    if (person.clk) out.push({ name: person.clk, type: 'string', description: `Keyed Bloom-filter encoding of the ${person.person}'s names, birth date, postcode and sex (fuzzy linkage; not reversible)` });
+    if (person.linkBlocks) out.push({ name: person.linkBlocks, type: 'string', description: `Keyed blocking tokens of the ${person.person} (fuzzy linkage; not reversible)` });
   }
   return out;
 }

@@ -1,7 +1,7 @@
 /** `vrn <command> [--flag value] [--switch]`; --data-dir may stand before or after the command. */
 export interface ParsedArgs {
   command: string | undefined;
-  /** `vrn audit verify`: the word after the command. */
+  /** `vrn audit verify`, `vrn review list`: the word after the command. */
   subcommand?: string;
   flags: Record<string, string | true>;
 }

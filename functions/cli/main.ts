@@ -23,6 +23,8 @@ const USAGE = `vrn <command> [--data-dir DIR] [--format json]
                                                  the Prevention Panel cohort
   deep-dive --groups G1,G2 --area llr|SLUG --period 2024-25 [--engine …] [--format json|csv|xlsx|html] [--out FILE]
                                                  offence groups in an area: trend, places, times, people, linked contact
+  review  list | accept --pair ID | reject --pair ID [--user NAME]
+                                                 fuzzy-linkage pairs to review, by which fields agreed
 
   token   --user ID [--hours 8]                  local mode only: a signed bearer token for a local user
   audit   verify                                 checks the audit trail's hash chain
@@ -78,6 +80,11 @@ const commands: Record<string, Command> = {
   async 'deep-dive'({ flags }, dataDir) {
     const { runDeepDive } = await import('./products.ts');
     return runDeepDive(localPlatform(dataDir), flags);
+  },
+
+  async review({ subcommand, flags }, dataDir) {
+    const { runReview } = await import('./review.ts');
+    return runReview(localPlatform(dataDir), subcommand, flags);
   },
 
   async sample({ flags }) {
@@ -150,7 +157,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     const command = commands[args.command];
     if (!command) throw new UsageError(`unknown command "${args.command}"`);
-    if (args.subcommand && args.command !== 'audit') throw new UsageError(`unexpected argument "${args.subcommand}"`);
+    if (args.subcommand && !['audit', 'review'].includes(args.command)) throw new UsageError(`unexpected argument "${args.subcommand}"`);
     const dataDir = optional(args.flags, 'data-dir') ?? defaultDataDir();
     return await command(args, dataDir);
   } catch (error) {

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { KeyStore } from '../platform/keys/port.ts';
+import { LinkageEncoder } from './bloom.ts';
 
 /**
  * Names are compared in one form: accents and punctuation removed (hyphens count as spaces), upper case,
@@ -23,12 +24,17 @@ const SEP = '\x1f';
  * different kinds never give the same key; each key carries the key version so keys can be rotated.
  */
 export class Pseudonymiser {
+  /** Bloom-filter encodings and blocking tokens for fuzzy linkage, under keys derived from the same secret. */
+  readonly linkage: LinkageEncoder;
+
   private constructor(
     private readonly version: string,
     private readonly key: Buffer,
     /** The partner's key for its reference vault. */
     readonly referenceKey: { version: string; key: Buffer },
-  ) {}
+  ) {
+    this.linkage = new LinkageEncoder(version, key);
+  }
 
   static async create(keys: KeyStore, partner: string): Promise<Pseudonymiser> {
     const { version, key } = await keys.pseudonymisationKey();

@@ -80,6 +80,18 @@ export function storedRowBuilder(
           sector: place?.sector, district: place?.district, lsoa: spec.homeLsoa ? (row[spec.homeLsoa] as string | null) : null,
         });
       }
+      if (person.clk) {
+        const place = home ? (row[home] as PostcodeParts | null) : null;
+        const identity = {
+          forename: forename ? (row[forename] as string | null) ?? null : null,
+          surname: surname ? (row[surname] as string | null) ?? null : null,
+          dob: birth === null ? null : dayToIso(birth),
+          postcode: place ? place.unit ?? place.sector : null,
+          sex: person.sexColumn ? (row[person.sexColumn] as string | null) ?? null : null,
+        };
+        out[person.clk] = pseudonyms.linkage.clk(identity);
+        out[person.linkBlocks!] = pseudonyms.linkage.blocks(identity);
+      }
     });
   }
 

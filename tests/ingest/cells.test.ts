@@ -47,8 +47,8 @@ describe('cell parsers', () => {
   });
 
   it('postcodes: full or sector, any spacing; districts alone are not enough', () => {
-    expect(parse({ kind: 'postcode' }, 'le1 5ab')).toEqual({ district: 'LE1', sector: 'LE1 5', full: true });
-    expect(parse({ kind: 'postcode' }, 'LE67  9')).toEqual({ district: 'LE67', sector: 'LE67 9', full: false });
+    expect(parse({ kind: 'postcode' }, 'le1 5ab')).toEqual({ district: 'LE1', sector: 'LE1 5', full: true, unit: 'LE1 5AB' });
+    expect(parse({ kind: 'postcode' }, 'LE67  9')).toEqual({ district: 'LE67', sector: 'LE67 9', full: false, unit: null });
     expect(parse({ kind: 'postcode' }, 'LE1')).toBe('invalid_postcode');
   });
 });

@@ -3,6 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openReferenceVault } from '../../functions/ingest/reference-vault.ts';
 import { upnCheckLetter } from '../../functions/ingest/identifiers.ts';
+import { decodeClk, fieldDice, type Clk } from '../../analytics/matching/clk.ts';
 import { allFiles, csv, ingestText, sql, testPlatform } from '../helpers.ts';
 
 /**
@@ -107,6 +108,22 @@ describe('no identity value is stored or returned', () => {
     const [ae] = await sql(t.platform, 'SELECT key_nhs FROM ae_attendance WHERE key_nhs IS NOT NULL');
     const [ha] = await sql(t.platform, 'SELECT key_nhs FROM hospital_admission');
     expect(ae.key_nhs).toBe(ha.key_nhs);
+  });
+
+  it('stores fuzzy-linkage encodings only as keyed bits and keyed tokens, one per person with identity fields', async () => {
+    const tables = { police_person: '', asb_incident: 'perpetrator_', ae_attendance: '', hospital_admission: '', school_exclusion: '', support_episode: '' };
+    const clks: Clk[] = [];
+    for (const [table, p] of Object.entries(tables)) {
+      const rows = await sql(t.platform, `SELECT ${p}clk AS clk, ${p}link_blocks AS blocks FROM ${table} WHERE ${p}clk IS NOT NULL`);
+      expect(rows, table).toHaveLength(1);
+      expect(rows[0].clk).toMatch(/^v1:[A-Za-z0-9_-]{171}$/);
+      expect(rows[0].blocks).toMatch(/^v1:[A-Za-z0-9_-]{16}( [A-Za-z0-9_-]{16})*$/);
+      clks.push(decodeClk(String(rows[0].clk))!);
+    }
+    // The victim in police_crime has only a date of birth: nothing to encode, no column.
+    expect(Object.keys((await sql(t.platform, 'SELECT * FROM police_crime LIMIT 1'))[0]).filter((c) => c.includes('clk'))).toEqual([]);
+    // The same child in every dataset: the encodings agree on the fields both carry.
+    for (const c of clks) expect(fieldDice(clks[0], c)[1]).toBe(1);
   });
 
   it("keeps the partner's reference only in its sealed vault, readable with that partner's key alone", async () => {

@@ -1,0 +1,90 @@
+import { datasets } from '../../schemas/datasets/index.ts';
+import { linkageConfig, type LinkageConfig } from '../../schemas/linkage.ts';
+import { personColumns } from '../../schemas/stored.ts';
+import { col, type Engine, type Expr, type ResultRow } from '../ir.ts';
+import type { LinkRecord } from './candidates.ts';
+import { decodeClk } from './clk.ts';
+import { resolvePeople, type Decisions, type Resolution } from './resolve.ts';
+
+/**
+ * Person rows as fuzzy linkage takes them, whichever engine read them: a stable record id, the partner, the exact
+ * person keys, the encoding and the blocking tokens (the stored columns of schemas/stored.ts, unprefixed).
+ */
+export interface PersonLinkRow {
+  /** Stable across runs (review decisions are remembered by it); pseudonymous. */
+  id: string;
+  dataset: string;
+  partner: string;
+  key_nhs?: string | null;
+  key_upn?: string | null;
+  key_local?: string | null;
+  key_name_dob?: string | null;
+  clk?: string | null;
+  link_blocks?: string | null;
+}
+
+export function linkRecordOf(row: PersonLinkRow): LinkRecord {
+  const blocks = row.link_blocks ? row.link_blocks.slice(row.link_blocks.indexOf(':') + 1).split(' ') : [];
+  // Blocking tokens of different key versions never meet: the version is part of each token.
+  const version = row.link_blocks?.slice(0, row.link_blocks.indexOf(':')) ?? '';
+  return {
+    id: row.id, partner: row.partner, local: row.key_local ?? null, nhs: row.key_nhs ?? null, upn: row.key_upn ?? null,
+    nameDob: row.key_name_dob ?? null, clk: decodeClk(row.clk ?? null), blocks: blocks.map((b) => `${version}:${b}`),
+  };
+}
+
+/**
+ * People from person rows: record id → person_id, with the review queue's pairs. The cohort and the deep dive
+ * take `personOf` in place of KeyClusters.
+ */
+export function linkPeople(rows: readonly PersonLinkRow[], decisions?: Decisions, config: LinkageConfig = linkageConfig): Resolution & { records: LinkRecord[] } {
+  const records = rows.map(linkRecordOf);
+  return { ...resolvePeople(records, decisions, config), records };
+}
+
+/** Where each dataset's people are in its stored table: one source per person block that carries an encoding. */
+export interface LinkSource { dataset: string; person: string; select: Record<string, Expr>; idParts: string[] }
+
+export function linkSources(): LinkSource[] {
+  const sources: LinkSource[] = [];
+  for (const dataset of Object.values(datasets)) {
+    const persons = personColumns(dataset);
+    const references = dataset.columns.filter((c) => c.reference).map((c) => c.reference!.key);
+    for (const person of persons) {
+      if (!person.clk) continue;
+      const select: Record<string, Expr> = { partner: col('partner'), clk: col(person.clk), link_blocks: col(person.linkBlocks!) };
+      for (const [kind, column] of Object.entries(person.keys)) select[`key_${kind}`] = col(column);
+      for (const r of references) select[`ref_${r}`] = col(r);
+      // A row's own reference identifies it; where the dataset has none unique (people in a crime), add the person's keys.
+      const idParts = [...references.map((r) => `ref_${r}`), ...(dataset.uniqueId ? [] : ['key_local', 'key_name_dob', 'clk'])];
+      sources.push({ dataset: dataset.id, person: person.person, select, idParts });
+    }
+  }
+  return sources;
+}
+
+/**
+ * A person row from a source's select (the columns may ride along with a product's own select): its id is the
+ * dataset, the person block and the row's own references, so the same row has the same id in every query.
+ */
+export function linkRowOf(source: LinkSource, row: ResultRow): PersonLinkRow {
+  const text = (v: unknown) => (v === null || v === undefined ? null : String(v));
+  const id = [source.dataset, source.person, ...source.idParts.map((p) => text(row[p])?.slice(0, 24) ?? '')].join('/');
+  return {
+    id, dataset: source.dataset, partner: String(row.partner),
+    key_nhs: text(row.key_nhs), key_upn: text(row.key_upn), key_local: text(row.key_local), key_name_dob: text(row.key_name_dob),
+    clk: text(row.clk), link_blocks: text(row.link_blocks),
+  };
+}
+
+/** Every person row with an encoding or an exact key, from any engine (the rows that count). */
+export async function loadLinkRows(engine: Engine): Promise<PersonLinkRow[]> {
+  const out: PersonLinkRow[] = [];
+  for (const source of linkSources()) {
+    for (const row of await engine.rows({ from: source.dataset, select: source.select }, {})) {
+      const link = linkRowOf(source, row);
+      if (link.clk || link.key_nhs || link.key_upn || link.key_local) out.push(link);
+    }
+  }
+  return out;
+}

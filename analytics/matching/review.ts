@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto';
+import type { AuditSink } from '../../functions/platform/audit/port.ts';
+import { getJson, PreconditionFailed, type Storage } from '../../functions/platform/storage/port.ts';
+import { clkFields, linkageConfig, type ClkField, type LinkageConfig } from '../../schemas/linkage.ts';
+import type { Engine } from '../ir.ts';
+import type { LinkRecord } from './candidates.ts';
+import { linkPeople, loadLinkRows } from './link-rows.ts';
+import { fieldDice } from './clk.ts';
+import { pairKey, type Decisions, type Resolution } from './resolve.ts';
+
+/**
+ * The review queue: pairs scoring between the review and auto-link thresholds that stayed apart, each shown by its
+ * pseudonymous record ids and which fields agreed — never a value. Field agreement comes from the CLK's per-field
+ * segments (the Dice of each segment): graded (a typo shows as partial), no extra stored column, and no per-field
+ * deterministic hash that would let anyone count how often a surname occurs.
+ */
+export type Agreement = 'agree' | 'partial' | 'disagree' | 'missing';
+
+export interface ReviewItem {
+  /** Short id of the pair, for `vrn review accept|reject --pair ID`. */
+  pair: string;
+  records: [{ id: string; partner: string }, { id: string; partner: string }];
+  score: number;
+  fields: Record<ClkField, Agreement>;
+}
+
+export const pairId = (key: string): string => `R-${createHash('sha256').update(key).digest('base64url').slice(0, 10)}`;
+
+export function reviewQueue(records: readonly LinkRecord[], resolution: Resolution, config: LinkageConfig = linkageConfig): ReviewItem[] {
+  const level = (d: number | null): Agreement => (d === null ? 'missing' : d >= config.agreement.agree ? 'agree' : d >= config.agreement.partial ? 'partial' : 'disagree');
+  return resolution.review.map((p) => {
+    const a = records[p.a], b = records[p.b];
+    const dice = a.clk && b.clk ? fieldDice(a.clk, b.clk, config) : clkFields.map(() => null);
+    return {
+      pair: pairId(pairKey(a.id, b.id)),
+      records: [{ id: a.id, partner: a.partner }, { id: b.id, partner: b.partner }],
+      score: Math.round(p.score * 10_000) / 10_000,
+      fields: Object.fromEntries(clkFields.map((f, i) => [f, level(dice[i])])) as Record<ClkField, Agreement>,
+    };
+  });
+}
+
+// ---- Decisions, remembered in storage ----
+
+export const DECISIONS_KEY = 'linkage/review/decisions.json';
+
+export interface Decision { decision: 'accept' | 'reject'; pair: string; by: string; at: string }
+interface DecisionFile { decisions: Record<string, Decision> }
+
+export async function loadDecisions(storage: Storage): Promise<Map<string, 'accept' | 'reject'>> {
+  const file = await getJson<DecisionFile>(storage, DECISIONS_KEY);
+  return new Map(Object.entries(file?.value.decisions ?? {}).map(([key, d]) => [key, d.decision]));
+}
+
+/**
+ * Records an analyst's decision on a queued pair: a conditional write, retried when another decision landed first,
+ * so none is lost; then an audit entry naming the pair's id and the decision (no record id, no value). The audit
+ * sink is optional until the platform provides one.
+ */
+export async function decide(
+  deps: { storage: Storage; audit?: AuditSink; now: () => Date },
+  request: { item: ReviewItem; decision: 'accept' | 'reject'; user: string; role: string; route?: string },
+): Promise<Decision> {
+  const [a, b] = request.item.records;
+  const key = pairKey(a.id, b.id);
+  const entry: Decision = { decision: request.decision, pair: request.item.pair, by: request.user, at: deps.now().toISOString() };
+  for (let attempt = 0; ; attempt++) {
+    const current = await getJson<DecisionFile>(deps.storage, DECISIONS_KEY);
+    const next: DecisionFile = { decisions: { ...(current?.value.decisions ?? {}), [key]: entry } };
+    try {
+      await deps.storage.put(DECISIONS_KEY, JSON.stringify(next, null, 1), current ? { ifMatch: current.etag } : { ifNoneMatch: '*' });
+      break;
+    } catch (error) {
+      if (!(error instanceof PreconditionFailed) || attempt >= 20) throw error;
+    }
+  }
+  await deps.audit?.append({
+    time: entry.at, user: request.user, role: request.role, method: 'POST', route: request.route ?? `review ${request.decision}`,
+    scope: {}, outcome: 'allowed', status: 200, touched: { review_pair: request.item.pair, decision: request.decision },
+  });
+  return entry;
+}
+
+export function findItem(queue: readonly ReviewItem[], pair: string): ReviewItem {
+  const item = queue.find((i) => i.pair === pair);
+  if (!item) throw new RangeError(`no pair ${pair} in the review queue (it may have been decided, or linked by another decision)`);
+  return item;
+}
+
+/** The queue as it stands: every person row, resolved with the decisions so far. */
+export async function currentQueue(engine: Engine, storage: Storage, config: LinkageConfig = linkageConfig): Promise<ReviewItem[]> {
+  const resolution = linkPeople(await loadLinkRows(engine), await loadDecisions(storage), config);
+  return reviewQueue(resolution.records, resolution, config);
+}

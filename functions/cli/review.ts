@@ -1,0 +1,37 @@
+import { openEngine } from '../../analytics/engine.ts';
+import { currentQueue, decide, findItem, type ReviewItem } from '../../analytics/matching/review.ts';
+import type { Platform } from '../platform/platform.ts';
+import { optional, required, UsageError, type ParsedArgs } from './args.ts';
+
+const line = (i: ReviewItem) =>
+  `${i.pair}  ${i.score.toFixed(3)}  ${Object.entries(i.fields).map(([f, a]) => `${f}:${a}`).join(' ')}  ${i.records[0].partner} ↔ ${i.records[1].partner}`;
+
+/** `vrn review list|accept|reject`: the linkage review queue; decisions are remembered and audited. */
+export async function runReview(platform: Platform, action: string | undefined, flags: ParsedArgs['flags']): Promise<number> {
+  if (!action || !['list', 'accept', 'reject'].includes(action)) throw new UsageError('review needs list, accept or reject');
+  const engine = await openEngine('sql', platform);
+  try {
+    const queue = await currentQueue(engine, platform.storage);
+    if (action === 'list') {
+      if (flags.format === 'json') console.log(JSON.stringify({ pairs: queue }, null, 2));
+      else console.log([`${queue.length} pair${queue.length === 1 ? '' : 's'} to review`, ...queue.map(line)].join('\n'));
+      return 0;
+    }
+    let item: ReviewItem;
+    try {
+      item = findItem(queue, required(flags, 'pair'));
+    } catch (error) {
+      if (error instanceof RangeError) throw new UsageError(error.message);
+      throw error;
+    }
+    const decision = await decide(
+      // The audit sink joins Platform in another change; until then decisions are remembered but not audited here.
+      { storage: platform.storage, audit: platform.audit, now: () => platform.now() },
+      { item, decision: action as 'accept' | 'reject', user: optional(flags, 'user') ?? process.env.USER ?? 'cli', role: 'analyst' },
+    );
+    console.log(flags.format === 'json' ? JSON.stringify(decision) : `${decision.pair}: ${decision.decision}ed`);
+    return 0;
+  } finally {
+    await engine.close();
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * `npm run bench:linkage`: precision, recall and F1 per auto-link threshold, bit fill and time, for the keyed CLK
+ * and for a plaintext Jaro-Winkler baseline, on FEBRL 4 (read from ../shared/linkage/febrl, or VRN_FEBRL_DIR) and on
+ * the seeded three-agency child benchmark. `--children N` (default 3000), `--seed N` (default 1), `--key N` (which
+ * fixed secret key encodes: default 1), `--no-baseline` to time the encodings alone at larger sizes.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fillRatio } from '../../analytics/matching/clk.ts';
+import { LinkageEncoder } from '../../functions/ingest/bloom.ts';
+import { linkageConfig } from '../../schemas/linkage.ts';
+import { childRecords, clearCompare, encodeRecords, febrlRecords, sweep, type ClearRecord, type Quality } from './linkage-eval.ts';
+
+const arg = (name: string, fallback: number) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? Number(process.argv[i + 1]) : fallback; };
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const febrlDir = process.env.VRN_FEBRL_DIR ?? resolve(root, '../shared/linkage/febrl');
+const CLK_THRESHOLDS = [0.5, 0.8, 0.9, 0.95, 0.97, 0.98, 0.99, 0.995, 0.999];
+const JW_THRESHOLDS = [0.5, 0.8, 0.9, 0.95, 0.97, 0.98, 0.99, 0.995, 0.999];
+
+const fmt = (rows: Quality[]) => rows.map((r) => ({ threshold: r.threshold, precision: +r.precision.toFixed(4), recall: +r.recall.toFixed(4), f1: +r.f1.toFixed(4), tp: r.tp, fp: r.fp, fn: r.fn }));
+const best = (rows: Quality[]) => rows.reduce((b, r) => (r.f1 > b.f1 ? r : b));
+
+function run(label: string, records: ClearRecord[]) {
+  const encoder = new LinkageEncoder('v1', createHash('sha256').update(`bench key ${arg('key', 1)}`).digest());
+  let t = performance.now();
+  const links = encodeRecords(records, encoder);
+  const encodeMs = performance.now() - t;
+  const fills = links.filter((l) => l.clk).map((l) => fillRatio(l.clk!));
+  t = performance.now();
+  const clk = sweep(records, links, CLK_THRESHOLDS);
+  const matchMs = (performance.now() - t) / CLK_THRESHOLDS.length;
+  const clear = clearCompare(records);
+  t = performance.now();
+  const baseline = process.argv.includes('--no-baseline') ? { rows: [] } : sweep(records, clear.links, JW_THRESHOLDS, clear.compare);
+  const baselineMs = (performance.now() - t) / JW_THRESHOLDS.length;
+  const auto = clk.rows.find((r) => r.threshold === linkageConfig.thresholds.autoLink)!;
+  const [low, high] = fills.reduce(([lo, hi], f) => [Math.min(lo, f), Math.max(hi, f)], [1, 0]);
+  console.log(`\n${label}: ${records.length} records; fill ${(fills.reduce((a, b) => a + b, 0) / fills.length).toFixed(3)} (min ${low.toFixed(3)}, max ${high.toFixed(3)}); `
+    + `encode ${encodeMs.toFixed(0)} ms; candidates compared ${clk.candidates.stats.compared}; link ${matchMs.toFixed(0)} ms per threshold; baseline ${baselineMs.toFixed(0)} ms`);
+  console.log('keyed CLK (Dice)');
+  console.table(fmt(clk.rows));
+  if (baseline.rows.length) {
+    console.log('plaintext baseline (Jaro-Winkler)');
+    console.table(fmt(baseline.rows));
+  }
+  const summary = { label, autoLink: fmt([auto])[0], bestClk: fmt([best(clk.rows)])[0], bestBaseline: baseline.rows.length ? fmt([best(baseline.rows)])[0] : null };
+  console.log(`at the auto-link threshold ${auto.threshold}: precision ${auto.precision.toFixed(4)}, recall ${auto.recall.toFixed(4)}, F1 ${auto.f1.toFixed(4)}; baseline's best F1 ${summary.bestBaseline?.f1 ?? '(not run)'}`);
+  return summary;
+}
+
+const summaries = [];
+if (existsSync(join(febrlDir, 'dataset4a.csv'))) summaries.push(run('FEBRL 4 (given name, surname, DOB, postcode)', febrlRecords(febrlDir)));
+else console.log(`FEBRL 4 not found in ${febrlDir} (set VRN_FEBRL_DIR): skipped`);
+summaries.push(run(`child benchmark (seed ${arg('seed', 1)}, ${arg('children', 3000)} children, three agencies)`, childRecords(arg('seed', 1), arg('children', 3000))));
+console.log(JSON.stringify(summaries));
