@@ -1,6 +1,8 @@
 import { isoToDay } from '../functions/ingest/dates.ts';
 import { and, col, date, isIn, lit, or, type Engine, type Expr, type Params, type ResultRow } from './ir.ts';
 import { KeyClusters } from './linkage.ts';
+import { linkPeople, linkRowOf, linkSources, loadLinkRows, type LinkSource } from './matching/link-rows.ts';
+import type { Decisions } from './matching/resolve.ts';
 
 /**
  * People across the partnership's records: the pseudonymised rows that describe a person, from either engine,
@@ -38,6 +40,34 @@ export interface People {
   people: Map<string, PersonRecord[]>;
 }
 
+/**
+ * How records become people. `fuzzy` (the default): fuzzy linkage over every person record (analytics/matching: exact
+ * identifiers, then the Bloom-filter encodings, with the analysts' review decisions), so spelling variants,
+ * nicknames and typos link while two person ids of one partner never do. `exact`: person keys only.
+ */
+export type Linkage = { kind: 'fuzzy'; decisions?: Decisions } | { kind: 'exact' };
+
+/** Fuzzy linkage's answer, in the form the search below uses. */
+interface PersonLinks {
+  /** Link record id → person id. */
+  personOf: Map<string, string>;
+  /** Person id → the exact keys and encodings of its records: what fetches every one of them. */
+  handlesOf: Map<string, string[]>;
+}
+
+async function fuzzyPersonLinks(engine: Engine, decisions?: Decisions): Promise<PersonLinks> {
+  const rows = await loadLinkRows(engine);
+  const { personOf } = linkPeople(rows, decisions);
+  const handlesOf = new Map<string, string[]>();
+  for (const row of rows) {
+    const person = personOf.get(row.id);
+    if (!person) continue;
+    const handles = handlesOf.get(person) ?? handlesOf.set(person, []).get(person)!;
+    for (const handle of [row.key_nhs, row.key_upn, row.key_local, row.key_name_dob, row.clk]) if (handle) handles.push(handle);
+  }
+  return { personOf, handlesOf };
+}
+
 /** Rows of one dataset that start the search for people: a filter over its person rows (parameters allowed). */
 export interface PersonSeed { dataset: string; where: Expr }
 
@@ -68,34 +98,52 @@ function* batches<T>(values: T[], size: number) {
  * any chain of shared person keys: the seeds' keys fetch their records, whose other keys fetch more, until no new
  * key appears. The clusters are then exactly those that linking every record up to the day would give these people.
  */
-export async function linkedPeople(engine: Engine, upTo: string, seeds: PersonSeed[], params: Params = {}): Promise<People> {
+export async function linkedPeople(engine: Engine, upTo: string, seeds: PersonSeed[], params: Params = {}, linkage: Linkage = { kind: 'fuzzy' }): Promise<People> {
+  const links = linkage.kind === 'fuzzy' ? await fuzzyPersonLinks(engine, linkage.decisions) : null;
+  const linkSourceOf = new Map<string, LinkSource>(links ? linkSources().map((l) => [l.dataset, l]) : []);
   const records = new Map<string, PersonRecord>();
+  /** Fuzzy linkage's person for a record it placed. */
+  const placed = new Map<PersonRecord, string>();
   const known = new Set<string>();
   let frontier: string[] = [];
+  const search = (handles: (string | null | undefined)[]) => {
+    for (const h of handles) if (h && !known.has(h)) { known.add(h); frontier.push(h); }
+  };
   const take = (source: PersonSource, row: ResultRow) => {
     const keys = source.keys.map((_, i) => row[`key${i}`]).filter((k): k is string => typeof k === 'string');
-    if (!keys.length) return; // no person to link (e.g. an ASB incident with no known perpetrator)
-    const id = [source.dataset, row.record_key, row.role ?? '', ...keys].join('|');
+    const link = linkSourceOf.get(source.dataset);
+    const linkRow = link ? linkRowOf(link, row) : null;
+    const person = linkRow ? links!.personOf.get(linkRow.id) ?? null : null;
+    if (!keys.length && !person) return; // no person to link (e.g. an ASB incident with no known perpetrator)
+    const id = linkRow?.id ?? [source.dataset, row.record_key, row.role ?? '', ...keys].join('|');
     if (records.has(id)) return;
-    records.set(id, {
+    const record: PersonRecord = {
       dataset: source.dataset, partner: String(row.partner), keys, birth: (row.birth as string | null) ?? null,
       age: typeof row.age === 'number' ? row.age : null, sex: (row.sex as string | null) ?? null,
       home: (row.home as string | null) ?? null, day: source.date ? dayOf(row.day) : null, row,
-    });
-    for (const key of keys) if (!known.has(key)) { known.add(key); frontier.push(key); }
+    };
+    records.set(id, record);
+    if (person) placed.set(record, person);
+    // Fuzzy linkage's person brings all its records' keys and encodings, so its records with no shared key come too.
+    search([...keys, linkRow?.clk, ...(person ? links!.handlesOf.get(person) ?? [] : [])]);
+  };
+  const selectFor = (source: PersonSource) => ({ ...selectOf(source), ...linkSourceOf.get(source.dataset)?.select });
+  const handleColumns = (source: PersonSource) => {
+    const clk = linkSourceOf.get(source.dataset)?.select.clk;
+    return [...source.keys, ...(clk && 'col' in clk ? [clk.col] : [])];
   };
 
   for (const seed of seeds) {
     const source = sourceOf(seed.dataset);
-    for (const row of await engine.rows({ from: source.dataset, where: and(seed.where, datedUpTo(source, upTo)), select: selectOf(source) }, params)) take(source, row);
+    for (const row of await engine.rows({ from: source.dataset, where: and(seed.where, datedUpTo(source, upTo)), select: selectFor(source) }, params)) take(source, row);
   }
   while (frontier.length) {
     const searching = frontier;
     frontier = [];
     for (const source of SOURCES) {
       for (const batch of batches(searching, KEY_BATCH)) {
-        const sharesKey = or(...source.keys.map((k) => isIn(col(k), batch)));
-        for (const row of await engine.rows({ from: source.dataset, where: and(sharesKey, datedUpTo(source, upTo)), select: selectOf(source) }, {})) take(source, row);
+        const sharesHandle = or(...handleColumns(source).map((k) => isIn(col(k), batch)));
+        for (const row of await engine.rows({ from: source.dataset, where: and(sharesHandle, datedUpTo(source, upTo)), select: selectFor(source) }, {})) take(source, row);
       }
     }
   }
@@ -108,14 +156,17 @@ export async function linkedPeople(engine: Engine, upTo: string, seeds: PersonSe
     }
   }
 
+  // A record fuzzy linkage placed is clustered by its person alone (its name+DOB key may be shared with someone fuzzy
+  // linkage kept apart); a record it did not see, by its keys.
   const clusters = new KeyClusters();
+  const tokensOf = (r: PersonRecord) => (placed.has(r) ? [`person:${placed.get(r)}`] : r.keys);
   for (const record of records.values()) {
     if (!sourceOf(record.dataset).date) record.day = crimes.get(String(record.row.record_key))?.day ?? null;
-    clusters.add(record.keys);
+    clusters.add(tokensOf(record));
   }
   const people = new Map<string, PersonRecord[]>();
   for (const record of records.values()) {
-    const id = clusters.personId(record.keys[0]);
+    const id = clusters.personId(tokensOf(record)[0]);
     (people.get(id) ?? people.set(id, []).get(id)!).push(record);
   }
   return { crimes, people };

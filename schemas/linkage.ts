@@ -62,7 +62,7 @@ export const linkageConfig: LinkageConfig = LinkageConfig.parse({
   },
   evidence: {
     names: { agree: 7, disagree: -4, floor: 0.45 },
-    dob: { agree: 7, disagree: -4, floor: 0.5 },
+    dob: { agree: 7, disagree: -4, floor: 0.55 },
     postcode: { agree: 4, disagree: -2, floor: 0.45 },
     sex: { agree: 0.5, disagree: -3, floor: 0.5 },
   },

@@ -4,7 +4,7 @@ import { seriousViolenceGroups, violenceRelatedExclusionReasons } from '../../sc
 import type { CohortRules } from '../../schemas/cohort.ts';
 import { isoToDay, dayToIso } from '../../functions/ingest/dates.ts';
 import { and, between, col, date, inRows, isIn, lit, or, type Engine, type Expr } from '../ir.ts';
-import { linkedPeople, type PersonRecord } from '../people.ts';
+import { linkedPeople, type Linkage, type PersonRecord } from '../people.ts';
 
 /**
  * The Prevention Panel cohort (DOMAIN.md): children aged 10–17 on the as-of date, living in the panel's localities
@@ -45,7 +45,7 @@ function minusMonths(iso: string, months: number): string {
   return dayToIso(Date.UTC(target.getUTCFullYear(), target.getUTCMonth(), Math.min(d.getUTCDate(), lastDay)) / 86_400_000);
 }
 
-export async function preventionPanelCohort(engine: Engine, area: Area, rules: CohortRules, panel: string, asOf: string): Promise<CohortResult> {
+export async function preventionPanelCohort(engine: Engine, area: Area, rules: CohortRules, panel: string, asOf: string, linkage?: Linkage): Promise<CohortResult> {
   if (!area.panels.some((p) => p.id === panel)) throw new RangeError(`unknown panel "${panel}"; known: ${area.panels.map((p) => p.id).join(', ')}`);
   const asOfDay = isoToDay(asOf);
   if (asOfDay === null) throw new RangeError(`--as-of must be a date YYYY-MM-DD, not "${asOf}"`);
@@ -61,7 +61,7 @@ export async function preventionPanelCohort(engine: Engine, area: Area, rules: C
   const { crimes, people } = await linkedPeople(engine, asOf, [
     { dataset: 'police_person', where: and(isIn(col('role'), rules.suspectRoles), childBirth('month_of_birth'), inRows(col('crime_key'), 'police_crime', col('record_key'), afterWindowOpens('recorded_date'))) },
     { dataset: 'asb_incident', where: and(childBirth('perpetrator_month_of_birth'), afterWindowOpens('reported_at')) },
-  ]);
+  ], {}, linkage);
 
   const members: CohortMember[] = [];
   for (const [personId, recs] of people) {

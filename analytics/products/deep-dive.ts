@@ -3,7 +3,7 @@ import { ageBandOf, ageBands, codeLists } from '../../schemas/code-lists.ts';
 import { isoToDay } from '../../functions/ingest/dates.ts';
 import { financialYear, monthsOf } from '../financial-year.ts';
 import { and, between, col, date, eq, inRows, isIn, month, param, type Engine, type Expr } from '../ir.ts';
-import { linkedPeople } from '../people.ts';
+import { linkedPeople, type Linkage } from '../people.ts';
 import type { Table } from '../render/table.ts';
 import { ageFromMonth } from './cohort.ts';
 
@@ -32,7 +32,7 @@ export interface DeepDiveResult {
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 const NOT_RECORDED = 'not_recorded';
 
-export async function deepDive(engine: Engine, area: Area, request: DeepDiveRequest): Promise<DeepDiveResult> {
+export async function deepDive(engine: Engine, area: Area, request: DeepDiveRequest, linkage?: Linkage): Promise<DeepDiveResult> {
   const groups = [...new Set(request.groups)];
   const unknown = groups.filter((g) => !codeLists.offence_group.values.includes(g));
   if (!groups.length || unknown.length) throw new RangeError(`unknown offence group(s) ${unknown.join(', ') || '(none given)'}; known: ${codeLists.offence_group.values.join(', ')}`);
@@ -60,7 +60,7 @@ export async function deepDive(engine: Engine, area: Area, request: DeepDiveRequ
   const hours = Array.from({ length: 24 }, (_, h) => h);
 
   // People in these crimes, linked across every dataset; earlier contact looks back before each suspect's first crime.
-  const { people } = await linkedPeople(engine, year.to, [{ dataset: 'police_person', where: inRows(col('crime_key'), 'police_crime', col('record_key'), scope) }], params);
+  const { people } = await linkedPeople(engine, year.to, [{ dataset: 'police_person', where: inRows(col('crime_key'), 'police_crime', col('record_key'), scope) }], params, linkage);
   const victimCrimes = new Map<string, Set<string>>();
   const suspectCrimes = new Map<string, Set<string>>();
   const suspects: { id: string; age: number | null; sex: string | null; first: number }[] = [];

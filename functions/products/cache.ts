@@ -1,9 +1,10 @@
 import type { EngineName } from '../../analytics/engine.ts';
 import type { Platform } from '../platform/platform.ts';
 import { renderProduct, runProduct, type ProductFormat, type ProductRequest, type ProductResult, type RenderedProduct } from './service.ts';
+import { DECISIONS_KEY } from '../../analytics/matching/review.ts';
 
 /**
- * Products cached per catalog version: a repeated read costs one small catalog read; a new extract changes the
+ * Products cached per catalog version (and version of the linkage review decisions): a repeated read costs one small catalog read; a new extract changes the
  * version and empties the cache. Requests computing the same product at once share one computation.
  */
 export class ProductCache {
@@ -21,7 +22,8 @@ export class ProductCache {
   }
 
   private async cached<T>(key: string, compute: () => Promise<T>): Promise<T> {
-    const version = await this.platform.catalog.version();
+    // Review decisions change who is one person, so they are part of the data version too.
+    const version = `${await this.platform.catalog.version()}|${(await this.platform.storage.get(DECISIONS_KEY))?.etag ?? 'no decisions'}`;
     if (version !== this.version) {
       this.entries.clear();
       this.version = version;

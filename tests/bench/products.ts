@@ -12,7 +12,7 @@ import { generateSample } from '../../sample-data/generator/index.ts';
  */
 export async function prepareProductSample(scale: number): Promise<string> {
   const sampleDir = join('.bench', `sample-scale-${scale}`);
-  const dataDir = join('.bench', `sample-data-${scale}`);
+  const dataDir = join('.bench', `sample-data-${scale}-v2`); // v2: stores encodings for fuzzy linkage
   if (!existsSync(join(dataDir, 'loaded'))) {
     mkdirSync(sampleDir, { recursive: true });
     process.stderr.write(`generating the whole sample at scale ${scale}…\n`);
