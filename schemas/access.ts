@@ -12,7 +12,7 @@ import { llr, type Area } from './area/index.ts';
 export const actions = [
   'upload.create', 'upload.read',
   'measures.read', 'profile.read', 'cohort.read', 'cohort.reidentify', 'deep-dive.read',
-  'query.run', 'audit.read',
+  'query.run', 'linkage.review', 'audit.read',
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -43,6 +43,7 @@ export const policy: Policy = Policy.parse({
     'cohort.read': {},
     'deep-dive.read': {},
     'query.run': {},
+    'linkage.review': {},
   },
   csp_officer: {
     'measures.read': {},

@@ -10,6 +10,7 @@ import { authenticate } from './middleware/authenticate.ts';
 import { registerAudit } from './routes/audit.ts';
 import type { Limits, RouteDeps } from './routes/deps.ts';
 import { registerProducts } from './routes/products.ts';
+import { registerLinkageReview } from './routes/linkage-review.ts';
 import { registerQueries } from './routes/queries.ts';
 import { registerReidentify } from './routes/reidentify.ts';
 import { registerLocalUploadTarget, registerUploads } from './routes/uploads.ts';
@@ -69,6 +70,7 @@ export function createApp(platform: Platform, options: AppOptions) {
   registerProducts(app, deps);
   registerReidentify(app, deps);
   registerQueries(app, deps);
+  registerLinkageReview(app, deps);
   registerAudit(app, deps);
   if (options.uploadUrls instanceof LocalUploadUrls) {
     app.use(`${LOCAL_UPLOAD_PATH}/*`, auditTrail(platform.audit, platform.now));

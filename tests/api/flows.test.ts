@@ -189,6 +189,25 @@ describe('the API through the portal (/portal/api)', () => {
   });
 });
 
+describe('the linkage review queue', () => {
+  it('lists pairs by which fields agreed, takes an analyst\'s decision, and then leaves the pair out', async () => {
+    const listed = await api('vrn-analyst', 'GET', '/v1/linkage/review');
+    expect(listed.status).toBe(200);
+    expect(listed.body.pairs.length).toBeGreaterThan(0);
+    const [first] = listed.body.pairs;
+    expect(Object.keys(first.fields).sort()).toEqual(['dob', 'names', 'postcode', 'sex']);
+    expect(Object.values(first.fields).every((a) => ['agree', 'partial', 'disagree', 'missing'].includes(a as string))).toBe(true);
+
+    const decided = await api('vrn-analyst', 'POST', `/v1/linkage/review/${first.pair}`, { decision: 'reject' });
+    expect(decided).toMatchObject({ status: 200, body: { decision: 'reject', pair: first.pair, by: 'vrn-analyst' } });
+    expect((await s.platform.audit.read({ limit: 1 }))[0]).toMatchObject({ route: '/v1/linkage/review/:pair', touched: { review_pair: first.pair, decision: 'reject' } });
+    const after = await api('vrn-analyst', 'GET', '/v1/linkage/review');
+    expect(after.body.pairs.map((p: { pair: string }) => p.pair)).not.toContain(first.pair);
+    expect((await api('vrn-analyst', 'POST', `/v1/linkage/review/${first.pair}`, { decision: 'accept' })).status).toBe(404);
+    expect((await api('vrn-analyst', 'POST', '/v1/linkage/review/R-x', { decision: 'maybe' })).status).toBe(400);
+  });
+});
+
 describe('files and the OpenAPI document', () => {
   it('serves the Home Office return as XLSX and the profile as HTML with charts', async () => {
     const xlsx = await fetch(`${s.url}/v1/measures?period=2024-25&format=xlsx`, { headers: { authorization: `Bearer ${await s.token('performance-lead')}` } });
@@ -221,12 +240,12 @@ describe('files and the OpenAPI document', () => {
     const { status, body } = await api(null, 'GET', '/openapi.json');
     expect(status).toBe(200);
     expect(Object.keys(body.paths).sort()).toEqual([
-      '/v1/audit', '/v1/deep-dive', '/v1/localities/{slug}/profile', '/v1/measures', '/v1/panels/{panel}/cohort',
-      '/v1/panels/{panel}/cohort/{person_id}/reidentify', '/v1/queries', '/v1/uploads', '/v1/uploads/{id}',
+      '/v1/audit', '/v1/deep-dive', '/v1/linkage/review', '/v1/linkage/review/{pair}', '/v1/localities/{slug}/profile', '/v1/measures',
+      '/v1/panels/{panel}/cohort', '/v1/panels/{panel}/cohort/{person_id}/reidentify', '/v1/queries', '/v1/uploads', '/v1/uploads/{id}',
     ]);
     expect(body.components.securitySchemes.Bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(body.paths['/v1/measures'].get.security).toEqual([{ Bearer: [] }]);
     expect(Object.keys(body.paths['/v1/measures'].get.responses['200'].content)).toEqual(['application/json', 'text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet']);
-    expect(Object.keys(body.components.schemas)).toEqual(expect.arrayContaining(['IngestReport', 'UploadStatus', 'Measures', 'Profile', 'Cohort', 'QueryResult', 'AuditEntries', 'Reidentification', 'Error']));
+    expect(Object.keys(body.components.schemas)).toEqual(expect.arrayContaining(['IngestReport', 'UploadStatus', 'Measures', 'Profile', 'Cohort', 'QueryResult', 'AuditEntries', 'Reidentification', 'ReviewItem', 'ReviewDecision', 'Error']));
   });
 });

@@ -143,6 +143,17 @@ const routes: RouteCase[] = [
     shape: (b) => expect(b).toMatchObject({ columns: [{ name: 'crimes' }], rows: [{ crimes: expect.stringMatching(/^\d+$/) }], truncated: false }),
   },
   {
+    name: 'linkage review queue', route: '/v1/linkage/review',
+    request: () => ({ method: 'GET', path: '/v1/linkage/review' }),
+    allowed: { 'vrn-analyst': 200 },
+    shape: (b) => expect(b).toEqual({ pairs: expect.any(Array) }),
+  },
+  {
+    name: 'linkage review decision', route: '/v1/linkage/review/:pair',
+    request: () => ({ method: 'POST', path: '/v1/linkage/review/R-notqueued', body: { decision: 'accept' } }),
+    allowed: { 'vrn-analyst': 404 },
+  },
+  {
     name: 'audit trail', route: '/v1/audit',
     request: () => ({ method: 'GET', path: '/v1/audit?limit=5' }),
     allowed: { admin: 200 },
