@@ -3,6 +3,7 @@ import { and, col, date, isIn, lit, or, type Engine, type Expr, type Params, typ
 import { KeyClusters } from './linkage.ts';
 import { linkPeople, linkRowOf, linkSources, loadLinkRows, type LinkSource } from './matching/link-rows.ts';
 import type { Decisions } from './matching/resolve.ts';
+import { linkageConfig } from '../schemas/linkage.ts';
 
 /**
  * People across the partnership's records: the pseudonymised rows that describe a person, from either engine,
@@ -34,6 +35,8 @@ export interface PersonRecord { dataset: string; partner: string; keys: string[]
 const dayOf = (value: unknown) => (value === null || value === undefined ? null : isoToDay(String(value).slice(0, 10)));
 
 export interface People {
+  /** How the records were linked: fuzzily, or by exact keys (asked for, or the store is over `productsUpTo`). */
+  linkage: Linkage['kind'];
   /** The crimes of the police records below: their date and group, by record key (police_person rows are dated by these). */
   crimes: Map<string, { day: number | null; group: string }>;
   /** person_id → the person's records. */
@@ -55,7 +58,19 @@ interface PersonLinks {
   handlesOf: Map<string, string[]>;
 }
 
-async function fuzzyPersonLinks(engine: Engine, decisions?: Decisions): Promise<PersonLinks> {
+/** Person records fuzzy linkage would read: those with an encoding or an exact identifier. */
+async function linkRecordCount(engine: Engine): Promise<number> {
+  let records = 0;
+  for (const source of linkSources()) {
+    const handles = Object.entries(source.select).filter(([name]) => name === 'clk' || name.startsWith('key_')).map(([, e]) => e);
+    const [{ count }] = await engine.count({ from: source.dataset, where: or(...handles.map((a): Expr => ({ op: 'not_null', a }))), groupBy: {} }, {});
+    records += Number(count);
+  }
+  return records;
+}
+
+async function fuzzyPersonLinks(engine: Engine, decisions?: Decisions): Promise<PersonLinks | null> {
+  if (await linkRecordCount(engine) > linkageConfig.productsUpTo) return null;
   const rows = await loadLinkRows(engine);
   const { personOf } = linkPeople(rows, decisions);
   const handlesOf = new Map<string, string[]>();
@@ -169,5 +184,5 @@ export async function linkedPeople(engine: Engine, upTo: string, seeds: PersonSe
     const id = clusters.personId(tokensOf(record)[0]);
     (people.get(id) ?? people.set(id, []).get(id)!).push(record);
   }
-  return { crimes, people };
+  return { linkage: links ? 'fuzzy' : 'exact', crimes, people };
 }

@@ -40,6 +40,12 @@ export const LinkageConfig = z.object({
     /** Pairs from here up to the auto-link threshold go to the review queue. */
     review: z.number().min(0).max(1),
   }).refine((t) => t.review <= t.autoLink, 'the review threshold is not above the auto-link threshold'),
+  /**
+   * The products (cohort, deep dive) link people fuzzily when the store holds at most this many person records;
+   * above it they use exact keys, and say so. Linking runs in memory at analysis time (about 2.6 GB per 120k
+   * records), so beyond this it needs to run ahead of time, per data version.
+   */
+  productsUpTo: z.number().int().min(0),
   blocking: z.object({
     /** At most this many records: every pair is compared, no blocking. */
     allPairsUpTo: z.number().int().min(0),
@@ -68,6 +74,7 @@ export const linkageConfig: LinkageConfig = LinkageConfig.parse({
   },
   prior: 0,
   thresholds: { autoLink: 0.98, review: 0.8 },
+  productsUpTo: 100_000,
   blocking: { allPairsUpTo: 2_000, maxBlock: 1_000 },
   agreement: { agree: 0.9, partial: 0.6 },
 });

@@ -39,6 +39,7 @@ afterAll(() => t.cleanup());
 describe('the cohort with fuzzy linkage', () => {
   it('finds the child across three partners, with the factors their records bring, on both engines', () => {
     expect(fuzzy.sql).toEqual(fuzzy.arquero);
+    expect(fuzzy.arquero.linkage).toBe('fuzzy');
     expect(fuzzy.arquero.members).toHaveLength(1);
     expect(fuzzy.arquero.members[0]).toMatchObject({
       age: 14, locality: 'leicester', criteria: ['M2'], factors: ['D1', 'D2'],
@@ -49,7 +50,7 @@ describe('the cohort with fuzzy linkage', () => {
 
   it('misses him on exact keys alone: each partner saw one incident', () => {
     expect(exact.sql).toEqual(exact.arquero);
-    expect(exact.arquero.members).toEqual([]);
+    expect(exact.arquero).toMatchObject({ linkage: 'exact', members: [] });
   });
 
   it('keeps his sister apart', () => {
