@@ -35,7 +35,7 @@ const largest = sizes[sizes.length - 1].scale;
 const products = await benchProducts(largest);
 console.log(`\nproducts over the whole sample at scale ${largest} (each run twice on one engine)`);
 console.table(products);
-const api = await benchApi({ dataDir: `.bench/sample-data-${largest}`, seconds: apiSeconds });
+const api = await benchApi({ dataDir: `.bench/sample-data-${largest}-v2`, seconds: apiSeconds });
 console.log(`\nAPI under load over the scale ${largest} sample (products cached per catalog version)`);
 console.table(api);
 console.log(JSON.stringify({ ingest, products, api }));
