@@ -58,14 +58,10 @@ interface PersonLinks {
   handlesOf: Map<string, string[]>;
 }
 
-/** Person records fuzzy linkage would read: those with an encoding or an exact identifier. */
+/** Rows of the datasets whose persons fuzzy linkage reads: a bound on its records that reads no encoding. */
 async function linkRecordCount(engine: Engine): Promise<number> {
   let records = 0;
-  for (const source of linkSources()) {
-    const handles = Object.entries(source.select).filter(([name]) => name === 'clk' || name.startsWith('key_')).map(([, e]) => e);
-    const [{ count }] = await engine.count({ from: source.dataset, where: or(...handles.map((a): Expr => ({ op: 'not_null', a }))), groupBy: {} }, {});
-    records += Number(count);
-  }
+  for (const source of linkSources()) records += Number((await engine.count({ from: source.dataset, groupBy: {} }, {}))[0].count);
   return records;
 }
 
