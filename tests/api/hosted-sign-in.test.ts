@@ -112,7 +112,8 @@ describe('the portal signs in through the user pool\'s hosted UI', () => {
     const browser = new Browser();
     const { callback } = await browser.toHostedUi();
     const exchanges = s.cognito.calls.filter((c) => c.path === '/oauth2/token').length;
-    callback.searchParams.set('state', `${callback.searchParams.get('state')!.slice(0, -1)}A`);
+    const state = callback.searchParams.get('state')!;
+    callback.searchParams.set('state', `${state.slice(0, -1)}${state.endsWith('A') ? 'B' : 'A'}`); // one character changed
     const forged = await browser.get(String(callback));
     expect(forged.status).toBe(400);
     expect(await forged.text()).toContain('the sign-in state does not match');
