@@ -7,7 +7,7 @@ import { linkageConfig } from '../schemas/linkage.ts';
 
 /**
  * People across the partnership's records: the pseudonymised rows that describe a person, from either engine,
- * linked into clusters by their person keys. The cohort and the deep dive both start here, from a few seed rows
+ * linked into people by fuzzy linkage (analytics/matching) or by their person keys. The cohort and the deep dive both start here, from a few seed rows
  * (the suspects in a window, the people in a set of crimes) rather than from everyone.
  */
 /** What each dataset tells about a person: its key, birth, home and event columns. */
@@ -105,9 +105,10 @@ function* batches<T>(values: T[], size: number) {
 }
 
 /**
- * The people of the seed rows, with every record dated up to (and including) a day that is linked to them through
- * any chain of shared person keys: the seeds' keys fetch their records, whose other keys fetch more, until no new
- * key appears. The clusters are then exactly those that linking every record up to the day would give these people.
+ * The people of the seed rows, with every record dated up to (and including) a day that is linked to them: the
+ * seeds' keys fetch their records, whose other keys fetch more, until no new key appears. With fuzzy linkage a
+ * record's person also brings the keys and encodings of all its records. The clusters are then exactly those that
+ * linking every record up to the day would give these people.
  */
 export async function linkedPeople(engine: Engine, upTo: string, seeds: PersonSeed[], params: Params = {}, linkage: Linkage = { kind: 'fuzzy' }): Promise<People> {
   const links = linkage.kind === 'fuzzy' ? await fuzzyPersonLinks(engine, linkage.decisions) : null;
