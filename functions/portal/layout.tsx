@@ -9,6 +9,7 @@ const pages: { href: string; label: string; action: Action }[] = [
   { href: '/portal/cohort', label: 'Prevention Panel cohort', action: 'cohort.read' },
   { href: '/portal/deep-dive', label: 'Deep dive', action: 'deep-dive.read' },
   { href: '/portal/sql', label: 'SQL', action: 'query.run' },
+  { href: '/portal/linkage-review', label: 'Linkage review', action: 'linkage.review' },
   { href: '/portal/audit', label: 'Audit trail', action: 'audit.read' },
 ];
 

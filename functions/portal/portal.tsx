@@ -13,6 +13,7 @@ import { hostedSignInPaths, registerHostedSignIn } from './hosted-sign-in.tsx';
 import { Layout, pagesFor, Problem } from './layout.tsx';
 import { registerAdminPages } from './pages/admin.tsx';
 import { registerCohortPages } from './pages/cohort.tsx';
+import { registerLinkageReviewPages } from './pages/linkage-review.tsx';
 import { registerProductPages } from './pages/products.tsx';
 import { registerUploadPages } from './pages/upload.tsx';
 import { auditSignIn } from './sign-in-audit.ts';
@@ -147,6 +148,7 @@ export const mountPortal = (options: PortalOptions) => (app: ApiApp, deps: Route
   registerUploadPages(portal);
   registerProductPages(portal);
   registerCohortPages(portal);
+  registerLinkageReviewPages(portal);
   registerAdminPages(portal);
 };
 

@@ -139,7 +139,17 @@ describe.skipIf(!available)('the portal in Chromium', () => {
 
   it('an analyst runs SQL, a deep dive and the measures; the admin reads the audit trail', async () => {
     const page = await signIn('vrn-analyst');
-    expect(await menu(page)).toEqual(['Success measures', 'Locality profile', 'Prevention Panel cohort', 'Deep dive', 'SQL']);
+    expect(await menu(page)).toEqual(['Success measures', 'Locality profile', 'Prevention Panel cohort', 'Deep dive', 'SQL', 'Linkage review']);
+    await page.click('text=Linkage review');
+    const pairs = await page.locator('tbody tr').count();
+    expect(pairs).toBeGreaterThan(0);
+    expect(await unlabelled(page)).toEqual([]);
+    const firstPair = await page.locator('tbody tr td.id').first().textContent();
+    await page.locator('tbody tr').first().locator('select').selectOption('reject');
+    await page.locator('tbody tr').first().locator('button:has-text("Record")').click();
+    await expect(page.locator('[role=status]').textContent()).resolves.toBe(`${firstPair}: kept apart.`);
+    expect(await page.locator('tbody tr td.id').allTextContents()).not.toContain(firstPair);
+    await shot(page, 'analyst-linkage-review');
     await page.click('text=SQL');
     await page.fill('#sql', 'SELECT offence_group, count(*) AS crimes FROM police_crime GROUP BY 1 ORDER BY 2 DESC');
     await page.click('button:has-text("Run")');

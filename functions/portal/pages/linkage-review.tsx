@@ -1,0 +1,51 @@
+import type { Decision, ReviewItem } from '../../../analytics/matching/review.ts';
+import type { Portal } from '../portal.tsx';
+
+/** The linkage review queue for analysts: which fields of each pair agreed (never a value), accept or reject. */
+export function registerLinkageReviewPages(portal: Portal) {
+  const { app } = portal;
+
+  const queuePage = async (c: Parameters<Portal['page']>[0], notice?: unknown) => {
+    const result = await portal.api(c, 'GET', '/v1/linkage/review');
+    if (result.status !== 200) return portal.problem(c, 'Linkage review', result);
+    const pairs = result.data.pairs as ReviewItem[];
+    return portal.page(c, 'Linkage review', (
+      <>
+        {notice}
+        <section>
+          <p>{pairs.length} pair(s) scored between the review and auto-link thresholds. Each shows which fields agreed,
+            partly agreed, disagreed or were missing; no value is shown. A decision is remembered for every later linkage
+            and recorded in the audit trail.</p>
+          <div class="scroll"><table>
+            <thead><tr>{['pair', 'partners', 'score', 'names', 'date of birth', 'postcode', 'sex', 'decision'].map((h) => <th scope="col">{h}</th>)}</tr></thead>
+            <tbody>{pairs.map((p) => (
+              <tr>
+                <td class="id">{p.pair}</td><td>{p.records[0].partner} ↔ {p.records[1].partner}</td><td class="n">{p.score.toFixed(3)}</td>
+                <td>{p.fields.names}</td><td>{p.fields.dob}</td><td>{p.fields.postcode}</td><td>{p.fields.sex}</td>
+                <td>
+                  <form method="post" action={`/portal/linkage-review/${p.pair}`} class="row">
+                    <label class="sr-only" for={`decision-${p.pair}`}>Decision on {p.pair}</label>
+                    <select id={`decision-${p.pair}`} name="decision"><option value="reject">same person: no</option><option value="accept">same person: yes</option></select>
+                    <button type="submit">Record</button>
+                  </form>
+                </td>
+              </tr>
+            ))}</tbody>
+          </table></div>
+        </section>
+      </>
+    ));
+  };
+
+  app.get('/portal/linkage-review', (c) => queuePage(c));
+
+  app.post('/portal/linkage-review/:pair', async (c) => {
+    const form = await c.req.parseBody();
+    const result = await portal.api(c, 'POST', `/v1/linkage/review/${encodeURIComponent(c.req.param('pair'))}`, { decision: form.decision });
+    if (result.status === 401 || result.status === 403) return portal.problem(c, 'Linkage review', result);
+    const notice = result.status === 200
+      ? <p class="panel accepted" role="status">{(result.data as Decision).pair}: {(result.data as Decision).decision === 'accept' ? 'accepted as one person' : 'kept apart'}.</p>
+      : <p class="panel error" role="alert">{result.data.message}</p>;
+    return queuePage(c, notice);
+  });
+}
