@@ -53,7 +53,7 @@ function compile(from: string, where: Expr | undefined, outputs: Record<string, 
       case 'in': {
         // Nulls never match (as in the reference engine), so they are left out of the list.
         const value = expr(e.a), list = e.values.filter((v) => v !== null);
-        if (!list.length) return `(${value} IS NOT NULL AND FALSE)`;
+        if (!list.length) return `(CASE WHEN ${value} IS NULL THEN NULL ELSE FALSE END)`; // as the reference engine: null stays null
         if (list.length <= LIST_AS_ARRAY || list.some((v) => typeof v === 'boolean')) return `(${value} IN (${list.map(bind).join(', ')}))`;
         const kind = list.every((v) => typeof v === 'number') ? 'number' : 'text';
         const array = dialect.listParameter(kind);

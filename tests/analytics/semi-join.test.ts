@@ -39,6 +39,11 @@ describe('a semi-join (in_rows)', () => {
     expect(values).toEqual(['suspect', 'robbery_personal', '2025-02-01']);
   });
 
+  it('treats an empty list as false for a value and null for a null, under NOT too, on both engines', async () => {
+    const kept = await onBothEngines(t.platform, (e) => e.count({ from: 'police_person', where: { op: 'not', a: isIn(col('month_of_birth'), []) }, groupBy: {} }, {}));
+    expect(kept).toEqual({ arquero: [{ count: 4 }], sql: [{ count: 4 }] }); // the victim has no birth month
+  });
+
   it('treats a value not found as false, so that NOT keeps it, on both engines', async () => {
     const outside = await onBothEngines(t.platform, (e) => e.rows({ from: 'police_person', where: { op: 'not', a: inRows(col('crime_key'), 'police_crime', col('record_key')) }, select: { role: col('role') } }, {}));
     expect(outside).toEqual({ arquero: [{ role: 'suspect' }], sql: [{ role: 'suspect' }] });
