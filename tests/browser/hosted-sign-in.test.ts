@@ -1,20 +1,15 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable as available, launchChromium, outputDir as output } from './chromium.ts';
 import { startHostedPortal } from '../api/hosted-portal.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-const output = new URL('../output/', import.meta.url).pathname;
-const available = existsSync(CHROMIUM);
 
 let s: Awaited<ReturnType<typeof startHostedPortal>>;
 let browser: Browser;
 beforeAll(async () => {
   if (!available) return;
-  mkdirSync(output, { recursive: true });
   s = await startHostedPortal({ portalHost: 'localhost' });
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

@@ -1,22 +1,18 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable as available, launchChromium, outputDir as output } from './chromium.ts';
 import { CRIME_HEADER, crimeRow, crimeRows, csv } from '../helpers.ts';
 import { startSampleServer } from '../api/sample-server.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-const output = new URL('../output/', import.meta.url).pathname;
-const available = existsSync(CHROMIUM);
 
 let s: Awaited<ReturnType<typeof startSampleServer>>;
 let browser: Browser;
 beforeAll(async () => {
   if (!available) return;
-  mkdirSync(output, { recursive: true });
   // A small direct-upload limit, so the portal's two-step path (upload URL, background ingest) is driven too.
   s = await startSampleServer({ limits: { directUploadBytes: 2048 } });
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
