@@ -1,5 +1,6 @@
 import { linkageConfig, type LinkageConfig } from '../../schemas/linkage.ts';
-import { score, type Clk } from './clk.ts';
+import type { Clk } from './clk.ts';
+import { LinkTable } from './table.ts';
 
 /**
  * One person record as linkage sees it: its pseudonymous exact keys, its encoding and blocking tokens. `id` is
@@ -17,81 +18,94 @@ export interface LinkRecord {
   blocks: readonly string[];
 }
 
-/** A compared pair (a < b as record indexes) and its score; `exact` when the name and date of birth key agreed. */
-export interface Pair { a: number; b: number; score: number; exact: boolean }
+/** A pair of records (a < b as record indexes) and its score. */
+export interface Pair { a: number; b: number; score: number }
 
 /** NHS numbers or UPNs both present and different: not the same person, whatever else agrees. */
 export const conflicting = (x: LinkRecord, y: LinkRecord): boolean =>
   (x.nhs !== null && y.nhs !== null && x.nhs !== y.nhs) || (x.upn !== null && y.upn !== null && x.upn !== y.upn);
 
-/** Two records of one partner with different person ids of that partner can never be one person by a score. */
-const samePartnerDifferentPerson = (x: LinkRecord, y: LinkRecord): boolean =>
-  x.partner === y.partner && x.local !== null && y.local !== null && x.local !== y.local;
-
-export interface CandidateStats { compared: number; blocksSkipped: number; allPairs: boolean }
-
-/**
- * Candidate pairs scoring at least the review threshold: pairs sharing the name and date of birth key (score 1),
- * and pairs whose encodings are close, compared within blocks (records sharing any blocking token) or all pairs
- * when there are few records. Conflicting pairs are never candidates.
- */
+/** A score for two records; null where there is too little to say. The harness's plaintext baseline is one. */
 export type Compare = (x: LinkRecord, y: LinkRecord, config: LinkageConfig) => number | null;
 
-/** The score of two encodings (clk.ts); null where either record has none. */
-export const compareClks: Compare = (x, y, config) => (x.clk && y.clk ? score(x.clk, y.clk, config) : null);
+export interface CandidateStats { units: number; compared: number; blocksSkipped: number; allPairs: boolean }
 
-export interface Candidates { pairs: Pair[]; stats: CandidateStats }
+/**
+ * Candidate pairs of units scoring at least the review threshold, as columns (`a` ≤ `b`; `a` = `b` where the
+ * records of one unit are a candidate among themselves). Units are compared within blocks (units sharing any
+ * blocking token; each pair once, in the smallest token both share, so no set of seen pairs outgrows memory), or
+ * all pairs when there are few. Rules (conflicting identifiers, one partner's two person ids) are resolution's.
+ */
+export interface Candidates { table: LinkTable; a: Int32Array; b: Int32Array; score: Float64Array; count: number; stats: CandidateStats }
 
-export function candidatePairs(records: readonly LinkRecord[], config: LinkageConfig = linkageConfig, compare: Compare = compareClks): Candidates {
-  const n = records.length;
-  const pairs: Pair[] = [];
-  const stats: CandidateStats = { compared: 0, blocksSkipped: 0, allPairs: n <= config.blocking.allPairsUpTo };
-  const consider = (i: number, j: number, exact: boolean) => {
-    const [a, b] = i < j ? [i, j] : [j, i];
-    const x = records[a], y = records[b];
-    if (conflicting(x, y) || samePartnerDifferentPerson(x, y)) return;
+export function unitCandidates(table: LinkTable, config: LinkageConfig = table.config, scoreOf?: (u: number, v: number) => number | null): Candidates {
+  const out = new PairColumns();
+  const compare = scoreOf ?? ((u: number, v: number) => table.scoreAtLeast(u, v, config.thresholds.review));
+  // Units with no encoding are compared only by a given score.
+  const comparable: number[] = [];
+  for (let u = 0; u < table.units; u++) if (scoreOf || table.encoded[u]) comparable.push(u);
+  const stats: CandidateStats = { units: table.units, compared: 0, blocksSkipped: 0, allPairs: comparable.length <= config.blocking.allPairsUpTo };
+  const consider = (u: number, v: number) => {
     stats.compared++;
-    const s = exact ? 1 : compare(x, y, config);
-    if (s !== null && s >= config.thresholds.review) pairs.push({ a, b, score: s, exact });
+    const s = compare(u, v);
+    if (s !== null && s >= config.thresholds.review) out.push(u, v, s);
   };
-  // Pairs sharing the name+DOB key are taken here, so the passes below skip them.
-  const sameNameDob = (x: LinkRecord, y: LinkRecord) => x.nameDob !== null && x.nameDob === y.nameDob;
-
-  for (const members of groupBy(records, (r) => (r.nameDob ? [r.nameDob] : [])).values()) {
-    for (let i = 0; i < members.length; i++) for (let j = i + 1; j < members.length; j++) consider(members[i], members[j], true);
-  }
+  for (const u of comparable) if (table.members[u].length > 1) consider(u, u);
   if (stats.allPairs) {
-    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) if (!sameNameDob(records[i], records[j])) consider(i, j, false);
-    return { pairs, stats };
+    for (let i = 0; i < comparable.length; i++) for (let j = i + 1; j < comparable.length; j++) consider(comparable[i], comparable[j]);
+    return { table, ...out.columns(), stats };
   }
-  // Each pair is compared once, in the smallest block both share (no set of seen pairs, which at scale outgrows memory).
-  const blocks = groupBy(records, (r) => r.blocks);
-  const skipped = new Set<string>();
-  for (const [token, members] of blocks) if (members.length > config.blocking.maxBlock) skipped.add(token);
+  const blocks = new Map<number, number[]>();
+  for (const u of comparable) for (const t of table.blocks[u]) (blocks.get(t) ?? blocks.set(t, []).get(t)!).push(u);
+  const skipped = new Set<number>();
+  // A block's size is its records, not its units: the settings were measured on records.
+  for (const [token, members] of blocks) if (members.reduce((n, u) => n + table.members[u].length, 0) > config.blocking.maxBlock) skipped.add(token);
   stats.blocksSkipped = skipped.size;
-  const usable = records.map((r) => [...new Set(r.blocks)].filter((t) => !skipped.has(t)).sort());
-  const firstShared = (a: string[], b: string[]): string | undefined => {
+  const firstShared = (a: Int32Array, b: Int32Array): number => {
     for (let i = 0, j = 0; i < a.length && j < b.length;) {
-      if (a[i] === b[j]) return a[i];
-      if (a[i] < b[j]) i++; else j++;
+      if (a[i] === b[j] && !skipped.has(a[i])) return a[i];
+      if (a[i] < b[j]) i++; else if (a[i] > b[j]) j++; else { i++; j++; }
     }
-    return undefined;
+    return -1;
   };
   for (const [token, members] of blocks) {
     if (skipped.has(token)) continue;
     for (let i = 0; i < members.length; i++) {
       for (let j = i + 1; j < members.length; j++) {
-        const a = members[i], b = members[j];
-        if (a !== b && firstShared(usable[a], usable[b]) === token && !sameNameDob(records[a], records[b])) consider(a, b, false);
+        if (firstShared(table.blocks[members[i]], table.blocks[members[j]]) === token) consider(members[i], members[j]);
       }
     }
   }
-  return { pairs, stats };
+  return { table, ...out.columns(), stats };
 }
 
-/** Record indexes by each of their values. */
-export function groupBy(records: readonly LinkRecord[], values: (r: LinkRecord) => readonly string[]): Map<string, number[]> {
-  const groups = new Map<string, number[]>();
-  records.forEach((r, i) => { for (const v of values(r)) (groups.get(v) ?? groups.set(v, []).get(v)!).push(i); });
-  return groups;
+/** A table of records given as objects (tests, the evaluation harness). Records with no encoding are compared by `compare` if given. */
+export function tableOf(records: readonly LinkRecord[], config: LinkageConfig = linkageConfig): LinkTable {
+  const table = new LinkTable(config);
+  for (const r of records) table.add(r, r.clk ? `${r.clk.version}:${r.clk.words.join(',')}` : null, () => r.clk);
+  return table;
+}
+
+/** Candidates among records given as objects; `compare`, if given, scores them in place of their encodings. */
+export function candidatePairs(records: readonly LinkRecord[], config: LinkageConfig = linkageConfig, compare?: Compare): Candidates {
+  const table = tableOf(records, config);
+  return compare
+    ? unitCandidates(table, config, (u, v) => (u === v ? null : compare(records[table.members[u][0]], records[table.members[v][0]], config)))
+    : unitCandidates(table, config);
+}
+
+/** Growing columns of unit pairs and scores. */
+class PairColumns {
+  private a = new Int32Array(1024);
+  private b = new Int32Array(1024);
+  private s = new Float64Array(1024);
+  private n = 0;
+  push(a: number, b: number, score: number) {
+    if (this.n === this.a.length) {
+      const grow = <T extends Int32Array | Float64Array>(x: T): T => { const y = new (x.constructor as new (n: number) => T)(x.length * 2); y.set(x); return y; };
+      this.a = grow(this.a); this.b = grow(this.b); this.s = grow(this.s);
+    }
+    this.a[this.n] = a; this.b[this.n] = b; this.s[this.n] = score; this.n++;
+  }
+  columns() { return { a: this.a.subarray(0, this.n), b: this.b.subarray(0, this.n), score: this.s.subarray(0, this.n), count: this.n }; }
 }

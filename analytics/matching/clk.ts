@@ -11,7 +11,7 @@ export interface Clk {
   counts: Uint16Array;
 }
 
-const popcount = (x: number): number => {
+export const popcount = (x: number): number => {
   x -= (x >>> 1) & 0x55555555;
   x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
   return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;

@@ -4,7 +4,9 @@ import { personColumns } from '../../schemas/stored.ts';
 import { col, type Engine, type Expr, type ResultRow } from '../ir.ts';
 import type { LinkRecord } from './candidates.ts';
 import { decodeClk } from './clk.ts';
-import { resolvePeople, type Decisions, type Resolution } from './resolve.ts';
+import { unitCandidates } from './candidates.ts';
+import { resolveTable, type Decisions, type Resolution } from './resolve.ts';
+import { LinkTable } from './table.ts';
 
 /**
  * Person rows as fuzzy linkage takes them, whichever engine read them: a stable record id, the partner, the exact
@@ -23,23 +25,33 @@ export interface PersonLinkRow {
   link_blocks?: string | null;
 }
 
-export function linkRecordOf(row: PersonLinkRow): LinkRecord {
+/** A person row's fields as linkage compares them (its encoding still as stored). */
+function linkFields(row: PersonLinkRow) {
   const blocks = row.link_blocks ? row.link_blocks.slice(row.link_blocks.indexOf(':') + 1).split(' ') : [];
   // Blocking tokens of different key versions never meet: the version is part of each token.
   const version = row.link_blocks?.slice(0, row.link_blocks.indexOf(':')) ?? '';
   return {
     id: row.id, partner: row.partner, local: row.key_local ?? null, nhs: row.key_nhs ?? null, upn: row.key_upn ?? null,
-    nameDob: row.key_name_dob ?? null, clk: decodeClk(row.clk ?? null), blocks: blocks.map((b) => `${version}:${b}`),
+    nameDob: row.key_name_dob ?? null, blocks: blocks.map((b) => `${version}:${b}`),
   };
+}
+
+export const linkRecordOf = (row: PersonLinkRow): LinkRecord => ({ ...linkFields(row), clk: decodeClk(row.clk ?? null) });
+
+/** Adds a person row to a table; its encoding is decoded only the first time it is seen. */
+export function addLinkRow(table: LinkTable, row: PersonLinkRow): void {
+  table.add(linkFields(row), row.clk ?? null, () => decodeClk(row.clk ?? null, table.config));
 }
 
 /**
  * People from person rows: record id → person_id, with the review queue's pairs. The cohort and the deep dive
  * take `personOf` in place of KeyClusters.
  */
-export function linkPeople(rows: readonly PersonLinkRow[], decisions?: Decisions, config: LinkageConfig = linkageConfig): Resolution & { records: LinkRecord[] } {
-  const records = rows.map(linkRecordOf);
-  return { ...resolvePeople(records, decisions, config), records };
+export function linkPeople(rows: readonly PersonLinkRow[], decisions?: Decisions, config: LinkageConfig = linkageConfig): Resolution {
+  const table = new LinkTable(config);
+  for (const row of rows) addLinkRow(table, row);
+  const resolution = resolveTable(unitCandidates(table, config), decisions, config);
+  return { ...resolution, personOf: new Map(table.ids.map((id, i) => [id, resolution.personIds[i]])) };
 }
 
 /** Where each dataset's people are in its stored table: one source per person block that carries an encoding. */
@@ -77,14 +89,25 @@ export function linkRowOf(source: LinkSource, row: ResultRow): PersonLinkRow {
   };
 }
 
-/** Every person row with an encoding or an exact key, from any engine (the rows that count). */
-export async function loadLinkRows(engine: Engine): Promise<PersonLinkRow[]> {
-  const out: PersonLinkRow[] = [];
+/** Every person row with an encoding or an exact key, from any engine (the rows that count), a dataset at a time. */
+export async function forEachLinkRow(engine: Engine, each: (row: PersonLinkRow) => void): Promise<void> {
   for (const source of linkSources()) {
     for (const row of await engine.rows({ from: source.dataset, select: source.select }, {})) {
       const link = linkRowOf(source, row);
-      if (link.clk || link.key_nhs || link.key_upn || link.key_local) out.push(link);
+      if (link.clk || link.key_nhs || link.key_upn || link.key_local) each(link);
     }
   }
+}
+
+export async function loadLinkRows(engine: Engine): Promise<PersonLinkRow[]> {
+  const out: PersonLinkRow[] = [];
+  await forEachLinkRow(engine, (row) => out.push(row));
   return out;
+}
+
+/** Every person row in a link table, held as columns: what linking the whole store reads. */
+export async function loadLinkTable(engine: Engine, config: LinkageConfig = linkageConfig): Promise<LinkTable> {
+  const table = new LinkTable(config);
+  await forEachLinkRow(engine, (row) => addLinkRow(table, row));
+  return table;
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { linkageConfig, type LinkageConfig } from '../../schemas/linkage.ts';
-import { candidatePairs, groupBy, type Candidates, type CandidateStats, type LinkRecord, type Pair } from './candidates.ts';
+import { candidatePairs, type Candidates, type CandidateStats, type LinkRecord, type Pair } from './candidates.ts';
+import type { LinkTable } from './table.ts';
 
 /** Remembered review decisions, by pair key (see pairKey). */
 export type Decisions = ReadonlyMap<string, 'accept' | 'reject'>;
@@ -8,115 +9,169 @@ export type Decisions = ReadonlyMap<string, 'accept' | 'reject'>;
 /** A pair's key: its two record ids in order, so a decision holds whichever way round the pair is found. */
 export const pairKey = (x: string, y: string): string => (x < y ? `${x}\u001f${y}` : `${y}\u001f${x}`);
 
-interface Cluster {
-  /** Per partner, the partner's person ids in the cluster. */
-  locals: Map<string, Set<string>>;
-  nhs: Set<string>;
-  upn: Set<string>;
-  members: number[];
-}
-
-export interface Resolution {
-  /** Record index → cluster root (a record index); records of one person share it. */
+export interface TableResolution {
+  table: LinkTable;
+  /** Record → cluster root (a record index); records of one person share it. */
   root: Int32Array;
-  /** Record id → person_id. */
-  personOf: Map<string, string>;
-  /** Pairs between the thresholds whose records stayed apart and that nobody has decided on. */
+  /** Record → person_id. */
+  personIds: string[];
+  /** One pair of records per two clusters that a pair between the thresholds would join, undecided and allowed. */
   review: Pair[];
-  /** Pairs linked by score (auto-link or accepted), and the candidates refused by a rule. */
-  linked: Pair[];
-  refused: Pair[];
+  /** Joins made by score or decision, and joins a rule refused. */
+  linked: number;
+  refused: number;
   stats: CandidateStats;
 }
 
 /**
- * Person clusters from records:
+ * Person clusters from a table of records and its candidates:
  * 1. an exact key links outright: the same NHS number, UPN or partner's person id;
- * 2. then pairs an analyst accepted, then pairs at or above the auto-link threshold, best score first (ties by record
- *    id, so the result does not depend on input order), each joining two clusters only if that puts no two
- *    different person ids of one partner, no two NHS numbers or UPNs, and no rejected pair into one person.
+ * 2. then pairs an analyst accepted; then records sharing the name and date of birth key (score 1); then, best
+ *    score first, the records of one unit (an identical encoding) and pairs of units, at or above the auto-link
+ *    threshold. Each join is of two clusters and only if it puts no two person ids of one partner, no
+ *    two NHS numbers or UPNs, and no rejected pair into one person. Ties go by record id (its rank), so input order
+ *    never matters.
+ * Within a unit, and between two units, a record is tried against one record of each cluster already among them,
+ * not against every record: a join refused between two clusters stays refused as they grow, so this links what
+ * trying every pair would, in time linear in the records.
  */
+export function resolveTable(candidates: Candidates, decisions: Decisions = new Map(), config: LinkageConfig = candidates.table.config): TableResolution {
+  const t = candidates.table, n = t.size, rank = t.rank;
+  const parent = new Int32Array(n), size = new Int32Array(n).fill(1);
+  for (let i = 0; i < n; i++) parent[i] = i;
+  const words = Math.max(1, Math.ceil(t.partners.length / 32));
+  /** Per cluster root: the partners whose person ids it holds (a bit each), and whether it holds an NHS number (1) or UPN (2). */
+  const partners = new Uint32Array(n * words), held = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    if (t.local[i] >= 0) partners[i * words + (t.partner[i] >>> 5)] |= 1 << (t.partner[i] & 31);
+    held[i] = (t.nhs[i] >= 0 ? 1 : 0) | (t.upn[i] >= 0 ? 2 : 0);
+  }
+  const find = (i: number): number => { while (parent[i] !== i) { parent[i] = parent[parent[i]]; i = parent[i]; } return i; };
+  const union = (x: number, y: number) => {
+    let rx = find(x), ry = find(y);
+    if (rx === ry) return;
+    if (size[rx] < size[ry]) [rx, ry] = [ry, rx];
+    parent[ry] = rx;
+    size[rx] += size[ry];
+    for (let w = 0; w < words; w++) partners[rx * words + w] |= partners[ry * words + w];
+    held[rx] |= held[ry];
+  };
+
+  const index = decisions.size ? new Map(t.ids.map((id, i) => [id, i])) : new Map<string, number>();
+  const decided = (decision: 'accept' | 'reject') => [...decisions].filter(([, d]) => d === decision).sort(([x], [y]) => (x < y ? -1 : 1))
+    .map(([key]) => key.split('\u001f').map((id) => index.get(id)))
+    .filter((p): p is [number, number] => p[0] !== undefined && p[1] !== undefined);
+  const rejected = decided('reject');
+
+  const allowed = (x: number, y: number): boolean => {
+    const rx = find(x), ry = find(y);
+    if (rx === ry) return true;
+    for (let w = 0; w < words; w++) if (partners[rx * words + w] & partners[ry * words + w]) return false;
+    if (held[rx] & held[ry]) return false;
+    for (const [p, q] of rejected) {
+      const fp = find(p), fq = find(q);
+      if ((fp === rx && fq === ry) || (fp === ry && fq === rx)) return false;
+    }
+    return true;
+  };
+  let linked = 0, refused = 0;
+  const join = (x: number, y: number): boolean => {
+    if (find(x) === find(y)) return true;
+    if (!allowed(x, y)) { refused++; return false; }
+    union(x, y);
+    linked++;
+    return true;
+  };
+  /** Joins each record to the first cluster it may join among those seen so far; returns one record per cluster. */
+  const joinAll = (records: Iterable<number>, clusters: number[] = []): number[] => {
+    for (const r of records) if (!clusters.some((c) => join(c, r))) clusters.push(r);
+    return clusters;
+  };
+  const byRank = (records: readonly number[]) => [...records].sort((x, y) => rank[x] - rank[y]);
+
+  // 1. Exact keys (interned values are unique across kinds, and a partner's person id is interned per partner).
+  const firstWith = new Int32Array(t.internedCount).fill(-1);
+  for (const column of [t.nhs, t.upn, t.local]) {
+    for (let i = 0; i < n; i++) {
+      const key = column[i];
+      if (key < 0) continue;
+      if (firstWith[key] < 0) firstWith[key] = i; else union(firstWith[key], i);
+    }
+  }
+
+  // 2. Accepted pairs.
+  for (const [x, y] of decided('accept')) join(x, y);
+
+  // 3. The name and date of birth key, in record id order.
+  const inRankOrder = new Int32Array(n);
+  for (let i = 0; i < n; i++) inRankOrder[rank[i]] = i;
+  const nameDobClusters = new Map<number, number[]>();
+  for (const i of inRankOrder) {
+    const key = t.nameDob[i];
+    if (key < 0) continue;
+    const clusters = nameDobClusters.get(key);
+    if (clusters) joinAll([i], clusters); else nameDobClusters.set(key, [i]);
+  }
+  nameDobClusters.clear();
+
+  // 4. Units and pairs of units, by score (a unit before a pair at the same score, then by the units' first record ids).
+  const { a, b, score } = candidates;
+  const unitRank = new Int32Array(t.units).fill(n);
+  for (let i = 0; i < n; i++) if (rank[i] < unitRank[t.unit[i]]) unitRank[t.unit[i]] = rank[i];
+  const order = Array.from({ length: candidates.count }, (_, k) => k)
+    .sort((x, y) => score[y] - score[x] || Number(a[x] !== b[x]) - Number(a[y] !== b[y])
+      || unitRank[a[x]] - unitRank[a[y]] || unitRank[b[x]] - unitRank[b[y]]);
+  /** A unit's records: one per cluster once its own records are joined, all of them before. */
+  const clustersOf = new Map<number, number[]>();
+  const unitClusters = (u: number) => clustersOf.get(u) ?? t.members[u];
+  for (const k of order) {
+    if (score[k] < config.thresholds.autoLink) continue;
+    if (a[k] === b[k]) { clustersOf.set(a[k], joinAll(byRank(t.members[a[k]]))); continue; }
+    const right = unitClusters(b[k]);
+    for (const x of unitClusters(a[k])) for (const y of right) join(x, y);
+  }
+
+  // Review: the pairs between the thresholds, one pair of records for each two clusters they would join.
+  const review: Pair[] = [];
+  const queued = new Set<string>();
+  for (const k of order) {
+    if (score[k] >= config.thresholds.autoLink) continue;
+    const left = unitClusters(a[k]), right = a[k] === b[k] ? left : unitClusters(b[k]);
+    for (const x of left) {
+      for (const y of right) {
+        const rx = find(x), ry = find(y);
+        if (rx === ry || !allowed(x, y)) continue;
+        const key = rx < ry ? `${rx},${ry}` : `${ry},${rx}`;
+        if (queued.has(key)) continue;
+        queued.add(key);
+        review.push({ a: Math.min(x, y), b: Math.max(x, y), score: score[k] });
+      }
+    }
+  }
+  const pairRank = (p: Pair) => pairKey(t.ids[p.a], t.ids[p.b]);
+  review.sort((x, y) => y.score - x.score || (pairRank(x) < pairRank(y) ? -1 : 1));
+
+  // A person's id comes from the smallest record id in the cluster.
+  const root = new Int32Array(n), first = new Int32Array(n).fill(-1);
+  for (let i = 0; i < n; i++) {
+    const r = (root[i] = find(i));
+    if (first[r] < 0 || rank[i] < rank[first[r]]) first[r] = i;
+  }
+  const idOfRoot = new Map<number, string>();
+  const personIds = Array.from(root, (r) => idOfRoot.get(r) ?? idOfRoot.set(r, personIdOf(t.ids[first[r]])).get(r)!);
+  return { table: t, root, personIds, review, linked, refused, stats: candidates.stats };
+}
+
+/** Person clusters of records given as objects: record id → person_id, and the review queue's pairs (record indexes). */
+export interface Resolution extends TableResolution { personOf: Map<string, string> }
+
 export function resolvePeople(
   records: readonly LinkRecord[], decisions: Decisions = new Map(), config: LinkageConfig = linkageConfig,
   /** Candidates found already (at a review threshold no higher than config's): to try several thresholds. */
   candidates: Candidates = candidatePairs(records, config),
 ): Resolution {
-  const n = records.length;
-  const parent = Int32Array.from({ length: n }, (_, i) => i);
-  const find = (i: number): number => { while (parent[i] !== i) { parent[i] = parent[parent[i]]; i = parent[i]; } return i; };
-  const clusters = records.map((r, i): Cluster => ({
-    locals: new Map(r.local ? [[r.partner, new Set([r.local])]] : []),
-    nhs: new Set(r.nhs ? [r.nhs] : []), upn: new Set(r.upn ? [r.upn] : []), members: [i],
-  }));
-  const rejected = new Map<number, number[]>();
-  const index = new Map(records.map((r, i) => [r.id, i]));
-
-  const union = (x: number, y: number) => {
-    let rx = find(x), ry = find(y);
-    if (rx === ry) return;
-    if (clusters[rx].members.length < clusters[ry].members.length) [rx, ry] = [ry, rx];
-    const big = clusters[rx], small = clusters[ry];
-    for (const [partner, ids] of small.locals) { const set = big.locals.get(partner) ?? big.locals.set(partner, new Set()).get(partner)!; for (const id of ids) set.add(id); }
-    for (const v of small.nhs) big.nhs.add(v);
-    for (const v of small.upn) big.upn.add(v);
-    for (const m of small.members) big.members.push(m);
-    small.members = [];
-    parent[ry] = rx;
-  };
-
-  const allowed = (x: number, y: number): boolean => {
-    const rx = find(x), ry = find(y);
-    if (rx === ry) return true;
-    const a = clusters[rx], b = clusters[ry];
-    for (const partner of a.locals.keys()) if (b.locals.has(partner)) return false;
-    if ((a.nhs.size && b.nhs.size) || (a.upn.size && b.upn.size)) return false;
-    const [small, other] = a.members.length <= b.members.length ? [a, ry] : [b, rx];
-    for (const m of small.members) for (const r of rejected.get(m) ?? []) if (find(r) === other) return false;
-    return true;
-  };
-
-  // 1. Exact keys.
-  for (const members of groupBy(records, (r) => [r.nhs && `n${r.nhs}`, r.upn && `u${r.upn}`, r.local && `l${r.partner}\u001f${r.local}`].filter((k): k is string => !!k)).values()) {
-    for (const m of members.slice(1)) union(members[0], m);
-  }
-
-  const stats = candidates.stats;
-  const pairs = candidates.pairs.filter((p) => p.score >= config.thresholds.review);
-  const decisionOf = (p: Pair) => decisions.get(pairKey(records[p.a].id, records[p.b].id));
-  for (const [key, decision] of decisions) {
-    if (decision !== 'reject') continue;
-    const [x, y] = key.split('\u001f').map((id) => index.get(id));
-    if (x === undefined || y === undefined) continue;
-    (rejected.get(x) ?? rejected.set(x, []).get(x)!).push(y);
-    (rejected.get(y) ?? rejected.set(y, []).get(y)!).push(x);
-  }
-
-  // 2. Accepted pairs (found as candidates or not), then the auto-links by score.
-  const accepted: Pair[] = [];
-  for (const [key, decision] of decisions) {
-    if (decision !== 'accept') continue;
-    const [x, y] = key.split('\u001f').map((id) => index.get(id));
-    if (x !== undefined && y !== undefined) accepted.push({ a: Math.min(x, y), b: Math.max(x, y), score: 1, exact: false });
-  }
-  const byId = (p: Pair) => pairKey(records[p.a].id, records[p.b].id);
-  const ordered = pairs.filter((p) => p.score >= config.thresholds.autoLink && decisionOf(p) !== 'reject')
-    .map((p) => ({ p, key: byId(p) }))
-    .sort((x, y) => y.p.score - x.p.score || (x.key < y.key ? -1 : x.key > y.key ? 1 : 0))
-    .map((x) => x.p);
-  const linked: Pair[] = [], refused: Pair[] = [];
-  for (const p of [...accepted.sort((x, y) => (byId(x) < byId(y) ? -1 : 1)), ...ordered]) {
-    if (find(p.a) === find(p.b)) continue;
-    if (allowed(p.a, p.b)) { union(p.a, p.b); linked.push(p); } else refused.push(p);
-  }
-
-  const review = pairs.filter((p) => p.score < config.thresholds.autoLink && find(p.a) !== find(p.b) && decisionOf(p) === undefined && allowed(p.a, p.b))
-    .sort((x, y) => y.score - x.score || (byId(x) < byId(y) ? -1 : 1));
-
-  const root = Int32Array.from({ length: n }, (_, i) => find(i));
-  const smallest = new Map<number, string>();
-  records.forEach((r, i) => { const s = smallest.get(root[i]); if (s === undefined || r.id < s) smallest.set(root[i], r.id); });
-  const personOf = new Map(records.map((r, i) => [r.id, personIdOf(smallest.get(root[i])!)]));
-  return { root, personOf, review, linked, refused, stats };
+  const resolution = resolveTable(candidates, decisions, config);
+  return { ...resolution, personOf: new Map(resolution.table.ids.map((id, i) => [id, resolution.personIds[i]])) };
 }
 
 /** A person's id: a one-way value of the smallest record id in the cluster. */

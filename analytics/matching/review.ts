@@ -3,10 +3,8 @@ import type { AuditSink } from '../../functions/platform/audit/port.ts';
 import { getJson, PreconditionFailed, type Storage } from '../../functions/platform/storage/port.ts';
 import { clkFields, linkageConfig, type ClkField, type LinkageConfig } from '../../schemas/linkage.ts';
 import type { Engine } from '../ir.ts';
-import type { LinkRecord } from './candidates.ts';
 import { linkPeople, loadLinkRows } from './link-rows.ts';
-import { fieldDice } from './clk.ts';
-import { pairKey, type Decisions, type Resolution } from './resolve.ts';
+import { pairKey, type Decisions, type TableResolution } from './resolve.ts';
 
 /**
  * The review queue: pairs scoring between the review and auto-link thresholds that stayed apart, each shown by its
@@ -26,14 +24,15 @@ export interface ReviewItem {
 
 export const pairId = (key: string): string => `R-${createHash('sha256').update(key).digest('base64url').slice(0, 10)}`;
 
-export function reviewQueue(records: readonly LinkRecord[], resolution: Resolution, config: LinkageConfig = linkageConfig): ReviewItem[] {
+export function reviewQueue(resolution: TableResolution, config: LinkageConfig = resolution.table.config): ReviewItem[] {
+  const t = resolution.table;
   const level = (d: number | null): Agreement => (d === null ? 'missing' : d >= config.agreement.agree ? 'agree' : d >= config.agreement.partial ? 'partial' : 'disagree');
   return resolution.review.map((p) => {
-    const a = records[p.a], b = records[p.b];
-    const dice = a.clk && b.clk ? fieldDice(a.clk, b.clk, config) : clkFields.map(() => null);
+    const [u, v] = [t.unit[p.a], t.unit[p.b]];
+    const dice = t.encoded[u] && t.encoded[v] ? t.fieldDice(u, v) : clkFields.map(() => null);
     return {
-      pair: pairId(pairKey(a.id, b.id)),
-      records: [{ id: a.id, partner: a.partner }, { id: b.id, partner: b.partner }],
+      pair: pairId(pairKey(t.ids[p.a], t.ids[p.b])),
+      records: [{ id: t.ids[p.a], partner: t.partners[t.partner[p.a]] }, { id: t.ids[p.b], partner: t.partners[t.partner[p.b]] }],
       score: Math.round(p.score * 10_000) / 10_000,
       fields: Object.fromEntries(clkFields.map((f, i) => [f, level(dice[i])])) as Record<ClkField, Agreement>,
     };
@@ -89,6 +88,5 @@ export function findItem(queue: readonly ReviewItem[], pair: string): ReviewItem
 
 /** The queue as it stands: every person row, resolved with the decisions so far. */
 export async function currentQueue(engine: Engine, storage: Storage, config: LinkageConfig = linkageConfig): Promise<ReviewItem[]> {
-  const resolution = linkPeople(await loadLinkRows(engine), await loadDecisions(storage), config);
-  return reviewQueue(resolution.records, resolution, config);
+  return reviewQueue(linkPeople(await loadLinkRows(engine), await loadDecisions(storage), config), config);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LinkRecord } from '../../analytics/matching/candidates.ts';
+import { tableOf, type LinkRecord } from '../../analytics/matching/candidates.ts';
 import { decodeClk, score } from '../../analytics/matching/clk.ts';
 import { pairKey, resolvePeople } from '../../analytics/matching/resolve.ts';
 import { LinkageEncoder, type QuasiIdentifiers } from '../../functions/ingest/bloom.ts';
@@ -110,5 +110,35 @@ describe('candidate pairs and resolution', () => {
     expect(blocked.stats.compared).toBeLessThan(all.stats.compared);
     expect([...blocked.personOf]).toEqual([...all.personOf]);
     expect(new Set(all.personOf.values()).size).toBe(3);
+  });
+
+  it('compares records with one encoding once, as a unit, and joins them as trying every pair would', () => {
+    // Four records of Ava with the same encoding: two NHS numbers, and two person ids of the police.
+    const records = [record('a', 'uhl', ava, { nhs: 'K1' }), record('b', 'uhl', ava, { nhs: 'K2' }), record('c', 'police', ava, { local: 'N1' }), record('d', 'police', ava, { local: 'N2' })];
+    const { personOf, stats } = resolvePeople(records);
+    expect(stats.units).toBe(1);
+    // a joins c (b has another NHS number); then d may not join a's person (c's partner), but joins b's.
+    expect(personOf.get('c')).toBe(personOf.get('a'));
+    expect(personOf.get('d')).toBe(personOf.get('b'));
+    expect(personOf.get('a')).not.toBe(personOf.get('b'));
+  });
+
+  it('stops comparing a pair once it cannot reach the threshold, and otherwise scores it exactly as score() does', () => {
+    const variants = [ava, { ...ava, surname: 'Mistri' }, { ...ava, forename: 'Eva', dob: '2011-02-03' }, { ...ava, postcode: null }, { ...ava, dob: null, sex: null },
+      { forename: 'Zed', surname: 'Quinn', dob: '2010-05-21', postcode: 'LE4 6RT', sex: 'male' }];
+    const records = variants.map((q, i) => record(`r${i}`, 'uhl', q));
+    const table = tableOf(records);
+    let cut = 0;
+    for (let u = 0; u < table.units; u++) {
+      for (let v = 0; v < table.units; v++) {
+        const exact = score(records[table.members[u][0]].clk!, records[table.members[v][0]].clk!);
+        for (const threshold of [0.5, 0.8, 0.98]) {
+          const early = table.scoreAtLeast(u, v, threshold);
+          if (exact !== null && exact >= threshold) expect(early).toBe(exact);
+          else { expect(early === null || early < threshold).toBe(true); if (early === null && exact !== null) cut++; }
+        }
+      }
+    }
+    expect(cut).toBeGreaterThan(0);
   });
 });
