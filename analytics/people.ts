@@ -1,8 +1,10 @@
 import { isoToDay } from '../functions/ingest/dates.ts';
 import { and, col, date, isIn, lit, or, type Engine, type Expr, type Params, type ResultRow } from './ir.ts';
 import { KeyClusters } from './linkage.ts';
-import { linkPeople, linkRowOf, linkSources, loadLinkRows, type LinkSource } from './matching/link-rows.ts';
-import type { Decisions } from './matching/resolve.ts';
+import { unitCandidates } from './matching/candidates.ts';
+import { linkRowOf, linkSources, loadLinkTable, type LinkSource } from './matching/link-rows.ts';
+import { indexPeople, type PeopleIndex } from './matching/people-index.ts';
+import { resolveTable, type Decisions } from './matching/resolve.ts';
 import { linkageConfig } from '../schemas/linkage.ts';
 
 /**
@@ -35,8 +37,10 @@ export interface PersonRecord { dataset: string; partner: string; keys: string[]
 const dayOf = (value: unknown) => (value === null || value === undefined ? null : isoToDay(String(value).slice(0, 10)));
 
 export interface People {
-  /** How the records were linked: fuzzily, or by exact keys (asked for, or the store is over `productsUpTo`). */
+  /** How the records were linked: fuzzily, or by exact keys (asked for, or a large store not linked yet). */
   linkage: Linkage['kind'];
+  /** What the caller said of the people linked (Linkage's note). */
+  note?: string;
   /** The crimes of the police records below: their date and group, by record key (police_person rows are dated by these). */
   crimes: Map<string, { day: number | null; group: string }>;
   /** person_id → the person's records. */
@@ -46,37 +50,26 @@ export interface People {
 /**
  * How records become people. `fuzzy` (the default): fuzzy linkage over every person record (analytics/matching: exact
  * identifiers, then the Bloom-filter encodings, with the analysts' review decisions), so spelling variants,
- * nicknames and typos link while two person ids of one partner never do. `exact`: person keys only.
+ * nicknames and typos link while two person ids of one partner never do. `people` are the stored result of a
+ * linking run; without them the store is linked here, if it holds at most `productsUpTo` person records. `note`
+ * says what the caller knows of them (linked before the latest data, say). `exact`: person keys only.
  */
-export type Linkage = { kind: 'fuzzy'; decisions?: Decisions } | { kind: 'exact' };
-
-/** Fuzzy linkage's answer, in the form the search below uses. */
-interface PersonLinks {
-  /** Link record id → person id. */
-  personOf: Map<string, string>;
-  /** Person id → the exact keys and encodings of its records: what fetches every one of them. */
-  handlesOf: Map<string, string[]>;
-}
+export type Linkage = { kind: 'fuzzy'; people?: PeopleIndex; decisions?: Decisions; note?: string } | { kind: 'exact' };
 
 /** Rows of the datasets whose persons fuzzy linkage reads: a bound on its records that reads no encoding. */
-async function linkRecordCount(engine: Engine): Promise<number> {
+export async function linkRecordCount(engine: Engine): Promise<number> {
   let records = 0;
   for (const source of linkSources()) records += Number((await engine.count({ from: source.dataset, groupBy: {} }, {}))[0].count);
   return records;
 }
 
-async function fuzzyPersonLinks(engine: Engine, decisions?: Decisions): Promise<PersonLinks | null> {
+/** The people fuzzy linkage gives: stored, or linked here when the store is small enough; null for none. */
+async function peopleOf(engine: Engine, linkage: Linkage): Promise<PeopleIndex | null> {
+  if (linkage.kind === 'exact') return null;
+  if (linkage.people) return linkage.people;
   if (await linkRecordCount(engine) > linkageConfig.productsUpTo) return null;
-  const rows = await loadLinkRows(engine);
-  const { personOf } = linkPeople(rows, decisions);
-  const handlesOf = new Map<string, string[]>();
-  for (const row of rows) {
-    const person = personOf.get(row.id);
-    if (!person) continue;
-    const handles = handlesOf.get(person) ?? handlesOf.set(person, []).get(person)!;
-    for (const handle of [row.key_nhs, row.key_upn, row.key_local, row.key_name_dob, row.clk]) if (handle) handles.push(handle);
-  }
-  return { personOf, handlesOf };
+  const table = await loadLinkTable(engine);
+  return indexPeople(resolveTable(unitCandidates(table), linkage.decisions), { version: 'linked for this request', linkedAt: '' });
 }
 
 /** Rows of one dataset that start the search for people: a filter over its person rows (parameters allowed). */
@@ -111,7 +104,7 @@ function* batches<T>(values: T[], size: number) {
  * linking every record up to the day would give these people.
  */
 export async function linkedPeople(engine: Engine, upTo: string, seeds: PersonSeed[], params: Params = {}, linkage: Linkage = { kind: 'fuzzy' }): Promise<People> {
-  const links = linkage.kind === 'fuzzy' ? await fuzzyPersonLinks(engine, linkage.decisions) : null;
+  const links = await peopleOf(engine, linkage);
   const linkSourceOf = new Map<string, LinkSource>(links ? linkSources().map((l) => [l.dataset, l]) : []);
   const records = new Map<string, PersonRecord>();
   /** Fuzzy linkage's person for a record it placed. */
@@ -125,7 +118,7 @@ export async function linkedPeople(engine: Engine, upTo: string, seeds: PersonSe
     const keys = source.keys.map((_, i) => row[`key${i}`]).filter((k): k is string => typeof k === 'string');
     const link = linkSourceOf.get(source.dataset);
     const linkRow = link ? linkRowOf(link, row) : null;
-    const person = linkRow ? links!.personOf.get(linkRow.id) ?? null : null;
+    const person = linkRow ? links!.personOf(linkRow.id) ?? null : null;
     if (!keys.length && !person) return; // no person to link (e.g. an ASB incident with no known perpetrator)
     const id = linkRow?.id ?? [source.dataset, row.record_key, row.role ?? '', ...keys].join('|');
     if (records.has(id)) return;
@@ -137,7 +130,7 @@ export async function linkedPeople(engine: Engine, upTo: string, seeds: PersonSe
     records.set(id, record);
     if (person) placed.set(record, person);
     // Fuzzy linkage's person brings all its records' keys and encodings, so its records with no shared key come too.
-    search([...keys, linkRow?.clk, ...(person ? links!.handlesOf.get(person) ?? [] : [])]);
+    search([...keys, linkRow?.clk, ...(person ? links!.handlesOf(person) : [])]);
   };
   const selectFor = (source: PersonSource) => ({ ...selectOf(source), ...linkSourceOf.get(source.dataset)?.select });
   const handleColumns = (source: PersonSource) => {
@@ -169,9 +162,18 @@ export async function linkedPeople(engine: Engine, upTo: string, seeds: PersonSe
   }
 
   // A record fuzzy linkage placed is clustered by its person alone (its name+DOB key may be shared with someone fuzzy
-  // linkage kept apart); a record it did not see, by its keys.
+  // linkage kept apart); a record it did not see (newer than the stored people), by its keys, and with the person of
+  // its first key that belongs to one placed person only (keys are listed strongest first).
+  const personOfKey = new Map<string, string | null>();
+  for (const [record, person] of placed) {
+    for (const key of record.keys) { const known = personOfKey.get(key); personOfKey.set(key, known === undefined || known === person ? person : null); }
+  }
   const clusters = new KeyClusters();
-  const tokensOf = (r: PersonRecord) => (placed.has(r) ? [`person:${placed.get(r)}`] : r.keys);
+  const tokensOf = (r: PersonRecord) => {
+    if (placed.has(r)) return [`person:${placed.get(r)}`];
+    const person = r.keys.map((k) => personOfKey.get(k)).find((p) => p);
+    return person ? [...r.keys, `person:${person}`] : r.keys;
+  };
   for (const record of records.values()) {
     if (!sourceOf(record.dataset).date) record.day = crimes.get(String(record.row.record_key))?.day ?? null;
     clusters.add(tokensOf(record));
@@ -181,5 +183,5 @@ export async function linkedPeople(engine: Engine, upTo: string, seeds: PersonSe
     const id = clusters.personId(tokensOf(record)[0]);
     (people.get(id) ?? people.set(id, []).get(id)!).push(record);
   }
-  return { linkage: links ? 'fuzzy' : 'exact', crimes, people };
+  return { linkage: links ? 'fuzzy' : 'exact', ...(links && linkage.kind === 'fuzzy' && linkage.note ? { note: linkage.note } : {}), crimes, people };
 }

@@ -31,6 +31,8 @@ export interface CohortResult {
   panel: string; as_of: string;
   /** How records were linked into people (analytics/people.ts). */
   linkage: 'fuzzy' | 'exact';
+  /** Said when the people come from an earlier linking run than the data (see functions/linkage/people.ts). */
+  linkage_note?: string;
   count: number; members: CohortMember[];
 }
 
@@ -63,7 +65,7 @@ export async function preventionPanelCohort(engine: Engine, area: Area, rules: C
   const year = Number(asOf.slice(0, 4)), monthOfYear = asOf.slice(5, 7);
   const childBirth = (column: string): Expr => or({ op: 'is_null', a: col(column) }, between(col(column), lit(`${year - rules.ageTo - 2}-${monthOfYear}`), lit(`${year - rules.ageFrom + 1}-${monthOfYear}`)));
   const afterWindowOpens = (column: string): Expr => ({ op: 'gt', a: date(col(column)), b: date(lit(dayToIso(windowStart))) });
-  const { linkage: linked, crimes, people } = await linkedPeople(engine, asOf, [
+  const { linkage: linked, note, crimes, people } = await linkedPeople(engine, asOf, [
     { dataset: 'police_person', where: and(isIn(col('role'), rules.suspectRoles), childBirth('month_of_birth'), inRows(col('crime_key'), 'police_crime', col('record_key'), afterWindowOpens('recorded_date'))) },
     { dataset: 'asb_incident', where: and(childBirth('perpetrator_month_of_birth'), afterWindowOpens('reported_at')) },
   ], {}, linkage);
@@ -121,5 +123,5 @@ export async function preventionPanelCohort(engine: Engine, area: Area, rules: C
     });
   }
   members.sort((a, b) => b.score - a.score || a.person_id.localeCompare(b.person_id));
-  return { panel, as_of: asOf, linkage: linked, count: members.length, members };
+  return { panel, as_of: asOf, linkage: linked, ...(note ? { linkage_note: note } : {}), count: members.length, members };
 }

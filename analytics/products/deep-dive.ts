@@ -21,6 +21,8 @@ export interface DeepDiveResult {
   period: string;
   /** How suspects and victims were linked into people (analytics/people.ts). */
   linkage: 'fuzzy' | 'exact';
+  /** Said when the people come from an earlier linking run than the data (see functions/linkage/people.ts). */
+  linkage_note?: string;
   crimes: number;
   monthly: { month: string; count: number }[];
   hotspots: { sector: string; count: number; share_pct: number }[];
@@ -62,7 +64,7 @@ export async function deepDive(engine: Engine, area: Area, request: DeepDiveRequ
   const hours = Array.from({ length: 24 }, (_, h) => h);
 
   // People in these crimes, linked across every dataset; earlier contact looks back before each suspect's first crime.
-  const { linkage: linked, people } = await linkedPeople(engine, year.to, [{ dataset: 'police_person', where: inRows(col('crime_key'), 'police_crime', col('record_key'), scope) }], params, linkage);
+  const { linkage: linked, note, people } = await linkedPeople(engine, year.to, [{ dataset: 'police_person', where: inRows(col('crime_key'), 'police_crime', col('record_key'), scope) }], params, linkage);
   const victimCrimes = new Map<string, Set<string>>();
   const suspectCrimes = new Map<string, Set<string>>();
   const suspects: { id: string; age: number | null; sex: string | null; first: number }[] = [];
@@ -97,7 +99,7 @@ export async function deepDive(engine: Engine, area: Area, request: DeepDiveRequ
   const sexes = [...codeLists.sex.values, NOT_RECORDED];
 
   return {
-    groups, area: request.area, period: year.label, linkage: linked, crimes,
+    groups, area: request.area, period: year.label, linkage: linked, ...(note ? { linkage_note: note } : {}), crimes,
     monthly: monthsOf(year).map((m) => ({ month: m, count: months.get(m) ?? 0 })),
     hotspots: sectors.map((s) => ({ sector: s.key, count: s.count, share_pct: crimes ? Math.round((s.count / crimes) * 1000) / 10 : 0 })),
     hour_by_weekday: { weekdays: WEEKDAYS, hours, counts: WEEKDAYS.map((_, d) => hours.map((h) => Number(cells.find((c) => c.weekday === d + 1 && c.hour === h)?.count ?? 0))) },

@@ -25,6 +25,8 @@ const USAGE = `vrn <command> [--data-dir DIR] [--format json]
                                                  offence groups in an area: trend, places, times, people, linked contact
   review  list | accept --pair ID | reject --pair ID [--user NAME]
                                                  fuzzy-linkage pairs to review, by which fields agreed
+  link    [--engine sql|arquero]                 links every person record now and stores the people, for the
+                                                 products to read (the scheduled refresh does it in AWS)
 
   token   --user ID [--hours 8]                  local mode only: a signed bearer token for a local user
   audit   verify                                 checks the audit trail's hash chain
@@ -75,6 +77,18 @@ const commands: Record<string, Command> = {
   async cohort({ flags }, dataDir) {
     const { runCohort } = await import('./products.ts');
     return runCohort(localPlatform(dataDir), flags);
+  },
+
+  async link({ flags }, dataDir) {
+    const { linkAllPeople } = await import('../linkage/people.ts');
+    const engine = (optional(flags, 'engine') ?? 'sql') as 'sql' | 'arquero';
+    if (!['sql', 'arquero'].includes(engine)) throw new UsageError('engine must be sql or arquero');
+    const run = await linkAllPeople(localPlatform(dataDir), engine, (message) => process.stderr.write(`  ${message}\n`));
+    if (flags.format === 'json') console.log(JSON.stringify(run));
+    else console.log(run.skipped
+      ? `people are linked already for this data (at ${run.linked_at}): ${run.people.toLocaleString('en-GB')} people from ${run.records.toLocaleString('en-GB')} records`
+      : `linked ${run.records.toLocaleString('en-GB')} records into ${run.people.toLocaleString('en-GB')} people in ${run.seconds} s; ${run.review.toLocaleString('en-GB')} pairs to review`);
+    return 0;
   },
 
   async 'deep-dive'({ flags }, dataDir) {

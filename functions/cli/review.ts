@@ -1,5 +1,6 @@
 import { openEngine } from '../../analytics/engine.ts';
-import { currentQueue, decide, findItem, type ReviewItem } from '../../analytics/matching/review.ts';
+import { decide, findItem, type ReviewItem } from '../../analytics/matching/review.ts';
+import { currentReviewQueue } from '../linkage/people.ts';
 import type { Platform } from '../platform/platform.ts';
 import { optional, required, UsageError, type ParsedArgs } from './args.ts';
 
@@ -11,7 +12,7 @@ export async function runReview(platform: Platform, action: string | undefined, 
   if (!action || !['list', 'accept', 'reject'].includes(action)) throw new UsageError('review needs list, accept or reject');
   const engine = await openEngine('sql', platform);
   try {
-    const queue = await currentQueue(engine, platform.storage);
+    const queue = await currentReviewQueue(platform, engine);
     if (action === 'list') {
       if (flags.format === 'json') console.log(JSON.stringify({ pairs: queue }, null, 2));
       else console.log([`${queue.length} pair${queue.length === 1 ? '' : 's'} to review`, ...queue.map(line)].join('\n'));

@@ -6,6 +6,7 @@ import { toCsv } from '../../analytics/render/csv.ts';
 import { profileHtml } from '../../analytics/render/reports.ts';
 import type { Platform } from '../platform/platform.ts';
 import { getJson } from '../platform/storage/port.ts';
+import { linkAllPeople } from '../linkage/people.ts';
 
 /** What a refresh wrote, and from which state of the catalog. */
 export interface RefreshManifest {
@@ -56,4 +57,14 @@ export async function refreshProducts(platform: Platform, engineName: EngineName
   const manifest: RefreshManifest = { period, catalog_version: version, generated_at: platform.now().toISOString(), files };
   await platform.storage.put(`${prefix}manifest.json`, JSON.stringify(manifest, null, 1));
   return { ...manifest, skipped: false };
+}
+
+/**
+ * What the schedule runs: people linked for the current data (the cohort and the deep dive read them), then the
+ * products. Each part does nothing when its data has not changed.
+ */
+export async function scheduledRefresh(platform: Platform, engineName: EngineName = 'arquero', log: (message: string) => void = () => {}) {
+  const people = await linkAllPeople(platform, engineName, log);
+  const products = await refreshProducts(platform, engineName);
+  return { people, products };
 }

@@ -11,8 +11,7 @@ import type { Table } from '../../analytics/render/table.ts';
 import { toXlsx } from '../../analytics/render/xlsx.ts';
 import { cohortRules } from '../../schemas/cohort.ts';
 import type { Platform } from '../platform/platform.ts';
-import { loadDecisions } from '../../analytics/matching/review.ts';
-import type { Linkage } from '../../analytics/people.ts';
+import { currentLinkage } from '../linkage/people.ts';
 
 /** A product request: what the CLI's flags and the API's query strings both become. */
 export type ProductRequest =
@@ -41,8 +40,6 @@ export class ProductRequestError extends Error {
   }
 }
 
-/** People are found by fuzzy linkage, following the analysts' review decisions. */
-const fuzzyLinkage = async (platform: Platform): Promise<Linkage> => ({ kind: 'fuzzy', decisions: await loadDecisions(platform.storage) });
 
 /** Runs one product on an open engine. */
 export async function computeProduct(engine: Engine, platform: Platform, request: ProductRequest): Promise<ProductResult> {
@@ -50,8 +47,8 @@ export async function computeProduct(engine: Engine, platform: Platform, request
     switch (request.product) {
       case 'measures': return await successMeasures(engine, request.period, request.baseline);
       case 'profile': return await localityProfile(engine, platform.area, platform.agreement, request);
-      case 'cohort': return await preventionPanelCohort(engine, platform.area, cohortRules, request.panel, request.asOf, await fuzzyLinkage(platform));
-      case 'deep-dive': return await deepDive(engine, platform.area, request, await fuzzyLinkage(platform));
+      case 'cohort': return await preventionPanelCohort(engine, platform.area, cohortRules, request.panel, request.asOf, await currentLinkage(platform, engine));
+      case 'deep-dive': return await deepDive(engine, platform.area, request, await currentLinkage(platform, engine));
     }
   } catch (error) {
     if (error instanceof RangeError) throw new ProductRequestError(error.message);

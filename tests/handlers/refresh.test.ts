@@ -1,13 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { financialYearOf, refreshProducts } from '../../functions/outputs/refresh.ts';
+import { financialYearOf, refreshProducts, scheduledRefresh } from '../../functions/outputs/refresh.ts';
 import { awsPlatform } from '../../functions/platform/aws.ts';
 import { CRIME_HEADER, POLICE, crimeRows, csv, ingestText } from '../helpers.ts';
+
+const PERSON_HEADER = 'crime_ref,role,police_person_id,forename,surname,date_of_birth,sex,home_postcode,outcome';
 import { awsTestEnvironment, fakeAwsServices } from '../platform/fake-aws.ts';
 import { startS3rver } from '../platform/s3rver.ts';
 
 let s3: Awaited<ReturnType<typeof startS3rver>>;
 beforeAll(async () => { s3 = await startS3rver(); });
 afterAll(() => s3?.close());
+
+/** The AWS platform over fresh buckets in s3rver, on a January morning. */
+async function freshPlatform() {
+  const services = fakeAwsServices();
+  return awsPlatform(awsTestEnvironment(await s3.buckets()), { s3: s3.config, glue: services.config, athena: services.config, secretsManager: services.config },
+    { now: () => new Date('2025-01-15T06:00:00Z') });
+}
 
 describe('the scheduled product refresh', () => {
   it('knows the financial year of a date', () => {
@@ -16,10 +25,7 @@ describe('the scheduled product refresh', () => {
   });
 
   it('writes the current year\'s measures and every locality\'s profile to the outputs bucket, and only again when the catalog changes', async () => {
-    const buckets = await s3.buckets();
-    const services = fakeAwsServices();
-    const platform = awsPlatform(awsTestEnvironment(buckets), { s3: s3.config, glue: services.config, athena: services.config, secretsManager: services.config },
-      { now: () => new Date('2025-01-15T06:00:00Z') });
+    const platform = await freshPlatform();
     await ingestText(platform, 'police_crime', POLICE, csv(CRIME_HEADER, ...crimeRows('R', 12, '2024-06-01')));
 
     const first = await refreshProducts(platform);
@@ -35,5 +41,21 @@ describe('the scheduled product refresh', () => {
     expect(await refreshProducts(platform)).toMatchObject({ skipped: true });
     await ingestText(platform, 'police_crime', POLICE, csv(CRIME_HEADER, ...crimeRows('Q', 3, '2024-09-01')));
     expect(await refreshProducts(platform)).toMatchObject({ skipped: false });
+  });
+
+  it('links people for the current data before the products, through S3 and the Arquero engine, and only again when the data changes', async () => {
+    const platform = await freshPlatform();
+    await ingestText(platform, 'police_crime', POLICE, csv(CRIME_HEADER, ...crimeRows('R', 2, '2024-06-01')));
+    await ingestText(platform, 'police_person', POLICE, csv(PERSON_HEADER,
+      'R-0,suspect,NOM-1,Aiden,Kowalski,2008-02-03,male,LE2 1AB,charged', 'R-1,suspect,NOM-2,Aidan,Kowalsky,2008-02-03,male,LE2 1AB,charged'));
+    const messages: string[] = [];
+    const first = await scheduledRefresh(platform, 'arquero', (m) => messages.push(m));
+    // Two police person ids are two people, however alike the names: the rule fuzzy linkage keeps.
+    expect(first.people).toMatchObject({ skipped: false, records: 2, people: 2 });
+    expect(first.products).toMatchObject({ skipped: false });
+    expect(await platform.storage.get(first.people.key)).not.toBeNull();
+    expect(messages.join('\n')).toMatch(/^reading the person records/);
+    expect(messages.join('\n')).not.toMatch(/Aid[ae]n|Kowalsk/);
+    expect(await scheduledRefresh(platform)).toMatchObject({ people: { skipped: true }, products: { skipped: true } });
   });
 });

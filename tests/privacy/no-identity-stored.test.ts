@@ -1,6 +1,8 @@
 import { parquetReadObjects } from 'hyparquet';
 import { readFileSync, statSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { linkAllPeople } from '../../functions/linkage/people.ts';
 import { openReferenceVault } from '../../functions/ingest/reference-vault.ts';
 import { upnCheckLetter } from '../../functions/ingest/identifiers.ts';
 import { decodeClk, fieldDice, type Clk } from '../../analytics/matching/clk.ts';
@@ -50,6 +52,8 @@ beforeAll(async () => {
   await put('support_episode', 'leicester-city-council', csv(
     'episode_id,service,la_person_id,upn,nhs_number,forename,surname,date_of_birth,home_postcode,start_date',
     `${i.episode},early_help,${i.la_id},${i.upn},${i.nhs},${i.forename},${i.surname},${i.dob},${i.postcode},2024-03-01`));
+  // The stored people (linked ahead of time) are in the scan too.
+  await linkAllPeople(t.platform);
 });
 afterAll(() => t.cleanup());
 
@@ -70,8 +74,10 @@ describe('no identity value is stored or returned', () => {
   it('in any byte under the data dir, Parquet decoded or not', async () => {
     const files = allFiles(t.dir);
     expect(files.filter((f) => f.path.endsWith('.parquet'))).toHaveLength(7);
+    expect(files.filter((f) => f.path.includes('linkage/people/') && f.path.endsWith('.json.gz'))).toHaveLength(1);
     for (const file of files) {
       expectNoIdentity(file.path, file.bytes.toString('latin1'));
+      if (file.path.endsWith('.gz')) expectNoIdentity(`${file.path} (unzipped)`, gunzipSync(file.bytes).toString('latin1'));
       if (file.path.endsWith('.parquet')) {
         const buffer = readFileSync(file.path);
         const rows = await parquetReadObjects({ file: buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength) as ArrayBuffer });

@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { openEngine } from '../../../analytics/engine.ts';
-import { currentQueue, decide, findItem } from '../../../analytics/matching/review.ts';
+import { decide, findItem } from '../../../analytics/matching/review.ts';
+import { currentReviewQueue } from '../../linkage/people.ts';
 import { clkFields } from '../../../schemas/linkage.ts';
 import { NotFound } from '../errors.ts';
 import { checkScope, requireAction } from '../middleware/guard.ts';
@@ -41,7 +42,7 @@ export function registerLinkageReview(app: ApiApp, deps: RouteDeps) {
   const { platform } = deps;
   const queue = async () => {
     const engine = await openEngine('sql', platform);
-    try { return await currentQueue(engine, platform.storage); } finally { await engine.close(); }
+    try { return await currentReviewQueue(platform, engine); } finally { await engine.close(); }
   };
 
   app.openapi(listRoute, async (c) => {

@@ -30,10 +30,10 @@ const Profile = productBody('Profile', {
   by_offence_group: z.array(z.object({ group: z.string(), count: n, suppressed: z.boolean() })),
 });
 const Cohort = productBody('Cohort', {
-  panel: z.string(), as_of: z.string(), linkage: z.enum(['fuzzy', 'exact']), count: z.number().int(),
+  panel: z.string(), as_of: z.string(), linkage: z.enum(['fuzzy', 'exact']), linkage_note: z.string().optional(), count: z.number().int(),
   members: z.array(z.object({ person_id: z.string(), age: z.number(), sex: z.string().nullable(), locality: z.string(), criteria: z.array(z.string()), factors: z.array(z.string()), score: z.number(), events: z.record(z.string(), z.number()), last_event_date: z.string().nullable(), partners: z.array(z.string()) })),
 });
-const DeepDive = productBody('DeepDive', { groups: z.array(z.string()), area: z.string(), period: z.string(), linkage: z.enum(['fuzzy', 'exact']), crimes: z.number() });
+const DeepDive = productBody('DeepDive', { groups: z.array(z.string()), area: z.string(), period: z.string(), linkage: z.enum(['fuzzy', 'exact']), linkage_note: z.string().optional(), crimes: z.number() });
 export const productBodies = { Measures, Profile, Cohort, DeepDive };
 
 const measures = createRoute({

@@ -1,0 +1,121 @@
+import { createHash } from 'node:crypto';
+import { openEngine, type EngineName } from '../../analytics/engine.ts';
+import type { Engine } from '../../analytics/ir.ts';
+import { unitCandidates } from '../../analytics/matching/candidates.ts';
+import { loadLinkTable } from '../../analytics/matching/link-rows.ts';
+import { decodePeopleIndex, encodePeopleIndex, indexPeople, type PeopleIndex } from '../../analytics/matching/people-index.ts';
+import { pairKey, resolveTable } from '../../analytics/matching/resolve.ts';
+import { currentQueue, DECISIONS_KEY, loadDecisions, type ReviewItem } from '../../analytics/matching/review.ts';
+import { linkRecordCount, type Linkage } from '../../analytics/people.ts';
+import { linkageConfig, type LinkageConfig } from '../../schemas/linkage.ts';
+import type { Platform } from '../platform/platform.ts';
+import { getJson, type Storage } from '../platform/storage/port.ts';
+
+/**
+ * Linking people ahead of time: once per data version (the catalog and the review decisions), every person record
+ * is linked (analytics/matching) and the people are stored, so that the cohort, the deep dive and the review queue
+ * look them up instead of linking the whole store on each request. `vrn link` and the scheduled refresh run it.
+ */
+export const PEOPLE_PREFIX = 'linkage/people/';
+const LATEST_KEY = `${PEOPLE_PREFIX}latest.json`;
+
+/** What the latest linking run stored. */
+export interface LinkingRun {
+  version: string;
+  key: string;
+  linked_at: string;
+  records: number;
+  units: number;
+  people: number;
+  compared: number;
+  review: number;
+  seconds: number;
+}
+
+type Deps = Pick<Platform, 'catalog' | 'storage' | 'now'>;
+
+/** The data version people are linked at: the catalog's, and the review decisions' (they change who is one person). */
+export async function dataVersion(platform: Pick<Platform, 'catalog' | 'storage'>): Promise<string> {
+  return `${await platform.catalog.version()}|${(await platform.storage.get(DECISIONS_KEY))?.etag ?? 'no decisions'}`;
+}
+
+export const peopleKey = (version: string) => `${PEOPLE_PREFIX}${createHash('sha256').update(version).digest('hex').slice(0, 24)}.json.gz`;
+
+/** Stored people are read once per process and key (they are immutable: a new version gets a new key). */
+const loaded = new WeakMap<Storage, Map<string, Promise<PeopleIndex | null>>>();
+
+export function loadPeople(storage: Storage, key: string): Promise<PeopleIndex | null> {
+  const cache = loaded.get(storage) ?? loaded.set(storage, new Map()).get(storage)!;
+  let entry = cache.get(key);
+  if (!entry) {
+    entry = storage.get(key).then((object) => (object ? decodePeopleIndex(object.body) : null));
+    // Not there yet is not remembered: a linking run may store it next.
+    entry.then((people) => { if (!people) cache.delete(key); }, () => cache.delete(key));
+    if (cache.size >= 2) cache.delete(cache.keys().next().value!);
+    cache.set(key, entry);
+  }
+  return entry;
+}
+
+/**
+ * Links every person record of the current data version and stores the people, unless they are stored already.
+ * `progress` hears each stage (for the CLI and the logs); nothing it hears names a person.
+ */
+export async function linkAllPeople(platform: Deps & Pick<Platform, 'openSql' | 'area' | 'agreement'>, engineName: EngineName = 'sql', progress: (message: string) => void = () => {}): Promise<LinkingRun & { skipped: boolean }> {
+  const started = performance.now();
+  const version = await dataVersion(platform);
+  const key = peopleKey(version);
+  const latest = await getJson<LinkingRun>(platform.storage, LATEST_KEY);
+  if (latest?.value.key === key && await platform.storage.get(key)) return { ...latest.value, skipped: true };
+
+  progress('reading the person records of every dataset…');
+  const engine = await openEngine(engineName, platform as Platform);
+  let table;
+  try {
+    table = await loadLinkTable(engine);
+  } finally {
+    await engine.close();
+  }
+  progress(`comparing ${table.units.toLocaleString('en-GB')} distinct encodings of ${table.size.toLocaleString('en-GB')} records…`);
+  const candidates = unitCandidates(table);
+  progress(`resolving ${candidates.count.toLocaleString('en-GB')} candidate pairs into people…`);
+  const resolution = resolveTable(candidates, await loadDecisions(platform.storage));
+  const linkedAt = platform.now().toISOString();
+  const index = indexPeople(resolution, { version, linkedAt });
+  await platform.storage.put(key, encodePeopleIndex(index));
+  const run: LinkingRun = {
+    version, key, linked_at: linkedAt, records: table.size, units: table.units, people: index.people,
+    compared: candidates.stats.compared, review: index.review.length, seconds: Math.round((performance.now() - started) / 100) / 10,
+  };
+  await platform.storage.put(LATEST_KEY, JSON.stringify(run, null, 1));
+  progress(`stored ${index.people.toLocaleString('en-GB')} people (${index.review.length.toLocaleString('en-GB')} pairs to review)`);
+  return { ...run, skipped: false };
+}
+
+/**
+ * How the products find people now: the stored people of this data version; else, for a store of at most
+ * `productsUpTo` person records, linking it in the request; else the latest stored people, saying so (records and
+ * decisions since then link by exact keys until the next run); else exact keys alone.
+ */
+export async function currentLinkage(platform: Pick<Platform, 'catalog' | 'storage'>, engine: Engine, config: LinkageConfig = linkageConfig): Promise<Linkage> {
+  const version = await dataVersion(platform);
+  const current = await loadPeople(platform.storage, peopleKey(version));
+  if (current) return { kind: 'fuzzy', people: current };
+  if (await linkRecordCount(engine) <= config.productsUpTo) return { kind: 'fuzzy', decisions: await loadDecisions(platform.storage) };
+  const latest = await getJson<LinkingRun>(platform.storage, LATEST_KEY);
+  const people = latest ? await loadPeople(platform.storage, latest.value.key) : null;
+  if (!people) return { kind: 'exact' };
+  return {
+    kind: 'fuzzy', people,
+    note: `people as linked at ${latest!.value.linked_at}; records and review decisions since then link by exact keys until the next linking run (vrn link, or the scheduled refresh)`,
+  };
+}
+
+/** The review queue now: the stored run's pairs not decided since, or the queue of linking in this request. */
+export async function currentReviewQueue(platform: Pick<Platform, 'catalog' | 'storage'>, engine: Engine, config: LinkageConfig = linkageConfig): Promise<ReviewItem[]> {
+  const linkage = await currentLinkage(platform, engine, config);
+  if (linkage.kind === 'exact') return [];
+  if (!linkage.people) return currentQueue(engine, platform.storage);
+  const decisions = await loadDecisions(platform.storage);
+  return linkage.people.review.filter((item) => !decisions.has(pairKey(item.records[0].id, item.records[1].id)));
+}

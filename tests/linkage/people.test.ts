@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openEngine } from '../../analytics/engine.ts';
+import { unitCandidates } from '../../analytics/matching/candidates.ts';
+import { loadLinkTable } from '../../analytics/matching/link-rows.ts';
+import { decodePeopleIndex, encodePeopleIndex, indexPeople } from '../../analytics/matching/people-index.ts';
+import { resolveTable } from '../../analytics/matching/resolve.ts';
+import { decide } from '../../analytics/matching/review.ts';
+import { preventionPanelCohort } from '../../analytics/products/cohort.ts';
+import { currentLinkage, currentReviewQueue, dataVersion, linkAllPeople, peopleKey } from '../../functions/linkage/people.ts';
+import { runProduct, type ProductRequest } from '../../functions/products/service.ts';
+import { llr } from '../../schemas/area/index.ts';
+import { cohortRules } from '../../schemas/cohort.ts';
+import { LinkageConfig, linkageConfig } from '../../schemas/linkage.ts';
+import { POLICE, csv, ingestText, testPlatform } from '../helpers.ts';
+import { ASB_HEADER, ingestTommy, stored } from '../analytics/fuzzy-child.ts';
+
+/** People linked ahead of time, once per data version, and the products reading them. */
+const cohort: ProductRequest = { product: 'cohort', panel: 'city', asOf: '2025-09-30' };
+const aboveTheLimit = LinkageConfig.parse({ ...linkageConfig, productsUpTo: 0 });
+let t: ReturnType<typeof testPlatform>;
+let linkedInRequest: unknown;
+beforeAll(async () => {
+  t = testPlatform();
+  await ingestTommy(t.platform);
+  linkedInRequest = await runProduct(t.platform, 'sql', cohort);
+});
+afterAll(() => t.cleanup());
+
+const withEngine = async <T>(use: (engine: Awaited<ReturnType<typeof openEngine>>) => Promise<T>) => {
+  const engine = await openEngine('sql', t.platform);
+  try { return await use(engine); } finally { await engine.close(); }
+};
+
+describe('linking people ahead of time', () => {
+  it('links every person record once per data version and stores the people', async () => {
+    const first = await linkAllPeople(t.platform);
+    expect(first).toMatchObject({ skipped: false, records: 5, version: await dataVersion(t.platform), key: peopleKey(await dataVersion(t.platform)) });
+    // Tommy's four records are one person, his sister another.
+    expect(first.people).toBe(2);
+    expect(await t.platform.storage.get(first.key)).not.toBeNull();
+    expect(await linkAllPeople(t.platform)).toMatchObject({ skipped: true, key: first.key, people: first.people });
+  });
+
+  it('gives the products, on both engines, the people that linking in the request gave', async () => {
+    await withEngine(async (engine) => {
+      const linkage = await currentLinkage(t.platform, engine);
+      expect(linkage).toMatchObject({ kind: 'fuzzy', people: { version: await dataVersion(t.platform) } });
+    });
+    expect(linkedInRequest).toMatchObject({ linkage: 'fuzzy', count: 1 });
+    expect(await runProduct(t.platform, 'sql', cohort)).toEqual(linkedInRequest);
+    expect(await runProduct(t.platform, 'arquero', cohort)).toEqual(linkedInRequest);
+  });
+
+  it('stores what it built: the decoded people answer as the built ones, and know no other record', async () => {
+    const table = await withEngine((engine) => loadLinkTable(engine));
+    const built = indexPeople(resolveTable(unitCandidates(table)), { version: 'v', linkedAt: '2025-11-01T12:00:00.000Z' });
+    const decoded = decodePeopleIndex(encodePeopleIndex(built));
+    expect([decoded.records, decoded.people, decoded.version]).toEqual([built.records, built.people, 'v']);
+    for (const id of table.ids) {
+      const person = built.personOf(id)!;
+      expect(person).toMatch(/^P-/);
+      expect(decoded.personOf(id)).toBe(person);
+      expect(decoded.handlesOf(person)).toEqual(built.handlesOf(person));
+      expect(decoded.handlesOf(person).length).toBeGreaterThan(0);
+    }
+    expect(decoded.personOf('asb_incident/perpetrator/not-a-record')).toBeUndefined();
+  });
+
+  it('links again after a review decision (a new data version), and follows it', async () => {
+    const before = await linkAllPeople(t.platform);
+    const table = await withEngine((engine) => loadLinkTable(engine));
+    // Accept Tommy's police incident with his sister's: linking ahead must follow the decision.
+    const tom = table.ids.find((id, i) => id.startsWith('asb_incident') && table.partners[table.partner[i]] === POLICE)!;
+    const apart = decodePeopleIndex(await t.platform.storage.get(before.key).then((o) => o!.body));
+    const sisters = table.ids.filter((id) => id.startsWith('asb_incident') && apart.personOf(id) !== apart.personOf(tom));
+    expect(sisters).toHaveLength(1);
+    await decide({ storage: t.platform.storage, now: () => t.platform.now() }, {
+      item: { pair: 'R-test', records: [{ id: tom, partner: POLICE }, { id: sisters[0], partner: 'leicester-city-council' }], score: 0.9, fields: { names: 'disagree', dob: 'disagree', postcode: 'agree', sex: 'missing' } },
+      decision: 'accept', user: 'analyst-1', role: 'analyst',
+    });
+    const after = await linkAllPeople(t.platform);
+    expect(after.skipped).toBe(false);
+    expect(after.key).not.toBe(before.key);
+    expect(after.people).toBe(before.people - 1);
+    const joined = decodePeopleIndex(await t.platform.storage.get(after.key).then((o) => o!.body));
+    expect(joined.personOf(sisters[0])).toBe(joined.personOf(tom));
+  });
+
+  it('with a large store and newer data: the products use the latest people, say so, and place new records by their keys', async () => {
+    await linkAllPeople(t.platform);
+    // A third incident for the police's person id NOM-T, after the linking run.
+    await stored(ingestText(t.platform, 'asb_incident', POLICE, csv(ASB_HEADER, 'P2,police_call,2025-08-01T21:00,nuisance,NOM-T,Thomas,Bradshaw,2011-03-15,LE2 1AB')));
+    const result = await withEngine(async (engine) => {
+      const linkage = await currentLinkage(t.platform, engine, aboveTheLimit);
+      expect(linkage).toMatchObject({ kind: 'fuzzy', note: expect.stringContaining('vrn link') });
+      expect(await currentReviewQueue(t.platform, engine, aboveTheLimit)).toEqual(linkage.kind === 'fuzzy' ? linkage.people!.review : null);
+      return preventionPanelCohort(engine, llr, cohortRules, 'city', '2025-09-30', linkage);
+    });
+    expect(result.linkage_note).toContain('people as linked at 2025-11-01T12:00:00.000Z');
+    expect(result.members).toHaveLength(1);
+    expect(result.members[0].events.asb_incident).toBe(4); // his two, his sister's (accepted above), and the new one by NOM-T
+  });
+
+  it('with a large store never linked: exact keys, and an empty review queue', async () => {
+    const fresh = testPlatform();
+    try {
+      await ingestTommy(fresh.platform);
+      const engine = await openEngine('sql', fresh.platform);
+      try {
+        expect(await currentLinkage(fresh.platform, engine, aboveTheLimit)).toEqual({ kind: 'exact' });
+        expect(await currentReviewQueue(fresh.platform, engine, aboveTheLimit)).toEqual([]);
+      } finally {
+        await engine.close();
+      }
+    } finally {
+      fresh.cleanup();
+    }
+  });
+});
