@@ -98,10 +98,12 @@ function* batches<T>(values: T[], size: number) {
 }
 
 /**
- * The people of the seed rows, with every record dated up to (and including) a day that is linked to them: the
- * seeds' keys fetch their records, whose other keys fetch more, until no new key appears. With fuzzy linkage a
- * record's person also brings the keys and encodings of all its records. The clusters are then exactly those that
- * linking every record up to the day would give these people.
+ * The people of the seed rows, with every record dated up to (and including) a day that is linked to them. With
+ * exact keys: the seeds' keys fetch their records, whose other keys fetch more, until no new key appears. With fuzzy
+ * linkage: a seed's person brings the keys (and encodings) of all its records, which fetch them; a record fetched
+ * that belongs to another person is left out (a name and date of birth key two people share reaches the other),
+ * unless it shares a key with a record linking has not seen (newer than the stored people), which joins that
+ * person by its keys. The clusters are then those that linking every record up to the day gives these people.
  */
 export async function linkedPeople(engine: Engine, upTo: string, seeds: PersonSeed[], params: Params = {}, linkage: Linkage = { kind: 'fuzzy' }): Promise<People> {
   const links = await peopleOf(engine, linkage);
@@ -111,10 +113,12 @@ export async function linkedPeople(engine: Engine, upTo: string, seeds: PersonSe
   const placed = new Map<PersonRecord, string>();
   const known = new Set<string>();
   let frontier: string[] = [];
-  const search = (handles: (string | null | undefined)[]) => {
+  const search = (handles: readonly string[]) => {
     for (const h of handles) if (h && !known.has(h)) { known.add(h); frontier.push(h); }
   };
-  const take = (source: PersonSource, row: ResultRow) => {
+  /** People whose records are wanted, and the keys of records fuzzy linkage has not seen. */
+  const wanted = new Set<string>(), unseenKeys = new Set<string>();
+  const take = (source: PersonSource, row: ResultRow, seed: boolean) => {
     const keys = source.keys.map((_, i) => row[`key${i}`]).filter((k): k is string => typeof k === 'string');
     const link = linkSourceOf.get(source.dataset);
     const linkRow = link ? linkRowOf(link, row) : null;
@@ -122,6 +126,11 @@ export async function linkedPeople(engine: Engine, upTo: string, seeds: PersonSe
     if (!keys.length && !person) return; // no person to link (e.g. an ASB incident with no known perpetrator)
     const id = linkRow?.id ?? [source.dataset, row.record_key, row.role ?? '', ...keys].join('|');
     if (records.has(id)) return;
+    if (person && !wanted.has(person)) {
+      if (!seed && !keys.some((k) => unseenKeys.has(k))) return; // another person's record
+      wanted.add(person);
+    }
+    if (links && !person) for (const k of keys) unseenKeys.add(k);
     const record: PersonRecord = {
       dataset: source.dataset, partner: String(row.partner), keys, birth: (row.birth as string | null) ?? null,
       age: typeof row.age === 'number' ? row.age : null, sex: (row.sex as string | null) ?? null,
@@ -129,8 +138,8 @@ export async function linkedPeople(engine: Engine, upTo: string, seeds: PersonSe
     };
     records.set(id, record);
     if (person) placed.set(record, person);
-    // Fuzzy linkage's person brings all its records' keys and encodings, so its records with no shared key come too.
-    search([...keys, linkRow?.clk, ...(person ? links!.handlesOf(person) : [])]);
+    // A person brings all its records' keys (and the encodings of those with none), so records sharing no key come too.
+    search(person ? links!.handlesOf(person) : keys);
   };
   const selectFor = (source: PersonSource) => ({ ...selectOf(source), ...linkSourceOf.get(source.dataset)?.select });
   const handleColumns = (source: PersonSource) => {
@@ -140,7 +149,7 @@ export async function linkedPeople(engine: Engine, upTo: string, seeds: PersonSe
 
   for (const seed of seeds) {
     const source = sourceOf(seed.dataset);
-    for (const row of await engine.rows({ from: source.dataset, where: and(seed.where, datedUpTo(source, upTo)), select: selectFor(source) }, params)) take(source, row);
+    for (const row of await engine.rows({ from: source.dataset, where: and(seed.where, datedUpTo(source, upTo)), select: selectFor(source) }, params)) take(source, row, true);
   }
   while (frontier.length) {
     const searching = frontier;
@@ -148,7 +157,7 @@ export async function linkedPeople(engine: Engine, upTo: string, seeds: PersonSe
     for (const source of SOURCES) {
       for (const batch of batches(searching, KEY_BATCH)) {
         const sharesHandle = or(...handleColumns(source).map((k) => isIn(col(k), batch)));
-        for (const row of await engine.rows({ from: source.dataset, where: and(sharesHandle, datedUpTo(source, upTo)), select: selectFor(source) }, {})) take(source, row);
+        for (const row of await engine.rows({ from: source.dataset, where: and(sharesHandle, datedUpTo(source, upTo)), select: selectFor(source) }, {})) take(source, row, false);
       }
     }
   }

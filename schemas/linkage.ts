@@ -41,9 +41,9 @@ export const LinkageConfig = z.object({
     review: z.number().min(0).max(1),
   }).refine((t) => t.review <= t.autoLink, 'the review threshold is not above the auto-link threshold'),
   /**
-   * The products (cohort, deep dive) link people fuzzily when the store holds at most this many person records;
-   * above it they use exact keys, and say so. Linking runs in memory at analysis time (about 2.6 GB per 120k
-   * records), so beyond this it needs to run ahead of time, per data version.
+   * Without stored people of the current data version (functions/linkage/people.ts), the products (cohort, deep
+   * dive) link people in the request when the store holds at most this many person records (about 1 s per 10,000);
+   * above it they use the latest stored people, or exact keys, and say so.
    */
   productsUpTo: z.number().int().min(0),
   blocking: z.object({

@@ -39,6 +39,11 @@ export async function dataVersion(platform: Pick<Platform, 'catalog' | 'storage'
   return `${await platform.catalog.version()}|${(await platform.storage.get(DECISIONS_KEY))?.etag ?? 'no decisions'}`;
 }
 
+/** What the products' answers depend on: the data version, and which people are stored (a run may store this version's people later). */
+export async function productsVersion(platform: Pick<Platform, 'catalog' | 'storage'>): Promise<string> {
+  return `${await dataVersion(platform)}|${(await platform.storage.get(LATEST_KEY))?.etag ?? 'never linked'}`;
+}
+
 export const peopleKey = (version: string) => `${PEOPLE_PREFIX}${createHash('sha256').update(version).digest('hex').slice(0, 24)}.json.gz`;
 
 /** Stored people are read once per process and key (they are immutable: a new version gets a new key). */
@@ -66,7 +71,7 @@ export async function linkAllPeople(platform: Deps & Pick<Platform, 'openSql' | 
   const version = await dataVersion(platform);
   const key = peopleKey(version);
   const latest = await getJson<LinkingRun>(platform.storage, LATEST_KEY);
-  if (latest?.value.key === key && await platform.storage.get(key)) return { ...latest.value, skipped: true };
+  if (latest?.value.key === key && await platform.storage.exists(key)) return { ...latest.value, skipped: true };
 
   progress('reading the person records of every dataset…');
   const engine = await openEngine(engineName, platform as Platform);

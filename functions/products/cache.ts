@@ -1,11 +1,12 @@
 import type { EngineName } from '../../analytics/engine.ts';
 import type { Platform } from '../platform/platform.ts';
 import { renderProduct, runProduct, type ProductFormat, type ProductRequest, type ProductResult, type RenderedProduct } from './service.ts';
-import { DECISIONS_KEY } from '../../analytics/matching/review.ts';
+import { productsVersion } from '../linkage/people.ts';
 
 /**
- * Products cached per catalog version (and version of the linkage review decisions): a repeated read costs one small catalog read; a new extract changes the
- * version and empties the cache. Requests computing the same product at once share one computation.
+ * Products cached per version of what they read (the catalog, the review decisions, the stored people): a repeated
+ * read costs three small reads; a new extract, decision or linking run changes the version and empties the cache.
+ * Requests computing the same product at once share one computation.
  */
 export class ProductCache {
   private version = '';
@@ -22,8 +23,7 @@ export class ProductCache {
   }
 
   private async cached<T>(key: string, compute: () => Promise<T>): Promise<T> {
-    // Review decisions change who is one person, so they are part of the data version too.
-    const version = `${await this.platform.catalog.version()}|${(await this.platform.storage.get(DECISIONS_KEY))?.etag ?? 'no decisions'}`;
+    const version = await productsVersion(this.platform);
     if (version !== this.version) {
       this.entries.clear();
       this.version = version;

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { linkAllPeople } from '../../functions/linkage/people.ts';
 import { ProductCache } from '../../functions/products/cache.ts';
 import { ProductRequestError, type ProductRequest } from '../../functions/products/service.ts';
 import { CRIME_HEADER, POLICE, crimeRows, csv, ingestText, testPlatform } from '../helpers.ts';
@@ -11,7 +12,7 @@ afterAll(t.cleanup);
 
 const measures: ProductRequest = { product: 'measures', period: '2024-25', baseline: '2019-20' };
 
-describe('products cached per catalog version', () => {
+describe('products cached per version of the data (catalog, decisions, stored people)', () => {
   it('computes once for repeated and concurrent reads, again after the catalog changes', async () => {
     await ingestText(t.platform, 'police_crime', POLICE, csv(CRIME_HEADER, ...crimeRows('A', 3)));
     const cache = new ProductCache(t.platform, 'sql');
@@ -24,6 +25,12 @@ describe('products cached per catalog version', () => {
     const third = await cache.result(measures);
     expect(opened).toBe(2);
     expect(third).not.toBe(first);
+    // A linking run stores people for this data: the products that read them are computed again.
+    await linkAllPeople(t.platform);
+    expect(await cache.result(measures)).not.toBe(third);
+    expect(opened).toBe(4); // the linking run's engine, and the product's
+    await cache.result(measures);
+    expect(opened).toBe(4);
   });
 
   it('turns a product\'s RangeError into a request error and does not cache the failure', async () => {

@@ -1,6 +1,7 @@
 /**
  * One product on one engine in a fresh process: `PRODUCT DATADIR ENGINE`. Runs it twice (the second run shows the
- * engine's own caching) and prints one JSON line with the times and the peak RSS.
+ * engine's own caching) and prints one JSON line with the times, how people were linked, and the peak RSS. The
+ * cohort and the deep dive read the people a linking run stored, as the service does.
  */
 import { openEngine, type EngineName } from '../../analytics/engine.ts';
 import type { Engine } from '../../analytics/ir.ts';
@@ -8,6 +9,7 @@ import { preventionPanelCohort } from '../../analytics/products/cohort.ts';
 import { deepDive } from '../../analytics/products/deep-dive.ts';
 import { localityProfile } from '../../analytics/products/locality-profile.ts';
 import { successMeasures } from '../../analytics/products/success-measures.ts';
+import { currentLinkage } from '../../functions/linkage/people.ts';
 import { localPlatform } from '../../functions/platform/local.ts';
 import { cohortRules } from '../../schemas/cohort.ts';
 
@@ -16,18 +18,18 @@ const platform = localPlatform(dataDir);
 const products: Record<string, (engine: Engine) => Promise<unknown>> = {
   measures: (e) => successMeasures(e, '2024-25'),
   profile: (e) => localityProfile(e, platform.area, platform.agreement, { locality: 'leicester', period: '2024-25' }),
-  cohort: (e) => preventionPanelCohort(e, platform.area, cohortRules, 'city', '2025-09-30'),
-  'deep-dive': (e) => deepDive(e, platform.area, { groups: ['robbery_personal', 'robbery_business'], area: 'llr', period: '2024-25' }),
+  cohort: async (e) => preventionPanelCohort(e, platform.area, cohortRules, 'city', '2025-09-30', await currentLinkage(platform, e)),
+  'deep-dive': async (e) => deepDive(e, platform.area, { groups: ['robbery_personal', 'robbery_business'], area: 'llr', period: '2024-25' }, await currentLinkage(platform, e)),
 };
 const started = performance.now();
 const engine = await openEngine(engineName as EngineName, platform);
 const opened = performance.now();
-await products[product](engine);
+const result = await products[product](engine) as { linkage?: string; linkage_note?: string; count?: number };
 const first = performance.now();
 await products[product](engine);
 const second = performance.now();
 await engine.close();
 console.log(JSON.stringify({
   product, engine: engineName, open_s: +((opened - started) / 1000).toFixed(2), first_run_s: +((first - opened) / 1000).toFixed(2),
-  second_run_s: +((second - first) / 1000).toFixed(2), peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+  second_run_s: +((second - first) / 1000).toFixed(2), ...(result.linkage ? { linkage: result.linkage + (result.linkage_note ? ' (earlier run)' : '') } : {}), peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
 }));

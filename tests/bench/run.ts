@@ -1,12 +1,19 @@
 /**
  * `npm run bench`: every benchmark, figures printed as a table and as JSON (for notes). `--quick` for small sizes
- * and a short API load; `--api` for the API load alone, on the committed sample; `--products` for the products alone.
+ * and a short API load; `--api` for the API load alone, on the committed sample; `--products` for linking
+ * and the products alone.
  */
 import { benchApi } from './api.ts';
 import { benchIngest } from './ingest.ts';
 import { benchProducts } from './products.ts';
 
 const quick = process.argv.includes('--quick');
+function printProducts(scale: number, linking: unknown[], products: unknown[]) {
+  console.log(`\nlinking every person record at scale ${scale} (stages in seconds)`);
+  console.table(linking);
+  console.log(`\nproducts over the whole sample at scale ${scale} (each run twice on one engine)`);
+  console.table(products);
+}
 const apiSeconds = quick ? 5 : 20;
 console.log(`node ${process.version}, ${(await import('node:os')).cpus().length} cores`);
 if (process.argv.includes('--api')) {
@@ -21,10 +28,9 @@ const sizes = quick
   : [{ label: '100k', scale: 1 }, { label: '1M', scale: 10 }];
 if (process.argv.includes('--products')) {
   const scale = sizes[sizes.length - 1].scale;
-  const products = await benchProducts(scale);
-  console.log(`\nproducts over the whole sample at scale ${scale} (each run twice on one engine)`);
-  console.table(products);
-  console.log(JSON.stringify({ products }));
+  const { linking, products } = await benchProducts(scale);
+  printProducts(scale, linking, products);
+  console.log(JSON.stringify({ linking, products }));
   process.exit(0);
 }
 
@@ -32,10 +38,9 @@ const ingest = await benchIngest(sizes);
 console.log('\ningest police_crime');
 console.table(ingest);
 const largest = sizes[sizes.length - 1].scale;
-const products = await benchProducts(largest);
-console.log(`\nproducts over the whole sample at scale ${largest} (each run twice on one engine)`);
-console.table(products);
+const { linking, products } = await benchProducts(largest);
+printProducts(largest, linking, products);
 const api = await benchApi({ dataDir: `.bench/sample-data-${largest}-v2`, seconds: apiSeconds });
 console.log(`\nAPI under load over the scale ${largest} sample (products cached per catalog version)`);
 console.table(api);
-console.log(JSON.stringify({ ingest, products, api }));
+console.log(JSON.stringify({ ingest, linking, products, api }));
