@@ -19,6 +19,11 @@ export const StageConfig = z.object({
   ingestConcurrency: z.number().int().min(1).max(100).default(2),
   ingestRetries: z.number().int().min(0).max(2).default(2),
   refreshSchedule: z.string().default('cron(0 5 * * ? *)'),
+  /**
+   * The refresh links every person record before the products: about 2.5 KB per record at its peak (1.7M records
+   * took 4.2 GB, bench --products), so 3008 MB serves about a million; Lambda allows up to 10240.
+   */
+  refreshMemoryMb: z.number().int().min(1024).max(10240).default(3008),
   /** Cognito's sign-in MFA: REQUIRED for real stages. */
   mfa: z.enum(['OFF', 'OPTIONAL', 'REQUIRED']).default('REQUIRED'),
   /** Origins allowed to PUT to presigned upload URLs (the portal's); the API's own origin is always allowed. */

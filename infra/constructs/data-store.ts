@@ -95,10 +95,11 @@ export class DataStore extends Construct {
     this.keySecret.grantRead(grantee);
   }
 
-  /** The refresh: reads the store, writes outputs. */
+  /** The refresh: reads the store, writes the people it links (linkage/people/) and the outputs. */
   grantRefresh(grantee: IGrantable) {
     this.useKey(grantee);
     grantObjects(grantee, this.curated, ['s3:GetObject']);
+    grantObjects(grantee, this.curated, ['s3:PutObject'], 'linkage/people/');
     grantList(grantee, this.curated);
     grantObjects(grantee, this.outputs, ['s3:GetObject', 's3:PutObject'], 'outputs/');
     grantList(grantee, this.outputs, 'outputs/');

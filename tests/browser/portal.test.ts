@@ -119,6 +119,7 @@ describe.skipIf(!available)('the portal in Chromium', () => {
     await page.fill('#as_of', '2025-09-30');
     await page.click('button:has-text("Show")');
     await expect(page.locator('h2').first().textContent()).resolves.toMatch(/^\d+ children aged 10–17 meet the criteria on 2025-09-30$/);
+    await expect(page.locator('#linkage').textContent()).resolves.toContain('linked into people by fuzzy linkage');
     expect(await unlabelled(page)).toEqual([]);
     await shot(page, 'panel-cohort');
     const form = page.locator('form[action="/portal/cohort/reidentify"]').first();

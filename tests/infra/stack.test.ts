@@ -172,11 +172,12 @@ describe('the CDK app: functions and events', () => {
     });
   });
 
-  it('refreshes the products on the stage\'s schedule', () => {
+  it('links people and refreshes the products on the stage\'s schedule, with the stage\'s memory for linking', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'cron(0 5 * * ? *)',
       Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [idOf('AWS::Lambda::Function', 'RefreshHandlerFunction'), 'Arn'] } })],
     });
+    expect(template.findResources('AWS::Lambda::Function')[idOf('AWS::Lambda::Function', 'RefreshHandlerFunction')].Properties).toMatchObject({ MemorySize: 3008, Timeout: 900 });
   });
 
   it('keeps every function\'s logs, and the API\'s access log, for the stage\'s retention', () => {
@@ -288,7 +289,7 @@ describe('the CDK app: least privilege', () => {
     expect(onBucket('RefreshHandler', 'DataRaw')).toEqual({});
     expect(onBucket('IngestHandler', 'DataAudit')).toEqual({});
     expect(onBucket('ApiHandler', 'DataAudit')).toEqual({ '/audit/*': ['s3:GetObject', 's3:PutObject'] });
-    expect(onBucket('RefreshHandler', 'DataCurated')).toEqual({ '/*': ['s3:GetObject'], '/curated/*': ['s3:GetObject'] });
+    expect(onBucket('RefreshHandler', 'DataCurated')).toEqual({ '/*': ['s3:GetObject'], '/curated/*': ['s3:GetObject'], '/linkage/people/*': ['s3:PutObject'] });
     expect(onBucket('RefreshHandler', 'DataOutputs')).toEqual({ '/outputs/*': ['s3:GetObject', 's3:PutObject'] });
     expect(onBucket('IngestHandler', 'DataOutputs')).toEqual({});
     const secret = idOf('AWS::SecretsManager::Secret', 'DataPseudonymisationKey');

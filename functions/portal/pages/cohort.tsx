@@ -28,6 +28,10 @@ export function registerCohortPages(portal: Portal) {
           <h2>{cohort.count} children aged 10–17 meet the criteria on {cohort.as_of}</h2>
           <p class="muted">Pseudonymised: person ids link records across partners without naming anyone.
             {reveal ? ' You may re-identify the records your own organisation supplied, with a reason; each reveal is audited.' : ''}</p>
+          <p class="muted" id="linkage">{cohort.linkage === 'fuzzy'
+            ? 'Records are linked into people by fuzzy linkage: spelling variants, nicknames and typos link across partners.'
+            : 'Records are linked into people by exact identifiers only: people have not been linked for this data yet.'}
+            {cohort.linkage_note ? ` Note: ${cohort.linkage_note}.` : ''}</p>
           <p class="downloads"><a href={`${path}&format=csv`} download="">Cohort (CSV)</a><a href={`${path}&format=xlsx`} download="">Cohort (XLSX)</a></p>
           <div class="scroll"><table>
             <thead><tr>{['person', 'age', 'sex', 'locality', 'criteria', 'factors', 'score', 'last event', 'partners', ...(reveal ? ['re-identify'] : [])].map((h) => <th scope="col">{h}</th>)}</tr></thead>
