@@ -142,7 +142,7 @@ describe('the review queue', () => {
     expect(said[0]).toMatch(/unexpected argument "list"/);
   });
 
-  it('works from the CLI: vrn review list and reject', async () => {
+  it('works from the CLI: vrn review list and reject, and vrn link', async () => {
     const run = promisify(execFile);
     const vrn = (...args: string[]) => run('node', ['functions/cli/vrn.js', ...args, '--data-dir', t.dir], { env: { ...process.env, VRN_DATA_DIR: '' } });
     type Listed = { pairs: { pair: string; records: { partner: string }[]; fields: Record<string, string> }[] };
@@ -155,5 +155,12 @@ describe('the review queue', () => {
     const out = await vrn('review', 'reject', '--pair', namesake[0].pair, '--user', 'analyst3');
     expect(out.stdout).toContain(`${namesake[0].pair}: rejected`);
     expect((JSON.parse((await vrn('review', 'list', '--format', 'json')).stdout) as Listed).pairs.map((p) => p.pair)).not.toContain(namesake[0].pair);
+    // Linked ahead of time, the queue comes from the stored run, and still follows the decision.
+    const linked = await vrn('link');
+    expect(linked.stdout).toMatch(/^linked \d+ records into \d+ people in [\d.]+ s; \d+ pairs to review/);
+    expect(linked.stderr).toContain('reading the person records of every dataset');
+    expect((await vrn('link')).stdout).toMatch(/^people are linked already for this data/);
+    const stored = (JSON.parse((await vrn('review', 'list', '--format', 'json')).stdout) as Listed).pairs.map((p) => p.pair);
+    expect(stored).toEqual(listed.pairs.map((p) => p.pair).filter((p) => p !== namesake[0].pair));
   });
 });
