@@ -7,6 +7,13 @@ import { optional, required, UsageError, type ParsedArgs } from './args.ts';
 const line = (i: ReviewItem) =>
   `${i.pair}  ${i.score.toFixed(3)}  ${Object.entries(i.fields).map(([f, a]) => `${f}:${a}`).join(' ')}  ${i.records[0].partner} ↔ ${i.records[1].partner}`;
 
+function count(flags: ParsedArgs['flags'], name: string, fallback: number): number {
+  const value = optional(flags, name);
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value)) throw new UsageError(`--${name} must be a whole number, not "${value}"`);
+  return Number(value);
+}
+
 /** `vrn review list|accept|reject`: the linkage review queue; decisions are remembered and audited. */
 export async function runReview(platform: Platform, action: string | undefined, flags: ParsedArgs['flags']): Promise<number> {
   if (!action || !['list', 'accept', 'reject'].includes(action)) throw new UsageError('review needs list, accept or reject');
@@ -14,8 +21,13 @@ export async function runReview(platform: Platform, action: string | undefined, 
   try {
     const queue = await currentReviewQueue(platform, engine);
     if (action === 'list') {
-      if (flags.format === 'json') console.log(JSON.stringify({ pairs: queue }, null, 2));
-      else console.log([`${queue.length} pair${queue.length === 1 ? '' : 's'} to review`, ...queue.map(line)].join('\n'));
+      const limit = count(flags, 'limit', 50), offset = count(flags, 'offset', 0);
+      const page = queue.slice(offset, offset + limit);
+      if (flags.format === 'json') console.log(JSON.stringify({ total: queue.length, offset, limit, pairs: page }, null, 2));
+      else {
+        const shown = queue.length > page.length ? ` (${page.length ? `${offset + 1}–${offset + page.length}` : 'none'} shown; --offset and --limit for others)` : '';
+        console.log([`${queue.length} pair${queue.length === 1 ? '' : 's'} to review, best score first${shown}`, ...page.map(line)].join('\n'));
+      }
       return 0;
     }
     let item: ReviewItem;

@@ -206,6 +206,20 @@ describe('the linkage review queue', () => {
     expect((await api('vrn-analyst', 'POST', `/v1/linkage/review/${first.pair}`, { decision: 'accept' })).status).toBe(404);
     expect((await api('vrn-analyst', 'POST', '/v1/linkage/review/R-x', { decision: 'maybe' })).status).toBe(400);
   });
+
+  it('pages the queue, best score first, and refuses a page size out of range', async () => {
+    const whole = await api('vrn-analyst', 'GET', '/v1/linkage/review?limit=1000');
+    expect(whole.body.total).toBe(whole.body.pairs.length);
+    expect(whole.body.total).toBeGreaterThan(2);
+    const scores = whole.body.pairs.map((p: { score: number }) => p.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    const second = await api('vrn-analyst', 'GET', '/v1/linkage/review?limit=2&offset=2');
+    expect(second.body).toMatchObject({ total: whole.body.total, offset: 2, limit: 2 });
+    expect(second.body.pairs).toEqual(whole.body.pairs.slice(2, 4));
+    const bad = await api('vrn-analyst', 'GET', '/v1/linkage/review?limit=5000');
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toMatch(/limit/);
+  });
 });
 
 describe('files and the OpenAPI document', () => {

@@ -146,7 +146,7 @@ const routes: RouteCase[] = [
     name: 'linkage review queue', route: '/v1/linkage/review',
     request: () => ({ method: 'GET', path: '/v1/linkage/review' }),
     allowed: { 'vrn-analyst': 200 },
-    shape: (b) => expect(b).toEqual({ pairs: expect.any(Array) }),
+    shape: (b) => expect(b).toEqual({ total: expect.any(Number), offset: 0, limit: 100, pairs: expect.any(Array) }),
   },
   {
     name: 'linkage review decision', route: '/v1/linkage/review/:pair',

@@ -147,6 +147,15 @@ describe.skipIf(!available)('the portal in Chromium', () => {
     await expect(page.locator('[role=status]').textContent()).resolves.toBe(`${firstPair}: kept apart.`);
     expect(await page.locator('tbody tr td.id').allTextContents()).not.toContain(firstPair);
     await shot(page, 'analyst-linkage-review');
+    // A long queue comes a page at a time.
+    await page.goto(`${s.url}/portal/linkage-review?size=3`);
+    await expect(page.locator('#queue-pages span').textContent()).resolves.toMatch(/^pairs 1–3 of \d+$/);
+    const firstPage = await page.locator('tbody tr td.id').allTextContents();
+    await page.click('#queue-pages a:has-text("next")');
+    await expect(page.locator('#queue-pages span').textContent()).resolves.toMatch(/^pairs 4–6 of \d+$/);
+    const secondPage = await page.locator('tbody tr td.id').allTextContents();
+    expect(secondPage).toHaveLength(3);
+    expect(secondPage.filter((p) => firstPage.includes(p))).toEqual([]);
     await page.click('text=SQL');
     await page.fill('#sql', 'SELECT offence_group, count(*) AS crimes FROM police_crime GROUP BY 1 ORDER BY 2 DESC');
     await page.click('button:has-text("Run")');

@@ -19,8 +19,17 @@ const DecisionBody = z.object({ decision: z.enum(['accept', 'reject']), pair: z.
 
 const listRoute = createRoute({
   method: 'get', path: '/v1/linkage/review', security: bearer, middleware: [requireAction('linkage.review')] as const,
-  summary: 'Pairs of records between the review and auto-link thresholds: pseudonymous ids and which fields agreed, never a value',
-  responses: { 200: json(z.object({ pairs: z.array(ReviewItemBody) }), 'the review queue as it stands'), ...errorResponses },
+  summary: 'Pairs of records between the review and auto-link thresholds, best score first, a page at a time: pseudonymous ids and which fields agreed, never a value',
+  request: {
+    query: z.object({
+      limit: z.coerce.number().int().min(1).max(1000).default(100),
+      offset: z.coerce.number().int().min(0).default(0),
+    }),
+  },
+  responses: {
+    200: json(z.object({ total: z.number().int(), offset: z.number().int(), limit: z.number().int(), pairs: z.array(ReviewItemBody) }), 'a page of the review queue as it stands, and how many pairs it holds'),
+    ...errorResponses,
+  },
 });
 
 const decideRoute = createRoute({
@@ -47,7 +56,9 @@ export function registerLinkageReview(app: ApiApp, deps: RouteDeps) {
 
   app.openapi(listRoute, async (c) => {
     checkScope(c, platform.agreement, 'linkage.review', {});
-    return c.json({ pairs: await queue() }, 200);
+    const { limit, offset } = c.req.valid('query');
+    const pairs = await queue();
+    return c.json({ total: pairs.length, offset, limit, pairs: pairs.slice(offset, offset + limit) }, 200);
   });
 
   app.openapi(decideRoute, async (c) => {

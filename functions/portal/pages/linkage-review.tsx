@@ -1,21 +1,36 @@
 import type { Decision, ReviewItem } from '../../../analytics/matching/review.ts';
 import type { Portal } from '../portal.tsx';
 
+/** Pairs shown on one page of the queue, unless ?size= says otherwise (up to 200). */
+const PAGE = 50;
+
 /** The linkage review queue for analysts: which fields of each pair agreed (never a value), accept or reject. */
 export function registerLinkageReviewPages(portal: Portal) {
   const { app } = portal;
 
   const queuePage = async (c: Parameters<Portal['page']>[0], notice?: unknown) => {
-    const result = await portal.api(c, 'GET', '/v1/linkage/review');
+    const page = Math.max(1, Math.floor(Number(c.req.query('page')) || 1));
+    const size = Math.min(200, Math.max(1, Math.floor(Number(c.req.query('size')) || PAGE)));
+    const result = await portal.api(c, 'GET', `/v1/linkage/review?limit=${size}&offset=${(page - 1) * size}`);
     if (result.status !== 200) return portal.problem(c, 'Linkage review', result);
+    const { total, offset } = result.data as { total: number; offset: number };
     const pairs = result.data.pairs as ReviewItem[];
+    const pages = Math.max(1, Math.ceil(total / size));
+    const link = (to: number) => `/portal/linkage-review?page=${to}${size === PAGE ? '' : `&size=${size}`}`;
     return portal.page(c, 'Linkage review', (
       <>
         {notice}
         <section>
-          <p>{pairs.length} pair(s) scored between the review and auto-link thresholds. Each shows which fields agreed,
-            partly agreed, disagreed or were missing; no value is shown. A decision is remembered for every later linkage
-            and recorded in the audit trail.</p>
+          <p>{total} pair(s) scored between the review and auto-link thresholds, best score first. Each shows which fields
+            agreed, partly agreed, disagreed or were missing; no value is shown. A decision is remembered for every later
+            linkage and recorded in the audit trail.</p>
+          {total > size && (
+            <nav class="downloads" aria-label="pages of the queue" id="queue-pages">
+              <span>pairs {offset + 1}–{offset + pairs.length} of {total}</span>
+              {page > 1 && <a href={link(page - 1)}>previous</a>}
+              {page < pages && <a href={link(page + 1)}>next</a>}
+            </nav>
+          )}
           <div class="scroll"><table>
             <thead><tr>{['pair', 'partners', 'score', 'names', 'date of birth', 'postcode', 'sex', 'decision'].map((h) => <th scope="col">{h}</th>)}</tr></thead>
             <tbody>{pairs.map((p) => (
