@@ -20,8 +20,8 @@ export const StageConfig = z.object({
   ingestRetries: z.number().int().min(0).max(2).default(2),
   refreshSchedule: z.string().default('cron(0 5 * * ? *)'),
   /**
-   * The refresh links every person record before the products: about 2.5 KB per record at its peak (1.7M records
-   * took 4.2 GB, bench --products), so 3008 MB serves about a million; Lambda allows up to 10240.
+   * The refresh links every person record before the products, with the Arquero engine: 1.72M records (scale 10)
+   * peaked at 3.1 GB, so 3008 MB serves about 1.5M; Lambda allows up to 10240.
    */
   refreshMemoryMb: z.number().int().min(1024).max(10240).default(3008),
   /** Cognito's sign-in MFA: REQUIRED for real stages. */

@@ -21,10 +21,6 @@ export interface LinkRecord {
 /** A pair of records (a < b as record indexes) and its score. */
 export interface Pair { a: number; b: number; score: number }
 
-/** NHS numbers or UPNs both present and different: not the same person, whatever else agrees. */
-export const conflicting = (x: LinkRecord, y: LinkRecord): boolean =>
-  (x.nhs !== null && y.nhs !== null && x.nhs !== y.nhs) || (x.upn !== null && y.upn !== null && x.upn !== y.upn);
-
 /** A score for two records; null where there is too little to say. The harness's plaintext baseline is one. */
 export type Compare = (x: LinkRecord, y: LinkRecord, config: LinkageConfig) => number | null;
 

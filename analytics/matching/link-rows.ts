@@ -43,10 +43,7 @@ export function addLinkRow(table: LinkTable, row: PersonLinkRow): void {
   table.add(linkFields(row), row.clk ?? null, () => decodeClk(row.clk ?? null, table.config));
 }
 
-/**
- * People from person rows: record id → person_id, with the review queue's pairs. The cohort and the deep dive
- * take `personOf` in place of KeyClusters.
- */
+/** People from person rows held as objects (a small store, tests): record id → person_id, with the review queue's pairs. */
 export function linkPeople(rows: readonly PersonLinkRow[], decisions?: Decisions, config: LinkageConfig = linkageConfig): Resolution {
   const table = new LinkTable(config);
   for (const row of rows) addLinkRow(table, row);
