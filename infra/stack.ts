@@ -44,7 +44,7 @@ export class VrnStack extends Stack {
     this.data.grantIngest(this.ingest.handler.fn);
     this.analytics.grantMaintainViews(this.ingest.handler.fn);
 
-    this.refresh = new Refresh(this, 'Refresh', { stage, environment });
+    this.refresh = new Refresh(this, 'Refresh', { stage, environment, curated: this.data.curated });
     this.data.grantRefresh(this.refresh.handler.fn);
     this.analytics.grantRunQueries(this.refresh.handler.fn);
     this.analytics.grantMaintainViews(this.refresh.handler.fn);

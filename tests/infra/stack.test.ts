@@ -150,10 +150,13 @@ describe('the CDK app: functions and events', () => {
     }
   });
 
+  const notificationsOf = (bucket: string) => ofType('Custom::S3BucketNotifications')
+    .filter(([, n]) => JSON.stringify(n.Properties.BucketName) === JSON.stringify({ Ref: idOf('AWS::S3::Bucket', bucket) }))
+    .flatMap(([, n]) => n.Properties.NotificationConfiguration.LambdaFunctionConfigurations);
+
   it('invokes the ingest worker on objects created under raw/ in the raw bucket only', () => {
-    const [, notifications] = ofType('Custom::S3BucketNotifications')[0]!;
-    expect(notifications.Properties.BucketName).toEqual({ Ref: idOf('AWS::S3::Bucket', 'DataRaw') });
-    expect(notifications.Properties.NotificationConfiguration.LambdaFunctionConfigurations).toEqual([{
+    expect(ofType('Custom::S3BucketNotifications')).toHaveLength(2);
+    expect(notificationsOf('DataRaw')).toEqual([{
       Events: ['s3:ObjectCreated:*'],
       Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'raw/' }] } },
       LambdaFunctionArn: { 'Fn::GetAtt': [idOf('AWS::Lambda::Function', 'IngestHandlerFunction'), 'Arn'] },
@@ -178,6 +181,13 @@ describe('the CDK app: functions and events', () => {
       Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [idOf('AWS::Lambda::Function', 'RefreshHandlerFunction'), 'Arn'] } })],
     });
     expect(template.findResources('AWS::Lambda::Function')[idOf('AWS::Lambda::Function', 'RefreshHandlerFunction')].Properties).toMatchObject({ MemorySize: 3008, Timeout: 900 });
+  });
+
+  it('links people and refreshes the products again when the catalog or the review decisions are written', () => {
+    const refresh = { 'Fn::GetAtt': [idOf('AWS::Lambda::Function', 'RefreshHandlerFunction'), 'Arn'] };
+    expect(notificationsOf('DataCurated')).toEqual(['catalog/extracts.json', 'linkage/review/decisions.json'].map((key) => ({
+      Events: ['s3:ObjectCreated:*'], Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: key }] } }, LambdaFunctionArn: refresh,
+    })));
   });
 
   it('keeps every function\'s logs, and the API\'s access log, for the stage\'s retention', () => {

@@ -23,7 +23,8 @@ export interface CatalogDocument {
   extracts: ExtractEntry[];
 }
 
-const CATALOG_KEY = 'catalog/extracts.json';
+/** Where the catalog is stored: a write to it is a new data version (the refresh is triggered by it in AWS). */
+export const CATALOG_KEY = 'catalog/extracts.json';
 const EMPTY: CatalogDocument = { format: 1, seq: 0, extracts: [] };
 
 /**
