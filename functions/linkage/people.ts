@@ -36,12 +36,12 @@ type Deps = Pick<Platform, 'catalog' | 'storage' | 'now'>;
 
 /** The data version people are linked at: the catalog's, and the review decisions' (they change who is one person). */
 export async function dataVersion(platform: Pick<Platform, 'catalog' | 'storage'>): Promise<string> {
-  return `${await platform.catalog.version()}|${(await platform.storage.get(DECISIONS_KEY))?.etag ?? 'no decisions'}`;
+  return `${await platform.catalog.version()}|${(await platform.storage.etag(DECISIONS_KEY)) ?? 'no decisions'}`;
 }
 
 /** What the products' answers depend on: the data version, and which people are stored (a run may store this version's people later). */
 export async function productsVersion(platform: Pick<Platform, 'catalog' | 'storage'>): Promise<string> {
-  return `${await dataVersion(platform)}|${(await platform.storage.get(LATEST_KEY))?.etag ?? 'never linked'}`;
+  return `${await dataVersion(platform)}|${(await platform.storage.etag(LATEST_KEY)) ?? 'never linked'}`;
 }
 
 export const peopleKey = (version: string) => `${PEOPLE_PREFIX}${createHash('sha256').update(version).digest('hex').slice(0, 24)}.json.gz`;

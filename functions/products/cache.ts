@@ -5,7 +5,7 @@ import { productsVersion } from '../linkage/people.ts';
 
 /**
  * Products cached per version of what they read (the catalog, the review decisions, the stored people): a repeated
- * read costs three small reads; a new extract, decision or linking run changes the version and empties the cache.
+ * read costs three etag checks (HEAD requests in S3); a new extract, decision or linking run changes the version and empties the cache.
  * Requests computing the same product at once share one computation.
  */
 export class ProductCache {

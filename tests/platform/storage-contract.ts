@@ -23,6 +23,11 @@ export function storageContract(
     expect(new TextDecoder().decode(got!.body)).toBe('{"x":1}');
     expect(got!.etag).toBe(etag);
     expect(await storage.exists('a/b.json')).toBe(true);
+    expect(await storage.etag('a/b.json')).toBe(etag);
+    expect(await storage.etag('a/missing.json')).toBeNull();
+    expect(await storage.exists('a/missing.json')).toBe(false);
+    await storage.put('a/b.json', '{"x":2}');
+    expect(await storage.etag('a/b.json')).not.toBe(etag);
   }));
 
   it.runIf(enforcesConditionalWrites)('conditional writes: ifNoneMatch refuses an existing object, ifMatch a changed one', withStorage(async (storage) => {

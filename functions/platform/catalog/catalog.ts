@@ -41,7 +41,7 @@ export class Catalog {
 
   /** A version that changes whenever the catalog does: products cache on it. */
   async version(): Promise<string> {
-    return (await this.storage.get(CATALOG_KEY))?.etag ?? 'empty';
+    return (await this.storage.etag(CATALOG_KEY)) ?? 'empty';
   }
 
   /**

@@ -38,6 +38,10 @@ export class FsStorage implements Storage {
     }
   }
 
+  async etag(key: string): Promise<string | null> {
+    return (await this.get(key))?.etag ?? null;
+  }
+
   async put(key: string, body: Uint8Array | string, options: PutOptions = {}): Promise<{ etag: string }> {
     const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
     const path = this.path(key);

@@ -25,6 +25,8 @@ export interface Storage {
   /** Human-readable location of the store, for messages. */
   readonly description: string;
   get(key: string): Promise<StoredObject | null>;
+  /** The object's etag without its body (for version checks on every request); null if there is none. */
+  etag(key: string): Promise<string | null>;
   put(key: string, body: Uint8Array | string, options?: PutOptions): Promise<{ etag: string }>;
   openWriter(key: string): ObjectWriter;
   read(key: string): AsyncIterable<Uint8Array>;

@@ -98,11 +98,14 @@ export class S3Storage implements Storage {
   }
 
   async exists(key: string): Promise<boolean> {
+    return (await this.etag(key)) !== null;
+  }
+
+  async etag(key: string): Promise<string | null> {
     try {
-      await this.client.send(new HeadObjectCommand(this.where(key)));
-      return true;
+      return (await this.client.send(new HeadObjectCommand(this.where(key)))).ETag!;
     } catch (error) {
-      if (isMissing(error)) return false;
+      if (isMissing(error)) return null;
       throw error;
     }
   }
