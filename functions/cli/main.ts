@@ -25,7 +25,7 @@ const USAGE = `vrn <command> [--data-dir DIR] [--format json]
                                                  offence groups in an area: trend, places, times, people, linked contact
   review  list [--limit 50] [--offset 0] | accept --pair ID | reject --pair ID [--user NAME]
                                                  fuzzy-linkage pairs to review, by which fields agreed
-  link    [--engine sql|arquero]                 links every person record now and stores the people, for the
+  link    [--engine arquero|sql]                 links every person record now and stores the people, for the
                                                  products to read (the scheduled refresh does it in AWS)
 
   token   --user ID [--hours 8]                  local mode only: a signed bearer token for a local user
@@ -81,8 +81,8 @@ const commands: Record<string, Command> = {
 
   async link({ flags }, dataDir) {
     const { linkAllPeople } = await import('../linkage/people.ts');
-    const engine = (optional(flags, 'engine') ?? 'sql') as 'sql' | 'arquero';
-    if (!['sql', 'arquero'].includes(engine)) throw new UsageError('engine must be sql or arquero');
+    const engine = (optional(flags, 'engine') ?? 'arquero') as 'sql' | 'arquero';
+    if (!['sql', 'arquero'].includes(engine)) throw new UsageError('engine must be arquero or sql');
     const run = await linkAllPeople(localPlatform(dataDir), engine, (message) => process.stderr.write(`  ${message}\n`));
     if (flags.format === 'json') console.log(JSON.stringify(run));
     else console.log(run.skipped

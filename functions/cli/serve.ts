@@ -13,7 +13,7 @@ export async function serveWithSample(platform: Platform, port: number, dataDir:
     });
   }
   // People are linked once per data version, before anyone asks for a cohort.
-  await linkAllPeople(platform, 'sql', (message) => console.log(`  ${message}`));
+  await linkAllPeople(platform, undefined, (message) => console.log(`  ${message}`));
   const { port: bound } = await startLocalServer(platform, port, localAppOptions(dataDir, platform));
   console.log(`VRN data service on http://localhost:${bound} (${platform.storage.description})`);
   console.log(`  portal:  http://localhost:${bound}/portal (sign in as any local user)\n  API:     http://localhost:${bound}/openapi.json (tokens: npx vrn token --user ID)`);

@@ -64,9 +64,11 @@ export function loadPeople(storage: Storage, key: string): Promise<PeopleIndex |
 
 /**
  * Links every person record of the current data version and stores the people, unless they are stored already.
- * `progress` hears each stage (for the CLI and the logs); nothing it hears names a person.
+ * The Arquero engine by default: at scale 10 it read the records faster and at a lower peak than DuckDB's whole
+ * result sets (bench --products). `progress` hears each stage (for the CLI and the logs); nothing it hears names a
+ * person.
  */
-export async function linkAllPeople(platform: Deps & Pick<Platform, 'openSql' | 'area' | 'agreement'>, engineName: EngineName = 'sql', progress: (message: string) => void = () => {}): Promise<LinkingRun & { skipped: boolean }> {
+export async function linkAllPeople(platform: Deps & Pick<Platform, 'openSql' | 'area' | 'agreement'>, engineName: EngineName = 'arquero', progress: (message: string) => void = () => {}): Promise<LinkingRun & { skipped: boolean }> {
   const started = performance.now();
   const version = await dataVersion(platform);
   const key = peopleKey(version);

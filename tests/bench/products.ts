@@ -29,7 +29,7 @@ export async function prepareProductSample(scale: number): Promise<string> {
 }
 
 /** Links every person record afresh (in its own process), as the scheduled refresh would. */
-export function benchLinking(dataDir: string, engine: 'sql' | 'arquero' = 'sql') {
+export function benchLinking(dataDir: string, engine: 'sql' | 'arquero') {
   rmSync(join(dataDir, 'store', 'linkage', 'people'), { recursive: true, force: true });
   return JSON.parse(execFileSync('node', ['--max-semi-space-size=64', '--import', 'tsx', 'tests/bench/linking-worker.ts', dataDir, engine], { encoding: 'utf8', maxBuffer: 1 << 20, stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop()!);
 }
@@ -37,7 +37,7 @@ export function benchLinking(dataDir: string, engine: 'sql' | 'arquero' = 'sql')
 /** People are linked first, so that the cohort and the deep dive read them, as they do in the service. */
 export async function benchProducts(scale: number) {
   const dataDir = await prepareProductSample(scale);
-  const linking = [benchLinking(dataDir)];
+  const linking = [benchLinking(dataDir, 'sql'), benchLinking(dataDir, 'arquero')];
   const products = [];
   for (const product of ['measures', 'profile', 'cohort', 'deep-dive']) {
     for (const engine of ['sql', 'arquero']) {
