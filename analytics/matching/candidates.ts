@@ -29,7 +29,7 @@ export interface CandidateStats { units: number; compared: number; blocksSkipped
 /**
  * Candidate pairs of units scoring at least the review threshold, as columns (`a` ≤ `b`; `a` = `b` where the
  * records of one unit are a candidate among themselves). Units are compared within blocks (units sharing any
- * blocking token; each pair once, in the smallest token both share, so no set of seen pairs outgrows memory), or
+ * blocking token; each pair once, under the first token both share, so no set of seen pairs outgrows memory), or
  * all pairs when there are few. Rules (conflicting identifiers, one partner's two person ids) are resolution's.
  */
 export interface Candidates { table: LinkTable; a: Int32Array; b: Int32Array; score: Float64Array; count: number; stats: CandidateStats }
