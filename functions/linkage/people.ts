@@ -32,8 +32,6 @@ export interface LinkingRun {
   seconds: number;
 }
 
-type Deps = Pick<Platform, 'catalog' | 'storage' | 'now'>;
-
 /** The data version people are linked at: the catalog's, and the review decisions' (they change who is one person). */
 export async function dataVersion(platform: Pick<Platform, 'catalog' | 'storage'>): Promise<string> {
   return `${await platform.catalog.version()}|${(await platform.storage.etag(DECISIONS_KEY)) ?? 'no decisions'}`;
@@ -68,7 +66,7 @@ export function loadPeople(storage: Storage, key: string): Promise<PeopleIndex |
  * result sets (bench --products). `progress` hears each stage (for the CLI and the logs); nothing it hears names a
  * person.
  */
-export async function linkAllPeople(platform: Deps & Pick<Platform, 'openSql' | 'area' | 'agreement'>, engineName: EngineName = 'arquero', progress: (message: string) => void = () => {}): Promise<LinkingRun & { skipped: boolean }> {
+export async function linkAllPeople(platform: Platform, engineName: EngineName = 'arquero', progress: (message: string) => void = () => {}): Promise<LinkingRun & { skipped: boolean }> {
   const started = performance.now();
   const version = await dataVersion(platform);
   const key = peopleKey(version);
@@ -76,7 +74,7 @@ export async function linkAllPeople(platform: Deps & Pick<Platform, 'openSql' | 
   if (latest?.value.key === key && await platform.storage.exists(key)) return { ...latest.value, skipped: true };
 
   progress('reading the person records of every dataset…');
-  const engine = await openEngine(engineName, platform as Platform);
+  const engine = await openEngine(engineName, platform);
   let table;
   try {
     table = await loadLinkTable(engine);
