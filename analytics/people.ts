@@ -69,7 +69,7 @@ async function peopleOf(engine: Engine, linkage: Linkage): Promise<PeopleIndex |
   if (linkage.people) return linkage.people;
   if (await linkRecordCount(engine) > linkageConfig.productsUpTo) return null;
   const table = await loadLinkTable(engine);
-  return indexPeople(resolveTable(unitCandidates(table), linkage.decisions), { version: 'linked for this request', linkedAt: '' });
+  return indexPeople(resolveTable(unitCandidates(table), linkage.decisions), { version: 'linked for this request', linkedAt: '' }, { review: false });
 }
 
 /** Rows of one dataset that start the search for people: a filter over its person rows (parameters allowed). */

@@ -73,8 +73,8 @@ class StoredPeople implements PeopleIndex {
   columns(): Columns { return this.c; }
 }
 
-/** The index of a resolution. */
-export function indexPeople(resolution: TableResolution, meta: { version: string; linkedAt: string }): PeopleIndex {
+/** The index of a resolution; `review: false` leaves the review queue out (people linked for one product). */
+export function indexPeople(resolution: TableResolution, meta: { version: string; linkedAt: string }, { review = true } = {}): PeopleIndex {
   const t = resolution.table, n = t.size;
   // People, numbered in order of first record.
   const personOfRoot = new Map<number, number>();
@@ -118,7 +118,7 @@ export function indexPeople(resolution: TableResolution, meta: { version: string
   }
   for (let p = 0; p < persons.length; p++) handleStart[p + 1] += handleStart[p];
   return new StoredPeople({
-    ...meta, hashes, person, persons, handleStart, handleIds: Uint32Array.from(ids), handleValues, review: reviewQueue(resolution),
+    ...meta, hashes, person, persons, handleStart, handleIds: Uint32Array.from(ids), handleValues, review: review ? reviewQueue(resolution) : [],
   });
 }
 
