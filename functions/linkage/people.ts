@@ -5,7 +5,7 @@ import { unitCandidates } from '../../analytics/matching/candidates.ts';
 import { loadLinkTable } from '../../analytics/matching/link-rows.ts';
 import { decodePeopleIndex, encodePeopleIndex, indexPeople, type PeopleIndex } from '../../analytics/matching/people-index.ts';
 import { pairKey, resolveTable } from '../../analytics/matching/resolve.ts';
-import { currentQueue, DECISIONS_KEY, loadDecisions, type ReviewItem } from '../../analytics/matching/review.ts';
+import { DECISIONS_KEY, loadDecisions, type ReviewItem } from '../../analytics/matching/review.ts';
 import { linkRecordCount, type Linkage } from '../../analytics/people.ts';
 import { linkageConfig, type LinkageConfig } from '../../schemas/linkage.ts';
 import type { Platform } from '../platform/platform.ts';
@@ -106,7 +106,10 @@ export async function currentLinkage(platform: Pick<Platform, 'catalog' | 'stora
   const version = await dataVersion(platform);
   const current = await loadPeople(platform.storage, peopleKey(version));
   if (current) return { kind: 'fuzzy', people: current };
-  if (await linkRecordCount(engine) <= config.productsUpTo) return { kind: 'fuzzy', decisions: await loadDecisions(platform.storage) };
+  if (await linkRecordCount(engine) <= config.productsUpTo) {
+    const resolution = resolveTable(unitCandidates(await loadLinkTable(engine, config), config), await loadDecisions(platform.storage), config);
+    return { kind: 'fuzzy', people: indexPeople(resolution, { version, linkedAt: 'in this request' }) };
+  }
   const latest = await getJson<LinkingRun>(platform.storage, LATEST_KEY);
   const people = latest ? await loadPeople(platform.storage, latest.value.key) : null;
   if (!people) return { kind: 'exact' };
@@ -116,11 +119,10 @@ export async function currentLinkage(platform: Pick<Platform, 'catalog' | 'stora
   };
 }
 
-/** The review queue now: the stored run's pairs not decided since, or the queue of linking in this request. */
+/** The review queue now: the pairs of the people currentLinkage finds, not decided since they were linked. */
 export async function currentReviewQueue(platform: Pick<Platform, 'catalog' | 'storage'>, engine: Engine, config: LinkageConfig = linkageConfig): Promise<ReviewItem[]> {
   const linkage = await currentLinkage(platform, engine, config);
-  if (linkage.kind === 'exact') return [];
-  if (!linkage.people) return currentQueue(engine, platform.storage);
+  if (linkage.kind === 'exact' || !linkage.people) return [];
   const decisions = await loadDecisions(platform.storage);
   return linkage.people.review.filter((item) => !decisions.has(pairKey(item.records[0].id, item.records[1].id)));
 }
