@@ -68,7 +68,7 @@ export const linkageConfig: LinkageConfig = LinkageConfig.parse({
   },
   evidence: {
     names: { agree: 7, disagree: -4, floor: 0.45 },
-    dob: { agree: 7, disagree: -4, floor: 0.55 },
+    dob: { agree: 8.5, disagree: -4, floor: 0.6 },
     postcode: { agree: 4, disagree: -2, floor: 0.45 },
     sex: { agree: 0.5, disagree: -3, floor: 0.5 },
   },

@@ -1,4 +1,5 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ingestExtract, type IngestRequest } from '../functions/ingest/ingest.ts';
@@ -12,9 +13,20 @@ export function tempDataDir(): { dir: string; cleanup: () => void } {
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** A local platform on a fresh data dir with a fixed clock, so "the future" is stable. */
+/**
+ * The secret key a test platform starts with. Fixed, so that what fuzzy linkage decides does not change from run to
+ * run: which bits a token sets depends on the key (tests/linkage/siblings.test.ts measures many keys).
+ */
+export function writeTestKey(dir: string, seed = 'vrn test key') {
+  mkdirSync(join(dir, 'keys'), { recursive: true, mode: 0o700 });
+  const secret = createHash('sha256').update(seed).digest('base64');
+  writeFileSync(join(dir, 'keys', 'pseudonymisation-key.json'), JSON.stringify({ current: 'v1', keys: { v1: secret }, created_at: '2025-01-01T00:00:00.000Z' }), { mode: 0o600 });
+}
+
+/** A local platform on a fresh data dir with a fixed clock, so "the future" is stable, and a fixed key. */
 export function testPlatform(now = new Date('2025-11-01T12:00:00Z'), overrides: Partial<Platform> = {}) {
   const { dir, cleanup } = tempDataDir();
+  writeTestKey(dir);
   return { platform: localPlatform(dir, { now: () => now, ...overrides }), dir, cleanup };
 }
 
