@@ -1,8 +1,10 @@
 /**
  * One product on one engine in a fresh process: `PRODUCT DATADIR ENGINE`. Runs it twice (the second run shows the
- * engine's own caching) and prints one JSON line with the times, how people were linked, and the peak RSS. The
+ * engine's own caching) and prints one JSON line with the times, how people were linked, a digest of the result
+ * (to compare the engines) and the peak RSS. The
  * cohort and the deep dive read the people a linking run stored, as the service does.
  */
+import { createHash } from 'node:crypto';
 import { openEngine, type EngineName } from '../../analytics/engine.ts';
 import type { Engine } from '../../analytics/ir.ts';
 import { preventionPanelCohort } from '../../analytics/products/cohort.ts';
@@ -24,12 +26,14 @@ const products: Record<string, (engine: Engine) => Promise<unknown>> = {
 const started = performance.now();
 const engine = await openEngine(engineName as EngineName, platform);
 const opened = performance.now();
-const result = await products[product](engine) as { linkage?: string; linkage_note?: string; count?: number };
+const result = await products[product](engine) as { linkage?: string; linkage_note?: string; members?: unknown[] };
 const first = performance.now();
 await products[product](engine);
 const second = performance.now();
 await engine.close();
 console.log(JSON.stringify({
   product, engine: engineName, open_s: +((opened - started) / 1000).toFixed(2), first_run_s: +((first - opened) / 1000).toFixed(2),
-  second_run_s: +((second - first) / 1000).toFixed(2), ...(result.linkage ? { linkage: result.linkage + (result.linkage_note ? ' (earlier run)' : '') } : {}), peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+  second_run_s: +((second - first) / 1000).toFixed(2), ...(result.linkage ? { linkage: result.linkage + (result.linkage_note ? ' (earlier run)' : '') } : {}),
+  ...(result.members ? { members: result.members.length } : {}),
+  result: createHash('sha256').update(JSON.stringify(result)).digest('hex').slice(0, 12), peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
 }));
