@@ -43,7 +43,7 @@ export interface People {
   note?: string;
   /** The crimes of the police records below: their date and group, by record key (police_person rows are dated by these). */
   crimes: Map<string, { day: number | null; group: string }>;
-  /** person_id → the person's records. */
+  /** person_id → the person's records, latest first (in a fixed order, whatever the engine). */
   people: Map<string, PersonRecord[]>;
 }
 
@@ -95,6 +95,19 @@ function selectOf(source: PersonSource): Record<string, Expr> {
 
 function* batches<T>(values: T[], size: number) {
   for (let i = 0; i < values.length; i += size) yield values.slice(i, i + size);
+}
+
+/**
+ * Latest first, then in a fixed order: engines return rows in no set order (DuckDB scans in parallel), and a product
+ * that takes "the latest birth month" must take the same one on every run and engine.
+ */
+function latestFirst(a: PersonRecord, b: PersonRecord): number {
+  const day = (r: PersonRecord) => r.day ?? -Infinity;
+  const text = (r: PersonRecord) => [r.dataset, String(r.row.record_key), String(r.row.role ?? ''), r.partner, ...r.keys];
+  if (day(a) !== day(b)) return day(b) - day(a);
+  const [x, y] = [text(a), text(b)];
+  for (let i = 0; i < Math.max(x.length, y.length); i++) if (x[i] !== y[i]) return (x[i] ?? '') < (y[i] ?? '') ? -1 : 1;
+  return 0;
 }
 
 /**
@@ -192,5 +205,6 @@ export async function linkedPeople(engine: Engine, upTo: string, seeds: PersonSe
     const id = clusters.personId(tokensOf(record)[0]);
     (people.get(id) ?? people.set(id, []).get(id)!).push(record);
   }
+  for (const recs of people.values()) recs.sort(latestFirst);
   return { linkage: links ? 'fuzzy' : 'exact', ...(links && linkage.kind === 'fuzzy' && linkage.note ? { note: linkage.note } : {}), crimes, people };
 }

@@ -72,12 +72,12 @@ export async function preventionPanelCohort(engine: Engine, area: Area, rules: C
 
   const members: CohortMember[] = [];
   for (const [personId, recs] of people) {
-    const latestFirst = [...recs].sort((a, b) => (b.day ?? -Infinity) - (a.day ?? -Infinity));
-    const birth = latestFirst.find((r) => r.birth)?.birth ?? null;
-    const aged = latestFirst.find((r) => r.age !== null && r.day !== null);
+    // Records come latest first: the latest birth month, age, home and sex stand.
+    const birth = recs.find((r) => r.birth)?.birth ?? null;
+    const aged = recs.find((r) => r.age !== null && r.day !== null);
     const age = birth ? ageFromMonth(birth, asOfDay) : aged ? aged.age! + Math.floor((asOfDay - aged.day!) / 365.25) : null;
     if (age === null || age < rules.ageFrom || age > rules.ageTo) continue;
-    const locality = latestFirst.find((r) => r.home && r.home !== UNKNOWN_LOCALITY)?.home ?? null;
+    const locality = recs.find((r) => r.home && r.home !== UNKNOWN_LOCALITY)?.home ?? null;
     if (!locality || !panelLocalities.has(locality)) continue;
 
     const openOn = (r: PersonRecord, services: string[]) => r.dataset === 'support_episode' && services.includes(String(r.row.service))
@@ -110,7 +110,7 @@ export async function preventionPanelCohort(engine: Engine, area: Area, rules: C
     members.push({
       person_id: personId,
       age,
-      sex: latestFirst.find((r) => r.sex)?.sex ?? null,
+      sex: recs.find((r) => r.sex)?.sex ?? null,
       locality,
       criteria,
       factors,

@@ -77,6 +77,7 @@ export async function deepDive(engine: Engine, area: Area, request: DeepDiveRequ
     const mine = suspectCrimes.get(id);
     if (!mine) continue;
     const first = Math.min(...[...mine].map((k) => inScope.get(k)!));
+    // The latest record's birth month and sex, as the cohort takes them.
     const birth = records.find((r) => r.birth)?.birth ?? null;
     suspects.push({ id, age: birth ? ageFromMonth(birth, first) : null, sex: records.find((r) => r.sex)?.sex ?? null, first });
   }

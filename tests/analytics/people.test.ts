@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { col, eq, lit } from '../../analytics/ir.ts';
+import { col, eq, lit, type Engine } from '../../analytics/ir.ts';
 import { linkedPeople } from '../../analytics/people.ts';
 import { upnCheckLetter } from '../../functions/ingest/identifiers.ts';
 import { CRIME_HEADER, POLICE, crimeRow, csv, ingestText, testPlatform } from '../helpers.ts';
@@ -42,6 +42,21 @@ describe('people linked from seed rows', () => {
       people: [['ae_attendance:uhl', 'police_person:leicestershire-police', 'school_exclusion:leicester-city-council', 'support_episode:leicester-city-council']],
     });
     expect(found.sql).toEqual(found.arquero);
+  });
+
+  it('gives each person\'s records latest first, in the same order whatever order the engine returns rows in', async () => {
+    const seeds = [{ dataset: 'police_person', where: eq(col('role'), lit('suspect')) }];
+    const orders = await onBothEngines(t.platform, async (engine) => {
+      // Engines promise rows in no order (DuckDB scans in parallel): the same engine with every answer reversed.
+      const reversed: Engine = { name: engine.name, count: (q, p) => engine.count(q, p), rows: async (q, p) => (await engine.rows(q, p)).reverse(), close: () => engine.close() };
+      const order = async (e: Engine) => [...(await linkedPeople(e, '2025-06-30', seeds)).people.values()].map((records) => records.map((r) => `${r.dataset}/${r.day}`));
+      return [await order(engine), await order(reversed)];
+    });
+    const amy = ['ae_attendance', 'support_episode', 'school_exclusion', 'police_person'];
+    for (const [asGiven, asReversed] of Object.values(orders)) {
+      expect(asReversed).toEqual(asGiven);
+      expect(asGiven[0].map((r) => r.split('/')[0])).toEqual(amy);
+    }
   });
 
   it('finds nobody when no seed row is dated up to the day', async () => {
