@@ -14,19 +14,17 @@ export function tempDataDir(): { dir: string; cleanup: () => void } {
 }
 
 /**
- * The secret key a test platform starts with. Fixed, so that what fuzzy linkage decides does not change from run to
- * run: which bits a token sets depends on the key (tests/linkage/siblings.test.ts measures many keys).
+ * The secret every test platform (local, and the fake Secrets Manager) starts with. Fixed, so that what fuzzy linkage
+ * decides does not change from run to run: which bits a token sets depends on the key (tests/linkage/siblings.test.ts
+ * scores under many keys).
  */
-export function writeTestKey(dir: string, seed = 'vrn test key') {
-  mkdirSync(join(dir, 'keys'), { recursive: true, mode: 0o700 });
-  const secret = createHash('sha256').update(seed).digest('base64');
-  writeFileSync(join(dir, 'keys', 'pseudonymisation-key.json'), JSON.stringify({ current: 'v1', keys: { v1: secret }, created_at: '2025-01-01T00:00:00.000Z' }), { mode: 0o600 });
-}
+export const testSecret = JSON.stringify({ current: 'v1', keys: { v1: createHash('sha256').update('vrn test key').digest('base64') }, created_at: '2025-01-01T00:00:00.000Z' });
 
 /** A local platform on a fresh data dir with a fixed clock, so "the future" is stable, and a fixed key. */
 export function testPlatform(now = new Date('2025-11-01T12:00:00Z'), overrides: Partial<Platform> = {}) {
   const { dir, cleanup } = tempDataDir();
-  writeTestKey(dir);
+  mkdirSync(join(dir, 'keys'), { mode: 0o700 });
+  writeFileSync(join(dir, 'keys', 'pseudonymisation-key.json'), testSecret, { mode: 0o600 });
   return { platform: localPlatform(dir, { now: () => now, ...overrides }), dir, cleanup };
 }
 

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
+import { testSecret } from '../helpers.ts';
 
 export type Call = { action: string; body: Record<string, any> };
 /** An answer is the response body, or `{ error, message }` for an AWS error (HTTP 400). */
@@ -41,7 +41,7 @@ export const awsTestEnvironment = (buckets: { raw: string; curated: string; outp
 });
 
 /**
- * Secrets Manager (one fresh key secret), Glue (no views yet) and Athena (every query answers n = 5) in one fake;
+ * Secrets Manager (the fixed test secret), Glue (no views yet) and Athena (every query answers n = 5) in one fake;
  * pass its config as each of their clients' settings.
  */
 export function fakeAwsServices() {
@@ -50,11 +50,9 @@ export function fakeAwsServices() {
 
 /** The answers of fakeAwsServices, for serving over HTTP too. */
 export function awsServicesAnswer(): Answer {
-  // A fixed key, as tests/helpers.ts gives the local platform: fuzzy linkage decides the same every run.
-  const secret = JSON.stringify({ current: 'v1', keys: { v1: createHash('sha256').update('vrn test key').digest('base64') }, created_at: '2025-01-01T00:00:00Z' });
   return ({ action, body }) => {
     switch (action) {
-      case 'GetSecretValue': return { SecretString: secret };
+      case 'GetSecretValue': return { SecretString: testSecret };
       case 'GetTables': return { TableList: [] };
       case 'GetTable': return { Table: { Name: body.Name, StorageDescriptor: { Location: `s3://curated/${body.Name}/` } } };
       case 'BatchCreatePartition': return { Errors: [] };
