@@ -3,16 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { decodeClk, score } from '../../analytics/matching/clk.ts';
 import { LinkageEncoder, type QuasiIdentifiers } from '../../functions/ingest/bloom.ts';
 import { linkageConfig } from '../../schemas/linkage.ts';
+import { sister, tommy } from '../analytics/fuzzy-child.ts';
 
 /**
  * Which bits a token sets depends on the secret key, so a score does too: a pair near a threshold links under one
- * key and not another. The fixtures of tests/analytics/fuzzy-child.ts (Tommy under four spellings, his sister at the
- * same address) are scored under many keys, as each deployment has its own.
+ * key and not another. Tommy under four spellings and his sister at the same address (tests/analytics/fuzzy-child.ts)
+ * are scored under many keys, as each deployment has its own.
  */
 const KEYS = 500;
-const tommy: QuasiIdentifiers[] = ['Thomas', 'Tom', 'Tomas', 'Tommy']
-  .map((forename) => ({ forename, surname: 'Bradshaw', dob: '2011-03-15', postcode: 'LE2 1AB', sex: null }));
-const sister: QuasiIdentifiers = { forename: 'Grace', surname: 'Bradshaw', dob: '2013-05-02', postcode: 'LE2 1AB', sex: null };
 
 function scoresUnderKeys() {
   const sisters: number[] = [], spellings: number[] = [];
