@@ -20,8 +20,7 @@ let manifest: SampleManifest;
 /** A file's records as the ingest reads them (header first), each with its line. */
 async function records(dir: string, file: string, encoding: 'utf-8' | 'windows-1252' = 'utf-8') {
   const out: { line: number; cells: string[] }[] = [];
-  const source = createReadStream(join(dir, file));
-  const iterable = file.endsWith('.xlsx') ? readXlsx(source) : readCsv(decodeText(source, encoding));
+  const iterable = file.endsWith('.xlsx') ? readXlsx(fileSource(join(dir, file))) : readCsv(decodeText(createReadStream(join(dir, file)), encoding));
   for await (const r of iterable) out.push(r);
   return out;
 }
