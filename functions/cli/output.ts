@@ -14,10 +14,16 @@ export function printReport(report: IngestReport, json: boolean) {
   ];
   if (report.columns_ignored.length) lines.push(`  ignored     ${report.columns_ignored.join(', ')} (not in the schema: not stored)`);
   if (report.supersedes.length) lines.push(`  supersedes  ${report.supersedes.join(', ')}`);
+  const rejections = report.rejections ?? []; // reports stored before the summary existed have none
+  if (rejections.length) {
+    lines.push('  rejected rows by column and code:');
+    for (const r of rejections) lines.push(`    ${String(r.rows).padStart(9)}  ${r.column ?? '(whole row)'} [${r.code}]`);
+  }
   if (report.errors.length) {
     lines.push('  problems:');
     for (const e of report.errors) lines.push(`    ${e.line === null ? 'extract' : `line ${e.line}`}${e.column ? `, ${e.column}` : ''}: ${e.message} [${e.code}]`);
   }
+  if (report.rejected_rows_not_listed) lines.push(`    … and ${report.rejected_rows_not_listed} more rejected rows, counted above but not listed`);
   console.log(lines.join('\n'));
 }
 

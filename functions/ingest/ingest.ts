@@ -7,11 +7,12 @@ import type { Platform } from '../platform/platform.ts';
 import { getJson } from '../platform/storage/port.ts';
 import { dayToIso, isoToDay, millisToDay, todayDay } from './dates.ts';
 import { ExtractRejected, type ExtractError } from './errors.ts';
-import { matchHeader } from './header.ts';
+import { columnLabel, HEADER_CELL_MAX, matchHeader } from './header.ts';
 import { ParquetSink } from './parquet-sink.ts';
 import { Pseudonymiser } from './pseudonymise.ts';
 import { readCsv, type FileRecord } from './read-csv.ts';
 import { readXlsx } from './read-xlsx.ts';
+import { RowRejections, type RejectionCount } from './rejections.ts';
 import { ReferenceVaultWriter, vaultKey } from './reference-vault.ts';
 import { reportKey, type IngestReport } from './report.ts';
 import { rowValidator } from './row-schema.ts';
@@ -52,6 +53,7 @@ export async function ingestExtract(platform: Platform, request: IngestRequest):
     upload_id: uploadId, dataset: request.dataset, partner: request.partner,
     period_from: request.periodFrom ?? null, period_to: request.periodTo ?? null,
     rows_read: 0, rows_accepted: 0, rows_rejected: 0, columns_ignored: [] as string[], supersedes: [] as string[],
+    rejections: [] as RejectionCount[], rejected_rows_not_listed: 0,
     format: null as Fingerprint['format'] | null, encoding: null as string | null, received_at: receivedAt.toISOString(),
   };
   const finish = async (report: Omit<IngestReport, 'finished_at'>): Promise<IngestReport> => {
@@ -160,27 +162,34 @@ async function validateAndWrite(
   platform: Platform, request: IngestRequest, dataset: Dataset, partner: string,
   period: { from: number | null; to: number | null }, print: Fingerprint,
   { sink, vault, pseudonyms }: { sink: ParquetSink; vault: ReferenceVaultWriter; pseudonyms: Pseudonymiser },
-  counts: { rows_read: number; rows_accepted: number; rows_rejected: number; columns_ignored: string[] },
+  counts: {
+    rows_read: number; rows_accepted: number; rows_rejected: number; columns_ignored: string[];
+    rejections: RejectionCount[]; rejected_rows_not_listed: number;
+  },
 ) {
   const records: AsyncIterable<FileRecord> = print.format === 'xlsx'
-    ? readXlsx(request.source())
+    ? readXlsx(request.source)
     : readCsv(decodeText(request.source(), print.encoding));
   const toStored = storedRowBuilder(dataset, platform.area, partner, pseudonyms, (recordKey, reference) => vault.add(recordKey, reference));
   const eventColumn = dataset.eventDate;
   const eventIsDatetime = dataset.columns.find((c) => c.name === eventColumn)?.type.kind === 'datetime';
   const seen = dataset.uniqueId ? new SeenIds() : null;
-  const errors: ExtractError[] = [];
+  const rejections = new RowRejections();
   let minDay: number | null = null, maxDay: number | null = null;
   let header: ReturnType<typeof matchHeader> | null = null;
   let validate: ReturnType<typeof rowValidator> | null = null;
   let width = 0;
   const reject = (line: number, rowErrors: { column: string | null; code: string; message: string }[]) => {
     counts.rows_rejected++;
-    for (const e of rowErrors) errors.push({ line, ...e });
+    rejections.add(line, rowErrors);
   };
+  // A reader's problem names the field by position: its schema column where it fills one, else "column N".
+  const fieldName = (index: number | null) =>
+    index === null || index >= width ? null : (header!.columns[index] ?? columnLabel(index));
 
   for await (const record of records) {
     if (!header) {
+      if (record.problem) throw headerProblem(record.problem.code, record.problem.index);
       header = matchHeader(dataset, platform.agreement.partners.find((p) => p.id === partner)!, record.cells);
       counts.columns_ignored = header.ignored;
       validate = rowValidator(dataset, header.present, todayDay(platform.now()));
@@ -190,6 +199,10 @@ async function validateAndWrite(
     counts.rows_read++;
     if (counts.rows_read % PROGRESS_EVERY === 0) request.onProgress?.({ rows_read: counts.rows_read, rows_rejected: counts.rows_rejected });
     const line = record.line;
+    if (record.problem) {
+      reject(line, [{ column: fieldName(record.problem.index), code: record.problem.code, message: record.problem.message }]);
+      continue;
+    }
     // A spreadsheet row simply ends at its last filled cell; a CSV row must have the header's width.
     const tooShort = record.cells.length < width && print.format === 'csv';
     const tooLong = record.cells.length > width && record.cells.slice(width).some((c) => c !== '');
@@ -228,5 +241,14 @@ async function validateAndWrite(
     }
   }
   if (!header) throw new ExtractRejected([{ line: 1, column: null, code: 'no_header', message: 'the file is empty: it needs a header row' }]);
-  return { errors, minDay, maxDay };
+  counts.rejections = rejections.summary();
+  counts.rejected_rows_not_listed = rejections.notListed;
+  return { errors: rejections.listed, minDay, maxDay };
+}
+
+function headerProblem(code: string, index: number | null): ExtractRejected {
+  if (code === 'invalid_quote') {
+    return new ExtractRejected([{ line: 1, column: index === null ? null : columnLabel(index), code, message: 'a quoted header cell has text after its closing quote' }]);
+  }
+  return new ExtractRejected([{ line: 1, column: index === null ? null : columnLabel(index), code: 'header_too_long', message: `the header row holds a cell longer than ${HEADER_CELL_MAX} characters, or is too long: is the first row the header?` }]);
 }

@@ -1,4 +1,5 @@
 import type { ExtractError } from './errors.ts';
+import type { RejectionCount } from './rejections.ts';
 
 /** The validation report of one upload (DESIGN.md contract). rows_read = rows_accepted + rows_rejected. */
 export interface IngestReport {
@@ -11,8 +12,14 @@ export interface IngestReport {
   rows_read: number;
   rows_accepted: number;
   rows_rejected: number;
+  /** The file's columns not in the schema, by position ("column 7"): their header text is never kept. */
   columns_ignored: string[];
+  /** Extract problems, then the first 1,000 rejected rows' problems in full. */
   errors: ExtractError[];
+  /** Every rejected row counted by column and code, listed or not. */
+  rejections: RejectionCount[];
+  /** Rejected rows past the first 1,000: counted in `rejections`, not listed in `errors`. */
+  rejected_rows_not_listed: number;
   supersedes: string[];
   /** Set when the same file was uploaded before: nothing changed, this is the earlier upload. */
   duplicate_of?: string;

@@ -20,8 +20,12 @@ export const IngestReportBody = z.object({
   upload_id: z.string(), dataset: z.string(), partner: z.string(), status: z.enum(['accepted', 'rejected']),
   period_from: z.string().nullable(), period_to: z.string().nullable(),
   rows_read: z.number().int(), rows_accepted: z.number().int(), rows_rejected: z.number().int(),
-  columns_ignored: z.array(z.string()),
-  errors: z.array(z.object({ line: z.number().int().nullable(), column: z.string().nullable(), code: z.string(), message: z.string() })),
+  columns_ignored: z.array(z.string()).describe('columns not in the schema, by position ("column 7"); never stored'),
+  errors: z.array(z.object({ line: z.number().int().nullable(), column: z.string().nullable(), code: z.string(), message: z.string() }))
+    .describe('extract problems, then the problems of the first 1,000 rejected rows'),
+  rejections: z.array(z.object({ column: z.string().nullable(), code: z.string(), rows: z.number().int() }))
+    .describe('every rejected row counted by column and code, listed or not'),
+  rejected_rows_not_listed: z.number().int().describe('rejected rows past the first 1,000: counted in rejections, not listed in errors'),
   supersedes: z.array(z.string()), duplicate_of: z.string().optional(),
 }).openapi('IngestReport');
 

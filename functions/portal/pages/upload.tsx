@@ -113,6 +113,7 @@ export function registerUploadPages(portal: Portal) {
 }
 
 function Report({ report }: { report: IngestReport }) {
+  const rejections = report.rejections ?? []; // reports stored before the summary existed have none
   return (
     <>
       <section>
@@ -122,12 +123,20 @@ function Report({ report }: { report: IngestReport }) {
         {report.columns_ignored.length > 0 && <p>Columns not in the schema, not stored: {report.columns_ignored.join(', ')}</p>}
         {report.supersedes.length > 0 && <p>Supersedes: {report.supersedes.join(', ')}</p>}
       </section>
+      {rejections.length > 0 && (
+        <section>
+          <h2>Rejected rows by column and code</h2>
+          <DataTable caption="Every rejected row, counted by column and code" columns={['column', 'code', 'rows']}
+            rows={rejections.map((r) => [r.column ?? '(whole row)', r.code, r.rows])} />
+        </section>
+      )}
       <section>
         <h2>Problems ({report.errors.length})</h2>
         {report.errors.length === 0 ? <p>None: every row was accepted.</p> : (
           <DataTable caption="Rejected rows and extract problems" columns={['line', 'column', 'code', 'reason']}
             rows={report.errors.map((e) => [e.line ?? 'extract', e.column, e.code, e.message])} />
         )}
+        {report.rejected_rows_not_listed > 0 && <p>The first 1,000 rejected rows are listed; {report.rejected_rows_not_listed} more are counted above but not listed.</p>}
       </section>
     </>
   );
