@@ -10,6 +10,7 @@ export interface FileRecord { line: number; cells: string[]; problem?: RecordPro
 const COMMA = 44, QUOTE = 34, CR = 13, LF = 10;
 const START = 0, UNQUOTED = 1, QUOTED = 2, QUOTE_SEEN = 3;
 const FIELD_END = /[,\r\n]/g;
+const SLICE = 1 << 16;
 
 /**
  * A streaming RFC 4180 parser: quoted fields with "" escapes and line breaks, CRLF, LF or CR line ends, a BOM.
@@ -174,6 +175,9 @@ export async function* readCsv(text: AsyncIterable<string>): AsyncIterable<FileR
       throw new ExtractRejected([{ line: null, column: null, code: 'unparseable', message: 'the CSV cannot be parsed' }]);
     }
   };
-  for await (const chunk of text) yield* guarded(() => parser.push(chunk));
+  for await (const chunk of text) {
+    // Fed in slices, so that the records waiting to be taken stay few however large a chunk the source gives.
+    for (let i = 0; i < chunk.length; i += SLICE) yield* guarded(() => parser.push(chunk.slice(i, i + SLICE)));
+  }
   yield* guarded(() => parser.end());
 }

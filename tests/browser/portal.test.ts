@@ -61,6 +61,8 @@ describe.skipIf(!available)('the portal in Chromium', () => {
     expect(summary).toEqual(['police_crime', 'leicestershire-police', '2016-04-01 to 2016-04-30', '11', '10', '1']);
     const problem = await page.locator('table').nth(1).locator('tbody tr').first().locator('td').allTextContents();
     expect(problem.slice(0, 2)).toEqual(['12', 'recorded_date']);
+    const counted = await page.locator('table').nth(2).locator('tbody td').allTextContents();
+    expect(counted).toEqual(['recorded_date', 'invalid_date', '1']);
     await shot(page, 'upload-report');
     await page.context().close();
   });

@@ -123,6 +123,14 @@ function Report({ report }: { report: IngestReport }) {
         {report.columns_ignored.length > 0 && <p>Columns not in the schema, not stored: {report.columns_ignored.join(', ')}</p>}
         {report.supersedes.length > 0 && <p>Supersedes: {report.supersedes.join(', ')}</p>}
       </section>
+      <section>
+        <h2>Problems ({report.errors.length})</h2>
+        {report.errors.length === 0 ? <p>None: every row was accepted.</p> : (
+          <DataTable caption="Rejected rows and extract problems" columns={['line', 'column', 'code', 'reason']}
+            rows={report.errors.map((e) => [e.line ?? 'extract', e.column, e.code, e.message])} />
+        )}
+        {report.rejected_rows_not_listed > 0 && <p>The first 1,000 rejected rows are listed; {report.rejected_rows_not_listed} more are counted below but not listed.</p>}
+      </section>
       {rejections.length > 0 && (
         <section>
           <h2>Rejected rows by column and code</h2>
@@ -130,14 +138,6 @@ function Report({ report }: { report: IngestReport }) {
             rows={rejections.map((r) => [r.column ?? '(whole row)', r.code, r.rows])} />
         </section>
       )}
-      <section>
-        <h2>Problems ({report.errors.length})</h2>
-        {report.errors.length === 0 ? <p>None: every row was accepted.</p> : (
-          <DataTable caption="Rejected rows and extract problems" columns={['line', 'column', 'code', 'reason']}
-            rows={report.errors.map((e) => [e.line ?? 'extract', e.column, e.code, e.message])} />
-        )}
-        {report.rejected_rows_not_listed > 0 && <p>The first 1,000 rejected rows are listed; {report.rejected_rows_not_listed} more are counted above but not listed.</p>}
-      </section>
     </>
   );
 }
