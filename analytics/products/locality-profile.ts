@@ -17,6 +17,8 @@ export interface ProfileResult {
   name: string;
   period: string;
   audience: Audience;
+  /** The agreement's rounding applies: every count a multiple of 5, small counts still suppressed. */
+  rounded: boolean;
   population: number;
   serious_violence: { count: number | null; suppressed: boolean; rate_per_1000: number | null; llr_rate_per_1000: number | null; previous_count: number | null; change_pct: number | null };
   monthly: { month: string; count: number | null; suppressed: boolean }[];
@@ -56,6 +58,7 @@ export async function localityProfile(engine: Engine, area: Area, agreement: Agr
     name: locality.name,
     period: year.label,
     audience,
+    rounded: audience === 'csp' && agreement.disclosure.rounding === 'nearest5',
     population: locality.population,
     serious_violence: {
       ...sv,
@@ -90,7 +93,7 @@ export function profileTables(p: ProfileResult): Table[] {
       name: 'Summary',
       columns: ['measure', 'value'],
       rows: [
-        ['locality', p.name], ['period', p.period], ['audience', p.audience], ['population', p.population],
+        ['locality', p.name], ['period', p.period], ['audience', p.audience], ['rounded to 5', p.rounded], ['population', p.population],
         ['serious violence', p.serious_violence.count], ['serious violence per 1,000', p.serious_violence.rate_per_1000],
         ['LLR serious violence per 1,000', p.serious_violence.llr_rate_per_1000], ['serious violence, previous year', p.serious_violence.previous_count],
         ['change %', p.serious_violence.change_pct], ['knife-enabled serious violence', p.knife_serious_violence.count],

@@ -27,7 +27,7 @@ const Measures = productBody('Measures', {
   measures: z.array(z.object({ id: z.string(), split: z.enum(['all_ages', 'under_25']), count: n, baseline_count: n, change_vs_baseline_pct: n, previous_count: n, change_vs_previous_pct: n, monthly: z.array(z.object({ month: z.string(), count: n })) })),
 });
 const Profile = productBody('Profile', {
-  locality: z.string(), period: z.string(), audience: z.enum(['csp', 'analyst']), population: z.number(),
+  locality: z.string(), period: z.string(), audience: z.enum(['csp', 'analyst']), rounded: z.boolean(), population: z.number(),
   serious_violence: z.object({ count: n, rate_per_1000: n, llr_rate_per_1000: n, previous_count: n, change_pct: n }),
   by_offence_group: z.array(z.object({ group: z.string(), count: n, suppressed: z.boolean() })),
 });
