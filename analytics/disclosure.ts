@@ -1,12 +1,30 @@
 import type { Agreement } from '../schemas/agreement.ts';
 
 /**
- * Disclosure control for figures that leave the partnership core (the CSP audience): counts from 1 up to the
- * dataset's threshold are suppressed, then further cells are suppressed until no line of a table (a set of cells
- * whose total is published) has exactly one suppressed cell, so no suppressed count can be recovered by subtracting
- * the others from a total. Zero is shown: it discloses no one. Applied once, after whichever engine ran.
+ * Disclosure control for figures that leave the partnership core (the CSP audience), applied once, after whichever
+ * engine ran. Counts from 1 up to the dataset's threshold t are suppressed; zero is shown, since it discloses no one.
+ *
+ * A suppressed count must not be recoverable from what is published beside it. A *line* is a total and the cells
+ * that add up to it (a breakdown and its headline, the hour × weekday grid and the year's count, the nine
+ * localities and the LLR figure); whatever a line's cells leave of its total (crimes with no time recorded, no
+ * known locality, outside the listed hotspots) is a *residual* the audience never sees. The audience knows every
+ * published count, that a hidden cell is at least 1 (zeros are shown) and a residual at least 0, and every line;
+ * from these it can bound each hidden cell ({@link inferBounds}, interval propagation over all lines at once, so
+ * a hidden total that its own breakdown gives away, and a chain of lines, are both seen). The rule: no hidden cell
+ * may be bounded within 1..t. On one line with a published total and k hidden cells that is: the hidden cells sum
+ * to at least t + k.
+ *
+ * {@link suppressionPattern} starts from the small cells and, while some hidden cell is pinned, withholds one more:
+ * the smallest published non-zero cell of the line that pins it whose withholding loosens the pin (a part before
+ * the total, so a headline goes only when no part will do; a headline its other breakdowns give away does not
+ * loosen anything). It terminates: each step hides a cell that was published, and there are finitely many.
+ *
+ * Under the agreement's `rounding: 'nearest5'` (OpenSAFELY's rule) the audience instead gets every count rounded
+ * to the nearest 5, each total rounded independently of its cells; counts 1..t are still suppressed, and no
+ * secondary suppression is needed, since rounding leaves no exact sum to subtract from.
  */
 export type Audience = 'csp' | 'analyst';
+export type Rounding = Agreement['disclosure']['rounding'];
 
 export interface SuppressedCount { count: number | null; suppressed: boolean }
 
@@ -16,54 +34,132 @@ export function maxSuppressed(agreement: Agreement, dataset: string): number {
 }
 
 export const isSmall = (count: number, max: number) => count >= 1 && count <= max;
+export const roundTo5 = (count: number) => Math.round(count / 5) * 5;
+
+/** A total and the cells it adds up; the total may exceed their sum (the residual). */
+export interface Line { total: number; parts: number[] }
+
+export interface Bounds { lower: number[]; upper: number[]; pinnedBy: number[] }
 
 /**
- * Which cells to suppress. `lines` lists, for each published total, the indices of the cells it adds up
- * (a one-way table has one line; a two-way table a line per row and per column). A line's total is itself
- * suppressed by the caller when small. Secondary cells are the smallest unsuppressed cells of the line, so the
- * least information is withheld.
+ * What the audience can work out: for each cell, bounds implied by the published cells and the lines. Published
+ * cells are exact; a hidden cell starts at [floor, ∞) (floor 1, or 0 for a residual). The bounds only tighten and
+ * never pass the true counts, so the loop ends. `pinnedBy` names the line that last lowered a cell's upper bound.
  */
-export function suppressionPattern(counts: number[], lines: number[][], max: number): boolean[] {
-  const suppressed = counts.map((c) => isSmall(c, max));
+export function inferBounds(counts: number[], hidden: boolean[], floor: number[], lines: Line[]): Bounds {
+  const lower = counts.map((c, i) => (hidden[i] ? floor[i] : c));
+  const upper = counts.map((c, i) => (hidden[i] ? Infinity : c));
+  const pinnedBy = counts.map(() => -1);
   for (let changed = true; changed;) {
     changed = false;
-    for (const line of lines) {
-      const hidden = line.filter((i) => suppressed[i]);
-      if (hidden.length !== 1) continue;
-      // A total of zero tells nothing; otherwise one hidden cell would equal the total minus the rest.
-      const candidates = line.filter((i) => !suppressed[i]).sort((a, b) => counts[a] - counts[b] || a - b);
-      const pick = candidates.find((i) => counts[i] > 0) ?? candidates[0];
-      if (pick === undefined) continue;
-      suppressed[pick] = true;
-      changed = true;
+    lines.forEach(({ total, parts }, l) => {
+      const lowerSum = parts.reduce((n, p) => n + lower[p], 0);
+      const unbounded = parts.filter((p) => upper[p] === Infinity).length;
+      const upperSum = unbounded ? Infinity : parts.reduce((n, p) => n + upper[p], 0);
+      if (upperSum < upper[total]) { upper[total] = upperSum; pinnedBy[total] = l; changed = true; }
+      if (lowerSum > lower[total]) { lower[total] = lowerSum; changed = true; }
+      for (const p of parts) {
+        const high = upper[total] - (lowerSum - lower[p]);
+        if (high < upper[p]) { upper[p] = high; pinnedBy[p] = l; changed = true; }
+        const othersUpper = unbounded - (upper[p] === Infinity ? 1 : 0) > 0 ? Infinity : upperSum - upper[p];
+        const low = lower[total] - othersUpper;
+        if (low > lower[p]) { lower[p] = low; changed = true; }
+      }
+    });
+  }
+  return { lower, upper, pinnedBy };
+}
+
+/** Hidden non-zero cells whose upper bound falls within their small range: the rule's violations. */
+export function pinnedCells(counts: number[], hidden: boolean[], floor: number[], max: number[], lines: Line[]): number[] {
+  const { upper } = inferBounds(counts, hidden, floor, lines);
+  return counts.map((_, i) => i).filter((i) => hidden[i] && counts[i] >= 1 && upper[i] <= max[i]);
+}
+
+/**
+ * Which cells to withhold. `max[i]` is cell i's threshold; `lines` index into `counts`. Residuals are added here as
+ * cells that are never published. Returns the pattern for the given cells (residuals dropped).
+ */
+export function suppressionPattern(counts: number[], lines: Line[], max: number[] | number): boolean[] {
+  const limit = (i: number) => (typeof max === 'number' ? max : max[i]);
+  const values = [...counts];
+  const thresholds = counts.map((_, i) => limit(i));
+  const floor = counts.map(() => 1);
+  const all: Line[] = lines.map((line) => {
+    const residual = values[line.total] - line.parts.reduce((n, p) => n + values[p], 0);
+    if (residual < 0) throw new RangeError(`a line's cells add up to more than its total (${line.parts.length} cells)`);
+    if (residual === 0) return line;
+    values.push(residual);
+    thresholds.push(limit(line.total));
+    floor.push(0);
+    return { total: line.total, parts: [...line.parts, values.length - 1] };
+  });
+  const hidden = values.map((c, i) => i >= counts.length || isSmall(c, thresholds[i]));
+  for (;;) {
+    const { upper, pinnedBy } = inferBounds(values, hidden, floor, all);
+    const pinned = values.findIndex((c, i) => hidden[i] && c >= 1 && upper[i] <= thresholds[i]);
+    if (pinned < 0) return hidden.slice(0, counts.length);
+    const candidates = candidatesFor(pinned, values, hidden, upper, pinnedBy, all);
+    if (!candidates.length) throw new Error('disclosure control found no cell to withhold'); // a pin needs a published count
+    // The first candidate whose withholding loosens the pin (a headline its own breakdowns give away does not).
+    const loosens = (c: number) => inferBounds(values, hidden.map((h, i) => h || i === c), floor, all).upper[pinned] > upper[pinned];
+    hidden[candidates.slice(0, TRIES).find(loosens) ?? candidates[0]] = true;
+  }
+}
+
+const TRIES = 12;
+
+/**
+ * Cells that could be withheld for a pinned one, best first: the published non-zero parts of the line that pins it,
+ * smallest first, then its total; then the same for its other lines; then, where the bound came through other
+ * hidden cells, for those cells' lines.
+ */
+function candidatesFor(start: number, values: number[], hidden: boolean[], upper: number[], pinnedBy: number[], lines: Line[]): number[] {
+  const visible = (i: number) => !hidden[i] && values[i] > 0;
+  const out: number[] = [];
+  const seenCells = new Set([start]);
+  const seenLines = new Set<number>();
+  let frontier = [start];
+  while (frontier.length) {
+    const next: number[] = [];
+    const order = frontier.flatMap((c) => [pinnedBy[c], ...lines.map((_, l) => l).filter((l) => lines[l].total === c || lines[l].parts.includes(c))]);
+    for (const l of order) {
+      if (l < 0 || seenLines.has(l)) continue;
+      seenLines.add(l);
+      const { total, parts } = lines[l];
+      for (const c of [...parts.filter(visible).sort((a, b) => values[a] - values[b] || a - b), ...(visible(total) ? [total] : [])]) if (!out.includes(c)) out.push(c);
+      for (const c of [total, ...parts]) if (hidden[c] && upper[c] < Infinity && !seenCells.has(c)) { seenCells.add(c); next.push(c); }
     }
+    frontier = next;
   }
-  return suppressed;
+  return out;
 }
 
-/** A one-way breakdown with its total, as published to the audience. */
-export function controlBreakdown<T extends { count: number }>(rows: T[], audience: Audience, max: number): {
-  rows: (Omit<T, 'count'> & SuppressedCount)[]; total: SuppressedCount;
-} {
-  const total = rows.reduce((n, r) => n + r.count, 0);
-  if (audience === 'analyst') {
-    return { rows: rows.map((r) => ({ ...r, count: r.count, suppressed: false })), total: { count: total, suppressed: false } };
-  }
-  const hidden = suppressionPattern(rows.map((r) => r.count), [rows.map((_, i) => i)], max);
-  const totalHidden = isSmall(total, max);
-  return {
-    rows: rows.map((r, i) => ({ ...r, count: hidden[i] || totalHidden ? null : r.count, suppressed: hidden[i] || totalHidden })),
-    total: { count: totalHidden ? null : total, suppressed: totalHidden },
-  };
-}
+/**
+ * A set of figures published together, with the lines between them: cells are declared, lines added, and
+ * `publish` returns each cell as the audience sees it.
+ */
+export class Publication {
+  private readonly counts: number[] = [];
+  private readonly max: number[] = [];
+  private readonly lines: Line[] = [];
 
-/** A two-way table (e.g. hour × weekday) with row and column totals published. */
-export function controlGrid(grid: number[][], audience: Audience, max: number): SuppressedCount[][] {
-  if (audience === 'analyst') return grid.map((row) => row.map((count) => ({ count, suppressed: false })));
-  const width = grid[0]?.length ?? 0;
-  const flat = grid.flat();
-  const rowLines = grid.map((_, r) => Array.from({ length: width }, (_, c) => r * width + c));
-  const colLines = Array.from({ length: width }, (_, c) => grid.map((_, r) => r * width + c));
-  const hidden = suppressionPattern(flat, [...rowLines, ...colLines], max);
-  return grid.map((row, r) => row.map((count, c) => (hidden[r * width + c] ? { count: null, suppressed: true } : { count, suppressed: false })));
+  cell(count: number, max: number): number {
+    this.counts.push(count);
+    this.max.push(max);
+    return this.counts.length - 1;
+  }
+
+  line(total: number, parts: number[]): void {
+    if (parts.length) this.lines.push({ total, parts });
+  }
+
+  publish(audience: Audience, rounding: Rounding): SuppressedCount[] {
+    if (audience === 'analyst') return this.counts.map((count) => ({ count, suppressed: false }));
+    if (rounding === 'nearest5') {
+      return this.counts.map((c, i) => (isSmall(c, this.max[i]) ? { count: null, suppressed: true } : { count: roundTo5(c), suppressed: false }));
+    }
+    const hidden = suppressionPattern(this.counts, this.lines, this.max);
+    return this.counts.map((count, i) => (hidden[i] ? { count: null, suppressed: true } : { count, suppressed: false }));
+  }
 }

@@ -46,7 +46,7 @@ export const policy: Policy = Policy.parse({
     'linkage.review': {},
   },
   csp_officer: {
-    'measures.read': {},
+    'measures.read': { audiences: ['csp'] },
     'profile.read': { own: { locality: 'locality' }, audiences: ['csp'] },
   },
   panel_coordinator: {

@@ -20,6 +20,12 @@ export const Agreement = z.object({
     /** Counts from 1 up to this are suppressed for audiences that see disclosure-controlled figures. */
     defaultMaxSuppressed: z.number().int().nonnegative(),
     maxSuppressedByDataset: z.record(z.string(), z.number().int().nonnegative()),
+    /**
+     * 'none': small counts suppressed, with secondary suppression so that none can be worked out from a total.
+     * 'nearest5' (OpenSAFELY's rule): every count the audience sees rounded to the nearest 5, each total rounded
+     * on its own; small counts still suppressed; rates, shares and changes computed from the rounded counts.
+     */
+    rounding: z.enum(['none', 'nearest5']).default('none'),
   }),
   retention: z.object({ rawHours: z.number().positive(), curatedYears: z.number().positive() }),
 }).superRefine((agreement, ctx) => {

@@ -1,11 +1,13 @@
 import { emergencyAdmissionMethods, icd10, knifeEnabledGroups } from '../../schemas/code-lists.ts';
 import { financialYear, monthsOf, yearStarting } from '../financial-year.ts';
 import { and, between, col, date, eq, isIn, lit, month, param, type CountQuery, type Engine, type Expr } from '../ir.ts';
+import type { Audience } from '../disclosure.ts';
 import type { Table } from '../render/table.ts';
 
 /**
  * The Home Office success measures (DOMAIN.md): each a dataset, its date column and a rule, with an all-ages split
- * and an under-25 split. Not disclosure-controlled: an official return.
+ * and an under-25 split. As here, for the analyst audience (analysts and the performance lead: the official
+ * return), not disclosure-controlled; what CSP officers see is `cspMeasures` in ./csp-release.ts.
  */
 export const DEFAULT_BASELINE = '2019-20';
 
@@ -48,21 +50,22 @@ export const measureDefinitions: MeasureDefinition[] = [
   },
 ];
 
-export interface MeasureResult {
+/** Counts are numbers for the analyst audience; for the CSP audience a withheld count is null. */
+export interface MeasureResult<N extends number | null = number> {
   id: MeasureDefinition['id'];
   split: 'all_ages' | 'under_25';
-  count: number;
-  baseline_count: number;
+  count: N;
+  baseline_count: N;
   change_vs_baseline_pct: number | null;
-  previous_count: number;
+  previous_count: N;
   change_vs_previous_pct: number | null;
-  monthly: { month: string; count: number }[];
-  rolling_12_months: { month: string; count: number }[];
+  monthly: { month: string; count: N }[];
+  rolling_12_months: { month: string; count: N }[];
 }
 
-export interface MeasuresResult { period: string; baseline: string; measures: MeasureResult[] }
+export interface MeasuresResult<N extends number | null = number> { period: string; baseline: string; audience: Audience; measures: MeasureResult<N>[] }
 
-const pct = (now: number, then: number) => (then === 0 ? null : Math.round(((now - then) / then) * 1000) / 10);
+export const pct = (now: number | null, then: number | null) => (now === null || then === null || then === 0 ? null : Math.round(((now - then) / then) * 1000) / 10);
 
 /** The queries the measures need: monthly counts from the earliest year compared up to the period's end. */
 export function measureQueries(period: string, baseline: string): { def: MeasureDefinition; split: MeasureResult['split']; query: CountQuery }[] {
@@ -103,11 +106,11 @@ export async function successMeasures(engine: Engine, period: string, baseline =
       rolling_12_months: months.map((month, i) => ({ month, count: total(trailing.slice(i + 1, i + 13)) })),
     });
   }
-  return { period, baseline, measures };
+  return { period, baseline, audience: 'analyst', measures };
 }
 
 /** The Home Office return as tables: one summary row per measure and split, and the monthly series. */
-export function measuresTables(result: MeasuresResult): Table[] {
+export function measuresTables(result: MeasuresResult<number | null>): Table[] {
   return [
     {
       name: 'Summary',
@@ -117,7 +120,7 @@ export function measuresTables(result: MeasuresResult): Table[] {
     {
       name: 'Monthly',
       columns: ['measure', 'split', 'month', 'count', 'rolling_12_months'],
-      rows: result.measures.flatMap((m) => m.monthly.map((point, i) => [m.id, m.split, point.month, point.count, m.rolling_12_months[i].count])),
+      rows: result.measures.flatMap((m) => m.monthly.map((point, i) => [m.id, m.split, point.month, point.count, m.rolling_12_months[i]?.count ?? null])),
     },
   ];
 }

@@ -9,9 +9,9 @@ const hours = (n: number) => `${String(n).padStart(2, '0')}`;
 /** The locality profile as an HTML report with inline SVG charts. Suppressed figures show as "suppressed". */
 export function profileHtml(p: ProfileResult): string {
   const sv = p.serious_violence;
-  const audience = p.audience === 'csp'
-    ? 'Counts from 1 to 4 (1 to 7 for hospital and A&E figures) are suppressed, with further cells where needed so that none can be worked out from a total.'
-    : 'Analyst view: figures are not disclosure-controlled. Do not share outside the partnership core.';
+  const audience = p.audience !== 'csp' ? ''
+    : p.rounded ? 'Counts are rounded to the nearest 5, each total on its own; counts from 1 to 4 (1 to 7 for hospital and A&E figures) are suppressed; rates, shares and changes are worked from the rounded counts.'
+      : 'Counts from 1 to 4 (1 to 7 for hospital and A&E figures) are suppressed, with further figures where needed so that none can be worked out from a total, this profile\'s or across the localities.'
   return reportPage(`${p.name}: locality profile ${p.period}`, `Community Safety Partnership · population ${p.population.toLocaleString('en-GB')} (Census 2021)`, [
     { heading: 'Serious violence', html: keyValues([
       ['Crimes', sv.count], ['Per 1,000 residents', sv.rate_per_1000], ['LLR per 1,000 residents', sv.llr_rate_per_1000],
@@ -30,7 +30,7 @@ export function profileHtml(p: ProfileResult): string {
     { heading: 'Anti-social behaviour', html: keyValues([['Incidents', p.asb.count], ['Per 1,000 residents', p.asb.rate_per_1000]]) + barChart('ASB by category', p.asb.by_pen_category.map((d) => ({ label: d.key, value: d.count }))) },
     { heading: 'Violence-related A&E attendances', html: keyValues([['Attendances', p.ae_attendances.count]]) + barChart('Means of assault', p.ae_attendances.by_means_of_assault.map((d) => ({ label: label(d.key), value: d.count }))) + barChart('Where the assault happened', p.ae_attendances.by_location_type.map((d) => ({ label: label(d.key), value: d.count }))) },
     { heading: 'Suspensions and exclusions for violence', html: keyValues([['Suspensions and exclusions', p.school_exclusions.count]]) + barChart('By category', p.school_exclusions.by_category.map((d) => ({ label: label(d.key), value: d.count }))) },
-  ], `Leicester, Leicestershire and Rutland Violence Reduction Network. ${audience}`);
+  ], `Leicester, Leicestershire and Rutland Violence Reduction Network. ${audience || 'Analyst view: figures are not disclosure-controlled. Do not share outside the partnership core.'}`);
 }
 
 /** The deep dive as an HTML report (analysts). */

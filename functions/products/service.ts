@@ -4,7 +4,8 @@ import type { Engine } from '../../analytics/ir.ts';
 import { preventionPanelCohort, type CohortResult } from '../../analytics/products/cohort.ts';
 import { deepDive, deepDiveLongTable, deepDiveTables, type DeepDiveResult } from '../../analytics/products/deep-dive.ts';
 import { localityProfile, profileLongTable, profileTables, type ProfileResult } from '../../analytics/products/locality-profile.ts';
-import { measuresTables, successMeasures, type MeasuresResult } from '../../analytics/products/success-measures.ts';
+import { cspMeasures } from '../../analytics/products/csp-release.ts';
+import { measuresTables, type MeasuresResult } from '../../analytics/products/success-measures.ts';
 import { toCsv } from '../../analytics/render/csv.ts';
 import { deepDiveHtml, profileHtml } from '../../analytics/render/reports.ts';
 import type { Table } from '../../analytics/render/table.ts';
@@ -15,13 +16,13 @@ import { currentLinkage } from '../linkage/people.ts';
 
 /** A product request: what the CLI's flags and the API's query strings both become. */
 export type ProductRequest =
-  | { product: 'measures'; period: string; baseline: string }
+  | { product: 'measures'; period: string; baseline: string; audience?: Audience }
   | { product: 'profile'; locality: string; period: string; audience: Audience }
   | { product: 'cohort'; panel: string; asOf: string }
   | { product: 'deep-dive'; groups: string[]; area: string; period: string };
 export type ProductName = ProductRequest['product'];
 
-interface ResultOf { measures: MeasuresResult; profile: ProfileResult; cohort: CohortResult; 'deep-dive': DeepDiveResult }
+interface ResultOf { measures: MeasuresResult<number | null>; profile: ProfileResult; cohort: CohortResult; 'deep-dive': DeepDiveResult }
 export type ProductResult<P extends ProductName = ProductName> = ResultOf[P];
 
 export type ProductFormat = 'json' | 'csv' | 'xlsx' | 'html';
@@ -45,7 +46,7 @@ export class ProductRequestError extends Error {
 export async function computeProduct(engine: Engine, platform: Platform, request: ProductRequest): Promise<ProductResult> {
   try {
     switch (request.product) {
-      case 'measures': return await successMeasures(engine, request.period, request.baseline);
+      case 'measures': return await cspMeasures(engine, platform.area, platform.agreement, request.period, request.baseline, request.audience ?? 'analyst');
       case 'profile': return await localityProfile(engine, platform.area, platform.agreement, request);
       case 'cohort': return await preventionPanelCohort(engine, platform.area, cohortRules, request.panel, request.asOf, await currentLinkage(platform, engine));
       case 'deep-dive': return await deepDive(engine, platform.area, request, await currentLinkage(platform, engine));
@@ -97,7 +98,7 @@ const contentTypes: Record<ProductFormat, string> = {
 
 /** A file name that says what the product is, from request values already validated as ids. */
 export function productFileName(request: ProductRequest, format: ProductFormat): string {
-  const parts = request.product === 'measures' ? ['success-measures', request.period]
+  const parts = request.product === 'measures' ? ['success-measures', request.period, ...(request.audience === 'csp' ? ['csp'] : [])]
     : request.product === 'profile' ? ['profile', request.locality, request.period, request.audience]
       : request.product === 'cohort' ? ['cohort', request.panel, request.asOf]
         : ['deep-dive', request.area, request.period];

@@ -5,7 +5,7 @@ import { barChart } from '../../analytics/render/svg.ts';
 
 const breakdown = (keys: string[], count: number | null = 5) => keys.map((key) => ({ key, count, suppressed: count === null }));
 const profile: ProfileResult = {
-  locality: 'charnwood', name: 'Charnwood <script>', period: '2024-25', audience: 'csp', population: 183_900,
+  locality: 'charnwood', name: 'Charnwood <script>', period: '2024-25', audience: 'csp', rounded: false, population: 183_900,
   serious_violence: { count: 40, suppressed: false, rate_per_1000: 0.22, llr_rate_per_1000: 0.3, previous_count: null, change_pct: null },
   monthly: Array.from({ length: 12 }, (_, i) => ({ month: `2024-${String(i + 1).padStart(2, '0')}`, count: i === 3 ? null : 3 + i, suppressed: i === 3 })),
   knife_serious_violence: { count: null, suppressed: true, previous_count: null, change_pct: null },

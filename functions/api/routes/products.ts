@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { DEFAULT_BASELINE } from '../../../analytics/products/success-measures.ts';
+import { policy } from '../../../schemas/access.ts';
 import type { ProductFormat, ProductRequest } from '../../products/service.ts';
 import { checkScope, requireAction } from '../middleware/guard.ts';
 import { bearer, errorResponses, type ApiApp, type RouteDeps } from './deps.ts';
@@ -20,13 +21,14 @@ const productResponses = (schema: z.ZodType, files: string[]) => ({
   ...errorResponses,
 });
 const CSV = 'text/csv', XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', HTML = 'text/html';
+/** For the csp audience a withheld count is null, and the under-25 monthly and rolling series are empty. */
 const Measures = productBody('Measures', {
-  period: z.string(), baseline: z.string(),
-  measures: z.array(z.object({ id: z.string(), split: z.enum(['all_ages', 'under_25']), count: z.number(), baseline_count: z.number(), change_vs_baseline_pct: n, previous_count: z.number(), change_vs_previous_pct: n, monthly: z.array(z.object({ month: z.string(), count: z.number() })) })),
+  period: z.string(), baseline: z.string(), audience: z.enum(['csp', 'analyst']),
+  measures: z.array(z.object({ id: z.string(), split: z.enum(['all_ages', 'under_25']), count: n, baseline_count: n, change_vs_baseline_pct: n, previous_count: n, change_vs_previous_pct: n, monthly: z.array(z.object({ month: z.string(), count: n })) })),
 });
 const Profile = productBody('Profile', {
-  locality: z.string(), period: z.string(), audience: z.enum(['csp', 'analyst']), population: z.number(),
-  serious_violence: z.object({ count: n, rate_per_1000: n, llr_rate_per_1000: z.number(), previous_count: n, change_pct: n }),
+  locality: z.string(), period: z.string(), audience: z.enum(['csp', 'analyst']), rounded: z.boolean(), population: z.number(),
+  serious_violence: z.object({ count: n, rate_per_1000: n, llr_rate_per_1000: n, previous_count: n, change_pct: n }),
   by_offence_group: z.array(z.object({ group: z.string(), count: n, suppressed: z.boolean() })),
 });
 const Cohort = productBody('Cohort', {
@@ -38,8 +40,8 @@ export const productBodies = { Measures, Profile, Cohort, DeepDive };
 
 const measures = createRoute({
   method: 'get', path: '/v1/measures', security: bearer, middleware: [requireAction('measures.read')] as const,
-  summary: 'The Home Office success measures; as CSV or XLSX, the return',
-  request: { query: z.object({ period: financialYear('period'), baseline: financialYear('baseline').default(DEFAULT_BASELINE), format: format('json', 'csv', 'xlsx') }) },
+  summary: 'The Home Office success measures; as CSV or XLSX, the return. Disclosure-controlled for the csp audience, the default for roles that see only csp figures',
+  request: { query: z.object({ period: financialYear('period'), baseline: financialYear('baseline').default(DEFAULT_BASELINE), audience: z.enum(['csp', 'analyst']).optional(), format: format('json', 'csv', 'xlsx') }) },
   responses: productResponses(Measures, [CSV, XLSX]),
 });
 
@@ -86,8 +88,9 @@ export function registerProducts(app: ApiApp, deps: RouteDeps) {
 
   app.openapi(measures, async (c) => {
     const q = c.req.valid('query');
-    checkScope(c, platform.agreement, 'measures.read', {});
-    return send(c, { product: 'measures', period: q.period, baseline: q.baseline }, q.format) as never;
+    const audience = q.audience ?? (policy[c.var.user!.role]?.['measures.read']?.audiences?.includes('analyst') === false ? 'csp' : 'analyst');
+    checkScope(c, platform.agreement, 'measures.read', { audience });
+    return send(c, { product: 'measures', period: q.period, baseline: q.baseline, audience }, q.format) as never;
   });
 
   app.openapi(profile, async (c) => {

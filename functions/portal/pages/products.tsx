@@ -39,7 +39,7 @@ export function registerProductPages(portal: Portal) {
     const path = `/v1/measures?period=${encodeURIComponent(period)}&baseline=${encodeURIComponent(baseline)}`;
     const result = await portal.api(c, 'GET', path);
     if (result.status !== 200) return portal.problem(c, 'Success measures', result);
-    const m = result.data as MeasuresResult;
+    const m = result.data as MeasuresResult<number | null>;
     return portal.page(c, 'Success measures', (
       <>
         <form method="get" class="panel inline">
@@ -51,6 +51,7 @@ export function registerProductPages(portal: Portal) {
           <h2>{m.period} against {m.baseline}</h2>
           <DataTable columns={['measure', 'ages', 'count', 'baseline', 'change vs baseline %', 'previous year', 'change vs previous %']}
             rows={m.measures.map((r) => [label(r.id), label(r.split), r.count, r.baseline_count, r.change_vs_baseline_pct, r.previous_count, r.change_vs_previous_pct])} />
+          {m.audience === 'csp' && <p class="muted">Disclosure-controlled, as for every CSP officer: small counts suppressed, with further figures where needed; no under-25 or rolling monthly series.</p>}
           <Downloads base={path} formats={[['csv', 'Home Office return (CSV)'], ['xlsx', 'Home Office return (XLSX)']]} />
         </section>
         <section>
@@ -91,7 +92,7 @@ export function registerProductPages(portal: Portal) {
           <h2>Serious violence, {p.period}</h2>
           <DataTable columns={['crimes', 'per 1,000 residents', 'LLR per 1,000', 'previous year', 'change %', 'knife-enabled']}
             rows={[[sv.suppressed ? 'suppressed' : sv.count, sv.rate_per_1000, sv.llr_rate_per_1000, sv.previous_count, sv.change_pct, p.knife_serious_violence.suppressed ? 'suppressed' : p.knife_serious_violence.count]]} />
-          <p class="muted">{p.audience === 'csp' ? 'Small counts are suppressed (1–4; 1–7 for hospital and A&E figures), with further cells where needed.' : 'Analyst view: not disclosure-controlled.'}</p>
+          <p class="muted">{p.audience !== 'csp' ? 'Analyst view: not disclosure-controlled.' : p.rounded ? 'Counts are rounded to the nearest 5; small counts (1–4; 1–7 for hospital and A&E figures) are suppressed.' : 'Small counts are suppressed (1–4; 1–7 for hospital and A&E figures), with further figures where needed so that none can be worked out.'}</p>
           <Downloads base={path} formats={[['html', 'Report (HTML)'], ['xlsx', 'Spreadsheet (XLSX)'], ['csv', 'Table (CSV)']]} />
         </section>
         <section>

@@ -1,0 +1,206 @@
+import type { Agreement } from '../../schemas/agreement.ts';
+import type { Area } from '../../schemas/area/index.ts';
+import { ageBands, codeLists, seriousViolenceGroups, violenceRelatedExclusionReasons } from '../../schemas/code-lists.ts';
+import { maxSuppressed, Publication, type Audience, type SuppressedCount } from '../disclosure.ts';
+import { financialYear, monthsOf, yearStarting, type FinancialYear } from '../financial-year.ts';
+import { and, between, col, date, eq, isIn, lit, month, param, type Engine, type Expr, type ResultRow } from '../ir.ts';
+import { measureDefinitions, measureQueries, pct, successMeasures, type MeasureResult, type MeasuresResult } from './success-measures.ts';
+
+/**
+ * Everything the CSP audience sees for one financial year, controlled together: the nine localities' profile
+ * figures and the LLR success measures. CSP officers of all nine localities are one audience, so the lines run
+ * across localities and across products as well as within a profile:
+ *
+ * - within a locality: each breakdown (months, offence groups, domestic, location type, victim age band and sex;
+ *   ASB by category; A&E by means and by place; exclusions by category), the hour × weekday grid (whose only
+ *   published total is the year's count: crimes with no time recorded are its residual) and the listed hotspots
+ *   (sectors outside the list or unknown are the residual) each add up to their headline;
+ * - across localities: the nine serious-violence counts (and crimes of no known locality, the residual) add up to
+ *   the LLR count every profile shows as a rate per 1,000; the nine knife-enabled counts add up to the LLR
+ *   knife-enabled measure;
+ * - within the measures: each all-ages count is its months plus nothing, and its under-25 split plus the rest.
+ *
+ * The measures' under-25 monthly series and the rolling 12-month series are not published to this audience: the
+ * first is almost all small counts, and each would add a line for every month (the rolling series ties every
+ * month to the year before). A profile's previous-year figures and the measures' previous and baseline figures are
+ * taken from that year's release, so a count hidden in one year's outputs is hidden wherever it appears.
+ */
+export type Breakdown = { key: string; count: number | null; suppressed: boolean }[];
+
+export const NOT_RECORDED = 'not_recorded';
+export const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+const HOURS = Array.from({ length: 24 }, (_, h) => h);
+
+const inYear = (column: string, asDate = false) => between(asDate ? date(col(column)) : col(column), date(param('from')), date(param('to')));
+const seriousViolence = and(isIn(col('offence_group'), seriousViolenceGroups), inYear('recorded_date'));
+
+/** The headline counts of a profile: each a dataset and a filter, counted per locality. */
+const headlines = {
+  serious_violence: { dataset: 'police_crime', where: seriousViolence },
+  knife_serious_violence: { dataset: 'police_crime', where: and(seriousViolence, eq(col('knife_flag'), lit(true))) },
+  asb: { dataset: 'asb_incident', where: inYear('reported_at', true) },
+  ae_attendances: { dataset: 'ae_attendance', where: inYear('arrival_at', true) },
+  school_exclusions: { dataset: 'school_exclusion', where: and(inYear('start_date'), isIn(col('reason_code'), violenceRelatedExclusionReasons)) },
+} as const;
+type Headline = keyof typeof headlines;
+
+/** The breakdowns of a headline, zero-filled from the code lists. */
+const breakdowns = {
+  monthly: { of: 'serious_violence', key: month(col('recorded_date')), keys: (y: FinancialYear) => monthsOf(y) },
+  by_offence_group: { of: 'serious_violence', key: col('offence_group'), keys: () => [...seriousViolenceGroups] },
+  domestic: { of: 'serious_violence', key: col('domestic_flag'), keys: () => ['true', 'false'] },
+  by_location_type: { of: 'serious_violence', key: col('location_type'), keys: () => [...codeLists.location_type.values, NOT_RECORDED] },
+  victim_age_band: { of: 'serious_violence', key: col('victim_age_band'), keys: () => [...ageBands.map((b) => b.band), NOT_RECORDED] },
+  victim_sex: { of: 'serious_violence', key: col('victim_sex'), keys: () => [...codeLists.sex.values, NOT_RECORDED] },
+  asb_by_pen_category: { of: 'asb', key: col('pen_category'), keys: () => [...codeLists.pen_category.values] },
+  ae_by_means_of_assault: { of: 'ae_attendances', key: col('means_of_assault'), keys: () => [...codeLists.means_of_assault.values] },
+  ae_by_location_type: { of: 'ae_attendances', key: col('incident_location_type'), keys: () => [...codeLists.incident_location_type.values, NOT_RECORDED] },
+  exclusions_by_category: { of: 'school_exclusions', key: col('category'), keys: () => [...codeLists.exclusion_category.values] },
+} satisfies Record<string, { of: Headline; key: Expr; keys: (y: FinancialYear) => string[] }>;
+type BreakdownName = keyof typeof breakdowns;
+
+const localityColumn: Record<string, string> = { police_crime: 'locality', asb_incident: 'locality', ae_attendance: 'incident_locality', school_exclusion: 'home_locality' };
+
+/** One locality's figures for the year, as the audience sees them. */
+export interface LocalityRelease {
+  headline: Record<Headline, SuppressedCount>;
+  breakdowns: Record<BreakdownName, Breakdown>;
+  grid: SuppressedCount[][];
+  /** The sectors shown, largest first: never a hidden one. */
+  hotspots: { sector: string; count: number }[];
+}
+
+export interface Release {
+  year: FinancialYear;
+  audience: Audience;
+  localities: Map<string, LocalityRelease>;
+  llrSeriousViolence: SuppressedCount;
+  measures: Map<string, { count: SuppressedCount; monthly: ({ month: string } & SuppressedCount)[] }>;
+}
+
+export const measureKey = (id: string, split: MeasureResult['split']) => `${id}:${split}`;
+
+const keyOf = (value: ResultRow[string]) => (value === null ? NOT_RECORDED : String(value));
+
+/** Counts a query per locality (every value of the locality column, unknown too). */
+async function perLocality(engine: Engine, dataset: string, where: Expr, groupBy: Record<string, Expr>, params: Record<string, string>) {
+  const rows = await engine.count({ from: dataset, where, groupBy: { locality: col(localityColumn[dataset]), ...groupBy } }, params);
+  const out = new Map<string, ResultRow[]>();
+  for (const row of rows) {
+    const locality = String(row.locality);
+    (out.get(locality) ?? out.set(locality, []).get(locality)!).push(row);
+  }
+  return out;
+}
+
+/** The year's release for an audience; the analyst audience gets the same figures uncontrolled. */
+export async function release(engine: Engine, area: Area, agreement: Agreement, year: FinancialYear, audience: Audience): Promise<Release> {
+  const params = { from: year.from, to: year.to };
+  const limit = (dataset: string) => maxSuppressed(agreement, dataset);
+  const pub = new Publication();
+
+  const headlineRows = {} as Record<Headline, Map<string, ResultRow[]>>;
+  for (const [name, h] of Object.entries(headlines) as [Headline, (typeof headlines)[Headline]][]) {
+    headlineRows[name] = await perLocality(engine, h.dataset, h.where, {}, params);
+  }
+  const breakdownRows = {} as Record<BreakdownName, Map<string, ResultRow[]>>;
+  for (const [name, b] of Object.entries(breakdowns) as [BreakdownName, (typeof breakdowns)[BreakdownName]][]) {
+    const h = headlines[b.of];
+    breakdownRows[name] = await perLocality(engine, h.dataset, h.where, { key: b.key }, params);
+  }
+  const timed = and(seriousViolence, { op: 'not_null', a: col('offence_time') });
+  const gridRows = await perLocality(engine, 'police_crime', timed, { weekday: { op: 'weekday', a: col('offence_date') }, hour: { op: 'hour_of_time', a: col('offence_time') } }, params);
+  const sectorRows = await perLocality(engine, 'police_crime', and(seriousViolence, { op: 'not_null', a: col('sector') }), { sector: col('sector') }, params);
+
+  const police = limit('police_crime');
+  const ids = area.localities.map(({ slug }) => {
+    const headline = Object.fromEntries((Object.keys(headlines) as Headline[]).map((name) =>
+      [name, pub.cell(Number(headlineRows[name].get(slug)?.[0]?.count ?? 0), limit(headlines[name].dataset))])) as Record<Headline, number>;
+    const parts = Object.fromEntries((Object.keys(breakdowns) as BreakdownName[]).map((name) => {
+      const b = breakdowns[name];
+      const counts = new Map((breakdownRows[name].get(slug) ?? []).map((r) => [keyOf(r.key), Number(r.count)]));
+      const keys = b.keys(year);
+      const extra = [...counts.keys()].filter((k) => !keys.includes(k) && !(name === 'monthly' && k === NOT_RECORDED));
+      const rows = [...keys, ...extra].map((key) => ({ key, id: pub.cell(counts.get(key) ?? 0, limit(headlines[b.of].dataset)) }));
+      pub.line(headline[b.of], rows.map((r) => r.id));
+      return [name, rows];
+    })) as Record<BreakdownName, { key: string; id: number }[]>;
+    const cells = gridRows.get(slug) ?? [];
+    const grid = WEEKDAYS.map((_, d) => HOURS.map((h) => pub.cell(Number(cells.find((c) => c.weekday === d + 1 && c.hour === h)?.count ?? 0), police)));
+    pub.line(headline.serious_violence, grid.flat());
+    // Small sectors are never listed; for this audience the rest of the list is a line like any other.
+    const sectors = (sectorRows.get(slug) ?? []).map((r) => ({ sector: String(r.sector), count: Number(r.count) }))
+      .filter((s) => s.count > (audience === 'csp' ? police : 0))
+      .sort((a, b) => b.count - a.count || a.sector.localeCompare(b.sector)).slice(0, 10)
+      .map((s) => ({ sector: s.sector, id: pub.cell(s.count, police) }));
+    pub.line(headline.serious_violence, sectors.map((s) => s.id));
+    return { slug, headline, parts, grid, sectors };
+  });
+
+  const llrCount = [...headlineRows.serious_violence.values()].reduce((n, rows) => n + Number(rows[0]?.count ?? 0), 0);
+  const llr = pub.cell(llrCount, police);
+  pub.line(llr, ids.map((l) => l.headline.serious_violence));
+
+  const measureIds = new Map<string, { count: number; monthly: { month: string; id: number }[] }>();
+  const months = monthsOf(year);
+  for (const { def, split, query } of measureQueries(year.label, year.label)) {
+    const byMonth = new Map((await engine.count(query, params)).map((r) => [String(r.month), Number(r.count)]));
+    const max = limit(def.dataset);
+    const count = pub.cell(months.reduce((n, m) => n + (byMonth.get(m) ?? 0), 0), max);
+    const monthly = split === 'all_ages' ? months.map((m) => ({ month: m, id: pub.cell(byMonth.get(m) ?? 0, max) })) : [];
+    pub.line(count, monthly.map((m) => m.id));
+    measureIds.set(measureKey(def.id, split), { count, monthly });
+  }
+  for (const def of measureDefinitions) {
+    const all = measureIds.get(measureKey(def.id, 'all_ages'))!.count;
+    pub.line(all, [measureIds.get(measureKey(def.id, 'under_25'))!.count]);
+  }
+  pub.line(measureIds.get(measureKey('knife_serious_violence', 'all_ages'))!.count, ids.map((l) => l.headline.knife_serious_violence));
+
+  const shown = pub.publish(audience, agreement.disclosure.rounding);
+  const show = (id: number) => shown[id];
+  return {
+    year,
+    audience,
+    localities: new Map(ids.map((l) => [l.slug, {
+      headline: Object.fromEntries(Object.entries(l.headline).map(([k, id]) => [k, show(id)])) as Record<Headline, SuppressedCount>,
+      breakdowns: Object.fromEntries(Object.entries(l.parts).map(([k, rows]) => [k, rows.map((r) => ({ key: r.key, ...show(r.id) }))])) as Record<BreakdownName, Breakdown>,
+      grid: l.grid.map((row) => row.map(show)),
+      hotspots: l.sectors.filter((s) => !show(s.id).suppressed).map((s) => ({ sector: s.sector, count: show(s.id).count! })),
+    }])),
+    llrSeriousViolence: show(llr),
+    measures: new Map([...measureIds].map(([k, m]) => [k, { count: show(m.count), monthly: m.monthly.map((p) => ({ month: p.month, ...show(p.id) })) }])),
+  };
+}
+
+export { HOURS };
+
+/**
+ * The success measures for an audience. Analysts and the performance lead get the official return, uncontrolled.
+ * The CSP audience gets each year's figures from that year's release: the count, previous-year and baseline
+ * figures, a change only between two published counts, the all-ages monthly series; not the under-25 monthly
+ * series nor the rolling 12 months (see above).
+ */
+export async function cspMeasures(engine: Engine, area: Area, agreement: Agreement, period: string, baseline: string, audience: Audience): Promise<MeasuresResult<number | null>> {
+  if (audience === 'analyst') return successMeasures(engine, period, baseline);
+  const year = financialYear(period);
+  const releases = new Map<string, Release>();
+  const of = async (y: FinancialYear) => releases.get(y.label) ?? releases.set(y.label, await release(engine, area, agreement, y, audience)).get(y.label)!;
+  const now = await of(year), previous = await of(yearStarting(year.startYear - 1)), base = await of(financialYear(baseline));
+  return {
+    period, baseline, audience,
+    measures: measureDefinitions.flatMap((def) => (['all_ages', 'under_25'] as const).map((split) => {
+      const key = measureKey(def.id, split);
+      const count = now.measures.get(key)!.count.count;
+      const baselineCount = base.measures.get(key)!.count.count;
+      const previousCount = previous.measures.get(key)!.count.count;
+      return {
+        id: def.id, split, count,
+        baseline_count: baselineCount, change_vs_baseline_pct: pct(count, baselineCount),
+        previous_count: previousCount, change_vs_previous_pct: pct(count, previousCount),
+        monthly: now.measures.get(key)!.monthly.map((m) => ({ month: m.month, count: m.count })),
+        rolling_12_months: [],
+      };
+    })),
+  };
+}

@@ -1,0 +1,242 @@
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { profileLongTable, profileTables, type ProfileResult } from '../../analytics/products/locality-profile.ts';
+import type { MeasuresResult } from '../../analytics/products/success-measures.ts';
+import { renderProduct, runProduct, type ProductRequest } from '../../functions/products/service.ts';
+import { agreement } from '../../schemas/agreement.ts';
+import { llr } from '../../schemas/area/index.ts';
+import { breaches, type RuleLine } from '../analytics/disclosure-rule.ts';
+import { CRIME_HEADER, POLICE, crimeRow, csv, ingestText, sql, testPlatform } from '../helpers.ts';
+
+/**
+ * The red team's attack, end to end: a CSP officer (and the officers of the other eight localities, one audience)
+ * takes every locality's profile in every format and what the csp role sees of the measures, reads the numbers
+ * back out of the files, and subtracts. Data are random but seeded, small enough that small cells are everywhere.
+ */
+const PERIOD = '2024-25', PREVIOUS = '2023-24', BASELINE = '2019-20';
+const postcodeOf: Record<string, string> = {
+  leicester: 'LE1', blaby: 'LE19', charnwood: 'LE11', harborough: 'LE16', 'hinckley-and-bosworth': 'LE10',
+  melton: 'LE13', 'north-west-leicestershire': 'LE65', 'oadby-and-wigston': 'LE18', rutland: 'LE15',
+};
+const groups = ['assault_with_injury', 'assault_with_injury', 'robbery_personal', 'rape', 'threats_to_kill', 'homicide', 'theft'];
+const sizes: Record<string, number> = { leicester: 70, charnwood: 30, blaby: 9, harborough: 12, 'hinckley-and-bosworth': 8, melton: 4, 'north-west-leicestershire': 15, 'oadby-and-wigston': 6, rutland: 2 };
+
+let seed = 7;
+const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const pick = <T,>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)];
+const dayIn = (startYear: number) => new Date(Date.UTC(startYear, 3, 1) + Math.floor(random() * 365) * 86_400_000).toISOString().slice(0, 10);
+
+function crimes(startYear: number, scale: number): string[] {
+  const rows: string[] = [];
+  for (const [locality, n] of [...Object.entries(sizes), ['unknown', 3] as const]) {
+    for (let i = 0; i < Math.round(n * scale); i++) {
+      const day = dayIn(startYear);
+      rows.push(crimeRow(`C${startYear}-${locality}-${i}`, {
+        recorded_date: day, offence_date: day, offence_group: pick(groups), knife_flag: random() < 0.3 ? 'Y' : 'N', domestic_flag: random() < 0.2 ? 'Y' : 'N',
+        location_type: pick(['public_place', 'dwelling', 'licensed_premises', 'retail']),
+        postcode: locality === 'unknown' ? '' : `${postcodeOf[locality]} ${1 + Math.floor(random() * 3)}AB`,
+        offence_time: random() < 0.1 ? '' : `${String(pick([0, 1, 22, 23])).padStart(2, '0')}:15`,
+        victim_age: random() < 0.15 ? '' : String(12 + Math.floor(random() * 40)), victim_date_of_birth: '', victim_sex: pick(['male', 'female']),
+      }));
+    }
+  }
+  return rows;
+}
+
+let t: ReturnType<typeof testPlatform>;
+const csp = new Map<string, ProfileResult>(), truth = new Map<string, ProfileResult>(), cspPrevious = new Map<string, ProfileResult>();
+const files = new Map<string, { csv: string; xlsx: Uint8Array; html: string; json: ProfileResult }>();
+let llrSeriousViolence: number;
+let measures: { csp: MeasuresResult<number | null>; truth: MeasuresResult; cspPrevious: MeasuresResult<number | null>; csv: string };
+
+beforeAll(async () => {
+  t = testPlatform();
+  await ingestText(t.platform, 'police_crime', POLICE, csv(CRIME_HEADER, ...crimes(2024, 1), ...crimes(2023, 0.8), ...crimes(2019, 0.6)));
+  const places = Object.values(postcodeOf);
+  await ingestText(t.platform, 'asb_incident', POLICE, csv('incident_ref,source,reported_at,pen_category,postcode',
+    ...Array.from({ length: 60 }, (_, i) => `S${i},police_call,${dayIn(2024)}T20:00,${pick(['personal', 'nuisance', 'environmental'])},${pick(places)} 2AB`)));
+  await ingestText(t.platform, 'ae_attendance', 'uhl', csv('attendance_id,arrival_at,means_of_assault,incident_postcode',
+    ...Array.from({ length: 50 }, (_, i) => `E${i},${dayIn(2024)}T23:00,${pick(['knife_or_sharp', 'body_part'])},${pick(places)} 2AA`)));
+  await ingestText(t.platform, 'school_exclusion', 'leicestershire-county-council', csv('exclusion_id,home_postcode,category,reason_code,start_date',
+    ...Array.from({ length: 30 }, (_, i) => `X${i},${pick(places)} 4AB,${pick(['suspension', 'permanent_exclusion'])},PA,${dayIn(2024)}`)));
+  await ingestText(t.platform, 'hospital_admission', 'mlcsu', csv('admission_id,admission_date,admission_method,cause_codes,age',
+    ...Array.from({ length: 25 }, (_, i) => `H${i},${dayIn(pick([2024, 2023, 2019]))},21,X99.1,${15 + Math.floor(random() * 30)}`)));
+
+  const groups = "('homicide','attempted_murder','threats_to_kill','assault_with_intent_serious_harm','assault_with_injury','robbery_personal','robbery_business','rape','other_sexual_offence')";
+  llrSeriousViolence = Number((await sql(t.platform, `SELECT count(*) AS n FROM police_crime WHERE offence_group IN ${groups} AND recorded_date BETWEEN DATE '2024-04-01' AND DATE '2025-03-31'`))[0].n);
+  const run = async <R,>(request: ProductRequest) => (await runProduct(t.platform, 'sql', request)) as R;
+  for (const { slug } of llr.localities) {
+    const request: ProductRequest = { product: 'profile', locality: slug, period: PERIOD, audience: 'csp' };
+    const result = await run<ProfileResult>(request);
+    csp.set(slug, result);
+    truth.set(slug, await run<ProfileResult>({ ...request, audience: 'analyst' }));
+    if (['leicester', 'melton', 'rutland'].includes(slug)) cspPrevious.set(slug, await run<ProfileResult>({ ...request, period: PREVIOUS }));
+    const body = async (format: 'json' | 'csv' | 'xlsx' | 'html') => (await renderProduct(request, result, format)).body;
+    files.set(slug, { json: JSON.parse(String(await body('json'))), csv: String(await body('csv')), xlsx: (await body('xlsx')) as Uint8Array, html: String(await body('html')) });
+  }
+  // The csp role's measures: what the API gives a csp_officer (the route's default for that role is the csp audience).
+  const measuresRequest: ProductRequest = { product: 'measures', period: PERIOD, baseline: BASELINE, audience: 'csp' };
+  const cspMeasures = await run<MeasuresResult<number | null>>(measuresRequest);
+  measures = {
+    csp: JSON.parse(String((await renderProduct(measuresRequest, cspMeasures, 'json')).body)),
+    csv: String((await renderProduct(measuresRequest, cspMeasures, 'csv')).body),
+    truth: await run<MeasuresResult>({ ...measuresRequest, audience: 'analyst' }),
+    cspPrevious: await run<MeasuresResult<number | null>>({ ...measuresRequest, period: PREVIOUS }),
+  };
+}, 240_000);
+afterAll(() => t.cleanup());
+
+/** Cells and lines over every locality's profile and the measures, as the issue states the rule. */
+function allLines() {
+  const truthCells: number[] = [], shownCells: (number | null)[] = [];
+  const lines: RuleLine[] = [];
+  const cell = (real: number | null, shown: number | null) => { truthCells.push(real!); shownCells.push(shown); return truthCells.length - 1; };
+  const t4 = 4, t7 = 7;
+  const breakdown = (name: string, total: number, real: { count: number | null }[], shown: { count: number | null }[], max: number) =>
+    lines.push({ name, total, parts: real.map((r, i) => cell(r.count, shown[i].count)), max });
+  const svCells: number[] = [], knifeCells: number[] = [];
+  for (const { slug } of llr.localities) {
+    const r = truth.get(slug)!, s = files.get(slug)!.json;
+    const sv = cell(r.serious_violence.count, s.serious_violence.count);
+    svCells.push(sv);
+    knifeCells.push(cell(r.knife_serious_violence.count, s.knife_serious_violence.count));
+    for (const key of ['monthly', 'by_offence_group', 'domestic', 'by_location_type', 'victim_age_band', 'victim_sex'] as const) breakdown(`${slug} ${key}`, sv, r[key], s[key], t4);
+    breakdown(`${slug} hour by weekday`, sv, r.hour_by_weekday.cells.flat(), s.hour_by_weekday.cells.flat(), t4);
+    // the listed hotspots against the year's count: the truth is each listed sector's true count
+    const listed = s.hotspots.map((h) => ({ count: r.hotspots.find((x) => x.sector === h.sector)!.count }));
+    breakdown(`${slug} hotspots`, sv, listed, s.hotspots, t4);
+    breakdown(`${slug} ASB`, cell(r.asb.count, s.asb.count), r.asb.by_pen_category, s.asb.by_pen_category, t4);
+    const ae = cell(r.ae_attendances.count, s.ae_attendances.count);
+    breakdown(`${slug} A&E means`, ae, r.ae_attendances.by_means_of_assault, s.ae_attendances.by_means_of_assault, t7);
+    breakdown(`${slug} A&E location`, ae, r.ae_attendances.by_location_type, s.ae_attendances.by_location_type, t7);
+    breakdown(`${slug} exclusions`, cell(r.school_exclusions.count, s.school_exclusions.count), r.school_exclusions.by_category, s.school_exclusions.by_category, t4);
+  }
+  // across localities: the LLR count every profile gives as a rate (the same in each; taken as exact), then the
+  // knife-enabled measure
+  const llrShown = [...files.values()].map((f) => f.json.serious_violence.llr_rate_per_1000);
+  expect(new Set(llrShown).size).toBe(1);
+  const llrCount = cell(llrSeriousViolence, llrShown[0] === null ? null : llrSeriousViolence);
+  lines.push({ name: 'LLR serious violence over localities', total: llrCount, parts: svCells, max: t4 });
+  for (const m of measures.truth.measures) {
+    const s = measures.csp.measures.find((x) => x.id === m.id && x.split === m.split)!;
+    const max = m.id === 'hospital_admissions_sharp_object' ? t7 : t4;
+    const total = cell(m.count, s.count);
+    if (s.monthly.length) breakdown(`${m.id} ${m.split} months`, total, m.monthly, s.monthly, max);
+    if (m.split === 'all_ages') {
+      const under25 = measures.truth.measures.find((x) => x.id === m.id && x.split === 'under_25')!;
+      breakdown(`${m.id} under 25`, total, [under25], [measures.csp.measures.find((x) => x.id === m.id && x.split === 'under_25')!], max);
+      if (m.id === 'knife_serious_violence') lines.push({ name: 'LLR knife-enabled over localities', total, parts: knifeCells, max: t4 });
+    }
+  }
+  return { truthCells, shownCells, lines };
+}
+
+describe('differencing the csp audience\'s outputs', () => {
+  it('finds small cells in the data (else the test proves nothing)', () => {
+    const hidden = [...csp.values()].flatMap((p) => p.by_offence_group.concat(p.monthly as never)).filter((c) => c.suppressed);
+    expect(hidden.length).toBeGreaterThan(20);
+    expect([...csp.values()].some((p) => !p.serious_violence.suppressed)).toBe(true);
+  });
+
+  it('meets the rule on every line: within each profile, across the nine localities, and across the measures', () => {
+    const { truthCells, shownCells, lines } = allLines();
+    expect(lines.length).toBeGreaterThan(100);
+    expect(breaches(truthCells, shownCells, lines)).toEqual([]);
+  });
+
+  it('never gives a hidden count with its rate, share or change', () => {
+    for (const p of csp.values()) {
+      if (p.serious_violence.count === null) {
+        expect([p.serious_violence.rate_per_1000, p.serious_violence.change_pct]).toEqual([null, null]);
+        expect(p.hotspots.map((h) => h.share_pct)).toEqual(p.hotspots.map(() => null));
+      }
+      if (p.serious_violence.previous_count === null) expect(p.serious_violence.change_pct).toBeNull();
+      if (p.knife_serious_violence.count === null || p.knife_serious_violence.previous_count === null) expect(p.knife_serious_violence.change_pct).toBeNull();
+      if (p.asb.count === null) expect(p.asb.rate_per_1000).toBeNull();
+      for (const h of p.hotspots) expect(h.count).toBeGreaterThan(4);
+    }
+    for (const m of measures.csp.measures) {
+      if (m.count === null || m.previous_count === null) expect(m.change_vs_previous_pct).toBeNull();
+      if (m.count === null || m.baseline_count === null) expect(m.change_vs_baseline_pct).toBeNull();
+      expect(m.rolling_12_months).toEqual([]);
+      if (m.split === 'under_25') expect(m.monthly).toEqual([]);
+    }
+  });
+
+  it('shows a year\'s count the same wherever it appears: this year\'s previous-year figures are last year\'s release', () => {
+    for (const [slug, p] of [...csp].filter(([slug]) => cspPrevious.has(slug))) {
+      expect(p.serious_violence.previous_count).toBe(cspPrevious.get(slug)!.serious_violence.count);
+      expect(p.knife_serious_violence.previous_count).toBe(cspPrevious.get(slug)!.knife_serious_violence.count);
+    }
+    for (const m of measures.csp.measures) {
+      expect(m.previous_count).toBe(measures.cspPrevious.measures.find((x) => x.id === m.id && x.split === m.split)!.count);
+    }
+  });
+
+  it('publishes in CSV, XLSX and HTML exactly the figures of the JSON, and nothing hidden', async () => {
+    const parseCsv = (text: string) => text.trim().split('\r\n').slice(1).map((line) => {
+      const fields: string[] = [];
+      let field = '', quoted = false;
+      for (let i = 0; i < line.length; i++) {
+        const ch = line[i];
+        if (quoted && ch === '"' && line[i + 1] === '"') { field += '"'; i++; } else if (ch === '"') quoted = !quoted;
+        else if (ch === ',' && !quoted) { fields.push(field); field = ''; } else field += ch;
+      }
+      return [...fields, field];
+    });
+    const asText = (v: unknown) => (v === null || v === undefined ? '' : String(v));
+    for (const [slug, f] of files) {
+      expect(f.json).toEqual(csp.get(slug));
+      expect(parseCsv(f.csv)).toEqual(profileLongTable(f.json).rows.map((r) => r.map(asText)));
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.load(Buffer.from(f.xlsx) as never);
+      for (const table of profileTables(f.json)) {
+        const sheet = workbook.getWorksheet(table.name.slice(0, 31))!;
+        const rows: string[][] = [];
+        sheet.eachRow((row, n) => { if (n > 1) rows.push(table.columns.map((_, i) => asText(row.getCell(i + 1).value))); });
+        expect(rows).toEqual(table.rows.map((r) => r.map(asText)));
+      }
+      // HTML: every bar, point and heatmap cell shows the JSON's figure, or "suppressed" for a hidden one
+      const html = f.html;
+      const hidden = f.json.hour_by_weekday.cells.flat().filter((c) => c.suppressed).length;
+      expect((html.match(/<title>suppressed<\/title>/g) ?? []).length).toBe(hidden);
+      f.json.hour_by_weekday.cells.forEach((row, d) => row.forEach((c, h) => {
+        if (!c.suppressed) expect(html).toContain(`<title>${f.json.hour_by_weekday.weekdays[d]} ${String(h).padStart(2, '0')}: ${c.count}</title>`);
+      }));
+      for (const m of f.json.monthly) {
+        if (m.suppressed) expect(html).not.toMatch(new RegExp(`<title>${m.month}: `));
+        else expect(html).toContain(`<title>${m.month}: ${m.count}</title>`);
+      }
+      for (const g of f.json.by_offence_group) {
+        expect(html).toContain(`${g.group.replace(/_/g, ' ')}</text>${g.suppressed ? '<text' : '<rect'}`);
+        if (g.suppressed) expect(html).toMatch(new RegExp(`${g.group.replace(/_/g, ' ')}</text><text[^>]*>suppressed<`));
+      }
+      const summary = (label: string) => new RegExp(`${label}</th><td class="n">([^<]*)<`).exec(html)?.[1];
+      expect(summary('Crimes')).toBe(asText(f.json.serious_violence.count ?? 'suppressed'));
+      expect(summary('Per 1,000 residents')).toBe(asText(f.json.serious_violence.rate_per_1000 ?? 'suppressed'));
+      expect(summary('LLR per 1,000 residents')).toBe(asText(f.json.serious_violence.llr_rate_per_1000 ?? 'suppressed'));
+      expect(summary('Previous year')).toBe(asText(f.json.serious_violence.previous_count ?? 'suppressed'));
+    }
+    const returned = parseCsv(measures.csv);
+    for (const m of measures.csp.measures) {
+      const row = returned.find((r) => r[0] === m.id && r[1] === m.split)!;
+      expect([row[3], row[5], row[7]]).toEqual([m.count, m.baseline_count, m.previous_count].map(asText));
+    }
+  });
+});
+
+describe('rounding, when the agreement asks for it', () => {
+  it('gives the csp audience counts that are multiples of 5, small ones still suppressed, rates from the rounded counts', async () => {
+    const rounded = { ...t.platform, agreement: { ...agreement, disclosure: { ...agreement.disclosure, rounding: 'nearest5' as const } } };
+    const p = (await runProduct(rounded, 'sql', { product: 'profile', locality: 'leicester', period: PERIOD, audience: 'csp' })) as ProfileResult;
+    const r = truth.get('leicester')!;
+    const counts = [p.serious_violence.count, ...p.monthly.map((m) => m.count), ...p.by_offence_group.map((g) => g.count), ...p.hour_by_weekday.cells.flat().map((c) => c.count)];
+    expect(counts.every((c) => c === null || c % 5 === 0)).toBe(true);
+    expect(p.serious_violence.count).toBe(Math.round(r.serious_violence.count! / 5) * 5);
+    expect(p.serious_violence.rate_per_1000).toBe(Math.round((p.serious_violence.count! / p.population) * 1000 * 100) / 100);
+    p.by_offence_group.forEach((g, i) => {
+      const real = r.by_offence_group[i].count!;
+      expect(g.count).toBe(real >= 1 && real <= 4 ? null : Math.round(real / 5) * 5);
+    });
+  });
+});
