@@ -10,7 +10,7 @@ import { FileKeyStore } from '../../functions/platform/keys/file.ts';
 import { localAuditFile } from '../../functions/platform/local.ts';
 import { tempDataDir } from '../helpers.ts';
 
-export const auditEntry = (i: number, over: Partial<AuditEntry> = {}): AuditEntry => ({
+const auditEntry = (i: number, over: Partial<AuditEntry> = {}): AuditEntry => ({
   time: `2025-11-01T12:00:${String(i).padStart(2, '0')}.000Z`, user: i % 2 ? 'vrn-analyst' : 'city-panel', role: i % 2 ? 'analyst' : 'panel_coordinator',
   method: i % 2 ? 'GET' : 'POST', route: i % 2 ? '/v1/measures' : '/v1/panels/:panel/cohort/:person/reidentify', scope: {},
   outcome: i === 3 ? 'denied' : 'allowed', status: i === 3 ? 403 : 200, touched: { product: 'measures' }, ...over,
