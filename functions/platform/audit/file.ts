@@ -1,5 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
-import type { KeyStore } from '../keys/port.ts';
+import { chainHash as keyedHash, GENESIS, keysByVersion, type AuditKeys } from './chain.ts';
 import type { AuditEntry, AuditFilter, AuditSink } from './port.ts';
 import { nodeTrailFiles, type TrailFiles } from './trail-files.ts';
 
@@ -21,13 +21,9 @@ export class AuditTrailBroken extends Error {
   }
 }
 
-type AuditKeys = Pick<KeyStore, 'auditKey'>;
 interface Tail { seq: number; hash: string; bytes: number }
 
-const GENESIS = '0'.repeat(64);
-const content = (prev: string, seq: number, entry: AuditEntry) => `${prev}\n${seq}\n${JSON.stringify(entry)}`;
-const unkeyedHash = (prev: string, seq: number, entry: AuditEntry) => createHash('sha256').update(content(prev, seq, entry)).digest('hex');
-const keyedHash = (key: Buffer, prev: string, seq: number, entry: AuditEntry) => createHmac('sha256', key).update(content(prev, seq, entry)).digest('hex');
+const unkeyedHash = (prev: string, seq: number, entry: AuditEntry) => createHash('sha256').update(`${prev}\n${seq}\n${JSON.stringify(entry)}`).digest('hex');
 const headMac = (key: Buffer, { seq, hash, bytes }: Tail) => createHmac('sha256', key).update(`head\n${seq}\n${hash}\n${bytes}`).digest('hex');
 const bytesOf = (text: string) => Buffer.byteLength(text, 'utf8');
 const linesOf = (bytes: Buffer) => bytes.toString('utf8').split('\n').filter((l) => l !== '');
@@ -180,8 +176,7 @@ export class FileAuditSink implements AuditSink {
     await this.queue;
     const { head, lines, short, uncommitted } = await this.committed();
     const problems: string[] = [];
-    const keys = new Map<string, Promise<Buffer | null>>();
-    const keyOf = (version: string) => keys.get(version) ?? keys.set(version, this.keys.auditKey(version).then((k) => k.key, () => null)).get(version)!;
+    const keyOf = keysByVersion(this.keys);
     let prev = GENESIS;
     let seq = 0;
     let unkeyed = 0;
