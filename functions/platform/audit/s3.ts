@@ -143,16 +143,15 @@ export class S3AuditSink implements AuditSink {
       for (const { key, seq } of links) {
         entries++;
         const link = await this.link(key);
-        const at = key;
-        if (seq !== (prev ? prev.seq + 1 : 1)) problems.push(`${at}: entry ${seq} of ${day} follows entry ${prev?.seq ?? 0} (entries deleted)`);
-        if (link.seq !== seq || dayOf(link.entry.time) !== day) problems.push(`${at}: its place does not match its key (the object was moved)`);
+        if (seq !== (prev ? prev.seq + 1 : 1)) problems.push(`${key}: entry ${seq} of ${day} follows entry ${prev?.seq ?? 0} (entries deleted)`);
+        if (link.seq !== seq || dayOf(link.entry.time) !== day) problems.push(`${key}: its place does not match its key (the object was moved)`);
         const k = await keyFor(link.key);
         if (!k || chainHash(k, link.prev, link.seq, link.entry) !== link.hash) {
-          problems.push(`${at}: its HMAC does not match its content (edited, or written without the key)`);
+          problems.push(`${key}: its HMAC does not match its content (edited, or written without the key)`);
         }
-        if (prev && link.prev !== prev.hash) problems.push(`${at}: does not chain onto entry ${prev.seq} (entries deleted)`);
+        if (prev && link.prev !== prev.hash) problems.push(`${key}: does not chain onto entry ${prev.seq} (entries deleted)`);
         if (!prev && link.prev !== GENESIS && !this.endedAnEarlierDay(link.prev, day, hashes)) {
-          problems.push(`${at}: the first entry of ${day} continues an entry that is not there (entries or a day deleted)`);
+          problems.push(`${key}: the first entry of ${day} continues an entry that is not there (entries or a day deleted)`);
         }
         seen.add(link.hash);
         prev = link;
