@@ -29,7 +29,7 @@ const USAGE = `vrn <command> [--data-dir DIR] [--format json]
                                                  products to read (the scheduled refresh does it in AWS)
 
   token   --user ID [--hours 8]                  local mode only: a signed bearer token for a local user
-  audit   verify                                 checks the audit trail's hash chain
+  audit   verify                                 checks the audit trail's HMAC chain and signed head
   gc      [--grace-hours 24] [--dry-run]         removes files no catalog entry names (left by an interrupted ingest)
 
 datasets: ${datasetIds.join(', ')}`;
@@ -119,9 +119,11 @@ const commands: Record<string, Command> = {
     if (subcommand !== 'verify') throw new UsageError('vrn audit verify: the only audit command');
     const { FileAuditSink } = await import('../platform/audit/file.ts');
     const { localAuditFile } = await import('../platform/local.ts');
-    const { entries, problems } = await new FileAuditSink(localAuditFile(dataDir)).verify();
+    const { entries, unkeyed, uncommitted, problems } = await new FileAuditSink(localAuditFile(dataDir), localPlatform(dataDir).keys).verify();
     if (problems.length === 0) {
-      console.log(`audit trail whole: ${entries} entries, hash chain and head agree`);
+      console.log(`audit trail whole: ${entries} entries, HMAC chain and signed head agree${
+        unkeyed ? `; the first ${unkeyed} predate keying (a plain SHA-256 chain, anchored by the keyed lines and head after them)` : ''}${
+        uncommitted ? `; ${uncommitted} bytes past the head from an append that did not complete (never acknowledged; the next append removes them)` : ''}`);
       return 0;
     }
     console.error(`audit trail NOT whole (${entries} lines):\n${problems.map((p) => `  ${p}`).join('\n')}`);

@@ -64,9 +64,10 @@ export function awsPlatform(env: Record<string, string | undefined>, clients: Aw
   const athena = new AthenaClient(clients.athena ?? {});
   const countingViews = new GlueCountingViews(new GlueClient(clients.glue ?? {}), { database: config.VRN_GLUE_DATABASE, curatedBucket: config.VRN_CURATED_BUCKET });
   const catalog = overrides.catalog ?? new Catalog(storage);
+  const keys = overrides.keys ?? new SecretsManagerKeyStore(new SecretsManagerClient(clients.secretsManager ?? {}), config.VRN_KEY_SECRET_ID);
   return {
     storage,
-    keys: new SecretsManagerKeyStore(new SecretsManagerClient(clients.secretsManager ?? {}), config.VRN_KEY_SECRET_ID),
+    keys,
     catalog,
     area: llr,
     agreement,
@@ -75,7 +76,7 @@ export function awsPlatform(env: Record<string, string | undefined>, clients: Aw
       await countingViews.sync(await catalog.read());
       return new AthenaEngine(athena, { workGroup: config.VRN_ATHENA_WORKGROUP, database: config.VRN_GLUE_DATABASE });
     },
-    audit: new S3AuditSink(s3, config.VRN_AUDIT_BUCKET),
+    audit: new S3AuditSink(s3, config.VRN_AUDIT_BUCKET, keys),
     countingViews,
     ...overrides,
   };

@@ -32,6 +32,9 @@ describe('the Secrets Manager key store', () => {
       expect(await aws.referenceKey(POLICE)).toEqual(await local.referenceKey(POLICE));
       expect(await aws.referenceKey(POLICE, 'v1')).toEqual(await local.referenceKey(POLICE, 'v1'));
       expect((await aws.referenceKey(POLICE)).key).not.toEqual((await aws.referenceKey('leicester-city-council')).key);
+      expect(await aws.auditKey()).toEqual(await local.auditKey());
+      expect(await aws.auditKey('v1')).toEqual(await local.auditKey('v1'));
+      expect((await aws.auditKey()).key).not.toEqual((await aws.pseudonymisationKey()).key);
       expect(calls).toEqual([{ action: 'GetSecretValue', body: { SecretId: ARN } }]);
     } finally {
       cleanup();

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { KeyStore } from './port.ts';
-import { KeySecret as KeyFile, pseudonymisationKeyOf, referenceKeyOf } from './secret.ts';
+import { KeySecret as KeyFile, auditKeyOf, pseudonymisationKeyOf, referenceKeyOf } from './secret.ts';
 
 /**
  * Local key store: one JSON file, created on first use with mode 0600 and refused if others can read it.
@@ -44,5 +44,9 @@ export class FileKeyStore implements KeyStore {
 
   async referenceKey(partner: string, version?: string) {
     return referenceKeyOf(await this.load(), partner, version);
+  }
+
+  async auditKey(version?: string) {
+    return auditKeyOf(await this.load(), version);
   }
 }

@@ -4,4 +4,6 @@ export interface KeyStore {
   pseudonymisationKey(): Promise<{ version: string; key: Buffer }>;
   /** The key that encrypts one partner's own record references (AES-256-GCM, 32 bytes); current version by default. */
   referenceKey(partner: string, version?: string): Promise<{ version: string; key: Buffer }>;
+  /** The key the audit trail's chain and head are HMACs under; current version by default. */
+  auditKey(version?: string): Promise<{ version: string; key: Buffer }>;
 }

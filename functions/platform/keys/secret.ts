@@ -32,3 +32,9 @@ export function referenceKeyOf(doc: KeySecret, partner: string, version?: string
   const { version: v, secret } = secretOf(doc, version);
   return { version: v, key: derive(secret, `vrn record references of ${partner}`) };
 }
+
+/** The key that chains the audit trail (HMAC-SHA256): HKDF of the secret of the given (or current) version. */
+export function auditKeyOf(doc: KeySecret, version?: string) {
+  const { version: v, secret } = secretOf(doc, version);
+  return { version: v, key: derive(secret, 'vrn audit trail chain') };
+}

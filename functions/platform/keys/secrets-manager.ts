@@ -1,6 +1,6 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { KeyStore } from './port.ts';
-import { KeySecret, pseudonymisationKeyOf, referenceKeyOf } from './secret.ts';
+import { KeySecret, auditKeyOf, pseudonymisationKeyOf, referenceKeyOf } from './secret.ts';
 
 /**
  * Secrets Manager can generate only top-level strings, so the CDK app creates the secret as
@@ -58,5 +58,9 @@ export class SecretsManagerKeyStore implements KeyStore {
 
   async referenceKey(partner: string, version?: string) {
     return referenceKeyOf(await this.load(), partner, version);
+  }
+
+  async auditKey(version?: string) {
+    return auditKeyOf(await this.load(), version);
   }
 }

@@ -1,12 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readFile, readdir, rename, rm, stat, unlink, writeFile, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { lockFile } from './lock.ts';
 import { PreconditionFailed, type ObjectWriter, type PutOptions, type Storage, type StoredObject } from './port.ts';
 
 const etagOf = (body: Uint8Array) => createHash('sha256').update(body).digest('hex').slice(0, 32);
 const tempName = (path: string) => `${path}.${randomBytes(6).toString('hex')}.tmp`;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Storage on the local filesystem under one root (the data dir). Writes go to a temporary file renamed into
@@ -47,7 +47,7 @@ export class FsStorage implements Storage {
     const path = this.path(key);
     await mkdir(dirname(path), { recursive: true });
     const conditional = options.ifMatch !== undefined || options.ifNoneMatch !== undefined;
-    const release = conditional ? await this.lock(path) : async () => {};
+    const release = conditional ? await lockFile(path) : async () => {};
     try {
       if (conditional) {
         const current = await this.get(key);
@@ -60,24 +60,6 @@ export class FsStorage implements Storage {
       return { etag: etagOf(bytes) };
     } finally {
       await release();
-    }
-  }
-
-  private async lock(path: string): Promise<() => Promise<void>> {
-    const lockPath = `${path}.lock`;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const handle = await open(lockPath, 'wx', 0o600);
-        await handle.close();
-        return () => unlink(lockPath).catch(() => {});
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        // A lock older than 30 s belongs to a process that died holding it.
-        const info = await stat(lockPath).catch(() => null);
-        if (info && Date.now() - info.mtimeMs > 30_000) await unlink(lockPath).catch(() => {});
-        if (attempt > 400) throw new Error(`timed out waiting for the lock on ${path}`);
-        await sleep(5 + Math.random() * 20);
-      }
     }
   }
 
