@@ -14,8 +14,13 @@ export interface IngestReport {
   columns_ignored: string[];
   errors: ExtractError[];
   supersedes: string[];
-  /** Set when the same file was uploaded before: nothing changed, this is the earlier upload. */
+  /** Set when the same file was uploaded before and all of it still counts: nothing changed, this is the earlier upload. */
   duplicate_of?: string;
+  /**
+   * Set when the same file was uploaded before as this upload but a later extract had superseded some of it: it
+   * was ingested again as the latest extract for its period, and counts again from now.
+   */
+  restores?: string;
   format: 'csv' | 'xlsx' | null;
   encoding: string | null;
   received_at: string;

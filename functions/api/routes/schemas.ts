@@ -22,7 +22,7 @@ export const IngestReportBody = z.object({
   rows_read: z.number().int(), rows_accepted: z.number().int(), rows_rejected: z.number().int(),
   columns_ignored: z.array(z.string()),
   errors: z.array(z.object({ line: z.number().int().nullable(), column: z.string().nullable(), code: z.string(), message: z.string() })),
-  supersedes: z.array(z.string()), duplicate_of: z.string().optional(),
+  supersedes: z.array(z.string()), duplicate_of: z.string().optional(), restores: z.string().optional(),
 }).openapi('IngestReport');
 
 export const UploadUrlBody = z.object({
@@ -36,7 +36,7 @@ export const UploadStatusBody = z.object({
 export const UploadListBody = z.object({
   uploads: z.array(z.object({
     upload_id: z.string(), dataset: z.string(), partner: z.string(), status: z.enum(['accepted', 'rejected']),
-    rows_read: z.number().int(), rows_accepted: z.number().int(), rows_rejected: z.number().int(), received_at: z.string(), duplicate_of: z.string().optional(),
+    rows_read: z.number().int(), rows_accepted: z.number().int(), rows_rejected: z.number().int(), received_at: z.string(), duplicate_of: z.string().optional(), restores: z.string().optional(),
   })),
 }).openapi('UploadList');
 
