@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Catalog, SEGMENT, type ExtractEntry } from '../../functions/platform/catalog/catalog.ts';
 import { FsStorage } from '../../functions/platform/storage/fs.ts';
-import type { PutOptions, Storage } from '../../functions/platform/storage/port.ts';
+import { PreconditionFailed, type PutOptions } from '../../functions/platform/storage/port.ts';
 import { tempDataDir } from '../helpers.ts';
 
 let cleanup = () => {};
@@ -106,13 +106,13 @@ describe('a commit costs the same whatever the size of the catalog', () => {
 });
 
 describe('the entry is the commit point', () => {
-  it('an extract whose commit stopped before moving the head is seen by every reader, and the next commit moves the head past it', async () => {
+  it('an extract whose commit did not move the head is seen by every reader, and the next commit moves the head past it', async () => {
     const storage = store();
     await commit(new Catalog(storage), 0, 3);
     const version = await new Catalog(storage).version();
 
     storage.failWrite = (key) => key === 'catalog/head.json';
-    await expect(new Catalog(storage).add(entry(3))).rejects.toThrow('the process stopped here');
+    expect(await new Catalog(storage).add(entry(3))).toMatchObject({ added: true, entry: { seq: 4 } });
     storage.failWrite = null;
     expect(JSON.parse(new TextDecoder().decode((await storage.get('catalog/head.json'))!.body)).seq).toBe(3);
 
@@ -120,7 +120,7 @@ describe('the entry is the commit point', () => {
     expect((await reader.read()).extracts.map((e) => e.upload_id)).toEqual([0, 1, 2, 3].map((i) => entry(i).upload_id));
     expect(await reader.version()).not.toBe(version);
     expect((await reader.findByContent(entry(3).content_key))?.counting).toBe(true);
-    expect((await new Catalog(storage).add(entry(3))).added).toBe(false); // the same content again changes nothing
+    expect((await new Catalog(storage).add({ ...entry(3), upload_id: entry(99).upload_id })).added).toBe(false); // the same content again changes nothing
 
     expect((await new Catalog(storage).add(entry(4))).entry.seq).toBe(5);
     expect(JSON.parse(new TextDecoder().decode((await storage.get('catalog/head.json'))!.body)).seq).toBe(5);
@@ -143,6 +143,22 @@ describe('the entry is the commit point', () => {
     const doc = await new Catalog(storage).read();
     expect(doc.extracts.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(doc.extracts.map((e) => e.upload_id).sort()).toEqual(Array.from({ length: 8 }, (_, i) => entry(i).upload_id).sort());
+  });
+
+  it('a commit whose entry landed though its answer was lost is still its own, not a rival duplicate', async () => {
+    const storage = store();
+    await commit(new Catalog(storage), 0, 2);
+    const put = storage.put.bind(storage);
+    let lost = false;
+    storage.put = async (key, body, options) => {
+      const out = await put(key, body, options);
+      if (key.startsWith('catalog/entries/') && !lost) { lost = true; throw new PreconditionFailed(key); } // the retry of a write that landed
+      return out;
+    };
+    const result = await new Catalog(storage).add(entry(2));
+    expect(result).toMatchObject({ added: true, entry: { seq: 3, upload_id: entry(2).upload_id } });
+    expect(result.before).toHaveLength(2);
+    expect((await new Catalog(storage).read()).seq).toBe(3);
   });
 
   it('the same content added by separate processes at once lands once', async () => {

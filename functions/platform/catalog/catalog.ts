@@ -58,11 +58,15 @@ interface LegacyDocument { format: 1; seq: number; extracts: ExtractEntry[] }
  * and once it lands every reader sees it. The head then records the new seq; a reader starts at the head and probes
  * for entries beyond it, so a commit that stopped before moving the head is neither lost nor half-shown, and the
  * next commit moves the head past it. Entries never change, so a reader caches them and fetches only new ones; every
- * SEGMENT-th commit also writes the last SEGMENT entries as one segment for cold readers. A commit writes three
- * small objects at most, whatever the catalog's size.
+ * SEGMENT-th commit also writes the last SEGMENT entries as one segment for cold readers. A commit writes at most
+ * three objects, each of a size that does not depend on the catalog's.
  */
 export class Catalog {
   private readonly known: ExtractEntry[] = [];
+  /** Indexes of `known`: the latest entry per content key and per upload, and each partner's entries per dataset. */
+  private readonly byContent = new Map<string, ExtractEntry>();
+  private readonly byUpload = new Map<string, ExtractEntry>();
+  private readonly byStream = new Map<string, ExtractEntry[]>();
   private base: number | null = null;
   private legacy: Promise<LegacyDocument | null> | null = null;
   private readonly entryEtags = new Map<number, string>();
@@ -71,8 +75,8 @@ export class Catalog {
   constructor(private readonly storage: Storage) {}
 
   async read(): Promise<CatalogDocument> {
-    const { extracts } = await this.sync();
-    return { seq: extracts.length, extracts };
+    await this.sync();
+    return { seq: this.known.length, extracts: this.known.slice() };
   }
 
   /** A version that changes whenever the catalog does (the etag of its latest entry): products cache on it. */
@@ -96,10 +100,15 @@ export class Catalog {
    */
   async add(entry: Omit<ExtractEntry, 'seq'>): Promise<Added> {
     for (let attempt = 0; attempt < 50; attempt++) {
-      const { extracts, head } = await this.sync();
-      const earlier = latestWithContent(extracts, entry.content_key);
-      if (earlier && countsWhole(getDataset(earlier.dataset), extracts, earlier)) return { entry: earlier, before: extracts, after: extracts, added: false };
-      const added: ExtractEntry = { ...entry, seq: extracts.length + 1 };
+      const head = await this.sync();
+      // Decided on the cached entries with no wait between the decision and the claim of the next seq.
+      const before = this.known.slice();
+      // A write that landed though its answer was lost (and the retry was refused) is this commit, not a rival's.
+      const mine = this.byUpload.get(entry.upload_id);
+      if (mine) return { entry: mine, before: before.slice(0, mine.seq - 1), after: before.slice(0, mine.seq), added: true };
+      const earlier = this.counting(entry.content_key);
+      if (earlier?.counting) return { entry: earlier.entry, before, after: before, added: false };
+      const added: ExtractEntry = { ...entry, seq: before.length + 1 };
       try {
         await this.storage.put(entryKey(added.seq), JSON.stringify(added), { ifNoneMatch: '*' });
       } catch (error) {
@@ -107,22 +116,28 @@ export class Catalog {
         continue;
       }
       this.remember(added);
-      await this.moveHead(head, added.seq);
-      if (added.seq % SEGMENT === 0) await this.writeSegment([...extracts, added]);
-      return { entry: added, before: extracts, after: [...extracts, added], added: true, ...(earlier ? { restores: earlier.upload_id } : {}) };
+      const after = [...before, added];
+      // Committed: the head and the segment only save readers requests, so failing to write them fails nothing.
+      await this.moveHead(head, added.seq).catch(() => {});
+      if (added.seq % SEGMENT === 0) await this.writeSegment(after).catch(() => {});
+      return { entry: added, before, after, added: true, ...(earlier ? { restores: earlier.entry.upload_id } : {}) };
     }
     throw new Error('the catalog kept changing under this ingest; try again');
   }
 
   /** The latest extract with this content key, and whether it still counts whole. */
   async findByContent(contentKey: string): Promise<{ entry: ExtractEntry; counting: boolean } | undefined> {
-    const { extracts } = await this.sync();
-    const entry = latestWithContent(extracts, contentKey);
-    return entry && { entry, counting: countsWhole(getDataset(entry.dataset), extracts, entry) };
+    await this.sync();
+    return this.counting(contentKey);
   }
 
-  /** Brings the cached entries up to the latest landed one (one read at a time per catalog object). */
-  private sync(): Promise<{ extracts: ExtractEntry[]; head: { value: Head; etag: string } | null }> {
+  private counting(contentKey: string): { entry: ExtractEntry; counting: boolean } | undefined {
+    const entry = this.byContent.get(contentKey);
+    return entry && { entry, counting: countsWhole(getDataset(entry.dataset), this.byStream.get(streamOf(entry))!, entry) };
+  }
+
+  /** Brings the cached entries up to the latest landed one (one read at a time per catalog object); returns the head. */
+  private sync(): Promise<{ value: Head; etag: string } | null> {
     const run = this.syncing.then(async () => {
       const { head } = await this.headState();
       const upTo = head?.value.seq ?? (await this.baseSeq());
@@ -132,7 +147,7 @@ export class Catalog {
         if (!found) break;
         this.remember(checked(found.value, next));
       }
-      return { extracts: this.known.slice(), head };
+      return head;
     });
     this.syncing = run.catch(() => {});
     return run;
@@ -140,8 +155,14 @@ export class Catalog {
 
   /** Caches an entry; one already known (a commit of this process, or a concurrent read) is left as it is. */
   private remember(entry: ExtractEntry): void {
-    if (entry.seq === this.known.length + 1) this.known.push(entry);
-    else if (entry.seq > this.known.length) throw new Error(`the catalog's entry ${entry.seq} came before entry ${this.known.length + 1}`);
+    if (entry.seq === this.known.length + 1) {
+      this.known.push(entry);
+      this.byContent.set(entry.content_key, entry);
+      this.byUpload.set(entry.upload_id, entry);
+      const stream = this.byStream.get(streamOf(entry));
+      if (stream) stream.push(entry);
+      else this.byStream.set(streamOf(entry), [entry]);
+    } else if (entry.seq > this.known.length) throw new Error(`the catalog's entry ${entry.seq} came before entry ${this.known.length + 1}`);
   }
 
   private async headState() {
@@ -168,7 +189,7 @@ export class Catalog {
     return seq;
   }
 
-  /** Fetches entries known.length+1 … upTo: from the legacy document, whole segments, then single entries. */
+  /** Fetches entries known.length+1 … upTo: from the legacy document, whole segments (several at once), then single entries. */
   private async fill(upTo: number): Promise<void> {
     const base = await this.baseSeq();
     if (this.known.length < Math.min(base, upTo)) {
@@ -177,14 +198,17 @@ export class Catalog {
     }
     while (this.known.length < upTo) {
       const next = this.known.length + 1;
-      const end = Math.ceil(next / SEGMENT) * SEGMENT;
-      const segment = end <= upTo ? await getJson<ExtractEntry[]>(this.storage, segmentKey(end)) : null;
-      if (segment) {
-        const first = Math.max(base, end - SEGMENT) + 1;
-        for (let seq = next; seq <= end; seq++) this.remember(checked(segment.value[seq - first], seq));
-        continue;
+      const ends: number[] = [];
+      for (let end = Math.ceil(next / SEGMENT) * SEGMENT; end <= upTo && ends.length < PARALLEL; end += SEGMENT) ends.push(end);
+      const segments = await Promise.all(ends.map((end) => getJson<ExtractEntry[]>(this.storage, segmentKey(end))));
+      for (const [i, segment] of segments.entries()) {
+        if (!segment) break;
+        const first = Math.max(base, ends[i] - SEGMENT) + 1;
+        for (let seq = this.known.length + 1; seq <= ends[i]; seq++) this.remember(checked(segment.value[seq - first], seq));
       }
-      const last = Math.min(upTo, end);
+      if (this.known.length >= next) continue;
+      // No segment here (not full yet, or its commit stopped before writing it): the entries one by one.
+      const last = Math.min(upTo, ends[0] ?? upTo);
       const seqs = Array.from({ length: last - next + 1 }, (_, i) => next + i);
       for (let i = 0; i < seqs.length; i += PARALLEL) {
         const found = await Promise.all(seqs.slice(i, i + PARALLEL).map((seq) => getJson<ExtractEntry>(this.storage, entryKey(seq))));
@@ -224,10 +248,7 @@ export class Catalog {
   }
 }
 
-function latestWithContent(extracts: ExtractEntry[], contentKey: string): ExtractEntry | undefined {
-  for (let i = extracts.length - 1; i >= 0; i--) if (extracts[i].content_key === contentKey) return extracts[i];
-  return undefined;
-}
+const streamOf = (entry: ExtractEntry) => `${entry.dataset}|${entry.partner}`;
 
 function checked(entry: ExtractEntry | undefined, seq: number): ExtractEntry {
   if (entry?.seq !== seq) throw new Error(`the catalog's entry ${seq} is not where it should be`);

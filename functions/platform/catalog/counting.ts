@@ -67,6 +67,10 @@ function subtract([from, to]: [number, number], taken: [number, number][]): [num
 
 /** Extracts whose counting rows the newest extract took over (what an ingest report lists as superseded). */
 export function supersededBy(dataset: Dataset, before: ExtractEntry[], after: ExtractEntry[]): string[] {
+  // Only the newest extract's partner can lose rows to it.
+  const newest = after[after.length - 1];
+  const theirs = (extracts: ExtractEntry[]) => extracts.filter((e) => e.partner === newest?.partner);
+  [before, after] = [theirs(before), theirs(after)];
   const days = (parts: CountingPart[]) => {
     const total = new Map<string, number>();
     for (const p of parts) {
