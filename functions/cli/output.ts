@@ -8,10 +8,12 @@ export function printReport(report: IngestReport, json: boolean) {
     return;
   }
   const lines = [
-    `upload ${report.upload_id}: ${report.dataset} from ${report.partner} — ${report.status.toUpperCase()}${report.duplicate_of ? ' (the same file was uploaded before; nothing changed)' : ''}`,
+    `upload ${report.upload_id}: ${report.dataset} from ${report.partner} — ${report.status.toUpperCase()}`,
     `  period      ${report.period_from ?? '—'} to ${report.period_to ?? '—'}`,
     `  rows        ${report.rows_read} read, ${report.rows_accepted} accepted, ${report.rows_rejected} rejected`,
   ];
+  if (report.duplicate_of) lines.push(`  this file is already the latest extract for its period (upload ${report.duplicate_of}): nothing changed`);
+  if (report.restores) lines.push(`  this file was uploaded before as ${report.restores} and counts again from now`);
   if (report.columns_ignored.length) lines.push(`  ignored     ${report.columns_ignored.join(', ')} (not in the schema: not stored)`);
   if (report.supersedes.length) lines.push(`  supersedes  ${report.supersedes.join(', ')}`);
   const rejections = report.rejections ?? []; // reports stored before the summary existed have none

@@ -69,11 +69,10 @@ export async function ingestExtract(platform: Platform, request: IngestRequest):
     base.format = print.format;
     base.encoding = print.format === 'csv' ? print.encoding : null;
     const contentKey = [print.sha256, dataset.id, partner, request.periodFrom ?? '', request.periodTo ?? ''].join('|');
+    // Only what already counts is a no-op: an earlier upload of this content that a later extract superseded is
+    // ingested again and becomes the latest for its period.
     const earlier = await platform.catalog.findByContent(contentKey);
-    if (earlier) {
-      const report = await getJson<IngestReport>(platform.storage, reportKey(earlier.upload_id));
-      return { ...(report?.value ?? { ...base, status: 'accepted', errors: [], finished_at: '' }), supersedes: [], duplicate_of: earlier.upload_id };
-    }
+    if (earlier?.counting) return duplicateOf(platform, earlier.entry.upload_id, base);
 
     const key = curatedKey(dataset.id, uploadId);
     const pseudonyms = await Pseudonymiser.create(platform.keys, partner);
@@ -116,13 +115,13 @@ export async function ingestExtract(platform: Platform, request: IngestRequest):
       // The same file landed from a concurrent upload first; this copy is surplus.
       await platform.storage.delete(key);
       await platform.storage.delete(vaultKey(dataset.id, uploadId));
-      const report = await getJson<IngestReport>(platform.storage, reportKey(committed.entry.upload_id));
-      if (report) return { ...report.value, supersedes: [], duplicate_of: committed.entry.upload_id };
+      return duplicateOf(platform, committed.entry.upload_id, base);
     }
     return finish({
       ...base, status: 'accepted', errors: outcome.errors,
       period_from: committed.entry.period_from, period_to: committed.entry.period_to,
       supersedes: supersededBy(dataset, committed.before, committed.after),
+      ...(committed.restores ? { restores: committed.restores } : {}),
     });
   } catch (error) {
     if (error instanceof ExtractRejected) {
@@ -130,6 +129,16 @@ export async function ingestExtract(platform: Platform, request: IngestRequest):
     }
     throw error;
   }
+}
+
+/**
+ * The answer to an upload of what already counts: the earlier upload's report, saying so (or this one's counts
+ * under the earlier id, when that upload is still writing its report).
+ */
+async function duplicateOf(platform: Platform, uploadId: string, base: Omit<IngestReport, 'status' | 'errors' | 'finished_at'>): Promise<IngestReport> {
+  const report = await getJson<IngestReport>(platform.storage, reportKey(uploadId));
+  const { restores: _, ...earlier } = report?.value ?? { ...base, status: 'accepted' as const, errors: [], finished_at: '' };
+  return { ...earlier, upload_id: uploadId, supersedes: [], duplicate_of: uploadId };
 }
 
 function checkAgreement(platform: Platform, request: IngestRequest): { dataset: Dataset; partner: string } {

@@ -21,8 +21,13 @@ export interface IngestReport {
   /** Rejected rows past the first 1,000: counted in `rejections`, not listed in `errors`. */
   rejected_rows_not_listed: number;
   supersedes: string[];
-  /** Set when the same file was uploaded before: nothing changed, this is the earlier upload. */
+  /** Set when the same file was uploaded before and all of it still counts: nothing changed, this is the earlier upload. */
   duplicate_of?: string;
+  /**
+   * Set when the same file was uploaded before as this upload but a later extract had superseded some of it: it
+   * was ingested again as the latest extract for its period, and counts again from now.
+   */
+  restores?: string;
   format: 'csv' | 'xlsx' | null;
   encoding: string | null;
   received_at: string;

@@ -5,13 +5,13 @@ import { S3EventSourceV2 } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { EventType, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { DECISIONS_KEY } from '../../analytics/matching/review.ts';
-import { CATALOG_KEY } from '../../functions/platform/catalog/catalog.ts';
+import { CATALOG_ENTRIES } from '../../functions/platform/catalog/catalog.ts';
 import type { Stage } from '../config.ts';
 import { ServiceFunction } from './service-function.ts';
 
 /**
  * The refresh: people linked, then the products into the outputs bucket (functions/handlers/refresh.ts). It runs on
- * the stage's schedule and whenever the data version changes (the catalog or the review decisions are written), so
+ * the stage's schedule and whenever the data version changes (an entry is added to the catalog, or the review decisions are written), so
  * people are linked minutes after an upload; one at a time, and a run with nothing new does nothing.
  */
 export class Refresh extends Construct {
@@ -25,7 +25,7 @@ export class Refresh extends Construct {
     });
     this.rule = new Rule(this, 'Schedule', { schedule: Schedule.expression(stage.refreshSchedule), description: 'Link people and refresh the VRN products for the current year' });
     this.rule.addTarget(new LambdaFunction(this.handler.fn, { retryAttempts: 2, maxEventAge: Duration.hours(2) }));
-    for (const key of [CATALOG_KEY, DECISIONS_KEY]) {
+    for (const key of [CATALOG_ENTRIES, DECISIONS_KEY]) {
       this.handler.fn.addEventSource(new S3EventSourceV2(curated, { events: [EventType.OBJECT_CREATED], filters: [{ prefix: key }] }));
     }
   }

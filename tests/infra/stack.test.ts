@@ -185,7 +185,7 @@ describe('the CDK app: functions and events', () => {
 
   it('links people and refreshes the products again when the catalog or the review decisions are written', () => {
     const refresh = { 'Fn::GetAtt': [idOf('AWS::Lambda::Function', 'RefreshHandlerFunction'), 'Arn'] };
-    expect(notificationsOf('DataCurated')).toEqual(['catalog/extracts.json', 'linkage/review/decisions.json'].map((key) => ({
+    expect(notificationsOf('DataCurated')).toEqual(['catalog/entries/', 'linkage/review/decisions.json'].map((key) => ({
       Events: ['s3:ObjectCreated:*'], Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: key }] } }, LambdaFunctionArn: refresh,
     })));
   });

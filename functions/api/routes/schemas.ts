@@ -26,7 +26,7 @@ export const IngestReportBody = z.object({
   rejections: z.array(z.object({ column: z.string().nullable(), code: z.string(), rows: z.number().int() }))
     .describe('every rejected row counted by column and code, listed or not'),
   rejected_rows_not_listed: z.number().int().describe('rejected rows past the first 1,000: counted in rejections, not listed in errors'),
-  supersedes: z.array(z.string()), duplicate_of: z.string().optional(),
+  supersedes: z.array(z.string()), duplicate_of: z.string().optional(), restores: z.string().optional(),
 }).openapi('IngestReport');
 
 export const UploadUrlBody = z.object({
@@ -40,7 +40,7 @@ export const UploadStatusBody = z.object({
 export const UploadListBody = z.object({
   uploads: z.array(z.object({
     upload_id: z.string(), dataset: z.string(), partner: z.string(), status: z.enum(['accepted', 'rejected']),
-    rows_read: z.number().int(), rows_accepted: z.number().int(), rows_rejected: z.number().int(), received_at: z.string(), duplicate_of: z.string().optional(),
+    rows_read: z.number().int(), rows_accepted: z.number().int(), rows_rejected: z.number().int(), received_at: z.string(), duplicate_of: z.string().optional(), restores: z.string().optional(),
   })),
 }).openapi('UploadList');
 

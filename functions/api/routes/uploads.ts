@@ -22,7 +22,7 @@ const postUpload = createRoute({
   summary: 'Upload an extract: a small file in the body is ingested at once; with no body (or a large one) an upload URL is returned',
   request: { query: UploadQuery },
   responses: {
-    200: json(IngestReportBody, 'The same file was uploaded before: its report, nothing changed'),
+    200: json(IngestReportBody, 'The file is already the latest extract for its period: its earlier report, nothing changed'),
     201: json(IngestReportBody, 'Ingested and accepted: the validation report'),
     202: json(UploadUrlBody, 'Send the file to upload_url; follow GET /v1/uploads/{id}'),
     422: json(IngestReportBody, 'Ingested and rejected whole: the validation report says why'),
@@ -87,7 +87,7 @@ export function registerUploads(app: ApiApp, deps: RouteDeps) {
       const report = (await getJson<IngestReport>(platform.storage, key))?.value;
       if (!report || (partner && report.partner !== partner)) continue;
       const { upload_id, dataset, status, rows_read, rows_accepted, rows_rejected, received_at } = report;
-      uploads.push({ upload_id, dataset, partner: report.partner, status, rows_read, rows_accepted, rows_rejected, received_at, duplicate_of: report.duplicate_of });
+      uploads.push({ upload_id, dataset, partner: report.partner, status, rows_read, rows_accepted, rows_rejected, received_at, duplicate_of: report.duplicate_of, restores: report.restores });
     }
     return c.json({ uploads }, 200);
   });

@@ -39,6 +39,18 @@ export function countingParts(dataset: Dataset, extracts: ExtractEntry[]): Count
   return parts.sort((x, y) => (x.upload_id + x.from).localeCompare(y.upload_id + y.from));
 }
 
+/**
+ * Whether all of an extract's rows still count: no later extract of the same partner and dataset covers any day of
+ * its period (for a snapshot dataset: it is the partner's latest). Uploading such an extract again changes nothing;
+ * uploading any other earlier extract again makes it the latest for its period.
+ */
+export function countsWhole(dataset: Dataset, extracts: ExtractEntry[], extract: ExtractEntry): boolean {
+  const later = extracts.filter((e) => e.seq > extract.seq && e.dataset === extract.dataset && e.partner === extract.partner);
+  if (dataset.kind === 'snapshot') return later.length === 0;
+  const [from, to] = [isoToDay(extract.period_from!)!, isoToDay(extract.period_to!)!];
+  return later.every((e) => isoToDay(e.period_to!)! < from || isoToDay(e.period_from!)! > to);
+}
+
 /** [from, to] (inclusive days) minus the union of the taken intervals. */
 function subtract([from, to]: [number, number], taken: [number, number][]): [number, number][] {
   let pieces: [number, number][] = [[from, to]];
@@ -55,6 +67,10 @@ function subtract([from, to]: [number, number], taken: [number, number][]): [num
 
 /** Extracts whose counting rows the newest extract took over (what an ingest report lists as superseded). */
 export function supersededBy(dataset: Dataset, before: ExtractEntry[], after: ExtractEntry[]): string[] {
+  // Only the newest extract's partner can lose rows to it.
+  const newest = after[after.length - 1];
+  const theirs = (extracts: ExtractEntry[]) => extracts.filter((e) => e.partner === newest?.partner);
+  [before, after] = [theirs(before), theirs(after)];
   const days = (parts: CountingPart[]) => {
     const total = new Map<string, number>();
     for (const p of parts) {

@@ -60,7 +60,7 @@ export function registerUploadPages(portal: Portal) {
     const partner = deps.platform.agreement.partners.find((p) => p.id === user.organisation);
     if (!partner || user.role !== 'partner_uploader') return portal.problem(c, 'Upload an extract', { status: 403, data: { message: 'only partner uploaders upload extracts' } });
     const recent = await portal.api(c, 'GET', '/v1/uploads?limit=20');
-    const uploads = (recent.status === 200 ? recent.data.uploads : []) as { upload_id: string; dataset: string; status: string; rows_read: number; rows_rejected: number; received_at: string }[];
+    const uploads = (recent.status === 200 ? recent.data.uploads : []) as { upload_id: string; dataset: string; status: string; rows_read: number; rows_rejected: number; received_at: string; duplicate_of?: string; restores?: string }[];
     return portal.page(c, 'Upload an extract', (
       <>
       <section>
@@ -90,7 +90,7 @@ export function registerUploadPages(portal: Portal) {
           <table>
             <thead><tr>{['received', 'dataset', 'outcome', 'rows read', 'rejected', 'report'].map((h) => <th scope="col">{h}</th>)}</tr></thead>
             <tbody>{uploads.map((u) => (
-              <tr><td class="date">{u.received_at.slice(0, 16).replace('T', ' ')}</td><td>{u.dataset}</td><td class={u.status}>{u.status}</td>
+              <tr><td class="date">{u.received_at.slice(0, 16).replace('T', ' ')}</td><td>{u.dataset}</td><td class={u.status}>{u.status}{u.duplicate_of ? ', nothing changed' : u.restores ? ', counts again' : ''}</td>
                 <td class="n">{u.rows_read}</td><td class="n">{u.rows_rejected}</td><td><a href={`/portal/uploads/${u.upload_id}`}>{u.upload_id}</a></td></tr>
             ))}</tbody>
           </table>
@@ -117,7 +117,9 @@ function Report({ report }: { report: IngestReport }) {
   return (
     <>
       <section>
-        <h2 class={report.status === 'accepted' ? 'accepted' : 'error'}>Extract {report.status}{report.duplicate_of ? ' (the same file was uploaded before; nothing changed)' : ''}</h2>
+        <h2 class={report.status === 'accepted' ? 'accepted' : 'error'}>Extract {report.status}{report.duplicate_of ? ': nothing changed' : ''}</h2>
+        {report.duplicate_of && <p role="status">This file is already the latest extract for its period (upload {report.duplicate_of}): nothing changed.</p>}
+        {report.restores && <p role="status">This file was uploaded before as {report.restores} and counts again from now: it is the latest extract for its period.</p>}
         <DataTable caption="Validation report" columns={['dataset', 'partner', 'period', 'rows read', 'accepted', 'rejected']}
           rows={[[report.dataset, report.partner, `${report.period_from ?? '—'} to ${report.period_to ?? '—'}`, report.rows_read, report.rows_accepted, report.rows_rejected]]} />
         {report.columns_ignored.length > 0 && <p>Columns not in the schema, not stored: {report.columns_ignored.join(', ')}</p>}
