@@ -32,6 +32,8 @@ export async function* readCsv(text: AsyncIterable<string>): AsyncIterable<FileR
   let nextLine = 1;
   let failure: Error | null = null;
   let ended = false;
+  // Set when the consumer stops early (it threw or broke off): the feed must not wait for it any more.
+  let stopped = false;
   let wake: (() => void) | null = null;
   const signal = () => { const w = wake; wake = null; w?.(); };
   const waitForConsumer: { resolve: (() => void) | null } = { resolve: null };
@@ -49,9 +51,9 @@ export async function* readCsv(text: AsyncIterable<string>): AsyncIterable<FileR
   const feed = (async () => {
     try {
       for await (const chunk of text) {
-        if (failure) return;
+        if (failure || stopped) return;
         parser.write(chunk);
-        while (queue.length > HIGH_WATER && !failure) await new Promise<void>((resolve) => { waitForConsumer.resolve = resolve; });
+        while (queue.length > HIGH_WATER && !failure && !stopped) await new Promise<void>((resolve) => { waitForConsumer.resolve = resolve; });
       }
       parser.end();
     } catch (error) {
@@ -81,6 +83,7 @@ export async function* readCsv(text: AsyncIterable<string>): AsyncIterable<FileR
     }
     throw failure;
   } finally {
+    stopped = true;
     waitForConsumer.resolve?.();
     parser.destroy();
     await feed;
