@@ -28,7 +28,7 @@ export class LocalTokens implements TokenVerifier {
   constructor(readonly keyFile: string, private readonly users: (User & { name?: string })[] = localUsers, private readonly now: () => Date = () => new Date()) {}
 
   key(): Promise<Uint8Array> {
-    return (this.secret ??= signingSecret(this.keyFile));
+    return (this.secret ??= signingSecret(this.keyFile).catch((error) => { this.secret = null; throw error; }));
   }
 
   async sign(userId: string, ttlSeconds = 8 * 3600): Promise<string> {

@@ -13,7 +13,8 @@ export class FileKeyStore implements KeyStore {
   constructor(readonly path: string) {}
 
   private load(): Promise<KeyFile> {
-    return (this.loaded ??= this.readOrCreate());
+    // A failure (a full disk) is not kept: the next call tries again.
+    return (this.loaded ??= this.readOrCreate().catch((error) => { this.loaded = null; throw error; }));
   }
 
   private async readOrCreate(): Promise<KeyFile> {
