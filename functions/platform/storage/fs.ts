@@ -72,11 +72,12 @@ export class FsStorage implements Storage {
     const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
     const path = this.path(key);
     const conditional = options.ifMatch !== undefined || options.ifNoneMatch !== undefined;
-    const release = conditional ? await this.lock(path) : null;
     const temp = tempName(path);
+    let release: (() => Promise<void>) | null = null;
     let stored = false;
     try {
       if (conditional) {
+        release = await this.lock(path);
         const current = await this.get(key);
         if (options.ifNoneMatch === '*' && current) throw new PreconditionFailed(key);
         if (options.ifMatch !== undefined && current?.etag !== options.ifMatch) throw new PreconditionFailed(key);
