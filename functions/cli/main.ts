@@ -4,6 +4,7 @@ import { datasetIds } from '../../schemas/datasets/index.ts';
 import { ingestExtract } from '../ingest/ingest.ts';
 import type { IngestReport } from '../ingest/report.ts';
 import { fileSource } from '../ingest/source.ts';
+import { diskFault } from '../platform/storage/port.ts';
 import { defaultDataDir, localPlatform } from '../platform/local.ts';
 import { parseArgs, optional, required, UsageError, type ParsedArgs } from './args.ts';
 import { printReport, printRows } from './output.ts';
@@ -30,7 +31,8 @@ const USAGE = `vrn <command> [--data-dir DIR] [--format json]
 
   token   --user ID [--hours 8]                  local mode only: a signed bearer token for a local user
   audit   verify                                 checks the audit trail's HMAC chain and signed head
-  gc      [--grace-hours 24] [--dry-run]         removes files no catalog entry names (left by an interrupted ingest)
+  gc      [--grace-hours 24] [--dry-run]         removes what interrupted ingests left: files no catalog entry
+                                                 names, temporary files and locks (0 hours: only when none runs)
 
 datasets: ${datasetIds.join(', ')}`;
 
@@ -144,15 +146,17 @@ const commands: Record<string, Command> = {
   },
 
   async gc({ flags }, dataDir) {
-    const { findOrphans, removeOrphans } = await import('../platform/catalog/orphans.ts');
+    const { collectGarbage } = await import('../platform/catalog/orphans.ts');
     const grace = Number(optional(flags, 'grace-hours') ?? 24);
     if (!(grace >= 0)) throw new UsageError('--grace-hours must be a number of hours, 0 or more');
     const dryRun = flags['dry-run'] === true;
-    const platform = localPlatform(dataDir);
-    const orphans = dryRun ? await findOrphans(platform, grace) : await removeOrphans(platform, grace);
+    const { orphans, leftovers } = await collectGarbage(localPlatform(dataDir), grace, dryRun);
     const uploads = new Set(orphans.map((o) => o.upload_id)).size;
-    if (flags.format === 'json') console.log(JSON.stringify({ dry_run: dryRun, files: orphans.map((o) => o.key), uploads }, null, 2));
-    else console.log(`${dryRun ? 'would remove' : 'removed'} ${orphans.length} file(s) of ${uploads} unrecorded upload(s)${orphans.map((o) => `\n  ${o.key}`).join('')}`);
+    if (flags.format === 'json') console.log(JSON.stringify({ dry_run: dryRun, files: orphans.map((o) => o.key), uploads, leftovers }, null, 2));
+    else {
+      console.log(`${dryRun ? 'would remove' : 'removed'} ${orphans.length} file(s) of ${uploads} unrecorded upload(s)` +
+        ` and ${leftovers.length} file(s) left by interrupted writes${[...orphans.map((o) => o.key), ...leftovers].map((key) => `\n  ${key}`).join('')}`);
+    }
     return 0;
   },
 
@@ -185,7 +189,16 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`vrn: query refused: ${(error as Error).message}`);
       return 2;
     }
-    console.error(`vrn: ${(error as Error).message}`);
+    console.error(`vrn: ${internalError(error)}`);
     return 1;
   }
+}
+
+/** What an internal error says: a full or failing disk in plain words, not a system message naming its files. */
+function internalError(error: unknown): string {
+  if ((error as Error).name === 'StoreFailed') return (error as Error).message;
+  const fault = diskFault(error);
+  if (fault === 'full') return 'the data dir ran out of space; nothing half-written was kept. Free some space and run the command again';
+  if (fault === 'failing') return `the disk failed (an I/O error, ${(error as NodeJS.ErrnoException).code}); nothing half-written was kept`;
+  return (error as Error).message;
 }

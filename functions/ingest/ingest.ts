@@ -4,7 +4,7 @@ import { getDataset } from '../../schemas/datasets/index.ts';
 import { storedColumns } from '../../schemas/stored.ts';
 import { supersededBy } from '../platform/catalog/counting.ts';
 import type { Platform } from '../platform/platform.ts';
-import { getJson } from '../platform/storage/port.ts';
+import { diskFault, getJson, StoreFailed } from '../platform/storage/port.ts';
 import { dayToIso, isoToDay, millisToDay, todayDay } from './dates.ts';
 import { ExtractRejected, type ExtractError } from './errors.ts';
 import { columnLabel, HEADER_CELL_MAX, matchHeader } from './header.ts';
@@ -47,8 +47,23 @@ const VAULT_CHUNK = 50_000;
  * and changes nothing; an accepted one becomes visible only when its catalog entry lands.
  */
 export async function ingestExtract(platform: Platform, request: IngestRequest): Promise<IngestReport> {
+  const uploadId = request.uploadId ?? newUploadId(platform.now());
+  const progress = { accepted: false };
+  try {
+    return await ingest(platform, { ...request, uploadId }, progress);
+  } catch (error) {
+    const fault = diskFault(error);
+    if (!fault) throw error;
+    const what = fault === 'full' ? 'the store ran out of space' : 'the disk failed (an I/O error)';
+    throw new StoreFailed(progress.accepted
+      ? `the extract was accepted (upload ${uploadId}), but ${what} before its report was written`
+      : `${what} while writing the extract; nothing was stored`);
+  }
+}
+
+async function ingest(platform: Platform, request: IngestRequest & { uploadId: string }, progress: { accepted: boolean }): Promise<IngestReport> {
   const receivedAt = platform.now();
-  const uploadId = request.uploadId ?? newUploadId(receivedAt);
+  const uploadId = request.uploadId;
   const base = {
     upload_id: uploadId, dataset: request.dataset, partner: request.partner,
     period_from: request.periodFrom ?? null, period_to: request.periodTo ?? null,
@@ -75,46 +90,48 @@ export async function ingestExtract(platform: Platform, request: IngestRequest):
     if (earlier?.counting) return duplicateOf(platform, earlier.entry.upload_id, base);
 
     const key = curatedKey(dataset.id, uploadId);
+    const references = vaultKey(dataset.id, uploadId);
     const pseudonyms = await Pseudonymiser.create(platform.keys, partner);
     const sink = new ParquetSink(storedColumns(dataset), platform.storage.openWriter(key));
-    const vault = new ReferenceVaultWriter(platform.storage.openWriter(vaultKey(dataset.id, uploadId)), pseudonyms.referenceKey, dataset.id, uploadId);
-    const abort = () => Promise.all([sink.abort(), vault.abort()]);
+    const vault = new ReferenceVaultWriter(platform.storage.openWriter(references), pseudonyms.referenceKey, dataset.id, uploadId);
+    // Until the catalog records the extract, every way out removes what it wrote.
+    let closing = false;
+    const discard = async () => {
+      await Promise.allSettled([sink.abort(), vault.abort()]);
+      if (closing) await Promise.allSettled([platform.storage.delete(key), platform.storage.delete(references)]);
+    };
     let outcome: Awaited<ReturnType<typeof validateAndWrite>>;
+    let committed: Awaited<ReturnType<Platform['catalog']['add']>>;
+    let committing = false;
     try {
       outcome = await validateAndWrite(platform, request, dataset, partner, period, print, { sink, vault, pseudonyms }, base);
+      const extractErrors = extractProblems(platform, base);
+      if (extractErrors.length) {
+        await discard();
+        return await finish({ ...base, status: 'rejected', errors: [...extractErrors, ...outcome.errors] });
+      }
+      closing = true;
+      await sink.close();
+      await vault.close();
+      await request.beforeCommit?.();
+      const periodFrom = dataset.kind === 'event' ? (period.from ?? outcome.minDay) : period.from;
+      const periodTo = dataset.kind === 'event' ? (period.to ?? outcome.maxDay) : period.to;
+      committing = true;
+      committed = await platform.catalog.add({
+        upload_id: uploadId, dataset: dataset.id, partner, content_key: contentKey, file: key, rows: base.rows_accepted,
+        period_from: periodFrom === null ? null : dayToIso(periodFrom), period_to: periodTo === null ? null : dayToIso(periodTo),
+        accepted_at: platform.now().toISOString(),
+      });
     } catch (error) {
-      await abort();
+      const recorded = committing ? await recordedAs(platform, contentKey, uploadId) : false;
+      if (recorded === false) await discard();
+      progress.accepted = recorded === true;
       throw error;
     }
-    const rejectedShare = base.rows_read === 0 ? 1 : base.rows_rejected / base.rows_read;
-    const extractErrors: ExtractError[] = [];
-    if (base.rows_read === 0) {
-      extractErrors.push({ line: null, column: null, code: 'no_rows', message: 'the extract has a header but no data rows' });
-    } else if (rejectedShare > platform.agreement.ingest.maxRejectedShare) {
-      extractErrors.push({
-        line: null, column: null, code: 'too_many_rejected',
-        message: `${base.rows_rejected} of ${base.rows_read} rows (${(100 * rejectedShare).toFixed(1)}%) were rejected, more than the agreement's ${100 * platform.agreement.ingest.maxRejectedShare}%: the extract is rejected whole`,
-      });
-    }
-    if (extractErrors.length) {
-      await abort();
-      return finish({ ...base, status: 'rejected', errors: [...extractErrors, ...outcome.errors] });
-    }
-
-    await sink.close();
-    await vault.close();
-    await request.beforeCommit?.();
-    const periodFrom = dataset.kind === 'event' ? (period.from ?? outcome.minDay) : period.from;
-    const periodTo = dataset.kind === 'event' ? (period.to ?? outcome.maxDay) : period.to;
-    const committed = await platform.catalog.add({
-      upload_id: uploadId, dataset: dataset.id, partner, content_key: contentKey, file: key, rows: base.rows_accepted,
-      period_from: periodFrom === null ? null : dayToIso(periodFrom), period_to: periodTo === null ? null : dayToIso(periodTo),
-      accepted_at: platform.now().toISOString(),
-    });
+    progress.accepted = committed.added;
     if (!committed.added) {
       // The same file landed from a concurrent upload first; this copy is surplus.
-      await platform.storage.delete(key);
-      await platform.storage.delete(vaultKey(dataset.id, uploadId));
+      await discard();
       return duplicateOf(platform, committed.entry.upload_id, base);
     }
     return finish({
@@ -139,6 +156,25 @@ async function duplicateOf(platform: Platform, uploadId: string, base: Omit<Inge
   const report = await getJson<IngestReport>(platform.storage, reportKey(uploadId));
   const { restores: _, ...earlier } = report?.value ?? { ...base, status: 'accepted' as const, errors: [], finished_at: '' };
   return { ...earlier, upload_id: uploadId, supersedes: [], duplicate_of: uploadId };
+}
+
+/** Whether the catalog holds the extract under this upload; null when that cannot be told (gc decides later). */
+async function recordedAs(platform: Platform, contentKey: string, uploadId: string): Promise<boolean | null> {
+  try {
+    return (await platform.catalog.findByContent(contentKey))?.entry.upload_id === uploadId;
+  } catch {
+    return null;
+  }
+}
+
+function extractProblems(platform: Platform, counts: { rows_read: number; rows_rejected: number }): ExtractError[] {
+  const rejectedShare = counts.rows_read === 0 ? 1 : counts.rows_rejected / counts.rows_read;
+  if (counts.rows_read === 0) return [{ line: null, column: null, code: 'no_rows', message: 'the extract has a header but no data rows' }];
+  if (rejectedShare <= platform.agreement.ingest.maxRejectedShare) return [];
+  return [{
+    line: null, column: null, code: 'too_many_rejected',
+    message: `${counts.rows_rejected} of ${counts.rows_read} rows (${(100 * rejectedShare).toFixed(1)}%) were rejected, more than the agreement's ${100 * platform.agreement.ingest.maxRejectedShare}%: the extract is rejected whole`,
+  }];
 }
 
 function checkAgreement(platform: Platform, request: IngestRequest): { dataset: Dataset; partner: string } {

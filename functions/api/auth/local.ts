@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, stat } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { jwtVerify, SignJWT } from 'jose';
 import { localUsers, type User } from '../../../schemas/access.ts';
+import { createKeyFile, damagedKeyFile, readKeyFile } from '../../platform/keys/key-file.ts';
 import { Unauthorised, unauthorisedFrom, type TokenVerifier } from './port.ts';
 
 export const localTokenKeyFile = (dataDir: string) => join(resolve(dataDir), 'keys', 'token-signing-key');
@@ -10,19 +10,12 @@ export const localTokenKeyFile = (dataDir: string) => join(resolve(dataDir), 'ke
 const ISSUER = 'vrn-local';
 const AUDIENCE = 'vrn-api';
 
-/** The local signing secret: created on first use with mode 0600, refused if others can read it. */
+/** The local signing secret: created whole on first use with mode 0600, refused if others can read it. */
 export async function signingSecret(path: string): Promise<Uint8Array> {
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  try {
-    const handle = await open(path, 'wx', 0o600);
-    await handle.writeFile(randomBytes(32).toString('base64'));
-    await handle.close();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  }
-  if (((await stat(path)).mode & 0o077) !== 0) throw new Error(`token key ${path} can be read by other users; run: chmod 600 ${path}`);
-  const secret = Buffer.from((await readFile(path, 'utf8')).trim(), 'base64');
-  if (secret.length < 32) throw new Error(`token key ${path} is too short`);
+  await createKeyFile(path, randomBytes(32).toString('base64'));
+  const text = await readKeyFile(path, 'token key');
+  const secret = Buffer.from(text.trim(), 'base64');
+  if (secret.length < 32) throw damagedKeyFile('the token signing key', path, text, 'delete it and run again (tokens signed before stop working)');
   return secret;
 }
 
@@ -35,7 +28,7 @@ export class LocalTokens implements TokenVerifier {
   constructor(readonly keyFile: string, private readonly users: (User & { name?: string })[] = localUsers, private readonly now: () => Date = () => new Date()) {}
 
   key(): Promise<Uint8Array> {
-    return (this.secret ??= signingSecret(this.keyFile));
+    return (this.secret ??= signingSecret(this.keyFile).catch((error) => { this.secret = null; throw error; }));
   }
 
   async sign(userId: string, ttlSeconds = 8 * 3600): Promise<string> {

@@ -32,3 +32,14 @@ export async function removeOrphans(platform: Platform, graceHours = 24): Promis
   for (const orphan of orphans) await platform.storage.delete(orphan.key);
   return orphans;
 }
+
+/**
+ * `vrn gc`: the orphans, then what a killed process left that no listing shows: temporary files of writes it never
+ * finished and locks it held, untouched for the grace period by the clock on the wall (their times are the
+ * disk's), and the folders that leaves empty. A dry run only finds them.
+ */
+export async function collectGarbage(platform: Platform, graceHours = 24, dryRun = false): Promise<{ orphans: Orphan[]; leftovers: string[] }> {
+  const orphans = dryRun ? await findOrphans(platform, graceHours) : await removeOrphans(platform, graceHours);
+  const leftovers = (await platform.storage.sweep?.(new Date(Date.now() - graceHours * 3_600_000), dryRun)) ?? [];
+  return { orphans, leftovers };
+}

@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { createKeyFile, damagedKeyFile, readKeyFile } from './key-file.ts';
 import type { KeyStore } from './port.ts';
 import { KeySecret as KeyFile, auditKeyOf, pseudonymisationKeyOf, referenceKeyOf } from './secret.ts';
 
 /**
- * Local key store: one JSON file, created on first use with mode 0600 and refused if others can read it.
+ * Local key store: one JSON file, created whole on first use with mode 0600 and refused if others can read it.
  * Person keys and each partner's reference key are derived from the current secret with HKDF, so one secret
  * (and its version) is all there is to keep and rotate.
  */
@@ -14,27 +13,25 @@ export class FileKeyStore implements KeyStore {
   constructor(readonly path: string) {}
 
   private load(): Promise<KeyFile> {
-    return (this.loaded ??= this.readOrCreate());
+    // A failure (a full disk) is not kept: the next call tries again.
+    return (this.loaded ??= this.readOrCreate().catch((error) => { this.loaded = null; throw error; }));
   }
 
   private async readOrCreate(): Promise<KeyFile> {
-    await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
     const fresh: KeyFile = { current: 'v1', keys: { v1: randomBytes(32).toString('base64') }, created_at: new Date().toISOString() };
+    if (await createKeyFile(this.path, JSON.stringify(fresh, null, 2))) return fresh;
+    const text = await readKeyFile(this.path, 'key file');
+    let parsed: ReturnType<typeof KeyFile.safeParse> | null = null;
     try {
-      const handle = await open(this.path, 'wx', 0o600);
-      await handle.writeFile(JSON.stringify(fresh, null, 2));
-      await handle.sync();
-      await handle.close();
-      return fresh;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      parsed = KeyFile.safeParse(JSON.parse(text));
+    } catch {
+      // Not JSON; said below without quoting it (it holds key material).
     }
-    const info = await stat(this.path);
-    if ((info.mode & 0o077) !== 0) {
-      throw new Error(`key file ${this.path} can be read by other users; run: chmod 600 ${this.path}`);
+    if (!parsed?.success || !parsed.data.keys[parsed.data.current]) {
+      // Never replaced here: every pseudonym made so far depends on the key.
+      throw damagedKeyFile('the pseudonymisation key file', this.path, text,
+        'if nothing was ever ingested into this data dir, delete the file and run again; otherwise restore it from a backup, for every stored pseudonym depends on it');
     }
-    const parsed = KeyFile.safeParse(JSON.parse(await readFile(this.path, 'utf8')));
-    if (!parsed.success || !parsed.data.keys[parsed.data.current]) throw new Error(`key file ${this.path} is not a valid key file`);
     return parsed.data;
   }
 

@@ -35,6 +35,11 @@ export interface Storage {
   delete(key: string): Promise<void>;
   /** Where a SQL engine reads the object: a local path or an s3:// URL. */
   locate(key: string): string;
+  /**
+   * Removes what killed writers left and listing does not show (a filesystem's temporary files and locks) untouched
+   * since `before`; returns their keys. S3 has none: the buckets' lifecycle rules abort unfinished uploads.
+   */
+  sweep?(before: Date, dryRun?: boolean): Promise<string[]>;
 }
 
 /** A conditional write lost: someone else changed the object first. */
@@ -42,6 +47,21 @@ export class PreconditionFailed extends Error {
   constructor(key: string) {
     super(`conditional write to ${key} failed: the object changed`);
     this.name = 'PreconditionFailed';
+  }
+}
+
+/** Why the disk refused: out of space (ENOSPC, EDQUOT) or failing (EIO, EROFS); null for any other error. */
+export function diskFault(error: unknown): 'full' | 'failing' | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') return 'full';
+  return code === 'EIO' || code === 'EROFS' ? 'failing' : null;
+}
+
+/** The store could not take a write; said plainly, without the paths a system error names. */
+export class StoreFailed extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreFailed';
   }
 }
 
