@@ -44,13 +44,17 @@ describe('a storage write that fails part way (a full disk)', () => {
         const extract = csv(CRIME_HEADER, ...crimeRows(`${mode}${n}`, 30, month(2 + n + (mode === 'once' ? writes : 0))));
         const before = { files: filesUnder(store).files, extracts: (await t.platform.catalog.read()).extracts };
         const error = await ingestText(failing(t.platform, n, mode).platform, 'police_crime', POLICE, extract).then(() => null, (e: Error) => e);
-        expect(error, `${mode} ${n}`).toBeInstanceOf(StoreFailed);
+        // Moving the catalog's head is best effort (readers look past it), so one failure there fails nothing.
+        if (error !== null || mode === 'full') expect(error, `${mode} ${n}`).toBeInstanceOf(StoreFailed);
 
         const extracts = (await t.platform.catalog.read()).extracts;
         expect(extracts).toEqual(expect.arrayContaining(before.extracts));
         const accepted = extracts.length > before.extracts.length;
         seen.add(accepted ? 'accepted' : 'nothing');
-        if (accepted) {
+        if (error === null) {
+          expect(accepted, `${mode} ${n}`).toBe(true);
+          seen.add('accepted despite a failed write');
+        } else if (accepted) {
           expect(error!.message).toMatch(ACCEPTED_NO_REPORT);
           expect(extracts.filter((e) => !before.extracts.some((b) => b.upload_id === e.upload_id))).toEqual([expect.objectContaining({ rows: 30 })]);
         } else {
@@ -68,7 +72,7 @@ describe('a storage write that fails part way (a full disk)', () => {
         expect(await collectGarbage(t.platform, 0)).toEqual({ orphans: [], leftovers: [] });
       }
     }
-    expect([...seen].sort()).toEqual(['accepted', 'nothing']);
+    expect([...seen].sort()).toEqual(['accepted', 'accepted despite a failed write', 'nothing']);
   });
 
   it('at any write of a catalog commit: the catalog keeps every entry it had and has the new one whole or not at all', async () => {
@@ -91,14 +95,18 @@ describe('a storage write that fails part way (a full disk)', () => {
       for (let n = 1; n <= writes; n++) {
         const next = entry(++i);
         const before = (await t.platform.catalog.read()).extracts;
-        await expect(new Catalog(new FaultyStorage(t.platform.storage, n, mode)).add(next)).rejects.toMatchObject({ code: 'ENOSPC' });
+        const outcome = await new Catalog(new FaultyStorage(t.platform.storage, n, mode)).add(next).then((r) => r, (e: NodeJS.ErrnoException) => e);
         const after = (await t.platform.catalog.read()).extracts;
+        // A failure after the entry landed (moving the head, best effort) still commits it, whole.
+        if (outcome instanceof Error) expect(outcome).toMatchObject({ code: 'ENOSPC' });
+        else expect(outcome.added && after.some((e) => e.content_key === next.content_key)).toBe(true);
         expect(after).toEqual(expect.arrayContaining(before));
         expect(after.filter((e) => !before.some((b) => b.upload_id === e.upload_id))).toEqual(after.length === before.length ? [] : [expect.objectContaining(next)]);
         expect(filesUnder(store).stray).toEqual([]);
 
         const retry = await t.platform.catalog.add(next);
-        expect(retry.added).toBe(after.length === before.length);
+        // The same upload again: committed once, whether or not the failed attempt landed.
+        expect(retry).toMatchObject({ added: true, entry: { upload_id: next.upload_id } });
         expect((await t.platform.catalog.read()).extracts.filter((e) => e.content_key === next.content_key)).toHaveLength(1);
       }
     }
@@ -139,22 +147,24 @@ describe('every other way an ingest ends', () => {
   });
 
   it('a reader the ingest stops reading part way through the file settles (the CLI exited 13 with no message)', async () => {
-    // The reader runs ahead of a slow ingest: it has parsed the next chunk and waits for the ingest to catch up.
+    // A failed write ends the ingest's loop part way: the reader must settle and close its source.
     const rows = crimeRows('S', 20_000);
-    let second = false;
+    let closed = false;
     const source = async function* () {
-      yield new TextEncoder().encode(csv(CRIME_HEADER, ...rows.slice(0, 10_000)));
-      second = true;
-      yield new TextEncoder().encode(csv(...rows.slice(10_000)));
+      try {
+        yield new TextEncoder().encode(csv(CRIME_HEADER, ...rows.slice(0, 10_000)));
+        yield new TextEncoder().encode(csv(...rows.slice(10_000)));
+      } finally {
+        closed = true;
+      }
     };
     let read = 0;
     for await (const _ of readCsv(decodeText(source(), 'utf-8'))) {
       read++;
-      while (!second) await new Promise(setImmediate);
-      await new Promise(setImmediate);
-      break; // as a failed write ends the ingest's loop
+      break;
     }
     expect(read).toBe(1);
+    expect(closed).toBe(true);
 
     const workbook = new ExcelJS.Workbook();
     const sheet = workbook.addWorksheet('crimes');
