@@ -1,5 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { EngineName } from '../../analytics/engine.ts';
+import { errorKind } from '../ingest/failure.ts';
 import type { Platform } from '../platform/platform.ts';
 import { ProductCache } from '../products/cache.ts';
 import type { TokenVerifier } from './auth/port.ts';
@@ -7,6 +8,7 @@ import type { ApiEnv } from './context.ts';
 import { errorBody, onError } from './errors.ts';
 import { auditTrail } from './middleware/audit-trail.ts';
 import { authenticate } from './middleware/authenticate.ts';
+import { securityHeaders } from './middleware/security-headers.ts';
 import { registerAudit } from './routes/audit.ts';
 import type { Limits, RouteDeps } from './routes/deps.ts';
 import { registerProducts } from './routes/products.ts';
@@ -25,14 +27,17 @@ export interface AppOptions {
   limits?: Partial<Limits>;
   /** Work after the answer (local background ingest); defaults to fire-and-forget with the failure logged. */
   inBackground?: (task: () => Promise<unknown>) => void;
+  /** Where the portal's script may send a file besides this origin (in AWS, the raw bucket's presigned URLs). */
+  uploadOrigins?: string[];
   /** Mounts the server-rendered portal at /portal (and / redirects there). */
   portal?: (app: OpenAPIHono<ApiEnv>, deps: RouteDeps) => void;
 }
 
 export const defaultLimits: Limits = { directUploadBytes: 10 * 1024 * 1024, queryMaxRows: 10_000, queryTimeoutMs: 10_000 };
 
+// The error's kind only: its message could quote the data (functions/ingest/failure.ts).
 const logFailure = (task: () => Promise<unknown>) => {
-  task().catch((error: Error) => console.error(`background task failed: ${error.name}: ${error.message}`));
+  task().catch((error: unknown) => console.error(`background task failed: ${errorKind(error)}`));
 };
 
 /** The service's HTTP app: the same app behind the local server and the Lambda handler. */
@@ -52,6 +57,7 @@ export function createApp(platform: Platform, options: AppOptions) {
     limits: { ...defaultLimits, ...options.limits },
     inBackground: options.inBackground ?? logFailure,
   };
+  app.use('*', securityHeaders(options.uploadOrigins));
   app.onError(onError);
   app.notFound((c) => c.json(errorBody('not_found', `no route ${c.req.method} ${new URL(c.req.url).pathname}`), 404));
 

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { datasetIds } from '../../schemas/datasets/index.ts';
+import { errorKind } from '../ingest/failure.ts';
 import { ingestExtract } from '../ingest/ingest.ts';
 import type { IngestReport } from '../ingest/report.ts';
 import { fileSource } from '../ingest/source.ts';
@@ -15,7 +16,8 @@ const USAGE = `vrn <command> [--data-dir DIR] [--format json]
   sample  --out DIR [--seed N] [--scale N]       synthetic extracts in the canonical formats
   ingest  --dataset ID --partner ID --file PATH [--period-from D --period-to D]
                                                  exit 0 accepted, 2 extract rejected, 1 internal error
-  sql     --query "SELECT …" [--format json|csv] read-only SQL over the pseudonymised tables
+  sql     --query "SELECT …" [--format json|csv] [--timeout-ms 10000]
+                                                 read-only SQL over the pseudonymised tables, 10 s at most
   measures --period 2024-25 [--baseline 2019-20] [--engine arquero|sql] [--format json|csv|xlsx] [--out FILE]
                                                  the Home Office success measures
   profile --locality SLUG --period 2024-25 [--audience csp|analyst] [--engine …] [--format json|csv|xlsx|html] [--out FILE]
@@ -29,7 +31,7 @@ const USAGE = `vrn <command> [--data-dir DIR] [--format json]
   link    [--engine arquero|sql]                 links every person record now and stores the people, for the
                                                  products to read (the scheduled refresh does it in AWS)
 
-  token   --user ID [--hours 8]                  local mode only: a signed bearer token for a local user
+  token   --user ID [--hours 8]                  local mode only: a signed bearer token for a local user (12 h at most)
   audit   verify                                 checks the audit trail's HMAC chain and signed head
   gc      [--grace-hours 24] [--dry-run]         removes what interrupted ingests left: files no catalog entry
                                                  names, temporary files and locks (0 hours: only when none runs)
@@ -37,6 +39,9 @@ const USAGE = `vrn <command> [--data-dir DIR] [--format json]
 datasets: ${datasetIds.join(', ')}`;
 
 type Command = (args: ParsedArgs, dataDir: string) => Promise<number>;
+
+/** As the API's: a query runs 10 s at most unless --timeout-ms says otherwise. */
+const SQL_TIMEOUT_MS = 10_000;
 
 const commands: Record<string, Command> = {
   async ingest({ flags }, dataDir) {
@@ -58,7 +63,12 @@ const commands: Record<string, Command> = {
   async sql({ flags }, dataDir) {
     const engine = await localPlatform(dataDir).openSql();
     try {
-      const result = await engine.query(required(flags, 'query'), { maxRows: Number(optional(flags, 'max-rows') ?? 10_000) });
+      const timeoutMs = Number(optional(flags, 'timeout-ms') ?? SQL_TIMEOUT_MS);
+      if (!(Number.isInteger(timeoutMs) && timeoutMs > 0)) throw new UsageError('--timeout-ms must be a whole number of milliseconds, more than 0');
+      const result = await engine.query(required(flags, 'query'), { maxRows: Number(optional(flags, 'max-rows') ?? 10_000), timeoutMs }).catch((error: Error) => {
+        if (error.name === 'QueryRefused' && /time limit/.test(error.message)) error.message += ' (raise the limit with --timeout-ms)';
+        throw error;
+      });
       printRows(result, (optional(flags, 'format') ?? 'table') as 'json' | 'csv' | 'table');
       return 0;
     } finally {
@@ -133,9 +143,9 @@ const commands: Record<string, Command> = {
   },
 
   async token({ flags }, dataDir) {
-    const { LocalTokens, localTokenKeyFile } = await import('../api/auth/local.ts');
+    const { LocalTokens, localTokenKeyFile, MAX_TOKEN_SECONDS } = await import('../api/auth/local.ts');
     const hours = Number(optional(flags, 'hours') ?? 8);
-    if (!(hours > 0 && hours <= 24 * 30)) throw new UsageError('--hours must be between 0 and 720');
+    if (!(hours > 0 && hours <= MAX_TOKEN_SECONDS / 3600)) throw new UsageError(`--hours must be more than 0 and at most ${MAX_TOKEN_SECONDS / 3600}`);
     try {
       console.log(await new LocalTokens(localTokenKeyFile(dataDir)).sign(required(flags, 'user'), Math.round(hours * 3600)));
     } catch (error) {
@@ -194,11 +204,17 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** What an internal error says: a full or failing disk in plain words, not a system message naming its files. */
+/** Errors whose messages are the service's own words, written never to quote the data. */
+const OWN_WORDS = new Set(['StoreFailed', 'KeyFileProblem', 'IngestFailed']);
+
+/**
+ * What an internal error says: our own errors' words, a full or failing disk in plain words (not a system message
+ * naming its files), and of anything else only its kind: a library's message (fs, the AWS SDK…) could quote a cell.
+ */
 function internalError(error: unknown): string {
-  if ((error as Error).name === 'StoreFailed') return (error as Error).message;
+  if (error instanceof Error && OWN_WORDS.has(error.name)) return error.message;
   const fault = diskFault(error);
   if (fault === 'full') return 'the data dir ran out of space; nothing half-written was kept. Free some space and run the command again';
   if (fault === 'failing') return `the disk failed (an I/O error, ${(error as NodeJS.ErrnoException).code}); nothing half-written was kept`;
-  return (error as Error).message;
+  return `internal error (${errorKind(error)}); its own text is not shown, as it could quote the data`;
 }

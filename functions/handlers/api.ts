@@ -20,6 +20,8 @@ export function apiHandler(platform: AwsPlatform, env: Record<string, string | u
     // A Lambda behind API Gateway takes at most 6 MB of request, and a binary body arrives base64-encoded (4/3 larger):
     // larger files go by upload URL.
     limits: { directUploadBytes: 4 * 1024 * 1024 },
+    // The portal's script PUTs a large file to its presigned URL in the raw bucket (the CSP's connect-src).
+    uploadOrigins: env.VRN_RAW_BUCKET && env.AWS_REGION ? [`https://${env.VRN_RAW_BUCKET}.s3.${env.AWS_REGION}.amazonaws.com`] : [],
     // The portal, when the user pool's hosted UI is configured to sign users in to it.
     portal: signIn ? mountPortal({ verifier, hostedSignIn: signIn }) : undefined,
   }));

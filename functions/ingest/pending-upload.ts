@@ -1,13 +1,15 @@
 import { z } from 'zod';
 import type { Platform } from '../platform/platform.ts';
 import { getJson, PreconditionFailed, type PutOptions } from '../platform/storage/port.ts';
+import { failureKey, FailedUpload, IngestFailed, recordFailure } from './failure.ts';
 import { ingestExtract, newUploadId, type IngestRequest } from './ingest.ts';
 import { reportKey, type IngestReport } from './report.ts';
 
 /**
  * A large extract arrives in two steps. The API records who may upload what under a new upload id and hands out a
  * URL; the file lands at `raw/<upload id>`; then the ingest worker (a Lambda on the raw bucket's object-created
- * event in AWS, a background task locally) ingests it under that id. Raw files are deleted once ingested.
+ * event in AWS, a background task locally) ingests it under that id. The raw file is deleted as soon as its ingest
+ * ends, accepted, rejected or failed (and when it arrives again later).
  */
 export const PendingUpload = z.object({
   upload_id: z.string().regex(/^up-[0-9]{14}-[0-9a-f]{8}$/),
@@ -43,25 +45,54 @@ export async function requestUpload(platform: Platform, request: { dataset: stri
 
 export type UploadStatus =
   | { upload_id: string; status: 'waiting_for_file' | 'ingesting' }
+  | { upload_id: string; status: 'failed'; reason: string }
   | { upload_id: string; status: IngestReport['status']; report: IngestReport };
 
-export async function uploadStatus(platform: Platform, uploadId: string): Promise<UploadStatus | null> {
+export async function uploadStatus(platform: Pick<Platform, 'storage'>, uploadId: string): Promise<UploadStatus | null> {
+  return (await uploadState(platform, uploadId))?.status ?? null;
+}
+
+/** The upload's status and the partner it belongs to (for the caller's scope), or null if there is no such upload. */
+export async function uploadState(platform: Pick<Platform, 'storage'>, uploadId: string): Promise<{ status: UploadStatus; partner: string } | null> {
   const report = await getJson<IngestReport>(platform.storage, reportKey(uploadId));
-  if (report) return { upload_id: uploadId, status: report.value.status, report: report.value };
-  if (!(await platform.storage.exists(pendingKey(uploadId)))) return null;
+  if (report) return { status: { upload_id: uploadId, status: report.value.status, report: report.value }, partner: report.value.partner };
+  const failed = await getJson<FailedUpload>(platform.storage, failureKey(uploadId));
+  if (failed) return { status: { upload_id: uploadId, status: 'failed', reason: failed.value.reason }, partner: failed.value.partner };
+  const pending = await getJson<PendingUpload>(platform.storage, pendingKey(uploadId));
+  if (!pending) return null;
   const claimed = await platform.storage.exists(claimKey(uploadId));
-  return { upload_id: uploadId, status: claimed ? 'ingesting' : 'waiting_for_file' };
+  return { status: { upload_id: uploadId, status: claimed ? 'ingesting' : 'waiting_for_file' }, partner: pending.value.partner };
+}
+
+/** A raw object no pending upload asked for (its key has the shape of an upload id). */
+export class UnknownUpload extends Error {
+  constructor(uploadId: string) {
+    super(`no pending upload ${uploadId}`);
+    this.name = 'UnknownUpload';
+  }
 }
 
 /**
  * Ingests the file of a pending upload. Events may be delivered more than once: a finished upload returns its
  * report, and a claim written with if-none-match lets one worker in when two arrive together (null for the other).
+ * An ingest that fails records the upload as failed and throws IngestFailed, whose message holds ids only.
  */
 export async function ingestPendingUpload(platform: Platform, uploadId: string, onProgress?: IngestRequest['onProgress']): Promise<IngestReport | null> {
+  const raw = rawKey(uploadId);
   const done = await getJson<IngestReport>(platform.storage, reportKey(uploadId));
-  if (done) return done.value;
+  if (done) {
+    await platform.storage.delete(raw); // the same file sent again to a finished upload
+    return done.value;
+  }
+  if (await platform.storage.exists(failureKey(uploadId))) {
+    await platform.storage.delete(raw);
+    throw new IngestFailed(uploadId, 'failed earlier');
+  }
   const pending = await getJson<unknown>(platform.storage, pendingKey(uploadId));
-  if (!pending) throw new Error(`no pending upload ${uploadId}`);
+  if (!pending) {
+    await platform.storage.delete(raw);
+    throw new UnknownUpload(uploadId);
+  }
   const request = PendingUpload.parse(pending.value);
   if (!(await claim(platform, uploadId))) return null;
   let report: IngestReport;
@@ -69,18 +100,20 @@ export async function ingestPendingUpload(platform: Platform, uploadId: string, 
     report = await ingestExtract(platform, {
       uploadId, dataset: request.dataset, partner: request.partner,
       periodFrom: request.period_from ?? undefined, periodTo: request.period_to ?? undefined,
-      source: () => platform.storage.read(rawKey(uploadId)), onProgress,
+      source: () => platform.storage.read(raw), onProgress,
     });
   } catch (error) {
-    await platform.storage.delete(claimKey(uploadId)); // so that a retry may run
-    throw error;
+    const failed = await recordFailure(platform.storage, request, error, platform.now());
+    await platform.storage.delete(raw);
+    await platform.storage.delete(claimKey(uploadId));
+    throw failed;
   }
   if (report.duplicate_of) {
     // The same file came before under another id: this upload's status answers with that report.
     report = { ...report, upload_id: uploadId };
     await platform.storage.put(reportKey(uploadId), JSON.stringify(report, null, 1));
   }
-  await platform.storage.delete(rawKey(uploadId));
+  await platform.storage.delete(raw);
   return report;
 }
 

@@ -16,7 +16,8 @@ const pages: { href: string; label: string; action: Action }[] = [
 export const pagesFor = (user: User) => pages.filter((p) => policy[user.role]?.[p.action]);
 export const may = (user: User, action: Action) => Boolean(policy[user.role]?.[action]);
 
-const style = `
+/** The portal's stylesheet, served as /portal/assets/portal.css (no inline style: see the Content-Security-Policy). */
+export const portalStyle = `
   body { font: 16px/1.45 system-ui, sans-serif; margin: 0; color: #1b1b1b; background: #f6f7f9; }
   header { background: #123a57; color: #fff; padding: .6rem 1.2rem; display: flex; gap: 1rem; align-items: center; flex-wrap: wrap; }
   header a { color: #fff; } header .who { margin-left: auto; font-size: .9rem; }
@@ -45,7 +46,7 @@ export function Layout(props: { title: string; user?: User; children: Child }) {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{props.title} · VRN Data Service</title>
-        <style dangerouslySetInnerHTML={{ __html: style }} />
+        <link rel="stylesheet" href="/portal/assets/portal.css" />
       </head>
       <body>
         <a class="skip" href="#main">Skip to the content</a>

@@ -10,16 +10,18 @@ import { errorBody } from '../api/errors.ts';
 import { PORTAL_HEADER, SESSION_COOKIE } from '../api/middleware/authenticate.ts';
 import type { ApiApp, RouteDeps } from '../api/routes/deps.ts';
 import { hostedSignInPaths, registerHostedSignIn } from './hosted-sign-in.tsx';
-import { Layout, pagesFor, Problem } from './layout.tsx';
+import { Layout, pagesFor, portalStyle, Problem } from './layout.tsx';
 import { registerAdminPages } from './pages/admin.tsx';
 import { registerCohortPages } from './pages/cohort.tsx';
 import { registerLinkageReviewPages } from './pages/linkage-review.tsx';
 import { registerProductPages } from './pages/products.tsx';
-import { registerUploadPages } from './pages/upload.tsx';
+import { registerUploadPages, uploadScript } from './pages/upload.tsx';
 import { auditSignIn } from './sign-in-audit.ts';
 
 /** Where the portal's own browser requests reach the API: `/portal/api/…` is `/v1/…` with the session as the token. */
 export const PORTAL_API = '/portal/api';
+/** The portal's stylesheet and script, open to anyone (the sign-in page needs the style). */
+export const PORTAL_ASSETS = '/portal/assets';
 
 export interface PortalOptions {
   verifier: TokenVerifier;
@@ -94,7 +96,17 @@ export const mountPortal = (options: PortalOptions) => (app: ApiApp, deps: Route
     return c.redirect('/portal/sign-in', 303);
   });
 
-  app.use('/portal/*', async (c, next) => (open.includes(c.req.path) ? next() : signedIn(c, next)));
+  const assets: Record<string, { type: string; body: string }> = {
+    [`${PORTAL_ASSETS}/portal.css`]: { type: 'text/css; charset=utf-8', body: portalStyle },
+    [`${PORTAL_ASSETS}/upload.js`]: { type: 'text/javascript; charset=utf-8', body: uploadScript() },
+  };
+  app.get(`${PORTAL_ASSETS}/:file`, (c) => {
+    const asset = assets[c.req.path];
+    if (!asset) return c.json(errorBody('not_found', 'no such file'), 404);
+    return c.body(asset.body, 200, { 'content-type': asset.type, 'cache-control': 'public, max-age=300' });
+  });
+
+  app.use('/portal/*', async (c, next) => (open.includes(c.req.path) || c.req.path in assets ? next() : signedIn(c, next)));
 
   // Downloads and the upload page's script reach the API through here, with the session as the bearer token: in AWS
   // the gateway lets only bearer tokens through to /v1. Writes need the portal's header, as with the cookie itself.

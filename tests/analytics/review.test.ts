@@ -13,6 +13,7 @@ import type { AuditEntry, AuditSink } from '../../functions/platform/audit/port.
 import { getJson } from '../../functions/platform/storage/port.ts';
 import { LinkageConfig, linkageConfig } from '../../schemas/linkage.ts';
 import { csv, ingestText, testPlatform } from '../helpers.ts';
+import { vrnInProcess } from '../cli/in-process.ts';
 
 /**
  * One child known to three partners under three spellings (a nickname, a typo in the surname, the names swapped),
@@ -138,10 +139,16 @@ describe('the review queue', () => {
   });
 
   it('works from the CLI: vrn review list and reject, and vrn link', async () => {
-    const run = promisify(execFile);
-    const vrn = (...args: string[]) => run('node', ['functions/cli/vrn.js', ...args, '--data-dir', t.dir], { env: { ...process.env, VRN_DATA_DIR: '' } });
+    // The command's logic runs in process; one real process shows that the executable answers too.
+    const vrn = async (...args: string[]) => {
+      const run = await vrnInProcess(...args, '--data-dir', t.dir);
+      if (run.code !== 0) throw Object.assign(new Error(`vrn exited ${run.code}`), run);
+      return run;
+    };
     type Listed = { pairs: { pair: string; records: { partner: string }[]; fields: Record<string, string> }[] };
-    const listed = JSON.parse((await vrn('review', 'list', '--format', 'json')).stdout) as Listed;
+    const spawned = await promisify(execFile)('node', ['functions/cli/vrn.js', 'review', 'list', '--format', 'json', '--data-dir', t.dir], { env: { ...process.env, VRN_DATA_DIR: '' } });
+    const listed = JSON.parse(spawned.stdout) as Listed;
+    expect(JSON.parse((await vrn('review', 'list', '--format', 'json')).stdout)).toEqual(listed);
     // At the configured thresholds the three spellings link outright; the namesake born a year later waits for review.
     const namesake = listed.pairs.filter((p) => p.records.some((r) => r.partner === 'vrn'));
     expect(namesake.length).toBeGreaterThanOrEqual(1);

@@ -38,6 +38,18 @@ describe('local tokens', () => {
     await expect(tokens.verify('not.a.token')).rejects.toBeInstanceOf(Unauthorised);
   });
 
+  it('refuses a token without an expiry or an issue time, or living longer than 12 hours, and will not sign one', async () => {
+    const key = await tokens.key();
+    const signed = (build: (jwt: SignJWT) => SignJWT) => build(new SignJWT({ role: 'admin' }).setProtectedHeader({ alg: 'HS256' })
+      .setSubject('admin').setIssuer('vrn-local').setAudience('vrn-api')).sign(key);
+    const now = Math.floor(Date.now() / 1000);
+    await expect(tokens.verify(await signed((j) => j.setIssuedAt(now)))).rejects.toThrow(new Unauthorised('the token has no expiry (exp)'));
+    await expect(tokens.verify(await signed((j) => j.setExpirationTime(now + 600)))).rejects.toThrow(new Unauthorised('the token has no issue time (iat)'));
+    await expect(tokens.verify(await signed((j) => j.setIssuedAt(now).setExpirationTime(now + 12 * 3600 + 1)))).rejects.toThrow(new Unauthorised('the token lives longer than 12 hours'));
+    expect((await tokens.verify(await signed((j) => j.setIssuedAt(now).setExpirationTime(now + 12 * 3600)))).id).toBe('admin');
+    await expect(tokens.sign('admin', 12 * 3600 + 1)).rejects.toThrow(/at most 12 hours/);
+  });
+
   it('rejects a validly signed token for a user no longer configured', async () => {
     const token = await new LocalTokens(keyFile, [{ id: 'gone', role: 'admin' }]).sign('gone');
     await expect(tokens.verify(token)).rejects.toThrow('the token names no configured user');
@@ -97,6 +109,15 @@ describe('Cognito tokens against a user pool JWKS served over HTTP', () => {
     await expect(v.verify(tamper(good, { 'cognito:groups': ['admin'] }))).rejects.toThrow('the token signature is not valid');
     await expect(v.verify(good)).rejects.toThrow('the user is in no role group');
     await expect(v.verify(await idToken({ 'cognito:groups': ['admin', 'analyst'] }))).rejects.toThrow('more than one role group');
+  });
+
+  it('refuses a token without an expiry, or living longer than a day', async () => {
+    const v = verifier();
+    const build = () => new SignJWT({ token_use: 'id', 'cognito:groups': ['admin'] }).setProtectedHeader({ alg: 'RS256', kid: 'key-1' })
+      .setSubject('0b7c9f5e-1111-4aaa-9bbb-123456789abc').setIssuer(issuer).setAudience(clientId).setIssuedAt();
+    await expect(v.verify(await build().sign(privateKey))).rejects.toThrow(new Unauthorised('the token has no expiry (exp)'));
+    await expect(v.verify(await build().setExpirationTime('25h').sign(privateKey))).rejects.toThrow(new Unauthorised('the token lives longer than a day'));
+    expect((await v.verify(await build().setExpirationTime('1h').sign(privateKey))).role).toBe('admin');
   });
 });
 

@@ -5,7 +5,8 @@ import { rawKey, requestUpload, uploadStatus } from '../../functions/ingest/pend
 import { awsPlatform } from '../../functions/platform/aws.ts';
 import { CRIME_HEADER, POLICE, crimeRow, crimeRows, csv } from '../helpers.ts';
 import { awsTestEnvironment, fakeAwsServices } from '../platform/fake-aws.ts';
-import { ConditionalWritesGate, startS3rver } from '../platform/s3rver.ts';
+import { captureRequests, ConditionalWritesGate, startS3rver } from '../platform/s3rver.ts';
+import { PLANTED, plantedFailureStorage } from '../planted-failure.ts';
 
 let s3: Awaited<ReturnType<typeof startS3rver>>;
 beforeAll(async () => { s3 = await startS3rver(); });
@@ -73,10 +74,40 @@ describe('the ingest Lambda handler, against s3rver', () => {
     expect(await uploadStatus(platform, pending.upload_id)).toMatchObject({ status: 'accepted', report: { rows_accepted: 20 } });
   });
 
-  it('fails the invocation when an upload cannot be ingested, so Lambda retries and then dead-letters it', async () => {
+  it('fails the invocation for a file no upload asked for, so Lambda retries and then dead-letters it; the file is deleted', async () => {
     const buckets = await s3.buckets();
     const services = fakeAwsServices();
     const platform = awsPlatform(awsTestEnvironment(buckets), { s3: s3.config, glue: services.config, athena: services.config, secretsManager: services.config });
-    await expect(ingestHandler(platform)(objectCreated(buckets.raw, 'raw/up-20250101000000-0000beef'))).rejects.toThrow('no pending upload up-20250101000000-0000beef');
+    const logs: string[] = [];
+    vi.spyOn(console, 'error').mockImplementation((line: string) => { logs.push(line); });
+    await platform.storage.put('raw/up-20250101000000-0000beef', csv(CRIME_HEADER, ...crimeRows('LP-2024-', 2)));
+    await expect(ingestHandler(platform)(objectCreated(buckets.raw, 'raw/up-20250101000000-0000beef'))).rejects.toThrow('could not ingest upload up-20250101000000-0000beef (UnknownUpload)');
+    expect(await platform.storage.exists('raw/up-20250101000000-0000beef')).toBe(false);
+    expect(logs.map((l) => JSON.parse(l))).toEqual([{ message: 'could not ingest the upload', upload_id: 'up-20250101000000-0000beef', error: 'UnknownUpload' }]);
+  });
+
+  it('marks an upload whose ingest fails as failed, deletes its raw file and logs no word of the error\'s message', async () => {
+    const buckets = await s3.buckets();
+    const services = fakeAwsServices();
+    const aws = awsPlatform(awsTestEnvironment(buckets), { s3: s3.config, glue: services.config, athena: services.config, secretsManager: services.config });
+    const planted = plantedFailureStorage(aws.storage);
+    const platform = { ...aws, storage: planted.storage };
+    const logs: string[] = [];
+    for (const level of ['log', 'warn', 'error'] as const) vi.spyOn(console, level).mockImplementation((line: string) => { logs.push(line); });
+    const pending = await requestUpload(platform, { dataset: 'police_crime', partner: POLICE });
+    await platform.storage.put(rawKey(pending.upload_id), csv(CRIME_HEADER, ...crimeRows('LP-2024-', 5)));
+    const requests = captureRequests((aws.storage as unknown as { client: Parameters<typeof captureRequests>[0] }).client);
+
+    await ingestHandler(platform)(objectCreated(buckets.raw, rawKey(pending.upload_id)));
+    const status = await uploadStatus(platform, pending.upload_id);
+    expect(status).toMatchObject({ upload_id: pending.upload_id, status: 'failed', reason: expect.stringContaining('send it again') });
+    expect(await platform.storage.exists(rawKey(pending.upload_id))).toBe(false);
+    expect(requests.filter((r) => r.method === 'DELETE').map((r) => r.path)).toContain(`/${buckets.raw}/${rawKey(pending.upload_id)}`);
+    expect(logs.map((l) => JSON.parse(l))).toEqual([{ message: 'ingest failed', upload_id: pending.upload_id, error: 'Error' }]);
+    // A second delivery finds the upload finished and changes nothing.
+    await ingestHandler(platform)(objectCreated(buckets.raw, rawKey(pending.upload_id)));
+    expect(await uploadStatus(platform, pending.upload_id)).toEqual(status);
+    const stored = await Promise.all((await platform.storage.list('')).map(async (key) => new TextDecoder().decode((await platform.storage.get(key))!.body)));
+    for (const text of [...logs, JSON.stringify(status), ...stored]) expect(text).not.toContain(PLANTED);
   });
 });

@@ -1,3 +1,5 @@
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDbEngine } from '../../functions/platform/sql/duckdb.ts';
 import { CRIME_HEADER, POLICE, crimeRows, csv, ingestText, testPlatform } from '../helpers.ts';
@@ -37,5 +39,25 @@ describe('read-only SQL over the pseudonymised tables', () => {
     ["SELECT * FROM read_parquet('https://example.org/x.parquet')", 'disabled by configuration'],
   ])('refuses %s', async (query, why) => {
     await expect(engine.query(query)).rejects.toThrow(why);
+  });
+});
+
+describe("DuckDB's temp directory (where it spills)", () => {
+  it('is a 0700 directory of its own outside the data dir and the working directory, removed on close', async () => {
+    const own = await DuckDbEngine.open(t.platform);
+    const spill = own.spillDirectory;
+    const [row] = (await own.query("SELECT current_setting('temp_directory') AS temp, current_setting('allowed_directories')::VARCHAR AS allowed")).rows;
+    expect(row.temp).toBe(spill);
+    expect(statSync(spill).mode & 0o777).toBe(0o700);
+    for (const inside of [resolve(t.dir), process.cwd()]) expect(spill.startsWith(inside)).toBe(false);
+    // DuckDB allows its temp directory itself; nothing else is allowed but the curated store.
+    expect(String(row.allowed).slice(1, -1).split(', ').sort()).toEqual([`${t.platform.storage.locate('curated')}/`, `${spill}/`].sort());
+    // The default, .tmp under the working directory, is not readable.
+    mkdirSync(join(t.dir, '.tmp'), { recursive: true });
+    writeFileSync(join(t.dir, '.tmp', 'x.csv'), 'a\n1\n');
+    await expect(own.query(`SELECT * FROM read_csv('${join(t.dir, '.tmp', 'x.csv')}')`)).rejects.toThrow('disabled by configuration');
+    await expect(own.query(`SELECT * FROM read_csv('${join(process.cwd(), '.tmp', 'x.csv')}')`)).rejects.toThrow('disabled by configuration');
+    await own.close();
+    expect(existsSync(spill)).toBe(false);
   });
 });

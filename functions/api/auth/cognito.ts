@@ -2,6 +2,9 @@ import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import { roles, User, type Role } from '../../../schemas/access.ts';
 import { Unauthorised, unauthorisedFrom, type TokenVerifier } from './port.ts';
 
+/** Cognito's ID and access tokens live a day at most (an hour by default): one without an expiry, or longer, is refused. */
+export const MAX_COGNITO_TOKEN_SECONDS = 24 * 3600;
+
 export interface CognitoConfig {
   region: string;
   userPoolId: string;
@@ -30,7 +33,8 @@ export class CognitoTokens implements TokenVerifier {
   async verify(token: string): Promise<User> {
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, this.jwks, { issuer: this.issuer, algorithms: ['RS256'] }));
+      ({ payload } = await jwtVerify(token, this.jwks, { issuer: this.issuer, algorithms: ['RS256'], requiredClaims: ['exp', 'iat'] }));
+      if (payload.exp! - payload.iat! > MAX_COGNITO_TOKEN_SECONDS) throw new Unauthorised('the token lives longer than a day');
     } catch (error) {
       throw unauthorisedFrom(error);
     }

@@ -9,6 +9,8 @@ export const localTokenKeyFile = (dataDir: string) => join(resolve(dataDir), 'ke
 
 const ISSUER = 'vrn-local';
 const AUDIENCE = 'vrn-api';
+/** The longest a local token may live (`vrn token` issues 8 h): one without an expiry, or longer, is refused. */
+export const MAX_TOKEN_SECONDS = 12 * 3600;
 
 /** The local signing secret: created whole on first use with mode 0600, refused if others can read it. */
 export async function signingSecret(path: string): Promise<Uint8Array> {
@@ -34,6 +36,7 @@ export class LocalTokens implements TokenVerifier {
   async sign(userId: string, ttlSeconds = 8 * 3600): Promise<string> {
     const user = this.users.find((u) => u.id === userId);
     if (!user) throw new Error(`no local user "${userId}"; local users: ${this.users.map((u) => u.id).join(', ')}`);
+    if (!(ttlSeconds > 0 && ttlSeconds <= MAX_TOKEN_SECONDS)) throw new RangeError(`a token lives at most ${MAX_TOKEN_SECONDS / 3600} hours`);
     const issuedAt = Math.floor(this.now().getTime() / 1000);
     return new SignJWT({ role: user.role })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
@@ -45,7 +48,8 @@ export class LocalTokens implements TokenVerifier {
   async verify(token: string): Promise<User> {
     let subject: string | undefined;
     try {
-      const { payload } = await jwtVerify(token, await this.key(), { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'], currentDate: this.now() });
+      const { payload } = await jwtVerify(token, await this.key(), { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'], currentDate: this.now(), requiredClaims: ['exp', 'iat'] });
+      if (payload.exp! - payload.iat! > MAX_TOKEN_SECONDS) throw new Unauthorised(`the token lives longer than ${MAX_TOKEN_SECONDS / 3600} hours`);
       subject = payload.sub;
     } catch (error) {
       throw unauthorisedFrom(error);

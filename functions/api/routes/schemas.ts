@@ -34,7 +34,8 @@ export const UploadUrlBody = z.object({
 }).openapi('UploadUrl');
 
 export const UploadStatusBody = z.object({
-  upload_id: z.string(), status: z.enum(['waiting_for_file', 'ingesting', 'accepted', 'rejected']), report: IngestReportBody.optional(),
+  upload_id: z.string(), status: z.enum(['waiting_for_file', 'ingesting', 'accepted', 'rejected', 'failed']), report: IngestReportBody.optional(),
+  reason: z.string().optional().openapi({ description: 'failed: why, in the service\'s words (never the error\'s own text)' }),
 }).openapi('UploadStatus');
 
 export const UploadListBody = z.object({

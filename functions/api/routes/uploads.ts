@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { ingestExtract } from '../../ingest/ingest.ts';
-import { ingestPendingUpload, pendingKey, PendingUpload, rawKey, requestUpload, uploadStatus } from '../../ingest/pending-upload.ts';
+import { FAILED_REASON, IngestFailed, logFailure, recordFailure } from '../../ingest/failure.ts';
+import { ingestExtract, newUploadId } from '../../ingest/ingest.ts';
+import { ingestPendingUpload, pendingKey, PendingUpload, rawKey, requestUpload, uploadState, uploadStatus } from '../../ingest/pending-upload.ts';
 import type { IngestReport } from '../../ingest/report.ts';
 import { bytesSource } from '../../ingest/source.ts';
 import { getJson } from '../../platform/storage/port.ts';
@@ -9,6 +10,8 @@ import { checkScope, requireAction } from '../middleware/guard.ts';
 import { LOCAL_UPLOAD_PATH, LocalUploadUrls } from '../upload-urls.ts';
 import { bearer, errorResponses, type ApiApp, type RouteDeps } from './deps.ts';
 import { IngestReportBody, isoDate, json, slug, UploadListBody, UploadStatusBody, UploadUrlBody, uploadId } from './schemas.ts';
+
+const UploadFailedBody = z.object({ error: z.literal('internal'), message: z.string(), upload_id: z.string() }).openapi('UploadFailed');
 
 const UploadQuery = z.object({
   dataset: z.string().regex(/^[a-z_]{1,40}$/, 'dataset must be a dataset id such as police_crime'),
@@ -27,6 +30,7 @@ const postUpload = createRoute({
     202: json(UploadUrlBody, 'Send the file to upload_url; follow GET /v1/uploads/{id}'),
     422: json(IngestReportBody, 'Ingested and rejected whole: the validation report says why'),
     ...errorResponses,
+    500: json(UploadFailedBody, 'The service failed while ingesting: nothing was stored; GET /v1/uploads/{id} says failed'),
   },
 });
 
@@ -34,7 +38,10 @@ const getUpload = createRoute({
   method: 'get', path: '/v1/uploads/{id}', security: bearer, middleware: [requireAction('upload.read')] as const,
   summary: "An upload's status and, once ingested, its validation report",
   request: { params: z.object({ id: uploadId }) },
-  responses: { 200: json(UploadStatusBody, 'waiting_for_file, ingesting, accepted or rejected (with the report)'), 404: { description: 'No such upload' }, ...errorResponses },
+  responses: {
+    200: json(UploadStatusBody, 'waiting_for_file, ingesting, accepted or rejected (with the report), or failed (with the reason)'),
+    404: { description: "No such upload, or another partner's (the same answer, so ids reveal nothing)" }, ...errorResponses,
+  },
 });
 
 const listUploads = createRoute({
@@ -70,7 +77,16 @@ export function registerUploads(app: ApiApp, deps: RouteDeps) {
       const url = await deps.uploadUrls.create(pending, new URL(c.req.url).origin);
       return c.json({ upload_id: pending.upload_id, status: 'waiting_for_file', upload_url: url.url, method: url.method, expires_at: url.expires_at }, 202);
     }
-    const report = await ingestExtract(platform, { ...request, source: bytesSource(body) });
+    // The file is ingested from memory: a direct upload never writes its raw bytes to storage.
+    const id = newUploadId(platform.now());
+    c.set('touched', { ...c.var.touched, upload_id: id });
+    let report;
+    try {
+      report = await ingestExtract(platform, { ...request, uploadId: id, source: bytesSource(body) });
+    } catch (error) {
+      await recordFailure(platform.storage, { upload_id: id, dataset: query.dataset, partner: query.partner }, error, platform.now());
+      return c.json({ error: 'internal', message: FAILED_REASON, upload_id: id }, 500);
+    }
     c.set('touched', { ...c.var.touched, upload_id: report.upload_id });
     return c.json(report, report.duplicate_of ? 200 : report.status === 'accepted' ? 201 : 422);
   });
@@ -94,12 +110,18 @@ export function registerUploads(app: ApiApp, deps: RouteDeps) {
 
   app.openapi(getUpload, async (c) => {
     const { id } = c.req.valid('param');
-    const status = await uploadStatus(platform, id);
-    if (!status) throw new NotFound(`no upload ${id}`);
-    const partner = 'report' in status ? status.report.partner : (await getJson<PendingUpload>(platform.storage, pendingKey(id)))!.value.partner;
-    checkScope(c, platform.agreement, 'upload.read', { partner });
     c.set('touched', { upload_id: id });
-    return c.json(status, 200);
+    // Missing and another partner's answer alike, so an id reveals nothing; the audit trail's reason says which.
+    const state = await uploadState(platform, id);
+    const notFound = (reason: string) => { c.set('reason', reason); return new NotFound(`no upload ${id}`); };
+    if (!state) throw notFound('no such upload');
+    try {
+      checkScope(c, platform.agreement, 'upload.read', { partner: state.partner });
+    } catch (error) {
+      if (error instanceof Forbidden) throw notFound(error.message);
+      throw error;
+    }
+    return c.json(state.status, 200);
   });
 }
 
@@ -127,7 +149,9 @@ export function registerLocalUploadTarget(app: ApiApp, deps: RouteDeps, urls: Lo
       await writer.abort();
       throw error;
     }
-    deps.inBackground(() => ingestPendingUpload(platform, id));
+    deps.inBackground(() => ingestPendingUpload(platform, id).catch((error) => {
+      if (!(error instanceof IngestFailed)) logFailure(id, error); // IngestFailed is logged where it is recorded
+    }));
     return c.json({ upload_id: id, status: 'ingesting' }, 200);
   });
 }

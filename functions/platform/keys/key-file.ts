@@ -31,12 +31,20 @@ export async function createKeyFile(path: string, content: string): Promise<bool
   }
 }
 
+/** A key file that cannot be used, said in the service's own words (a path and a remedy, never the file's text). */
+export class KeyFileProblem extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'KeyFileProblem';
+  }
+}
+
 /** A key file's text, refused if other users can read it. */
 export async function readKeyFile(path: string, what: string): Promise<string> {
-  if (((await stat(path)).mode & 0o077) !== 0) throw new Error(`${what} ${path} can be read by other users; run: chmod 600 ${path}`);
+  if (((await stat(path)).mode & 0o077) !== 0) throw new KeyFileProblem(`${what} ${path} can be read by other users; run: chmod 600 ${path}`);
   return readFile(path, 'utf8');
 }
 
 /** Says what to do about a key file that is there but holds no usable key (a run stopped while writing it). */
 export const damagedKeyFile = (what: string, path: string, text: string, remedy: string) =>
-  new Error(`${what} ${path} is ${text.trim() ? 'damaged' : 'empty'} (a run that was creating it was probably interrupted): ${remedy}`);
+  new KeyFileProblem(`${what} ${path} is ${text.trim() ? 'damaged' : 'empty'} (a run that was creating it was probably interrupted): ${remedy}`);

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, DuckDBTypeId, JsonDuckDBValueConverter, listValue, StatementType } from '@duckdb/node-api';
 import { datasets } from '../../../schemas/datasets/index.ts';
 import { countingParts } from '../catalog/counting.ts';
@@ -14,14 +17,27 @@ const SELECT_FIRST_WORD = /^(?:\s+|--[^\n]*\n|\/\*[\s\S]*?\*\/)*(\(|select\b|wit
 /**
  * DuckDB standing in for Athena: one view per dataset over the curated Parquet, showing the rows that count.
  * After the views are made, file access is limited to the curated store and the configuration is locked, so a
- * query can read nothing else, write nothing, and change no setting.
+ * query can read nothing else, write nothing, and change no setting. DuckDB adds its temp directory (where it spills
+ * what does not fit in memory) to the allowed ones itself, so each engine spills into a directory of its own, made
+ * 0700 outside the data dir (not the default `.tmp` under the working directory) and removed on close: a query
+ * can see no file there but this engine's own spills.
  */
 export class DuckDbEngine implements SqlEngine {
   readonly dialect = 'duckdb' as const;
-  private constructor(private readonly instance: DuckDBInstance, private readonly connection: DuckDBConnection) {}
+  private constructor(private readonly instance: DuckDBInstance, private readonly connection: DuckDBConnection, readonly spillDirectory: string) {}
 
   static async open(platform: Platform): Promise<DuckDbEngine> {
-    const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
+    const spill = await mkdtemp(join(tmpdir(), 'vrn-duckdb-')); // mode 0700
+    try {
+      const instance = await DuckDBInstance.create(':memory:', { threads: '2', temp_directory: spill });
+      return new DuckDbEngine(instance, await DuckDbEngine.lockedConnection(instance, platform), spill);
+    } catch (error) {
+      await rm(spill, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  private static async lockedConnection(instance: DuckDBInstance, platform: Platform): Promise<DuckDBConnection> {
     const connection = await instance.connect();
     const catalog = await platform.catalog.read();
     for (const dataset of Object.values(datasets)) {
@@ -36,7 +52,7 @@ export class DuckDbEngine implements SqlEngine {
     await connection.run(`SET allowed_directories = ['${curated.replace(/'/g, "''")}/']`);
     await connection.run('SET enable_external_access = false');
     await connection.run('SET lock_configuration = true');
-    return new DuckDbEngine(instance, connection);
+    return connection;
   }
 
   async query(sql: string, { maxRows = 10_000, timeoutMs }: { maxRows?: number; timeoutMs?: number } = {}): Promise<QueryResult> {
@@ -98,5 +114,6 @@ export class DuckDbEngine implements SqlEngine {
   async close(): Promise<void> {
     this.connection.closeSync();
     this.instance.closeSync();
+    await rm(this.spillDirectory, { recursive: true, force: true });
   }
 }
