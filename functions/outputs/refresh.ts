@@ -1,7 +1,8 @@
 import { openEngine, type EngineName } from '../../analytics/engine.ts';
 import { yearStarting } from '../../analytics/financial-year.ts';
 import { localityProfile } from '../../analytics/products/locality-profile.ts';
-import { measuresTables, successMeasures } from '../../analytics/products/success-measures.ts';
+import { cspMeasures } from '../../analytics/products/csp-release.ts';
+import { DEFAULT_BASELINE, measuresTables, successMeasures } from '../../analytics/products/success-measures.ts';
 import { toCsv } from '../../analytics/render/csv.ts';
 import { profileHtml } from '../../analytics/render/reports.ts';
 import type { Platform } from '../platform/platform.ts';
@@ -25,9 +26,11 @@ export function financialYearOf(date: Date): string {
 export const outputsPrefix = (period: string) => `outputs/${period}/`;
 
 /**
- * The scheduled refresh: the success measures (with the Home Office return as CSV) and every locality's profile
- * for CSP officers (disclosure-controlled JSON and the HTML report) for the current financial year, written to the
- * outputs store. Nothing is recomputed while the catalog has not changed since the last refresh.
+ * The scheduled refresh: the success measures (with the Home Office return as CSV) for the partnership core, and
+ * under `csp/` what CSP officers see — the measures and every locality's profile (JSON and the HTML report),
+ * disclosure-controlled as one release — for the current financial year, written to the outputs store. The csp/
+ * folder holds nothing a CSP officer could subtract from: the unsuppressed measures stay beside it, not in it.
+ * Nothing is recomputed while the catalog has not changed since the last refresh.
  */
 export async function refreshProducts(platform: Platform, engineName: EngineName = 'arquero'): Promise<RefreshManifest & { skipped: boolean }> {
   const period = financialYearOf(platform.now());
@@ -46,10 +49,12 @@ export async function refreshProducts(platform: Platform, engineName: EngineName
     const measures = await successMeasures(engine, period);
     await write('measures.json', JSON.stringify(measures, null, 1));
     await write('home-office-return.csv', toCsv(measuresTables(measures)[0]!));
+    const forCsp = await cspMeasures(engine, platform.area, platform.agreement, period, DEFAULT_BASELINE, 'csp');
+    await write('csp/measures.json', JSON.stringify(forCsp, null, 1));
     for (const { slug } of platform.area.localities) {
       const profile = await localityProfile(engine, platform.area, platform.agreement, { locality: slug, period, audience: 'csp' });
-      await write(`profiles/${slug}.json`, JSON.stringify(profile, null, 1));
-      await write(`profiles/${slug}.html`, profileHtml(profile));
+      await write(`csp/profiles/${slug}.json`, JSON.stringify(profile, null, 1));
+      await write(`csp/profiles/${slug}.html`, profileHtml(profile));
     }
   } finally {
     await engine.close();

@@ -33,8 +33,12 @@ describe('the scheduled product refresh', () => {
     const written = await platform.storage.list('outputs/2024-25');
     expect(written).toContain('outputs/2024-25/measures.json');
     expect(written).toContain('outputs/2024-25/home-office-return.csv');
-    expect(written.filter((k) => k.startsWith('outputs/2024-25/profiles/') && k.endsWith('.html'))).toHaveLength(platform.area.localities.length);
-    const leicester = JSON.parse(new TextDecoder().decode((await platform.storage.get('outputs/2024-25/profiles/leicester.json'))!.body));
+    expect(written.filter((k) => k.startsWith('outputs/2024-25/csp/profiles/') && k.endsWith('.html'))).toHaveLength(platform.area.localities.length);
+    // What CSP officers are given holds only the disclosure-controlled release: no unsuppressed measure beside it.
+    expect(written.filter((k) => k.startsWith('outputs/2024-25/csp/') && !k.startsWith('outputs/2024-25/csp/profiles/'))).toEqual(['outputs/2024-25/csp/measures.json']);
+    const cspMeasures = JSON.parse(new TextDecoder().decode((await platform.storage.get('outputs/2024-25/csp/measures.json'))!.body));
+    expect(cspMeasures).toMatchObject({ period: '2024-25', audience: 'csp' });
+    const leicester = JSON.parse(new TextDecoder().decode((await platform.storage.get('outputs/2024-25/csp/profiles/leicester.json'))!.body));
     expect(leicester).toMatchObject({ locality: 'leicester', period: '2024-25', audience: 'csp' });
     expect(leicester.by_offence_group.find((g: { group: string }) => g.group === 'assault_with_injury')).toMatchObject({ count: 12 });
 
