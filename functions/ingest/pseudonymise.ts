@@ -17,6 +17,13 @@ export function normaliseName(name: string): string {
     .trim();
 }
 
+/** A person's names as words, normalised once per row for every key and encoding made of them. */
+export interface Names { forename: readonly string[]; surname: readonly string[] }
+
+const NO_WORDS: readonly string[] = [];
+const wordsOf = (name: string | null): readonly string[] => (name ? normaliseName(name).split(' ').filter(Boolean) : NO_WORDS);
+export const namesOf = (forename: string | null, surname: string | null): Names => ({ forename: wordsOf(forename), surname: wordsOf(surname) });
+
 const SEP = '\x1f';
 
 /**
@@ -26,6 +33,8 @@ const SEP = '\x1f';
 export class Pseudonymiser {
   /** Bloom-filter encodings and blocking tokens for fuzzy linkage, under keys derived from the same secret. */
   readonly linkage: LinkageEncoder;
+  /** Names repeat across rows: their words, for this ingest only (in memory, as the encoder's token caches). */
+  private readonly seenNames = new Map<string, readonly string[]>();
 
   private constructor(
     private readonly version: string,
@@ -47,6 +56,22 @@ export class Pseudonymiser {
     return `${this.version}:${createHmac('sha256', this.key).update(domain + SEP + value).digest('base64url')}`;
   }
 
+  /** A row's names normalised, once for every key and encoding made of them (`namesOf`). */
+  names(forename: string | null, surname: string | null): Names {
+    return { forename: this.wordsOf(forename), surname: this.wordsOf(surname) };
+  }
+
+  private wordsOf(name: string | null): readonly string[] {
+    if (!name) return NO_WORDS;
+    let words = this.seenNames.get(name);
+    if (!words) {
+      words = wordsOf(name);
+      if (this.seenNames.size >= 50_000) this.seenNames.clear();
+      this.seenNames.set(name, words);
+    }
+    return words;
+  }
+
   nhsKey(nhsNumber: string) { return this.hmac('nhs', nhsNumber); }
   upnKey(upn: string) { return this.hmac('upn', upn); }
   /** A partner's own person id links only that partner's records (police nominal id, local-authority id). */
@@ -54,8 +79,12 @@ export class Pseudonymiser {
 
   /** Null unless surname, forename and date of birth are all there after normalisation. */
   nameDobKey(forename: string | null, surname: string | null, dobIso: string | null): string | null {
-    const f = forename ? normaliseName(forename) : '';
-    const s = surname ? normaliseName(surname) : '';
+    return this.nameDobKeyOf(namesOf(forename, surname), dobIso);
+  }
+
+  /** The same from names normalised already (`namesOf`). */
+  nameDobKeyOf(names: Names, dobIso: string | null): string | null {
+    const f = names.forename.join(' '), s = names.surname.join(' ');
     if (!f || !s || !dobIso) return null;
     return this.hmac('name_dob', `${s}${SEP}${f}${SEP}${dobIso}`);
   }

@@ -63,9 +63,12 @@ export function storedRowBuilder(
       if (person.keys.nhs) out[person.keys.nhs] = row[nhs!] ? pseudonyms.nhsKey(row[nhs!] as string) : null;
       if (person.keys.upn) out[person.keys.upn] = row[upn!] ? pseudonyms.upnKey(row[upn!] as string) : null;
       if (person.keys.local) out[person.keys.local] = row[local!] ? pseudonyms.localKey(partner, row[local!] as string) : null;
-      if (person.keys.name_dob) {
-        out[person.keys.name_dob] = pseudonyms.nameDobKey(row[forename!] as string | null, row[surname!] as string | null, birth === null ? null : dayToIso(birth));
-      }
+      const dobIso = birth === null ? null : dayToIso(birth);
+      // Normalised once for the name-and-date key and the encodings both.
+      const names = person.keys.name_dob || person.clk
+        ? pseudonyms.names(forename ? (row[forename] as string | null) ?? null : null, surname ? (row[surname] as string | null) ?? null : null)
+        : null;
+      if (person.keys.name_dob) out[person.keys.name_dob] = pseudonyms.nameDobKeyOf(names!, dobIso);
       if (person.age) {
         const at = ageAt ? dayOf(ageAt, row[ageAt]) : null;
         const age = birth !== null && at !== null ? ageOn(birth, at) : ageColumn ? (row[ageColumn] as number | null) : null;
@@ -82,15 +85,13 @@ export function storedRowBuilder(
       }
       if (person.clk) {
         const place = home ? (row[home] as PostcodeParts | null) : null;
-        const identity = {
-          forename: forename ? (row[forename] as string | null) ?? null : null,
-          surname: surname ? (row[surname] as string | null) ?? null : null,
-          dob: birth === null ? null : dayToIso(birth),
+        const encoded = pseudonyms.linkage.encode({
+          names: names!, dob: dobIso,
           postcode: place ? place.unit ?? place.sector : null,
           sex: person.sexColumn ? (row[person.sexColumn] as string | null) ?? null : null,
-        };
-        out[person.clk] = pseudonyms.linkage.clk(identity);
-        out[person.linkBlocks!] = pseudonyms.linkage.blocks(identity);
+        });
+        out[person.clk] = encoded.clk;
+        out[person.linkBlocks!] = encoded.blocks;
       }
     });
   }

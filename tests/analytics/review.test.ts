@@ -86,11 +86,11 @@ describe('the review queue', () => {
       expect(item.pair).toMatch(/^R-[A-Za-z0-9_-]{10}$/);
       expect(item.score).toBeGreaterThanOrEqual(0.5);
       expect(item.score).toBeLessThanOrEqual(1);
-      expect(Object.keys(item.fields)).toEqual(['names', 'dob', 'postcode', 'sex']);
+      expect(Object.keys(item.fields)).toEqual(['forename', 'surname', 'dob', 'postcode', 'sex']);
     }
     const typo = queue.find((i) => i.records.map((r) => r.partner).sort().join() === 'leicester-city-council,leicestershire-police')!;
     expect(typo.fields).toMatchObject({ dob: 'agree', postcode: 'agree', sex: 'agree' });
-    expect(['partial', 'disagree']).toContain(typo.fields.names);
+    expect(['partial', 'disagree']).toContain(typo.fields.surname);
   });
 
   it('remembers decisions with conditional writes, audits them without values, and resolution follows them', async () => {
@@ -152,7 +152,7 @@ describe('the review queue', () => {
     // At the configured thresholds the three spellings link outright; the namesake born a year later waits for review.
     const namesake = listed.pairs.filter((p) => p.records.some((r) => r.partner === 'vrn'));
     expect(namesake.length).toBeGreaterThanOrEqual(1);
-    expect(namesake[0].fields).toMatchObject({ names: 'agree', sex: 'agree' });
+    expect(namesake[0].fields).toMatchObject({ forename: 'agree', surname: 'agree', sex: 'agree' });
     await expect(vrn('review', 'accept', '--pair', 'R-nosuchpair')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('no pair R-nosuchpair') });
     const out = await vrn('review', 'reject', '--pair', namesake[0].pair, '--user', 'analyst3');
     expect(out.stdout).toContain(`${namesake[0].pair}: rejected`);

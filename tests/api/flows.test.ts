@@ -197,7 +197,7 @@ describe('the linkage review queue', () => {
     expect(listed.status).toBe(200);
     expect(listed.body.pairs.length).toBeGreaterThan(0);
     const [first] = listed.body.pairs;
-    expect(Object.keys(first.fields).sort()).toEqual(['dob', 'names', 'postcode', 'sex']);
+    expect(Object.keys(first.fields).sort()).toEqual(['dob', 'forename', 'postcode', 'sex', 'surname']);
     expect(Object.values(first.fields).every((a) => ['agree', 'partial', 'disagree', 'missing'].includes(a as string))).toBe(true);
 
     const decided = await api('vrn-analyst', 'POST', `/v1/linkage/review/${first.pair}`, { decision: 'reject' });

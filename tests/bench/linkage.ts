@@ -10,7 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fillRatio } from '../../analytics/matching/clk.ts';
 import { LinkageEncoder } from '../../functions/ingest/bloom.ts';
-import { linkageConfig } from '../../schemas/linkage.ts';
+import { clkFields, linkageConfig } from '../../schemas/linkage.ts';
 import { childRecords, clearCompare, encodeRecords, febrlRecords, sweep, type ClearRecord, type Quality } from './linkage-eval.ts';
 
 const arg = (name: string, fallback: number) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? Number(process.argv[i + 1]) : fallback; };
@@ -37,8 +37,13 @@ function run(label: string, records: ClearRecord[]) {
   const baselineMs = (performance.now() - t) / JW_THRESHOLDS.length;
   const auto = clk.rows.find((r) => r.threshold === linkageConfig.thresholds.autoLink)!;
   const [low, high] = fills.reduce(([lo, hi], f) => [Math.min(lo, f), Math.max(hi, f)], [1, 0]);
-  console.log(`\n${label}: ${records.length} records; fill ${(fills.reduce((a, b) => a + b, 0) / fills.length).toFixed(3)} (min ${low.toFixed(3)}, max ${high.toFixed(3)}); `
-    + `encode ${encodeMs.toFixed(0)} ms; candidates compared ${clk.candidates.stats.compared}; link ${matchMs.toFixed(0)} ms per threshold; baseline ${baselineMs.toFixed(0)} ms`);
+  // Each segment's mean fill over the records that have the field.
+  const segmentFill = clkFields.map((f, i) => {
+    const set = links.filter((l) => l.clk?.counts[i]).map((l) => l.clk!.counts[i] / linkageConfig.clk[f].bits);
+    return `${f} ${set.length ? (set.reduce((a, b) => a + b, 0) / set.length).toFixed(3) : '-'}`;
+  }).join(', ');
+  console.log(`\n${label}: ${records.length} records; fill ${(fills.reduce((a, b) => a + b, 0) / fills.length).toFixed(3)} (min ${low.toFixed(3)}, max ${high.toFixed(3)}; ${segmentFill}); `
+    + `encode ${encodeMs.toFixed(0)} ms (${((encodeMs * 1000) / records.length).toFixed(1)} µs a record); candidates compared ${clk.candidates.stats.compared}; link ${matchMs.toFixed(0)} ms per threshold; baseline ${baselineMs.toFixed(0)} ms`);
   console.log('keyed CLK (Dice)');
   console.table(fmt(clk.rows));
   if (baseline.rows.length) {

@@ -32,11 +32,11 @@ export function registerLinkageReviewPages(portal: Portal) {
             </nav>
           )}
           <div class="scroll"><table>
-            <thead><tr>{['pair', 'partners', 'score', 'names', 'date of birth', 'postcode', 'sex', 'decision'].map((h) => <th scope="col">{h}</th>)}</tr></thead>
+            <thead><tr>{['pair', 'partners', 'score', 'forename', 'surname', 'date of birth', 'postcode', 'sex', 'decision'].map((h) => <th scope="col">{h}</th>)}</tr></thead>
             <tbody>{pairs.map((p) => (
               <tr>
                 <td class="id">{p.pair}</td><td>{p.records[0].partner} ↔ {p.records[1].partner}</td><td class="n">{p.score.toFixed(3)}</td>
-                <td>{p.fields.names}</td><td>{p.fields.dob}</td><td>{p.fields.postcode}</td><td>{p.fields.sex}</td>
+                <td>{p.fields.forename}</td><td>{p.fields.surname}</td><td>{p.fields.dob}</td><td>{p.fields.postcode}</td><td>{p.fields.sex}</td>
                 <td>
                   <form method="post" action={`/portal/linkage-review/${p.pair}`} class="row">
                     <label class="sr-only" for={`decision-${p.pair}`}>Decision on {p.pair}</label>
