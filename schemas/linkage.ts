@@ -6,6 +6,12 @@ import { z } from 'zod';
  * different layouts do not compare); the weights and thresholds apply at analysis time only.
  */
 
+/**
+ * The layout of the stored encodings (this `clk` and the blocking tokens), which begins their prefix (`v2:`): an
+ * encoding of another layout is not read, so a data dir made before must be ingested again.
+ */
+export const encodingLayout = 'v2';
+
 export const clkFields = ['forename', 'surname', 'dob', 'postcode', 'sex'] as const;
 export type ClkField = (typeof clkFields)[number];
 

@@ -1,4 +1,4 @@
-import { clkFields, linkageConfig, type ClkField, type LinkageConfig } from '../../schemas/linkage.ts';
+import { clkFields, encodingLayout, linkageConfig, type ClkField, type LinkageConfig } from '../../schemas/linkage.ts';
 
 /**
  * Comparing stored encodings: a CLK decoded once into 32-bit words, with the bit count of each field's segment,
@@ -32,12 +32,18 @@ export function decodeClkBytes(bytes: Uint8Array, version = '', config: LinkageC
   return { version, words, counts };
 }
 
-/** A stored CLK (`v1:` + base64url); null for null. */
+/**
+ * A stored CLK (`v2:` + base64url, `v2.<key version>:` under a later key); null for null, and for an encoding of
+ * another layout (a `v1:` one, made before forename and surname had segments of their own): its bits would be read
+ * in the wrong segments, so such a record links by its exact keys only until it is ingested again.
+ */
 export function decodeClk(stored: string | null, config: LinkageConfig = linkageConfig): Clk | null {
   if (!stored) return null;
   const colon = stored.indexOf(':');
   if (colon < 0) throw new Error('not a stored CLK');
-  return decodeClkBytes(Buffer.from(stored.slice(colon + 1), 'base64url'), stored.slice(0, colon), config);
+  const version = stored.slice(0, colon);
+  if (version !== encodingLayout && !version.startsWith(`${encodingLayout}.`)) return null;
+  return decodeClkBytes(Buffer.from(stored.slice(colon + 1), 'base64url'), version, config);
 }
 
 /** Dice of each field; null where either side has nothing in that field. */

@@ -1,5 +1,5 @@
 import { createHmac, hkdfSync } from 'node:crypto';
-import { clkFields, linkageConfig, nicknames, type ClkField, type LinkageConfig } from '../../schemas/linkage.ts';
+import { clkFields, encodingLayout, linkageConfig, nicknames, type ClkField, type LinkageConfig } from '../../schemas/linkage.ts';
 import { parsePostcode, type PostcodeParts } from './identifiers.ts';
 import { namesOf, type Names } from './pseudonymise.ts';
 
@@ -15,14 +15,11 @@ import { namesOf, type Names } from './pseudonymise.ts';
  * comparing one record's forename segment with the other's surname segment.
  */
 
-/** The layout of what this module stores (CLK and blocking tokens); encodings of different layouts never compare. */
-const ENCODING = 'v2';
-
 /**
  * The stored prefix: the layout, and the key version when it is not the first (`v2:`, `v2.v3:`), so encodings of
  * different layouts or keys never compare.
  */
-export const encodingVersion = (keyVersion: string): string => (keyVersion === 'v1' ? ENCODING : `${ENCODING}.${keyVersion}`);
+export const encodingVersion = (keyVersion: string): string => (keyVersion === 'v1' ? encodingLayout : `${encodingLayout}.${keyVersion}`);
 
 /**
  * Entries per cache before it starts again: what was computed for a token, a value, a name word or a blocking value

@@ -158,6 +158,13 @@ describe('CLK encoding', () => {
     expect(decodeClk(later.clk(oliver))!.version).not.toBe(clk(oliver).version);
   });
 
+  it('reads no encoding of another layout: a layout 1 CLK (one names segment) would be read in the wrong segments', () => {
+    const bits = encoder.clk(oliver)!.slice(3);
+    expect(decodeClk(`v1:${bits}`)).toBeNull();
+    expect(decodeClk(`v3:${bits}`)).toBeNull();
+    expect(decodeClk(`v2.v5:${bits}`)!.version).toBe('v2.v5');
+  });
+
   it('encodes nothing for a record with neither a name nor a date of birth', () => {
     expect(encoder.clk({ forename: null, surname: null, dob: null, postcode: 'LE2 4PQ', sex: 'male' })).toBeNull();
     expect(encoder.clk({ forename: null, surname: 'Smith', dob: null, postcode: null, sex: null })).not.toBeNull();
