@@ -22,28 +22,63 @@ const Segment = z.object({
   hashes: z.number().int().min(1).max(32),
 });
 
-const Evidence = z.object({
-  agree: z.number(), disagree: z.number(), floor: z.number().min(0).max(0.99),
-  /** >1 keeps partial agreement nearer disagreement (a brother's name shares the surname's bigrams). */
-  curve: z.number().min(0.25).max(8).default(1),
-})
-  .refine((e) => e.agree >= e.disagree, 'agreement says more for a link than disagreement');
+/**
+ * One level of a comparison (Fellegi–Sunter, as Splink models it): the level holds where the field's Dice is at
+ * least `dice` (or, for `swapped`, the Dice of this name against the other record's other name), the first level
+ * that holds, best first (boundaries measured with `npx tsx tests/bench/linkage-levels.ts`: per-field Dice of each
+ * kind of difference under many keys); below all of them the field is `different`, and a field missing on either side says
+ * nothing. `start` is where training starts from and what a small store's estimates are drawn towards: the
+ * probability of the level among matches (m) and among random pairs (u). The weights are trained (analytics/matching/
+ * model.ts), never set here.
+ */
+const Level = z.object({
+  level: z.string().regex(/^[a-z]+$/),
+  dice: z.number().min(0).max(1),
+  swapped: z.boolean().default(false),
+  /**
+   * The level holds only where both records also share a blocking token of this kind (functions/ingest/bloom.ts):
+   * what Dice alone cannot tell (a short form from another name, a day-month swap from another year, a district).
+   */
+  shares: z.enum(['fs', 'ss', 'by', 'pd']).optional(),
+  start: z.object({ m: z.number().gt(0).lt(1), u: z.number().gt(0).lt(1) }),
+});
+const Comparison = z.object({
+  levels: z.array(Level).min(1),
+  different: z.object({ m: z.number().gt(0).lt(1), u: z.number().gt(0).lt(1) }),
+});
+export type ComparisonSettings = z.infer<typeof Comparison>;
 
 export const LinkageConfig = z.object({
   clk: z.object({ forename: Segment, surname: Segment, dob: Segment, postcode: Segment, sex: Segment })
     .refine((s) => clkFields.reduce((n, f) => n + s[f].bits, 0) === 1024, 'the segments make 1024 bits')
     // One key for both names (functions/ingest/bloom.ts): a swap is found by comparing one with the other.
     .refine((s) => s.forename.bits === s.surname.bits && s.forename.hashes === s.surname.hashes, 'forename and surname segments are alike'),
+  /** Per field, its levels (see Level). */
+  comparisons: z.object({ forename: Comparison, surname: Comparison, dob: Comparison, postcode: Comparison, sex: Comparison }),
   /**
-   * How much each field's Dice says for or against the same person, as log-odds (a Fellegi–Sunter weight read off
-   * a continuous agreement): `agree` at Dice 1, `disagree` at `floor` and below (what two unrelated values give,
-   * since about half the bits of any segment are set), linear between; a field missing on either side says nothing.
+   * Term frequencies: agreeing exactly on a name counts for ln(m / f) rather than ln(m / u), f the share of records
+   * in the smallest blocking block of that kind (`fs` forenames, `ss` surnames) both records share: common names count
+   * for less. f is drawn towards the level's u by `pseudoRecords` (a small store says little) and kept in [min, max].
    */
-  evidence: z.object({ names: Evidence, dob: Evidence, postcode: Evidence, sex: Evidence }),
-  /** Log-odds before any field is seen; the score is the logistic of it plus the fields' evidence. */
-  prior: z.number(),
+  termFrequency: z.object({ pseudoRecords: z.number().min(0), min: z.number().gt(0).lt(1), max: z.number().gt(0).lt(1) })
+    .refine((t) => t.min <= t.max, 'min is not above max'),
+  /**
+   * Training, once per linking run: u from `randomPairs` random pairs of records (all pairs when fewer), m and the
+   * share of matches by EM over at most `blockedPairs` pairs sharing a blocking token (whole blocks drawn at random
+   * when there are more), u fixed. Estimates are drawn towards the levels' start values by `pseudoPairs` random
+   * pairs and `pseudoMatches` matches; an analyst's accepted or rejected pair counts as `decisionWeight` pairs whose
+   * status is known.
+   */
+  training: z.object({
+    randomPairs: z.number().int().positive(), blockedPairs: z.number().int().positive(),
+    iterations: z.number().int().positive(), tolerance: z.number().positive(),
+    pseudoPairs: z.number().min(0), pseudoMatches: z.number().min(0), decisionWeight: z.number().min(0),
+    /** The share of matches among blocked pairs EM starts from. */
+    startMatches: z.number().gt(0).lt(1),
+    seed: z.number().int(),
+  }),
   thresholds: z.object({
-    /** A pair scoring at least this is linked without review. */
+    /** A pair whose probability of being one person is at least this is linked without review. */
     autoLink: z.number().min(0).max(1),
     /** Pairs from here up to the auto-link threshold go to the review queue. */
     review: z.number().min(0).max(1),
@@ -60,11 +95,27 @@ export const LinkageConfig = z.object({
     /** Blocks larger than this are skipped (the other blocking tokens still find their pairs). */
     maxBlock: z.number().int().positive(),
   }),
-  /** Field Dice at or above `agree` shows as agreeing in the review queue, at or above `partial` as partly. */
-  agreement: z.object({ agree: z.number().min(0).max(1), partial: z.number().min(0).max(1) }),
 });
 export type LinkageConfig = z.infer<typeof LinkageConfig>;
 export type LinkageConfigInput = z.input<typeof LinkageConfig>;
+
+/**
+ * Forename and surname alike, trained apart. Short forms (Tom, Thomas: 0.58–0.69), near names (Oliver, Olivia) and
+ * some typos give the same Dice; Soundex of the full name (the `fs`/`ss` blocking token) tells a short form from
+ * another name, so `partial` needs it. Other names fall from 0.25 to 0.64.
+ */
+function names(block: 'fs' | 'ss'): z.input<typeof Comparison> {
+  return {
+    levels: [
+      { level: 'exact', dice: 0.98, start: { m: 0.85, u: 0.005 } },
+      { level: 'swapped', dice: 0.98, swapped: true, start: { m: 0.02, u: 0.0005 } },
+      // A typo (0.63–0.91; other names reach 0.64 at the most).
+      { level: 'close', dice: 0.66, start: { m: 0.06, u: 0.002 } },
+      { level: 'partial', dice: 0.56, shares: block, start: { m: 0.04, u: 0.01 } },
+    ],
+    different: { m: 0.05, u: 0.98 },
+  };
+}
 
 /** Measured with `npm run bench:linkage` (README: Fuzzy linkage). */
 export const linkageConfig: LinkageConfig = LinkageConfig.parse({
@@ -76,17 +127,40 @@ export const linkageConfig: LinkageConfig = LinkageConfig.parse({
     postcode: { bits: 128, hashes: 14 },
     sex: { bits: 64, hashes: 32 },
   },
-  evidence: {
-    names: { agree: 7, disagree: -4, floor: 0.45 },
-    dob: { agree: 8.5, disagree: -4, floor: 0.6 },
-    postcode: { agree: 4, disagree: -2, floor: 0.45 },
-    sex: { agree: 0.5, disagree: -3, floor: 0.5 },
+  comparisons: {
+    forename: names('fs'),
+    surname: names('ss'),
+    dob: {
+      levels: [
+        { level: 'exact', dice: 0.98, start: { m: 0.9, u: 0.0003 } },
+        // One digit or a day out, or the same year and month (0.67–0.88): Dice cannot tell them apart.
+        { level: 'close', dice: 0.7, start: { m: 0.05, u: 0.003 } },
+        // Day and month swapped (0.58–0.70), as another date in the same year; dates years apart reach 0.67 too.
+        { level: 'partial', dice: 0.58, shares: 'by', start: { m: 0.03, u: 0.01 } },
+      ],
+      different: { m: 0.02, u: 0.99 },
+    },
+    postcode: {
+      // Another sector of the district 0.44–0.61, another district 0.39–0.59: the district is the `pd` token's.
+      levels: [
+        { level: 'whole', dice: 0.98, start: { m: 0.7, u: 0.0005 } },
+        { level: 'sector', dice: 0.63, shares: 'pd', start: { m: 0.1, u: 0.005 } },
+        { level: 'district', dice: 0, shares: 'pd', start: { m: 0.08, u: 0.05 } },
+        // A character off in another district, or a postcode from abroad (no district): other postcodes reach 0.59.
+        { level: 'close', dice: 0.66, start: { m: 0.03, u: 0.001 } },
+      ],
+      different: { m: 0.12, u: 0.94 },
+    },
+    sex: { levels: [{ level: 'exact', dice: 0.98, start: { m: 0.97, u: 0.5 } }], different: { m: 0.03, u: 0.5 } },
   },
-  prior: 0,
-  thresholds: { autoLink: 0.98, review: 0.8 },
+  termFrequency: { pseudoRecords: 1_000, min: 1e-5, max: 0.2 },
+  training: {
+    randomPairs: 300_000, blockedPairs: 2_000_000, iterations: 40, tolerance: 1e-5,
+    pseudoPairs: 1_000, pseudoMatches: 50, decisionWeight: 5, startMatches: 0.1, seed: 1,
+  },
+  thresholds: { autoLink: 0.99, review: 0.3 },
   productsUpTo: 100_000,
   blocking: { allPairsUpTo: 2_000, maxBlock: 1_000 },
-  agreement: { agree: 0.9, partial: 0.6 },
 });
 
 /**

@@ -1,6 +1,8 @@
 import { linkageConfig, type LinkageConfig } from '../../schemas/linkage.ts';
 import type { Clk } from './clk.ts';
+import type { Decisions } from './resolve.ts';
 import { LinkTable } from './table.ts';
+import { trainModel } from './training.ts';
 
 /**
  * One person record as linkage sees it: its pseudonymous exact keys, its encoding and blocking tokens. `id` is
@@ -32,11 +34,22 @@ export interface CandidateStats { units: number; compared: number; blocksSkipped
  * blocking token; each pair once, under the first token both share, so no set of seen pairs outgrows memory), or
  * all pairs when there are few. Rules (conflicting identifiers, one partner's two person ids) are resolution's.
  */
-export interface Candidates { table: LinkTable; a: Int32Array; b: Int32Array; score: Float64Array; count: number; stats: CandidateStats }
+export interface Candidates {
+  table: LinkTable; a: Int32Array; b: Int32Array; score: Float64Array;
+  /** 1 where the twin guard holds the pair from linking without review (model.ts). */
+  held: Uint8Array;
+  count: number; stats: CandidateStats;
+}
 
-export function unitCandidates(table: LinkTable, config: LinkageConfig = table.config, scoreOf?: (u: number, v: number) => number | null): Candidates {
+/**
+ * `scoreOf`, if given, scores pairs in place of the table's model (the harness's plaintext baseline); otherwise the
+ * table's model, trained on it now with `decisions` unless it has one.
+ */
+export function unitCandidates(table: LinkTable, config: LinkageConfig = table.config, scoreOf?: (u: number, v: number) => number | null, decisions?: Decisions): Candidates {
   const out = new PairColumns();
+  if (!scoreOf && !table.model) table.useModel(trainModel(table, decisions, config));
   const compare = scoreOf ?? ((u: number, v: number) => table.scoreAtLeast(u, v, config.thresholds.review));
+  const held = (u: number, v: number) => !scoreOf && table.held(u, v);
   // Units with no encoding are compared only by a given score.
   const comparable: number[] = [];
   for (let u = 0; u < table.units; u++) if (scoreOf || table.encoded[u]) comparable.push(u);
@@ -44,28 +57,24 @@ export function unitCandidates(table: LinkTable, config: LinkageConfig = table.c
   const consider = (u: number, v: number) => {
     stats.compared++;
     const s = compare(u, v);
-    if (s !== null && s >= config.thresholds.review) out.push(u, v, s);
+    if (s !== null && s >= config.thresholds.review) out.push(u, v, s, s >= config.thresholds.autoLink && held(u, v));
   };
   for (const u of comparable) if (table.members[u].length > 1) consider(u, u);
   if (stats.allPairs) {
     for (let i = 0; i < comparable.length; i++) for (let j = i + 1; j < comparable.length; j++) consider(comparable[i], comparable[j]);
     return { table, ...out.columns(), stats };
   }
-  const blocks = new Map<number, number[]>();
-  for (const u of comparable) for (const t of table.blocks[u]) (blocks.get(t) ?? blocks.set(t, []).get(t)!).push(u);
-  const skipped = new Set<number>();
-  // A block's size is its records, not its units: the settings were measured on records.
-  for (const [token, members] of blocks) if (members.reduce((n, u) => n + table.members[u].length, 0) > config.blocking.maxBlock) skipped.add(token);
-  stats.blocksSkipped = skipped.size;
+  const { blocks, skipped } = table.blockMembers(comparable, config.blocking.maxBlock);
+  for (const [token] of blocks) stats.blocksSkipped += skipped[token];
   const firstShared = (a: Int32Array, b: Int32Array): number => {
     for (let i = 0, j = 0; i < a.length && j < b.length;) {
-      if (a[i] === b[j] && !skipped.has(a[i])) return a[i];
+      if (a[i] === b[j] && !skipped[a[i]]) return a[i];
       if (a[i] < b[j]) i++; else if (a[i] > b[j]) j++; else { i++; j++; }
     }
     return -1;
   };
   for (const [token, members] of blocks) {
-    if (skipped.has(token)) continue;
+    if (skipped[token]) continue;
     for (let i = 0; i < members.length; i++) {
       for (let j = i + 1; j < members.length; j++) {
         if (firstShared(table.blocks[members[i]], table.blocks[members[j]]) === token) consider(members[i], members[j]);
@@ -83,11 +92,11 @@ export function tableOf(records: readonly LinkRecord[], config: LinkageConfig = 
 }
 
 /** Candidates among records given as objects; `compare`, if given, scores them in place of their encodings. */
-export function candidatePairs(records: readonly LinkRecord[], config: LinkageConfig = linkageConfig, compare?: Compare): Candidates {
+export function candidatePairs(records: readonly LinkRecord[], config: LinkageConfig = linkageConfig, compare?: Compare, decisions?: Decisions): Candidates {
   const table = tableOf(records, config);
   return compare
     ? unitCandidates(table, config, (u, v) => (u === v ? null : compare(records[table.members[u][0]], records[table.members[v][0]], config)))
-    : unitCandidates(table, config);
+    : unitCandidates(table, config, undefined, decisions);
 }
 
 /** Growing columns of unit pairs and scores. */
@@ -95,13 +104,14 @@ class PairColumns {
   private a = new Int32Array(1024);
   private b = new Int32Array(1024);
   private s = new Float64Array(1024);
+  private h = new Uint8Array(1024);
   private n = 0;
-  push(a: number, b: number, score: number) {
+  push(a: number, b: number, score: number, held: boolean) {
     if (this.n === this.a.length) {
-      const grow = <T extends Int32Array | Float64Array>(x: T): T => { const y = new (x.constructor as new (n: number) => T)(x.length * 2); y.set(x); return y; };
-      this.a = grow(this.a); this.b = grow(this.b); this.s = grow(this.s);
+      const grow = <T extends Int32Array | Float64Array | Uint8Array>(x: T): T => { const y = new (x.constructor as new (n: number) => T)(x.length * 2); y.set(x); return y; };
+      this.a = grow(this.a); this.b = grow(this.b); this.s = grow(this.s); this.h = grow(this.h);
     }
-    this.a[this.n] = a; this.b[this.n] = b; this.s[this.n] = score; this.n++;
+    this.a[this.n] = a; this.b[this.n] = b; this.s[this.n] = score; this.h[this.n] = Number(held); this.n++;
   }
-  columns() { return { a: this.a.subarray(0, this.n), b: this.b.subarray(0, this.n), score: this.s.subarray(0, this.n), count: this.n }; }
+  columns() { return { a: this.a.subarray(0, this.n), b: this.b.subarray(0, this.n), score: this.s.subarray(0, this.n), held: this.h.subarray(0, this.n), count: this.n }; }
 }

@@ -1,8 +1,9 @@
-import { clkFields, encodingLayout, linkageConfig, type ClkField, type LinkageConfig } from '../../schemas/linkage.ts';
+import { clkFields, encodingLayout, linkageConfig, type LinkageConfig } from '../../schemas/linkage.ts';
 
 /**
  * Comparing stored encodings: a CLK decoded once into 32-bit words, with the bit count of each field's segment,
- * and the Dice coefficient per field (2·|A∩B| / (|A|+|B|)). Engine-agnostic and pure.
+ * and the Dice coefficient per field (2·|A∩B| / (|A|+|B|)). Engine-agnostic and pure. Scores are the model's
+ * (model.ts, table.ts).
  */
 export interface Clk {
   version: string;
@@ -62,29 +63,6 @@ export function dice(a: Clk, b: Clk): number {
   let common = 0, total = 0;
   for (let w = 0; w < 32; w++) { common += popcount(a.words[w] & b.words[w]); total += popcount(a.words[w]) + popcount(b.words[w]); }
   return total === 0 ? 0 : (2 * common) / total;
-}
-
-/**
- * The record score from the fields' Dice: the logistic of the prior plus each field's evidence (schemas/linkage.ts),
- * a field missing on either side adding none. Null unless both have names and a date of birth or a postcode: too
- * little to say the same person.
- */
-export function scoreOfDice(d: readonly (number | null)[], config: LinkageConfig = linkageConfig): number | null {
-  const [names, dob, postcode] = d;
-  if (names === null || (dob === null && postcode === null)) return null;
-  let logOdds = config.prior;
-  clkFields.forEach((f: ClkField, i) => {
-    const v = d[i];
-    if (v === null) return;
-    const { agree, disagree, floor, curve } = config.evidence[f];
-    logOdds += disagree + (agree - disagree) * Math.max(0, (v - floor) / (1 - floor)) ** curve;
-  });
-  return 1 / (1 + Math.exp(-logOdds));
-}
-
-/** The score of two encodings; encodings of different key versions never compare. */
-export function score(a: Clk, b: Clk, config: LinkageConfig = linkageConfig): number | null {
-  return a.version === b.version ? scoreOfDice(fieldDice(a, b, config), config) : null;
 }
 
 /** The share of bits set. */

@@ -47,7 +47,7 @@ export function addLinkRow(table: LinkTable, row: PersonLinkRow): void {
 export function linkPeople(rows: readonly PersonLinkRow[], decisions?: Decisions, config: LinkageConfig = linkageConfig): Resolution {
   const table = new LinkTable(config);
   for (const row of rows) addLinkRow(table, row);
-  const resolution = resolveTable(unitCandidates(table, config), decisions, config);
+  const resolution = resolveTable(unitCandidates(table, config, undefined, decisions), decisions, config);
   return { ...resolution, personOf: new Map(table.ids.map((id, i) => [id, resolution.personIds[i]])) };
 }
 

@@ -28,7 +28,7 @@ export interface TableResolution {
  * 1. an exact key links outright: the same NHS number, UPN or partner's person id;
  * 2. then pairs an analyst accepted; then records sharing the name and date of birth key (score 1); then, best
  *    score first, the records of one unit (an identical encoding) and pairs of units, at or above the auto-link
- *    threshold. Each join is of two clusters and only if it puts no two person ids of one partner, no
+ *    threshold and not held by the twin guard (model.ts: those go to review whatever their score). Each join is of two clusters and only if it puts no two person ids of one partner, no
  *    two NHS numbers or UPNs, and no rejected pair into one person. Ties go by record id (its rank), so input order
  *    never matters.
  * Within a unit, and between two units, a record is tried against one record of each cluster already among them,
@@ -116,6 +116,7 @@ export function resolveTable(candidates: Candidates, decisions: Decisions = new 
 
   // 4. Units and pairs of units, by score (a unit before a pair at the same score, then by the units' first record ids).
   const { a, b, score } = candidates;
+  const autoLinks = (k: number) => score[k] >= config.thresholds.autoLink && !candidates.held[k];
   const unitRank = new Int32Array(t.units).fill(n);
   for (let i = 0; i < n; i++) if (rank[i] < unitRank[t.unit[i]]) unitRank[t.unit[i]] = rank[i];
   const order = Array.from({ length: candidates.count }, (_, k) => k)
@@ -125,17 +126,17 @@ export function resolveTable(candidates: Candidates, decisions: Decisions = new 
   const clustersOf = new Map<number, number[]>();
   const unitClusters = (u: number) => clustersOf.get(u) ?? t.members[u];
   for (const k of order) {
-    if (score[k] < config.thresholds.autoLink) continue;
+    if (!autoLinks(k)) continue;
     if (a[k] === b[k]) { clustersOf.set(a[k], joinAll(byRank(t.members[a[k]]))); continue; }
     const right = unitClusters(b[k]);
     for (const x of unitClusters(a[k])) for (const y of right) join(x, y);
   }
 
-  // Review: the pairs between the thresholds, one pair of records for each two clusters they would join.
+  // Review: the pairs between the thresholds and those the twin guard held, one pair of records for each two clusters they would join.
   const review: Pair[] = [];
   const queued = new Set<string>();
   for (const k of order) {
-    if (score[k] >= config.thresholds.autoLink) continue;
+    if (autoLinks(k)) continue;
     const left = unitClusters(a[k]), right = a[k] === b[k] ? left : unitClusters(b[k]);
     for (const x of left) {
       for (const y of right) {
@@ -168,7 +169,7 @@ export interface Resolution extends TableResolution { personOf: Map<string, stri
 export function resolvePeople(
   records: readonly LinkRecord[], decisions: Decisions = new Map(), config: LinkageConfig = linkageConfig,
   /** Candidates found already (at a review threshold no higher than config's): to try several thresholds. */
-  candidates: Candidates = candidatePairs(records, config),
+  candidates: Candidates = candidatePairs(records, config, undefined, decisions),
 ): Resolution {
   const resolution = resolveTable(candidates, decisions, config);
   return { ...resolution, personOf: new Map(resolution.table.ids.map((id, i) => [id, resolution.personIds[i]])) };

@@ -4,13 +4,15 @@ import { getJson, PreconditionFailed, type Storage } from '../../functions/platf
 import { clkFields, linkageConfig, type ClkField, type LinkageConfig } from '../../schemas/linkage.ts';
 import type { Engine } from '../ir.ts';
 import { linkPeople, loadLinkRows } from './link-rows.ts';
+import type { Explanation } from './model.ts';
 import { pairKey, type Decisions, type TableResolution } from './resolve.ts';
 
 /**
- * The review queue: pairs scoring between the review and auto-link thresholds that stayed apart, each shown by its
- * pseudonymous record ids and which fields agreed — never a value. Field agreement comes from the CLK's per-field
- * segments (the Dice of each segment): graded (a typo shows as partial), no extra stored column, and no per-field
- * deterministic hash that would let anyone count how often a surname occurs.
+ * The review queue: pairs scoring between the review and auto-link thresholds that stayed apart (and pairs the twin
+ * guard held), each shown by its pseudonymous record ids, which fields agreed and the pair's explanation: the prior
+ * and each comparison's level and weight in log-odds (model.ts) — never a value. Levels come from the CLK's
+ * per-field segments (the Dice of each segment): graded (a typo shows as close), no extra stored column, and no
+ * per-field deterministic hash that would let anyone count how often a surname occurs.
  */
 export type Agreement = 'agree' | 'partial' | 'disagree' | 'missing';
 
@@ -20,21 +22,29 @@ export interface ReviewItem {
   records: [{ id: string; partner: string }, { id: string; partner: string }];
   score: number;
   fields: Record<ClkField, Agreement>;
+  explanation: Explanation;
 }
 
 export const pairId = (key: string): string => `R-${createHash('sha256').update(key).digest('base64url').slice(0, 10)}`;
 
+/** A level as agreement: the best level agrees, `different` disagrees, any other partly. */
+const agreement = (c: ClkField, level: string, config: LinkageConfig): Agreement =>
+  level === 'missing' ? 'missing' : level === 'different' ? 'disagree' : level === config.comparisons[c].levels[0].level ? 'agree' : 'partial';
+
+const round = (x: number) => Math.round(x * 10_000) / 10_000;
+
 export function reviewQueue(resolution: TableResolution, config: LinkageConfig = resolution.table.config): ReviewItem[] {
   const t = resolution.table;
-  const level = (d: number | null): Agreement => (d === null ? 'missing' : d >= config.agreement.agree ? 'agree' : d >= config.agreement.partial ? 'partial' : 'disagree');
   return resolution.review.map((p) => {
     const [u, v] = [t.unit[p.a], t.unit[p.b]];
-    const dice = t.encoded[u] && t.encoded[v] ? t.fieldDice(u, v) : clkFields.map(() => null);
+    const explained = t.explain(u, v) ?? { prior: 0, comparisons: clkFields.map((comparison) => ({ comparison, level: 'missing', weight: 0 })) };
+    const explanation: Explanation = { prior: round(explained.prior), comparisons: explained.comparisons.map((c) => ({ ...c, weight: round(c.weight) })) };
     return {
       pair: pairId(pairKey(t.ids[p.a], t.ids[p.b])),
       records: [{ id: t.ids[p.a], partner: t.partners[t.partner[p.a]] }, { id: t.ids[p.b], partner: t.partners[t.partner[p.b]] }],
-      score: Math.round(p.score * 10_000) / 10_000,
-      fields: Object.fromEntries(clkFields.map((f, i) => [f, level(dice[i])])) as Record<ClkField, Agreement>,
+      score: round(p.score),
+      fields: Object.fromEntries(explanation.comparisons.map((c) => [c.comparison, agreement(c.comparison, c.level, config)])) as Record<ClkField, Agreement>,
+      explanation,
     };
   });
 }
@@ -58,7 +68,7 @@ export async function loadDecisions(storage: Storage): Promise<Map<string, 'acce
  */
 export async function decide(
   deps: { storage: Storage; audit?: AuditSink; now: () => Date },
-  request: { item: ReviewItem; decision: 'accept' | 'reject'; user: string; role: string; route?: string },
+  request: { item: Pick<ReviewItem, 'pair' | 'records'>; decision: 'accept' | 'reject'; user: string; role: string; route?: string },
 ): Promise<Decision> {
   const [a, b] = request.item.records;
   const key = pairKey(a.id, b.id);

@@ -6,6 +6,8 @@ import { loadLinkTable } from '../../analytics/matching/link-rows.ts';
 import { decodePeopleIndex, encodePeopleIndex, indexPeople, type PeopleIndex } from '../../analytics/matching/people-index.ts';
 import { pairKey, resolveTable } from '../../analytics/matching/resolve.ts';
 import { DECISIONS_KEY, loadDecisions, type ReviewItem } from '../../analytics/matching/review.ts';
+import type { TrainedModel } from '../../analytics/matching/model.ts';
+import { trainModel } from '../../analytics/matching/training.ts';
 import { linkRecordCount, type Linkage } from '../../analytics/people.ts';
 import { linkageConfig, type LinkageConfig } from '../../schemas/linkage.ts';
 import type { Platform } from '../platform/platform.ts';
@@ -30,6 +32,8 @@ export interface LinkingRun {
   compared: number;
   review: number;
   seconds: number;
+  /** The model trained on this data version and used for it (levels, m, u, λ, term-frequency settings; no values). */
+  model: TrainedModel;
 }
 
 /** The data version people are linked at: the catalog's, and the review decisions' (they change who is one person). */
@@ -81,16 +85,20 @@ export async function linkAllPeople(platform: Platform, engineName: EngineName =
   } finally {
     await engine.close();
   }
+  const decisions = await loadDecisions(platform.storage);
+  progress(`training the model on ${table.size.toLocaleString('en-GB')} records…`);
+  const model = trainModel(table, decisions);
+  table.useModel(model);
   progress(`comparing ${table.units.toLocaleString('en-GB')} distinct encodings of ${table.size.toLocaleString('en-GB')} records…`);
   const candidates = unitCandidates(table);
   progress(`resolving ${candidates.count.toLocaleString('en-GB')} candidate pairs into people…`);
-  const resolution = resolveTable(candidates, await loadDecisions(platform.storage));
+  const resolution = resolveTable(candidates, decisions);
   const linkedAt = platform.now().toISOString();
   const index = indexPeople(resolution, { version, linkedAt });
   await platform.storage.put(key, encodePeopleIndex(index));
   const run: LinkingRun = {
     version, key, linked_at: linkedAt, records: table.size, units: table.units, people: index.people,
-    compared: candidates.stats.compared, review: index.review.length, seconds: Math.round((performance.now() - started) / 100) / 10,
+    compared: candidates.stats.compared, review: index.review.length, seconds: Math.round((performance.now() - started) / 100) / 10, model,
   };
   await platform.storage.put(LATEST_KEY, JSON.stringify(run, null, 1));
   progress(`stored ${index.people.toLocaleString('en-GB')} people (${index.review.length.toLocaleString('en-GB')} pairs to review)`);
@@ -107,7 +115,8 @@ export async function currentLinkage(platform: Pick<Platform, 'catalog' | 'stora
   const current = await loadPeople(platform.storage, peopleKey(version));
   if (current) return { kind: 'fuzzy', people: current };
   if (await linkRecordCount(engine) <= config.productsUpTo) {
-    const resolution = resolveTable(unitCandidates(await loadLinkTable(engine, config), config), await loadDecisions(platform.storage), config);
+    const decisions = await loadDecisions(platform.storage);
+    const resolution = resolveTable(unitCandidates(await loadLinkTable(engine, config), config, undefined, decisions), decisions, config);
     return { kind: 'fuzzy', people: indexPeople(resolution, { version, linkedAt: 'in this request' }) };
   }
   const latest = await getJson<LinkingRun>(platform.storage, LATEST_KEY);
@@ -125,4 +134,14 @@ export async function currentReviewQueue(platform: Pick<Platform, 'catalog' | 's
   if (linkage.kind === 'exact' || !linkage.people) return [];
   const decisions = await loadDecisions(platform.storage);
   return linkage.people.review.filter((item) => !decisions.has(pairKey(item.records[0].id, item.records[1].id)));
+}
+
+/**
+ * The model the latest linking run trained and linked with, and the data version it was trained on: what analysts
+ * see (`GET /v1/linkage/model`, `vrn review model`). Null before any run.
+ */
+export async function currentModel(platform: Pick<Platform, 'storage'>): Promise<{ version: string; linked_at: string; model: TrainedModel } | null> {
+  const latest = await getJson<LinkingRun>(platform.storage, LATEST_KEY);
+  if (!latest?.value.model) return null;
+  return { version: latest.value.version, linked_at: latest.value.linked_at, model: latest.value.model };
 }

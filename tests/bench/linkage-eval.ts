@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { candidatePairs, type Candidates, type Compare, type LinkRecord } from '../../analytics/matching/candidates.ts';
-import { decodeClk, scoreOfDice } from '../../analytics/matching/clk.ts';
+import { decodeClk } from '../../analytics/matching/clk.ts';
 import { resolvePeople } from '../../analytics/matching/resolve.ts';
 import { blockingValues, identityOf, type LinkageEncoder } from '../../functions/ingest/bloom.ts';
 import { normaliseName } from '../../functions/ingest/pseudonymise.ts';
@@ -76,37 +76,40 @@ export function jaroWinkler(a: string, b: string): number {
 const canon = (name: string | null) => (name ? normaliseName(name).split(' ').map((w) => nicknames[w] ?? w).join(' ') : '');
 
 /**
- * Fellegi–Sunter over Jaro-Winkler similarities of the clear fields (names the better of straight or swapped): the
- * same evidence model as the CLK score, with floors where unrelated clear values fall (Jaro-Winkler gives unrelated
- * dates of birth about 0.75: they share the century).
+ * The baseline's score: a straight ramp of log-odds over each field's Jaro-Winkler similarity of the clear values
+ * (names the better of straight or swapped), `agree` at 1 and `disagree` at `floor` and below, where unrelated clear
+ * values fall (unrelated dates of birth give about 0.75: they share the century). A plaintext reference, not the model.
  */
-const baselineConfig = (config: LinkageConfig): LinkageConfig => ({
-  ...config,
-  evidence: {
-    names: { ...config.evidence.names, floor: 0.7 }, dob: { ...config.evidence.dob, floor: 0.8 },
-    postcode: { ...config.evidence.postcode, floor: 0.7 }, sex: config.evidence.sex,
-  },
-});
+const RAMPS = [
+  { agree: 7, disagree: -4, floor: 0.7 }, { agree: 8.5, disagree: -4, floor: 0.8 }, { agree: 4, disagree: -2, floor: 0.7 }, { agree: 0.5, disagree: -3, floor: 0.5 },
+];
+function rampScore(similarity: (number | null)[]): number {
+  let logOdds = 0;
+  similarity.forEach((v, i) => {
+    if (v === null) return;
+    const { agree, disagree, floor } = RAMPS[i];
+    logOdds += disagree + (agree - disagree) * Math.max(0, (v - floor) / (1 - floor));
+  });
+  return 1 / (1 + Math.exp(-logOdds));
+}
 
 export function clearCompare(records: readonly ClearRecord[]): { links: LinkRecord[]; compare: Compare } {
   const prepared = records.map((r) => ({ f: canon(r.forename), s: canon(r.surname), dob: r.dob?.replace(/-/g, '') ?? '', pc: r.postcode?.toUpperCase().replace(/\s+/g, '') ?? '', sex: r.sex ?? '' }));
   const index = new Map(records.map((r, i) => [r.id, i]));
   const links = records.map((r): LinkRecord => ({ id: r.id, partner: r.side, local: r.local, nhs: r.nhs, upn: r.upn, nameDob: null, clk: null, blocks: blockingValues(r) }));
-  let forConfig: LinkageConfig | null = null, baseline: LinkageConfig = linkageConfig;
-  const compare: Compare = (x, y, config: LinkageConfig) => {
-    if (config !== forConfig) { forConfig = config; baseline = baselineConfig(config); }
+  const compare: Compare = (x, y) => {
     const a = prepared[index.get(x.id)!], b = prepared[index.get(y.id)!];
     if (!(a.f || a.s) || !(b.f || b.s) || (!(a.dob && b.dob) && !(a.pc && b.pc))) return null;
     const pairScore = (p: string, q: string, r: string, s: string) => {
       const parts = [p && r ? jaroWinkler(p, r) : null, q && s ? jaroWinkler(q, s) : null].filter((v): v is number => v !== null);
       return parts.length ? parts.reduce((m, v) => m + v, 0) / parts.length : 0;
     };
-    return scoreOfDice([
+    return rampScore([
       Math.max(pairScore(a.f, a.s, b.f, b.s), pairScore(a.f, a.s, b.s, b.f)),
       a.dob && b.dob ? jaroWinkler(a.dob, b.dob) : null,
       a.pc && b.pc ? jaroWinkler(a.pc, b.pc) : null,
       a.sex && b.sex ? Number(a.sex === b.sex) : null,
-    ], baseline);
+    ]);
   };
   return { links, compare };
 }

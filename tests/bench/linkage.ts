@@ -11,12 +11,13 @@ import { fileURLToPath } from 'node:url';
 import { fillRatio } from '../../analytics/matching/clk.ts';
 import { LinkageEncoder } from '../../functions/ingest/bloom.ts';
 import { clkFields, linkageConfig } from '../../schemas/linkage.ts';
+import { printModel } from './linkage-model.ts';
 import { childRecords, clearCompare, encodeRecords, febrlRecords, sweep, type ClearRecord, type Quality } from './linkage-eval.ts';
 
 const arg = (name: string, fallback: number) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? Number(process.argv[i + 1]) : fallback; };
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const febrlDir = process.env.VRN_FEBRL_DIR ?? resolve(root, '../shared/linkage/febrl');
-const CLK_THRESHOLDS = [0.5, 0.8, 0.9, 0.95, 0.97, 0.98, 0.99, 0.995, 0.999];
+const CLK_THRESHOLDS = [0.3, 0.5, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999];
 const JW_THRESHOLDS = [0.5, 0.8, 0.9, 0.95, 0.97, 0.98, 0.99, 0.995, 0.999];
 
 const fmt = (rows: Quality[]) => rows.map((r) => ({ threshold: r.threshold, precision: +r.precision.toFixed(4), recall: +r.recall.toFixed(4), f1: +r.f1.toFixed(4), tp: r.tp, fp: r.fp, fn: r.fn }));
@@ -44,6 +45,7 @@ function run(label: string, records: ClearRecord[]) {
   }).join(', ');
   console.log(`\n${label}: ${records.length} records; fill ${(fills.reduce((a, b) => a + b, 0) / fills.length).toFixed(3)} (min ${low.toFixed(3)}, max ${high.toFixed(3)}; ${segmentFill}); `
     + `encode ${encodeMs.toFixed(0)} ms (${((encodeMs * 1000) / records.length).toFixed(1)} µs a record); candidates compared ${clk.candidates.stats.compared}; link ${matchMs.toFixed(0)} ms per threshold; baseline ${baselineMs.toFixed(0)} ms`);
+  if (clk.candidates.table.model) printModel(clk.candidates.table.model.model);
   console.log('keyed CLK (Dice)');
   console.table(fmt(clk.rows));
   if (baseline.rows.length) {

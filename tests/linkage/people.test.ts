@@ -6,11 +6,11 @@ import { decodePeopleIndex, encodePeopleIndex, indexPeople } from '../../analyti
 import { resolveTable } from '../../analytics/matching/resolve.ts';
 import { decide } from '../../analytics/matching/review.ts';
 import { preventionPanelCohort } from '../../analytics/products/cohort.ts';
-import { currentLinkage, currentReviewQueue, dataVersion, linkAllPeople, peopleKey } from '../../functions/linkage/people.ts';
+import { currentLinkage, currentModel, currentReviewQueue, dataVersion, linkAllPeople, peopleKey } from '../../functions/linkage/people.ts';
 import { runProduct, type ProductRequest } from '../../functions/products/service.ts';
 import { llr } from '../../schemas/area/index.ts';
 import { cohortRules } from '../../schemas/cohort.ts';
-import { LinkageConfig, linkageConfig } from '../../schemas/linkage.ts';
+import { clkFields, LinkageConfig, linkageConfig } from '../../schemas/linkage.ts';
 import { POLICE, csv, ingestText, testPlatform } from '../helpers.ts';
 import { ASB_HEADER, ingestTommy, stored } from '../analytics/fuzzy-child.ts';
 
@@ -39,6 +39,24 @@ describe('linking people ahead of time', () => {
     expect(first.people).toBe(2);
     expect(await t.platform.storage.get(first.key)).not.toBeNull();
     expect(await linkAllPeople(t.platform)).toMatchObject({ skipped: true, key: first.key, people: first.people });
+  });
+
+  it('stores the model it trained with the data version, and shows it: levels, m, u and the prior, no values', async () => {
+    const shown = await currentModel(t.platform);
+    const { model } = shown!;
+    expect(shown).toMatchObject({ version: await dataVersion(t.platform) });
+    expect(model.prior).toBeGreaterThan(0);
+    expect(model.prior).toBeLessThan(1);
+    expect(model.training.records).toBe(5);
+    for (const c of clkFields) {
+      const { levels, m, u } = model.comparisons[c];
+      expect(levels.at(-1)).toBe('different');
+      for (const p of [m, u]) {
+        expect(p).toHaveLength(levels.length);
+        expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
+      }
+    }
+    expect(JSON.stringify(model)).not.toMatch(/Bradshaw|Thomas|LE2 ?1AB|2011-03-15/i);
   });
 
   it('gives the products, on both engines, the people that linking in the request gave', async () => {
@@ -75,7 +93,7 @@ describe('linking people ahead of time', () => {
     const sisters = table.ids.filter((id) => id.startsWith('asb_incident') && apart.personOf(id) !== apart.personOf(tom));
     expect(sisters).toHaveLength(1);
     await decide({ storage: t.platform.storage, now: () => t.platform.now() }, {
-      item: { pair: 'R-test', records: [{ id: tom, partner: POLICE }, { id: sisters[0], partner: 'leicester-city-council' }], score: 0.9, fields: { names: 'disagree', dob: 'disagree', postcode: 'agree', sex: 'missing' } },
+      item: { pair: 'R-test', records: [{ id: tom, partner: POLICE }, { id: sisters[0], partner: 'leicester-city-council' }] },
       decision: 'accept', user: 'analyst-1', role: 'analyst',
     });
     const after = await linkAllPeople(t.platform);

@@ -1,0 +1,107 @@
+import { clkFields, type ClkField, type LinkageConfig } from '../../schemas/linkage.ts';
+
+/**
+ * The linkage model (Fellegi–Sunter, as Splink builds it): each field compared at discrete levels, each level with
+ * m (its probability among pairs that are one person) and u (among random pairs), a weight ln(m/u), and a prior λ,
+ * the probability that two records drawn at random are one person. A pair's score is the probability that it is one
+ * person: logistic(logit λ + Σ weights). Trained per linking run (training.ts); this module holds its shapes and its
+ * arithmetic, with no data.
+ */
+export interface TrainedModel {
+  /** λ: the probability that two random records are one person (estimated, about 1/N). */
+  prior: number;
+  comparisons: Record<ClkField, { levels: string[]; m: number[]; u: number[] }>;
+  /** How agreeing exactly on a name is weighed by how common it is (schemas/linkage.ts termFrequency). */
+  termFrequency: { records: number; pseudoRecords: number; min: number; max: number };
+  training: {
+    records: number; randomPairs: number; blockedPairs: number; sampledPairs: number;
+    /** Expected matches among the blocked pairs, and EM's iterations. */
+    matches: number; iterations: number; converged: boolean;
+    accepted: number; rejected: number;
+  };
+}
+
+/** Why a pair scores what it does: the prior and each comparison's level and weight, in nats; never a value. */
+export interface Explanation {
+  prior: number;
+  comparisons: { comparison: ClkField; level: string; weight: number }[];
+}
+
+export const MISSING = -1;
+export const logit = (p: number): number => Math.log(p / (1 - p));
+export const logistic = (x: number): number => 1 / (1 + Math.exp(-x));
+
+/** A comparison's level names, best first, `different` last. */
+export const levelNames = (config: LinkageConfig, c: ClkField): string[] => [...config.comparisons[c].levels.map((l) => l.level), 'different'];
+
+/** The start values of a comparison's levels (schemas/linkage.ts), each of m and u summing to 1. */
+export function startValues(config: LinkageConfig, c: ClkField): { m: number[]; u: number[] } {
+  const { levels, different } = config.comparisons[c];
+  const norm = (xs: number[]) => { const total = xs.reduce((a, b) => a + b, 0); return xs.map((x) => x / total); };
+  return { m: norm([...levels.map((l) => l.start.m), different.m]), u: norm([...levels.map((l) => l.start.u), different.u]) };
+}
+
+/** The model before training: start values, and `prior` as λ (tests, and a store too small to say anything). */
+export function untrainedModel(config: LinkageConfig, prior: number, records = 0): TrainedModel {
+  const comparisons = Object.fromEntries(clkFields.map((c) => [c, { levels: levelNames(config, c), ...startValues(config, c) }])) as TrainedModel['comparisons'];
+  return {
+    prior, comparisons, termFrequency: { records, ...config.termFrequency },
+    training: { records, randomPairs: 0, blockedPairs: 0, sampledPairs: 0, matches: 0, iterations: 0, converged: false, accepted: 0, rejected: 0 },
+  };
+}
+
+/**
+ * The model as the comparison loop reads it: weights per comparison and level, the most any comparison can add
+ * (for the early stop), and where each comparison's levels sit.
+ */
+export class CompiledModel {
+  /** weights[c][level] in nats. */
+  readonly weights: Float64Array[];
+  readonly prior: number;
+  /** m of each name comparison's exact level (term-frequency weights are ln(m / f)). */
+  readonly exactM: Float64Array;
+  /** The twin guard's levels: forename different, surname at close or better, dob exact, postcode whole. */
+  private readonly guard: { forename: number; surnameUpTo: number; dob: number; postcode: number };
+
+  constructor(readonly model: TrainedModel, config: LinkageConfig) {
+    this.prior = logit(model.prior);
+    this.weights = clkFields.map((c) => {
+      const { m, u } = model.comparisons[c];
+      return Float64Array.from(m, (mi, l) => Math.log(mi / u[l]));
+    });
+    this.exactM = Float64Array.from(clkFields, (c) => model.comparisons[c].m[0]);
+    const at = (c: ClkField, level: string) => levelNames(config, c).indexOf(level);
+    this.guard = {
+      forename: levelNames(config, 'forename').length - 1,
+      surnameUpTo: Math.max(at('surname', 'close'), 0),
+      dob: at('dob', 'exact'),
+      postcode: at('postcode', 'whole'),
+    };
+  }
+
+  /**
+   * The twin guard: forenames that disagree while surname, date of birth and home agree are never linked without
+   * review, whatever the score (twins are exactly that).
+   */
+  holds(levels: Int8Array | readonly number[]): boolean {
+    const [f, s, d, p] = ['forename', 'surname', 'dob', 'postcode'].map((c) => levels[clkFields.indexOf(c as ClkField)]);
+    return f === this.guard.forename && s >= 0 && s <= this.guard.surnameUpTo && d === this.guard.dob && p === this.guard.postcode;
+  }
+}
+
+/** The compiled model of a trained one (cached per object). */
+const compiled = new WeakMap<TrainedModel, CompiledModel>();
+export function compile(model: TrainedModel, config: LinkageConfig): CompiledModel {
+  let c = compiled.get(model);
+  if (!c) compiled.set(model, (c = new CompiledModel(model, config)));
+  return c;
+}
+
+/** The share of records carrying a term (a blocking token's block), drawn towards `u` in a small store and bounded. */
+export function termFrequency(blockRecords: number, u: number, tf: TrainedModel['termFrequency']): number {
+  const f = (blockRecords + tf.pseudoRecords * u) / (tf.records + tf.pseudoRecords);
+  return Math.min(tf.max, Math.max(tf.min, f));
+}
+
+/** The score an explanation sums to. */
+export const scoreOfExplanation = (e: Explanation): number => logistic(e.prior + e.comparisons.reduce((n, c) => n + c.weight, 0));

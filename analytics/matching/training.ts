@@ -1,0 +1,215 @@
+import { clkFields, type ClkField, type LinkageConfig } from '../../schemas/linkage.ts';
+import { levelNames, MISSING, startValues, type TrainedModel } from './model.ts';
+import type { Decisions } from './resolve.ts';
+import type { LinkTable } from './table.ts';
+
+/**
+ * Training the model on the deployment's own records, once per linking run (Splink's recipe):
+ * 1. u per level from random pairs of records (all pairs in a small store): what agreement chance alone gives;
+ * 2. m per level by EM over pairs that share a blocking token, u fixed, in sessions that each leave out the fields
+ *    their blocks agree on; the pairs an analyst accepted count as matches and those rejected as non-matches;
+ * 3. the prior λ: the matches EM finds, over all pairs, N(N−1)/2.
+ * Pairs are counted by their comparison pattern (one level per comparison), so EM runs over a few thousand
+ * patterns whatever the store's size. A small store's estimates are drawn towards the levels' start values.
+ */
+export function trainModel(table: LinkTable, decisions: Decisions = new Map(), config: LinkageConfig = table.config): TrainedModel {
+  const settings = config.training;
+  const n = table.size, allPairs = (n * (n - 1)) / 2;
+  const names = clkFields.map((c) => levelNames(config, c));
+  const start = clkFields.map((c) => startValues(config, c));
+  const levels = new Int8Array(clkFields.length);
+
+  // 1. u from random pairs of records, in record id order so that input order does not matter.
+  const byRank = new Int32Array(n);
+  for (let i = 0; i < n; i++) byRank[table.rank[i]] = i;
+  const uCounts = names.map((ls) => new Float64Array(ls.length));
+  let randomPairs = 0;
+  const countRandom = (i: number, j: number) => {
+    if (!table.levels(table.unit[i], table.unit[j], levels)) return;
+    randomPairs++;
+    levels.forEach((l, c) => { if (l !== MISSING) uCounts[c][l]++; });
+  };
+  if (allPairs <= settings.randomPairs) {
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) countRandom(i, j);
+  } else {
+    const random = rng(settings.seed);
+    for (let k = 0; k < settings.randomPairs; k++) {
+      const i = byRank[Math.floor(random() * n)], j = byRank[Math.floor(random() * n)];
+      if (i !== j) countRandom(i, j);
+    }
+  }
+  const u = uCounts.map((counts, c) => smooth(counts, start[c].u, settings.pseudoPairs));
+
+  // 2. m by EM in two sessions, as Splink trains: over pairs that share a name block (`fs+ss`) for the date of
+  // birth, postcode and sex, and over pairs that share a birth year and district (`by+pd`) for the names. A session
+  // leaves out the comparisons its blocks condition on: among pairs chosen for agreeing on them, agreement there
+  // says nothing (with u fixed from random pairs, EM would call every blocked pair a match).
+  const index = decisions.size ? new Map(table.ids.map((id, i) => [id, i])) : new Map<string, number>();
+  const decided: { x: number; y: number; accept: boolean }[] = [];
+  for (const [key, decision] of decisions) {
+    const [x, y] = key.split('\u001f').map((id) => index.get(id));
+    if (x !== undefined && y !== undefined) decided.push({ x: table.unit[x], y: table.unit[y], accept: decision === 'accept' });
+  }
+  const m = start.map((s) => [...s.m]);
+  const sessions = SESSIONS.map((session) => {
+    const trains = session.trains.map((c) => clkFields.indexOf(c));
+    const result = emSession(table, config, session.tag, session.other, trains, u, start, decided, names);
+    for (const c of trains) m[c] = result.m[c];
+    return result;
+  });
+
+  // 3. The prior: the matches among pairs sharing a name block, over the share of all matches that share one (the
+  // names session's matches that also share a name block), over all pairs.
+  const [byName, byPlace] = sessions;
+  const recall = byPlace.alsoShared > 0 ? byPlace.alsoShared : 1;
+  const matches = byName.matches / Math.max(recall, 1e-3);
+  const prior = allPairs > 0 && byName.pairs > 0 ? Math.min(0.5, Math.max(1e-12, matches / allPairs)) : n > 1 ? 1 / n : 0.5;
+  const comparisons = Object.fromEntries(clkFields.map((c, i) => [c, { levels: names[i], m: m[i], u: u[i] }])) as TrainedModel['comparisons'];
+  return {
+    prior, comparisons, termFrequency: { records: n, ...config.termFrequency },
+    training: {
+      records: n, randomPairs, blockedPairs: Math.round(byName.pairs + byPlace.pairs), sampledPairs: byName.sampled + byPlace.sampled,
+      matches: Math.round(matches), iterations: Math.max(byName.iterations, byPlace.iterations), converged: byName.converged && byPlace.converged,
+      accepted: decided.filter((d) => d.accept).length, rejected: decided.filter((d) => !d.accept).length,
+    },
+  };
+}
+
+/** The EM sessions: the blocks' tag, the other session's tag (for the share of matches in both), what each trains. */
+const SESSIONS: { tag: string; other: string; trains: ClkField[] }[] = [
+  { tag: 'fs+ss', other: 'by+pd', trains: ['dob', 'postcode', 'sex'] },
+  { tag: 'by+pd', other: 'fs+ss', trains: ['forename', 'surname'] },
+];
+
+/**
+ * One EM session over the pairs sharing a block of `tag` (all such blocks, or whole blocks drawn at random when
+ * their pairs are more than training.blockedPairs), u fixed, only the comparisons `trains` in the likelihood. Pairs
+ * are counted by pattern, weighted to estimate all pairs of the session (by their records, over the blocks of the
+ * tag they share, over the share of blocks drawn). Returns m, the expected matches among the session's pairs, and
+ * the share of those that also share a block of `other`.
+ */
+function emSession(
+  table: LinkTable, config: LinkageConfig, tag: string, other: string, trains: number[], u: number[][], start: { m: number[] }[],
+  decided: { x: number; y: number; accept: boolean }[], names: string[][],
+) {
+  const settings = config.training;
+  const radix = trains.map((c) => names[c].length + 1);
+  const stride = radix.map((_, k) => radix.slice(0, k).reduce((a, b) => a * b, 1));
+  const patterns = radix.reduce((a, b) => a * b, 1);
+  const weight = new Float64Array(patterns), also = new Float64Array(patterns);
+  const accepted = new Float64Array(patterns), rejected = new Float64Array(patterns);
+  const levels = new Int8Array(clkFields.length);
+  const patternOf = (x: number, y: number): number => {
+    if (!table.levels(x, y, levels)) return -1;
+    let p = 0;
+    trains.forEach((c, k) => { p += (levels[c] + 1) * stride[k]; });
+    return p;
+  };
+  const values = table.internedValues();
+  const tagId = (tag: string) => table.tags.indexOf(tag);
+  const [tagHere, tagThere] = [tagId(tag), tagId(other)];
+  const tagged = (t: number, wanted: number) => wanted >= 0 && table.tagOfToken[t] === wanted;
+  const size = (unit: number) => table.members[unit].length;
+  const comparable: number[] = [];
+  for (let unit = 0; unit < table.units; unit++) if (table.encoded[unit]) comparable.push(unit);
+  const { blocks, skipped } = table.blockMembers(comparable, config.blocking.maxBlock);
+  const chosen = [...blocks].filter(([t, members]) => !skipped[t] && members.length > 1 && tagged(t, tagHere));
+  const inBlocks = chosen.reduce((n, [, members]) => n + (members.length * (members.length - 1)) / 2, 0);
+  const rate = Math.min(1, settings.blockedPairs / Math.max(1, inBlocks));
+  /** How many blocks of `wanted` two units share. */
+  const shared = (a: Int32Array, b: Int32Array, wanted: number) => {
+    let k = 0;
+    for (let i = 0, j = 0; i < a.length && j < b.length;) {
+      if (a[i] < b[j]) i++; else if (a[i] > b[j]) j++; else { if (!skipped[a[i]] && tagged(a[i], wanted)) k++; i++; j++; }
+    }
+    return k;
+  };
+  let pairs = 0, sampled = 0;
+  for (const unit of comparable) {
+    if (size(unit) < 2 || !table.blocks[unit].some((t) => !skipped[t] && tagged(t, tagHere))) continue;
+    const p = patternOf(unit, unit);
+    if (p < 0) continue;
+    const w = (size(unit) * (size(unit) - 1)) / 2;
+    weight[p] += w; also[p] += w; pairs += w; sampled++;
+  }
+  for (const [token, members] of chosen) {
+    if (rate < 1 && hashUnit(values[token], settings.seed) >= rate) continue;
+    for (let i = 0; i < members.length; i++) {
+      for (let j = i + 1; j < members.length; j++) {
+        const x = members[i], y = members[j];
+        const p = patternOf(x, y);
+        if (p < 0) continue;
+        const w = (size(x) * size(y)) / shared(table.blocks[x], table.blocks[y], tagHere) / rate;
+        weight[p] += w; pairs += w; sampled++;
+        if (shared(table.blocks[x], table.blocks[y], tagThere) > 0) also[p] += w;
+      }
+    }
+  }
+  for (const d of decided) {
+    const p = patternOf(d.x, d.y);
+    if (p < 0) continue;
+    weight[p] = Math.max(0, weight[p] - 1);
+    (d.accept ? accepted : rejected)[p] += settings.decisionWeight;
+  }
+
+  const seen: number[] = [];
+  for (let p = 0; p < patterns; p++) if (weight[p] || accepted[p] || rejected[p]) seen.push(p);
+  const levelOf = seen.map((p) => radix.map((r, k) => (Math.floor(p / stride[k]) % r) - 1));
+  const total = seen.reduce((t, p) => t + weight[p] + accepted[p] + rejected[p], 0);
+  const m = start.map((s) => [...s.m]);
+  let share = settings.startMatches, iterations = 0, converged = false, matches = 0, alsoMatched = 0;
+  while (iterations < settings.iterations && total > 0) {
+    iterations++;
+    const sums = trains.map((c) => new Float64Array(names[c].length));
+    let matched = 0, both = 0;
+    seen.forEach((p, i) => {
+      let lm = share, lu = 1 - share;
+      levelOf[i].forEach((l, k) => { if (l !== MISSING) { lm *= m[trains[k]][l]; lu *= u[trains[k]][l]; } });
+      const posterior = lm + lu > 0 ? lm / (lm + lu) : 0;
+      const e = weight[p] * posterior + accepted[p];
+      matched += e;
+      both += also[p] * posterior;
+      levelOf[i].forEach((l, k) => { if (l !== MISSING) sums[k][l] += e; });
+    });
+    const next = trains.map((c, k) => smooth(sums[k], start[c].m, settings.pseudoMatches));
+    const nextShare = Math.min(1 - 1e-9, Math.max(1e-12, matched / total));
+    const change = Math.max(Math.abs(nextShare - share) / share, ...next.flatMap((ms, k) => ms.map((x, l) => Math.abs(x - m[trains[k]][l]))));
+    trains.forEach((c, k) => { m[c] = next[k]; });
+    share = nextShare; matches = matched; alsoMatched = matched > 0 ? both / matched : 0;
+    if (change < settings.tolerance) { converged = true; break; }
+  }
+  return { m, matches, alsoShared: alsoMatched, pairs, sampled, iterations, converged };
+}
+
+/** A stored blocking token's tag (`<version>:<tag>.<hash>`, or without the version), null for an untagged one. */
+export function tagOf(token: string | undefined): string | null {
+  if (!token) return null;
+  const colon = token.indexOf(':'), dot = token.indexOf('.', colon + 1);
+  return dot > colon ? token.slice(colon + 1, dot) : null;
+}
+
+/** Counts with a prior of `pseudo` observations at `start`, as probabilities. */
+function smooth(counts: ArrayLike<number>, start: readonly number[], pseudo: number): number[] {
+  let total = pseudo;
+  for (let l = 0; l < counts.length; l++) total += counts[l];
+  return Array.from(counts, (x, l) => (x + pseudo * start[l]) / total);
+}
+
+/** A seeded generator of numbers in [0, 1) (mulberry32). */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A string's place in [0, 1), seeded (FNV-1a): which blocks training draws, the same whatever the input order. */
+function hashUnit(value: string, seed: number): number {
+  let h = (0x811c9dc5 ^ seed) >>> 0;
+  for (let i = 0; i < value.length; i++) h = Math.imul(h ^ value.charCodeAt(i), 0x01000193) >>> 0;
+  return h / 4294967296;
+}
