@@ -1,6 +1,6 @@
 import { openEngine } from '../../analytics/engine.ts';
 import { decide, findItem, type ReviewItem } from '../../analytics/matching/review.ts';
-import { currentReviewQueue } from '../linkage/people.ts';
+import { currentModel, currentReviewQueue } from '../linkage/people.ts';
 import type { Platform } from '../platform/platform.ts';
 import { optional, required, UsageError, type ParsedArgs } from './args.ts';
 
@@ -14,9 +14,14 @@ function count(flags: ParsedArgs['flags'], name: string, fallback: number): numb
   return Number(value);
 }
 
-/** `vrn review list|accept|reject`: the linkage review queue; decisions are remembered and audited. */
+/** `vrn review list|accept|reject|model`: the linkage review queue (decisions remembered and audited), and the model. */
 export async function runReview(platform: Platform, action: string | undefined, flags: ParsedArgs['flags']): Promise<number> {
-  if (!action || !['list', 'accept', 'reject'].includes(action)) throw new UsageError('review needs list, accept or reject');
+  if (!action || !['list', 'accept', 'reject', 'model'].includes(action)) throw new UsageError('review needs list, accept, reject or model');
+  if (action === 'model') {
+    // The model the latest linking run trained: levels, m, u and λ (never a value).
+    console.log(JSON.stringify(await currentModel(platform), null, 2));
+    return 0;
+  }
   const engine = await openEngine('sql', platform);
   try {
     const queue = await currentReviewQueue(platform, engine);

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { openEngine } from '../../../analytics/engine.ts';
 import { decide, findItem } from '../../../analytics/matching/review.ts';
-import { currentReviewQueue } from '../../linkage/people.ts';
+import { currentModel, currentReviewQueue } from '../../linkage/people.ts';
 import { clkFields } from '../../../schemas/linkage.ts';
 import { NotFound } from '../errors.ts';
 import { checkScope, requireAction } from '../middleware/guard.ts';
@@ -46,6 +46,15 @@ const decideRoute = createRoute({
   },
 });
 
+const modelRoute = createRoute({
+  method: 'get', path: '/v1/linkage/model', security: bearer, middleware: [requireAction('linkage.review')] as const,
+  summary: 'The linkage model the latest linking run trained and used: per comparison its levels with m and u, and the prior; never a value',
+  responses: {
+    200: json(z.object({ version: z.string(), linked_at: z.string(), model: z.record(z.string(), z.unknown()) }).nullable(), 'the model and the data version it was trained on (null before any linking run)'),
+    ...errorResponses,
+  },
+});
+
 /** The linkage review queue for analysts (issue 6): the same queue and decisions as `vrn review`. */
 export function registerLinkageReview(app: ApiApp, deps: RouteDeps) {
   const { platform } = deps;
@@ -59,6 +68,11 @@ export function registerLinkageReview(app: ApiApp, deps: RouteDeps) {
     const { limit, offset } = c.req.valid('query');
     const pairs = await queue();
     return c.json({ total: pairs.length, offset, limit, pairs: pairs.slice(offset, offset + limit) }, 200);
+  });
+
+  app.openapi(modelRoute, async (c) => {
+    checkScope(c, platform.agreement, 'linkage.review', {});
+    return c.json(await currentModel(platform) as never, 200);
   });
 
   app.openapi(decideRoute, async (c) => {
