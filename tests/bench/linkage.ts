@@ -15,7 +15,7 @@ import { fillRatio } from '../../analytics/matching/clk.ts';
 import { LinkageEncoder } from '../../functions/ingest/bloom.ts';
 import { linkageConfig } from '../../schemas/linkage.ts';
 import { childRecords, clearCompare, encodeRecords, febrlRecords, sweep, type ClearRecord, type Quality } from './linkage-eval.ts';
-import { linkPopulation, populationRecords, type PopulationQuality } from './population-eval.ts';
+import { linkPopulation, populationRecords, relatedPairs, type PopulationQuality } from './population-eval.ts';
 
 const arg = (name: string, fallback: number) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? Number(process.argv[i + 1]) : fallback; };
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -81,8 +81,10 @@ function population(size: number) {
     + `candidates compared ${compared}`);
   console.table([autoRow, reviewRow]);
   console.log(`review queue: ${queue} pairs (${((100 * queue) / links.length).toFixed(2)}% of records); a reviewer who knows the truth saw ${reviewed} and accepted ${accepted} in ${rounds} rounds`);
+  const related = relatedPairs(people);
+  console.log(`pairs of people in the population: ${related.twin} twins, ${related.sibling} siblings, ${related.namesake} namesakes`);
   console.log('false merges (record pairs) by kind at auto-link:', Object.entries(autoLink.falseMerges).map(([k, m]) => `${k} ${m.pairs}`).join(', '));
-  return { label: 'population', people: size, records: links.length, generateMs, encodeMs, linkMs: times, queue, autoLink: autoRow, withReview: reviewRow };
+  return { label: 'population', people: size, records: links.length, related, generateMs, encodeMs, linkMs: times, queue, autoLink: autoRow, withReview: reviewRow };
 }
 
 const size = arg('population', 100_000);

@@ -27,6 +27,19 @@ export function populationRecords(seed: number, people: number): Population {
 
 const pairs = (n: number) => (n * (n - 1)) / 2;
 
+/** Pairs of people in the population who are twins, siblings or namesakes (of different families). */
+export function relatedPairs(population: Population): Record<Exclude<Relation, 'stranger'>, number> {
+  const count = (key: (p: PopulationPerson) => string) => {
+    const groups = new Map<string, number>();
+    for (const p of population.people.values()) groups.set(key(p), (groups.get(key(p)) ?? 0) + 1);
+    return [...groups.values()].reduce((n, c) => n + pairs(c), 0);
+  };
+  const twin = count((p) => `${p.birth}`), family = count((p) => `${p.family}`);
+  const sameName = count((p) => `${p.name.forename}\u001f${p.name.surname}`);
+  // Siblings and twins have different forenames: every same-name pair is of two families.
+  return { twin, sibling: family - twin, namesake: sameName };
+}
+
 export interface PopulationQuality {
   precision: number; recall: number; f1: number; tp: number; fp: number; fn: number; people: number;
   /** False merges by how the two people are related: record pairs, and pairs of people put together. */
