@@ -1,5 +1,5 @@
 import { pairKey } from '../../analytics/matching/resolve.ts';
-import type { ReviewItem } from '../../analytics/matching/review.ts';
+import type { BlindItem, ReviewItem } from '../../analytics/matching/review.ts';
 import type { AuditSink } from '../platform/audit/port.ts';
 import { getJson, PreconditionFailed, type Storage } from '../platform/storage/port.ts';
 
@@ -40,7 +40,7 @@ async function change(storage: Storage, file: string, edit: (decisions: Record<s
 }
 
 interface Deps { storage: Storage; audit?: AuditSink; now: () => Date }
-interface Request { item: Pick<ReviewItem, 'pair' | 'records'>; decision: Verdict; user: string; role: string; route?: string }
+interface Request { item: BlindItem | ReviewItem; decision: Verdict; user: string; role: string; route?: string }
 
 /** An audit entry naming the pair's id and the decision (no record id, no value). The API's middleware writes its own. */
 const audited = (deps: Deps, r: { pair: string; decision: string; user: string; role: string; route: string }, at: string) => deps.audit?.append({
