@@ -315,6 +315,7 @@ describe('blind review and undo, by the CLI', () => {
     stats = JSON.parse((await vrn('review', 'stats', '--format', 'json')).stdout);
     expect(stats.blind).toMatchObject({ accepted: 0, rejected: 1 });
     expect(stats.queue.accepted + stats.queue.rejected).toBeGreaterThan(0); // the queue decisions above, and not this one
+    expect(stats.queue.waiting).toBe(JSON.parse((await vrn('review', 'list', '--format', 'json')).stdout).total);
     expect(stats.precision.estimate).toBe(0);
     const text = (await vrn('review', 'stats')).stdout;
     expect(text).toMatch(/^auto-links: \d+ in the latest linking run/);
