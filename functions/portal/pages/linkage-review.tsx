@@ -41,7 +41,7 @@ function Evidence(props: { item: ReviewItem }) {
   if (!e) return <span class="muted">none</span>;
   const layout = waterfallLayout(e);
   return (
-    <details>
+    <details class="evidence">
       <summary>evidence</summary>
       <Svg svg={waterfallChart(`Evidence for ${props.item.pair}`, e)} />
       <table>
