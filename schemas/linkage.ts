@@ -54,6 +54,12 @@ export const LinkageConfig = z.object({
   }),
   /** Field Dice at or above `agree` shows as agreeing in the review queue, at or above `partial` as partly. */
   agreement: z.object({ agree: z.number().min(0).max(1), partial: z.number().min(0).max(1) }),
+  /**
+   * Blind review of auto-links: this share of a linking run's auto-linked pairs (at least `atLeast`, at most
+   * `atMost`, never more than there are) is offered to analysts without score or evidence, to estimate precision.
+   */
+  blindReview: z.object({ share: z.number().min(0).max(1), atLeast: z.number().int().min(0), atMost: z.number().int().min(0) })
+    .refine((b) => b.atLeast <= b.atMost, 'atLeast is not above atMost'),
 });
 export type LinkageConfig = z.infer<typeof LinkageConfig>;
 export type LinkageConfigInput = z.input<typeof LinkageConfig>;
@@ -77,6 +83,7 @@ export const linkageConfig: LinkageConfig = LinkageConfig.parse({
   productsUpTo: 100_000,
   blocking: { allPairsUpTo: 2_000, maxBlock: 1_000 },
   agreement: { agree: 0.9, partial: 0.6 },
+  blindReview: { share: 0.01, atLeast: 30, atMost: 300 },
 });
 
 /**

@@ -1,10 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { AuditSink } from '../../functions/platform/audit/port.ts';
-import { getJson, PreconditionFailed, type Storage } from '../../functions/platform/storage/port.ts';
 import { clkFields, linkageConfig, type ClkField, type LinkageConfig } from '../../schemas/linkage.ts';
-import type { Engine } from '../ir.ts';
-import { linkPeople, loadLinkRows } from './link-rows.ts';
-import { pairKey, type Decisions, type TableResolution } from './resolve.ts';
+import { pairKey, type TableResolution } from './resolve.ts';
+import type { LinkTable } from './table.ts';
 
 /**
  * The review queue: pairs scoring between the review and auto-link thresholds that stayed apart, each shown by its
@@ -14,79 +11,72 @@ import { pairKey, type Decisions, type TableResolution } from './resolve.ts';
  */
 export type Agreement = 'agree' | 'partial' | 'disagree' | 'missing';
 
+/**
+ * Why a pair scored what it did: the prior and each comparison's level and weight, in natural log-odds, so that
+ * score = 1 / (1 + exp(-(prior + Σ weight))). Levels are short words; no value ever.
+ */
+export interface Explanation {
+  prior: number;
+  comparisons: { comparison: string; level: string; weight: number }[];
+}
+
 export interface ReviewItem {
   /** Short id of the pair, for `vrn review accept|reject --pair ID`. */
   pair: string;
   records: [{ id: string; partner: string }, { id: string; partner: string }];
   score: number;
   fields: Record<ClkField, Agreement>;
+  /** The pair's evidence, when the model gives it (the waterfall draws it). */
+  evidence?: Explanation;
 }
 
-export const pairId = (key: string): string => `R-${createHash('sha256').update(key).digest('base64url').slice(0, 10)}`;
+/** An auto-linked pair offered for blind review: no score and no evidence, so the analyst judges it afresh. */
+export type BlindItem = Omit<ReviewItem, 'score' | 'evidence'>;
 
-export function reviewQueue(resolution: TableResolution, config: LinkageConfig = resolution.table.config): ReviewItem[] {
-  const t = resolution.table;
-  const level = (d: number | null): Agreement => (d === null ? 'missing' : d >= config.agreement.agree ? 'agree' : d >= config.agreement.partial ? 'partial' : 'disagree');
-  return resolution.review.map((p) => {
-    const [u, v] = [t.unit[p.a], t.unit[p.b]];
-    const dice = t.encoded[u] && t.encoded[v] ? t.fieldDice(u, v) : clkFields.map(() => null);
-    return {
-      pair: pairId(pairKey(t.ids[p.a], t.ids[p.b])),
-      records: [{ id: t.ids[p.a], partner: t.partners[t.partner[p.a]] }, { id: t.ids[p.b], partner: t.partners[t.partner[p.b]] }],
-      score: Math.round(p.score * 10_000) / 10_000,
-      fields: Object.fromEntries(clkFields.map((f, i) => [f, level(dice[i])])) as Record<ClkField, Agreement>,
-    };
-  });
-}
+const shortHash = (key: string) => createHash('sha256').update(key).digest('base64url').slice(0, 10);
+export const pairId = (key: string): string => `R-${shortHash(key)}`;
+/** Blind pairs have ids of their own, so a decision on one is never taken for a queue decision. */
+export const blindPairId = (key: string): string => `B-${shortHash(key)}`;
 
-// ---- Decisions, remembered in storage ----
-
-export const DECISIONS_KEY = 'linkage/review/decisions.json';
-
-export interface Decision { decision: 'accept' | 'reject'; pair: string; by: string; at: string }
-interface DecisionFile { decisions: Record<string, Decision> }
-
-export async function loadDecisions(storage: Storage): Promise<Map<string, 'accept' | 'reject'>> {
-  const file = await getJson<DecisionFile>(storage, DECISIONS_KEY);
-  return new Map(Object.entries(file?.value.decisions ?? {}).map(([key, d]) => [key, d.decision]));
-}
+const levelOf = (d: number | null, config: LinkageConfig): Agreement =>
+  (d === null ? 'missing' : d >= config.agreement.agree ? 'agree' : d >= config.agreement.partial ? 'partial' : 'disagree');
 
 /**
- * Records an analyst's decision on a queued pair: a conditional write, retried when another decision landed first,
- * so none is lost; then an audit entry naming the pair's id and the decision (no record id, no value). The audit
- * sink is optional until the platform provides one.
+ * Today's model explained: each field's weight as scoreOfDice (clk.ts) adds it, its level as the queue shows it.
+ * A field missing on either side weighs nothing.
  */
-export async function decide(
-  deps: { storage: Storage; audit?: AuditSink; now: () => Date },
-  request: { item: ReviewItem; decision: 'accept' | 'reject'; user: string; role: string; route?: string },
-): Promise<Decision> {
-  const [a, b] = request.item.records;
-  const key = pairKey(a.id, b.id);
-  const entry: Decision = { decision: request.decision, pair: request.item.pair, by: request.user, at: deps.now().toISOString() };
-  for (let attempt = 0; ; attempt++) {
-    const current = await getJson<DecisionFile>(deps.storage, DECISIONS_KEY);
-    const next: DecisionFile = { decisions: { ...(current?.value.decisions ?? {}), [key]: entry } };
-    try {
-      await deps.storage.put(DECISIONS_KEY, JSON.stringify(next, null, 1), current ? { ifMatch: current.etag } : { ifNoneMatch: '*' });
-      break;
-    } catch (error) {
-      if (!(error instanceof PreconditionFailed) || attempt >= 20) throw error;
-    }
-  }
-  await deps.audit?.append({
-    time: entry.at, user: request.user, role: request.role, method: 'POST', route: request.route ?? `review ${request.decision}`,
-    scope: {}, outcome: 'allowed', status: 200, touched: { review_pair: request.item.pair, decision: request.decision },
-  });
-  return entry;
+export function explainDice(dice: readonly (number | null)[], config: LinkageConfig = linkageConfig): Explanation {
+  return {
+    prior: config.prior,
+    comparisons: clkFields.map((f, i) => {
+      const v = dice[i];
+      if (v === null) return { comparison: f, level: 'missing', weight: 0 };
+      const { agree, disagree, floor, curve } = config.evidence[f];
+      const weight = disagree + (agree - disagree) * Math.max(0, (v - floor) / (1 - floor)) ** curve;
+      return { comparison: f, level: levelOf(v, config), weight: Math.round(weight * 1000) / 1000 };
+    }),
+  };
 }
 
-export function findItem(queue: readonly ReviewItem[], pair: string): ReviewItem {
+/** Records x and y of the table as a reviewable pair: ids, partners, field agreement and evidence. */
+export function pairItem(t: LinkTable, x: number, y: number, score: number, config: LinkageConfig = t.config): ReviewItem {
+  const [u, v] = [t.unit[x], t.unit[y]];
+  const dice = t.encoded[u] && t.encoded[v] ? t.fieldDice(u, v) : clkFields.map(() => null);
+  return {
+    pair: pairId(pairKey(t.ids[x], t.ids[y])),
+    records: [{ id: t.ids[x], partner: t.partners[t.partner[x]] }, { id: t.ids[y], partner: t.partners[t.partner[y]] }],
+    score: Math.round(score * 10_000) / 10_000,
+    fields: Object.fromEntries(clkFields.map((f, i) => [f, levelOf(dice[i], config)])) as Record<ClkField, Agreement>,
+    evidence: explainDice(dice, config),
+  };
+}
+
+export function reviewQueue(resolution: TableResolution, config: LinkageConfig = resolution.table.config): ReviewItem[] {
+  return resolution.review.map((p) => pairItem(resolution.table, p.a, p.b, p.score, config));
+}
+
+export function findItem<T extends { pair: string }>(queue: readonly T[], pair: string): T {
   const item = queue.find((i) => i.pair === pair);
   if (!item) throw new RangeError(`no pair ${pair} in the review queue (it may have been decided, or linked by another decision)`);
   return item;
-}
-
-/** The queue as it stands: every person row, resolved with the decisions so far. */
-export async function currentQueue(engine: Engine, storage: Storage, config: LinkageConfig = linkageConfig): Promise<ReviewItem[]> {
-  return reviewQueue(linkPeople(await loadLinkRows(engine), await loadDecisions(storage), config), config);
 }
