@@ -95,6 +95,12 @@ export const LinkageConfig = z.object({
     /** Blocks larger than this are skipped (the other blocking tokens still find their pairs). */
     maxBlock: z.number().int().positive(),
   }),
+  /**
+   * Blind review of auto-links: this share of a linking run's auto-linked pairs (at least `atLeast`, at most
+   * `atMost`, never more than there are) is offered to analysts without score or evidence, to estimate precision.
+   */
+  blindReview: z.object({ share: z.number().min(0).max(1), atLeast: z.number().int().min(0), atMost: z.number().int().min(0) })
+    .refine((b) => b.atLeast <= b.atMost, 'atLeast is not above atMost'),
 });
 export type LinkageConfig = z.infer<typeof LinkageConfig>;
 export type LinkageConfigInput = z.input<typeof LinkageConfig>;
@@ -161,6 +167,7 @@ export const linkageConfig: LinkageConfig = LinkageConfig.parse({
   thresholds: { autoLink: 0.99, review: 0.3 },
   productsUpTo: 100_000,
   blocking: { allPairsUpTo: 2_000, maxBlock: 1_000 },
+  blindReview: { share: 0.01, atLeast: 30, atMost: 300 },
 });
 
 /**

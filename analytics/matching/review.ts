@@ -1,15 +1,14 @@
 import { createHash } from 'node:crypto';
-import type { AuditSink } from '../../functions/platform/audit/port.ts';
-import { getJson, PreconditionFailed, type Storage } from '../../functions/platform/storage/port.ts';
-import { clkFields, linkageConfig, type ClkField, type LinkageConfig } from '../../schemas/linkage.ts';
-import type { Engine } from '../ir.ts';
-import { linkPeople, loadLinkRows } from './link-rows.ts';
+import { clkFields, type ClkField, type LinkageConfig } from '../../schemas/linkage.ts';
 import type { Explanation } from './model.ts';
-import { pairKey, type Decisions, type TableResolution } from './resolve.ts';
+import { pairKey, type TableResolution } from './resolve.ts';
+import type { LinkTable } from './table.ts';
+
+export type { Explanation } from './model.ts';
 
 /**
  * The review queue: pairs scoring between the review and auto-link thresholds that stayed apart (and pairs the twin
- * guard held), each shown by its pseudonymous record ids, which fields agreed and the pair's explanation: the prior
+ * guard held), each shown by its pseudonymous record ids, which fields agreed and the pair's evidence: the prior
  * and each comparison's level and weight in log-odds (model.ts) — never a value. Levels come from the CLK's
  * per-field segments (the Dice of each segment): graded (a typo shows as close), no extra stored column, and no
  * per-field deterministic hash that would let anyone count how often a surname occurs.
@@ -22,10 +21,17 @@ export interface ReviewItem {
   records: [{ id: string; partner: string }, { id: string; partner: string }];
   score: number;
   fields: Record<ClkField, Agreement>;
-  explanation: Explanation;
+  /** Why the pair scored what it did (the waterfall draws it): it sums to the score. */
+  evidence: Explanation;
 }
 
-export const pairId = (key: string): string => `R-${createHash('sha256').update(key).digest('base64url').slice(0, 10)}`;
+/** An auto-linked pair offered for blind review: no score and no evidence, so the analyst judges it afresh. */
+export type BlindItem = Omit<ReviewItem, 'score' | 'evidence'>;
+
+const shortHash = (key: string) => createHash('sha256').update(key).digest('base64url').slice(0, 10);
+export const pairId = (key: string): string => `R-${shortHash(key)}`;
+/** Blind pairs have ids of their own, so a decision on one is never taken for a queue decision. */
+export const blindPairId = (key: string): string => `B-${shortHash(key)}`;
 
 /** A level as agreement: the best level agrees, `different` disagrees, any other partly. */
 const agreement = (c: ClkField, level: string, config: LinkageConfig): Agreement =>
@@ -33,70 +39,26 @@ const agreement = (c: ClkField, level: string, config: LinkageConfig): Agreement
 
 const round = (x: number) => Math.round(x * 10_000) / 10_000;
 
+/** Records x and y of the table as a reviewable pair: ids, partners, field agreement and evidence. */
+export function pairItem(t: LinkTable, x: number, y: number, score: number, config: LinkageConfig = t.config): ReviewItem {
+  const [u, v] = [t.unit[x], t.unit[y]];
+  const explained = t.explain(u, v) ?? { prior: 0, comparisons: clkFields.map((comparison) => ({ comparison, level: 'missing', weight: 0 })) };
+  const evidence: Explanation = { prior: round(explained.prior), comparisons: explained.comparisons.map((c) => ({ ...c, weight: round(c.weight) })) };
+  return {
+    pair: pairId(pairKey(t.ids[x], t.ids[y])),
+    records: [{ id: t.ids[x], partner: t.partners[t.partner[x]] }, { id: t.ids[y], partner: t.partners[t.partner[y]] }],
+    score: round(score),
+    fields: Object.fromEntries(evidence.comparisons.map((c) => [c.comparison, agreement(c.comparison, c.level, config)])) as Record<ClkField, Agreement>,
+    evidence,
+  };
+}
+
 export function reviewQueue(resolution: TableResolution, config: LinkageConfig = resolution.table.config): ReviewItem[] {
-  const t = resolution.table;
-  return resolution.review.map((p) => {
-    const [u, v] = [t.unit[p.a], t.unit[p.b]];
-    const explained = t.explain(u, v) ?? { prior: 0, comparisons: clkFields.map((comparison) => ({ comparison, level: 'missing', weight: 0 })) };
-    const explanation: Explanation = { prior: round(explained.prior), comparisons: explained.comparisons.map((c) => ({ ...c, weight: round(c.weight) })) };
-    return {
-      pair: pairId(pairKey(t.ids[p.a], t.ids[p.b])),
-      records: [{ id: t.ids[p.a], partner: t.partners[t.partner[p.a]] }, { id: t.ids[p.b], partner: t.partners[t.partner[p.b]] }],
-      score: round(p.score),
-      fields: Object.fromEntries(explanation.comparisons.map((c) => [c.comparison, agreement(c.comparison, c.level, config)])) as Record<ClkField, Agreement>,
-      explanation,
-    };
-  });
+  return resolution.review.map((p) => pairItem(resolution.table, p.a, p.b, p.score, config));
 }
 
-// ---- Decisions, remembered in storage ----
-
-export const DECISIONS_KEY = 'linkage/review/decisions.json';
-
-export interface Decision { decision: 'accept' | 'reject'; pair: string; by: string; at: string }
-interface DecisionFile { decisions: Record<string, Decision> }
-
-export async function loadDecisions(storage: Storage): Promise<Map<string, 'accept' | 'reject'>> {
-  const file = await getJson<DecisionFile>(storage, DECISIONS_KEY);
-  return new Map(Object.entries(file?.value.decisions ?? {}).map(([key, d]) => [key, d.decision]));
-}
-
-/**
- * Records an analyst's decision on a queued pair: a conditional write, retried when another decision landed first,
- * so none is lost; then an audit entry naming the pair's id and the decision (no record id, no value). The audit
- * sink is optional until the platform provides one.
- */
-export async function decide(
-  deps: { storage: Storage; audit?: AuditSink; now: () => Date },
-  request: { item: Pick<ReviewItem, 'pair' | 'records'>; decision: 'accept' | 'reject'; user: string; role: string; route?: string },
-): Promise<Decision> {
-  const [a, b] = request.item.records;
-  const key = pairKey(a.id, b.id);
-  const entry: Decision = { decision: request.decision, pair: request.item.pair, by: request.user, at: deps.now().toISOString() };
-  for (let attempt = 0; ; attempt++) {
-    const current = await getJson<DecisionFile>(deps.storage, DECISIONS_KEY);
-    const next: DecisionFile = { decisions: { ...(current?.value.decisions ?? {}), [key]: entry } };
-    try {
-      await deps.storage.put(DECISIONS_KEY, JSON.stringify(next, null, 1), current ? { ifMatch: current.etag } : { ifNoneMatch: '*' });
-      break;
-    } catch (error) {
-      if (!(error instanceof PreconditionFailed) || attempt >= 20) throw error;
-    }
-  }
-  await deps.audit?.append({
-    time: entry.at, user: request.user, role: request.role, method: 'POST', route: request.route ?? `review ${request.decision}`,
-    scope: {}, outcome: 'allowed', status: 200, touched: { review_pair: request.item.pair, decision: request.decision },
-  });
-  return entry;
-}
-
-export function findItem(queue: readonly ReviewItem[], pair: string): ReviewItem {
+export function findItem<T extends { pair: string }>(queue: readonly T[], pair: string): T {
   const item = queue.find((i) => i.pair === pair);
   if (!item) throw new RangeError(`no pair ${pair} in the review queue (it may have been decided, or linked by another decision)`);
   return item;
-}
-
-/** The queue as it stands: every person row, resolved with the decisions so far. */
-export async function currentQueue(engine: Engine, storage: Storage, config: LinkageConfig = linkageConfig): Promise<ReviewItem[]> {
-  return reviewQueue(linkPeople(await loadLinkRows(engine), await loadDecisions(storage), config), config);
 }

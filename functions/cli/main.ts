@@ -26,8 +26,10 @@ const USAGE = `vrn <command> [--data-dir DIR] [--format json]
                                                  the Prevention Panel cohort
   deep-dive --groups G1,G2 --area llr|SLUG --period 2024-25 [--engine …] [--format json|csv|xlsx|html] [--out FILE]
                                                  offence groups in an area: trend, places, times, people, linked contact
-  review  list [--limit 50] [--offset 0] | accept --pair ID | reject --pair ID [--user NAME]
-                                                 fuzzy-linkage pairs to review, by which fields agreed
+  review  list [--limit 50] [--offset 0] | blind | accept --pair ID | reject --pair ID | undo --pair ID [--user NAME]
+                                                 fuzzy-linkage pairs to review, by which fields agreed; blind:
+                                                 auto-links to check without their score (B-… ids)
+  review  stats                                  precision and recall estimated from the decisions, with intervals
   link    [--engine arquero|sql]                 links every person record now and stores the people, for the
                                                  products to read (the scheduled refresh does it in AWS)
 

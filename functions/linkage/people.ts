@@ -5,13 +5,15 @@ import { unitCandidates } from '../../analytics/matching/candidates.ts';
 import { loadLinkTable } from '../../analytics/matching/link-rows.ts';
 import { decodePeopleIndex, encodePeopleIndex, indexPeople, type PeopleIndex } from '../../analytics/matching/people-index.ts';
 import { pairKey, resolveTable } from '../../analytics/matching/resolve.ts';
-import { DECISIONS_KEY, loadDecisions, type ReviewItem } from '../../analytics/matching/review.ts';
+import type { ReviewItem } from '../../analytics/matching/review.ts';
+import { autoLinkedPairs, blindSample } from '../../analytics/matching/blind.ts';
 import type { TrainedModel } from '../../analytics/matching/model.ts';
 import { trainModel } from '../../analytics/matching/training.ts';
 import { linkRecordCount, type Linkage } from '../../analytics/people.ts';
 import { linkageConfig, type LinkageConfig } from '../../schemas/linkage.ts';
 import type { Platform } from '../platform/platform.ts';
 import { getJson, type Storage } from '../platform/storage/port.ts';
+import { DECISIONS_KEY, loadDecisions } from './decisions.ts';
 
 /**
  * Linking people ahead of time: once per data version (the catalog and the review decisions), every person record
@@ -19,7 +21,7 @@ import { getJson, type Storage } from '../platform/storage/port.ts';
  * look them up instead of linking the whole store on each request. `vrn link` and the scheduled refresh run it.
  */
 export const PEOPLE_PREFIX = 'linkage/people/';
-const LATEST_KEY = `${PEOPLE_PREFIX}latest.json`;
+export const LATEST_KEY = `${PEOPLE_PREFIX}latest.json`;
 
 /** What the latest linking run stored. */
 export interface LinkingRun {
@@ -47,6 +49,10 @@ export async function productsVersion(platform: Pick<Platform, 'catalog' | 'stor
 }
 
 export const peopleKey = (version: string) => `${PEOPLE_PREFIX}${createHash('sha256').update(version).digest('hex').slice(0, 24)}.json.gz`;
+/** A run's sample of auto-links for blind review (functions/linkage/blind-review.ts), next to its people. */
+export const blindSampleKey = (peopleKey: string) => peopleKey.replace(/\.json\.gz$/, '.blind.json');
+/** The sample is seeded by the run's catalog version: decisions since do not draw a new one. */
+export const blindSeed = (version: string) => version.split('|')[0];
 
 /** Stored people are read once per process and key (they are immutable: a new version gets a new key). */
 const loaded = new WeakMap<Storage, Map<string, Promise<PeopleIndex | null>>>();
@@ -96,6 +102,7 @@ export async function linkAllPeople(platform: Platform, engineName: EngineName =
   const linkedAt = platform.now().toISOString();
   const index = indexPeople(resolution, { version, linkedAt });
   await platform.storage.put(key, encodePeopleIndex(index));
+  await platform.storage.put(blindSampleKey(key), JSON.stringify(blindSample(autoLinkedPairs(candidates, resolution), blindSeed(version))));
   const run: LinkingRun = {
     version, key, linked_at: linkedAt, records: table.size, units: table.units, people: index.people,
     compared: candidates.stats.compared, review: index.review.length, seconds: Math.round((performance.now() - started) / 100) / 10, model,

@@ -36,6 +36,7 @@ export const portalStyle = `
   .inline input, .inline select { margin-right: 1rem; } progress { width: 22rem; height: 1.1rem; }
   .drop-zone { margin: 1rem 0; border: 2px dashed #1f5f8b; border-radius: 8px; padding: 1.5rem; text-align: center; background: #f4f8fb; }
   .drop-zone.over { background: #dcecf7; } .error { color: #a4161a; } .muted { color: #5a6570; } .accepted { color: #1d6b2f; }
+  details.evidence[open] { min-width: 36rem; }
   .downloads a { margin-right: .8rem; } .charts svg { max-width: 100%; height: auto; } figure { margin: 1rem 0; } figcaption { font-weight: 600; margin-bottom: .3rem; }
 `;
 

@@ -4,7 +4,7 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { S3EventSourceV2 } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { EventType, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { DECISIONS_KEY } from '../../analytics/matching/review.ts';
+import { DECISIONS_KEY } from '../../functions/linkage/decisions.ts';
 import { CATALOG_ENTRIES } from '../../functions/platform/catalog/catalog.ts';
 import type { Stage } from '../config.ts';
 import { ServiceFunction } from './service-function.ts';

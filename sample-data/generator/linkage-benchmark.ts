@@ -108,9 +108,13 @@ function dobAsWritten(rng: Rng, dob: number, noise: NoiseRates): string | null {
   return isoDate(dob);
 }
 
-function recordOf(rng: Rng, child: Child, agency: BenchmarkRecord['agency'], n: number, noise: NoiseRates, surnameAfter: string | null): BenchmarkRecord {
-  let forename: string | null = child.name.forename;
-  let surname: string | null = surnameAfter && rng.chance(0.5) ? surnameAfter : child.name.surname;
+/** Who a record is about, as far as its identity fields go. */
+export interface Identity { name: PersonName; dob: number; sex: 'male' | 'female'; homes: readonly string[] }
+
+/** The identity fields as one record writes them, with the noise of `noise`; `surnameAfter` a later surname, if any. */
+export function writtenIdentity(rng: Rng, person: Identity, noise: NoiseRates, surnameAfter: string | null) {
+  let forename: string | null = person.name.forename;
+  let surname: string | null = surnameAfter && rng.chance(0.5) ? surnameAfter : person.name.surname;
   const shorts = SHORT_FORMS[forename];
   if (shorts && rng.chance(noise.nickname * 3)) forename = rng.pick(shorts);
   if (rng.chance(noise.typo)) forename = typo(rng, forename);
@@ -118,20 +122,15 @@ function recordOf(rng: Rng, child: Child, agency: BenchmarkRecord['agency'], n: 
   if (rng.chance(noise.swap)) [forename, surname] = [surname, forename];
   if (rng.chance(noise.missingForename)) forename = null;
   if (rng.chance(0.3)) surname = surname.toUpperCase();
-  const home = child.homes[Math.min(child.homes.length - 1, rng.int(child.homes.length))];
-  return {
-    id: `${agency}/${child.id}/${n}`,
-    agency,
-    local: null,
-    nhs: null,
-    upn: null,
-    forename,
-    surname,
-    dob: dobAsWritten(rng, child.dob, noise),
-    postcode: rng.chance(noise.missingPostcode) ? null : home,
-    sex: rng.chance(noise.missingSex) ? null : child.sex,
-    child: child.id,
-  };
+  const home = person.homes[Math.min(person.homes.length - 1, rng.int(person.homes.length))];
+  const dob = dobAsWritten(rng, person.dob, noise);
+  const postcode = rng.chance(noise.missingPostcode) ? null : home;
+  const sex = rng.chance(noise.missingSex) ? null : person.sex;
+  return { forename, surname, dob, postcode, sex };
+}
+
+function recordOf(rng: Rng, child: Child, agency: BenchmarkRecord['agency'], n: number, noise: NoiseRates, surnameAfter: string | null): BenchmarkRecord {
+  return { id: `${agency}/${child.id}/${n}`, agency, local: null, nhs: null, upn: null, ...writtenIdentity(rng, child, noise, surnameAfter), child: child.id };
 }
 
 /**

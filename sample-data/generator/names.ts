@@ -48,7 +48,7 @@ const FORENAMES: Record<Origin, Record<Sex, string[]>> = {
   },
 };
 
-const SURNAMES: Record<Origin, string[]> = {
+export const SURNAMES: Record<Origin, string[]> = {
   british: words(`Smith Jones Williams Taylor Brown Davies Evans Wilson Thomas Johnson Roberts Robinson Thompson Wright
     Walker White Edwards Hughes Green Hall Lewis Harris Clarke Jackson Wood Turner Martin Cooper Hill Ward Morris
     Moore Clark Lee King Baker Harrison Morgan Allen James Scott Phillips Watson Davis Parker Price Bennett Young

@@ -88,9 +88,9 @@ describe('candidate pairs and resolution', () => {
     expect(new Set(queued.personOf.values()).size).toBe(2);
     // The queue explains the pair: a level and a weight per comparison, no value, summing (the waterfall) to its score.
     const [item] = reviewQueue(queued);
-    expect(item.explanation.comparisons.map((c) => c.comparison)).toEqual([...clkFields]);
-    expect(item.explanation.comparisons.find((c) => c.comparison === 'forename')!.level).not.toBe('exact');
-    expect(scoreOfExplanation(item.explanation)).toBeCloseTo(item.score, 3);
+    expect(item.evidence.comparisons.map((c) => c.comparison)).toEqual([...clkFields]);
+    expect(item.evidence.comparisons.find((c) => c.comparison === 'forename')!.level).not.toBe('exact');
+    expect(scoreOfExplanation(item.evidence)).toBeCloseTo(item.score, 3);
     expect(JSON.stringify(item)).not.toMatch(/Ava|Eva|Mistry|2010|LE4/);
     expect(resolvePeople(records, new Map(), config({ autoLink: near(0.2), review: near(0.1) })).review).toEqual([]);
     expect(() => config({ autoLink: 0.7, review: 0.8 })).toThrow(/review threshold/);

@@ -4,8 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEngine } from '../../analytics/engine.ts';
 import type { Engine } from '../../analytics/ir.ts';
 import { KeyClusters } from '../../analytics/linkage.ts';
-import { linkPeople, loadLinkRows } from '../../analytics/matching/link-rows.ts';
-import { currentQueue, decide, DECISIONS_KEY, findItem, loadDecisions } from '../../analytics/matching/review.ts';
+import { linkPeople, loadLinkRows, loadLinkTable } from '../../analytics/matching/link-rows.ts';
+import { autoLinkedPairs, blindSample, blindSampleSize } from '../../analytics/matching/blind.ts';
+import { unitCandidates } from '../../analytics/matching/candidates.ts';
+import { estimateQuality, wilson } from '../../analytics/matching/quality.ts';
+import { resolveTable } from '../../analytics/matching/resolve.ts';
+import { findItem, type Explanation } from '../../analytics/matching/review.ts';
+import { waterfallChart, waterfallLayout } from '../../analytics/render/waterfall.ts';
+import { decide, DECISIONS_KEY, loadDecisions } from '../../functions/linkage/decisions.ts';
+import { currentReviewQueue } from '../../functions/linkage/people.ts';
 import { main } from '../../functions/cli/main.ts';
 import { parseArgs } from '../../functions/cli/args.ts';
 import { upnCheckLetter } from '../../functions/ingest/identifiers.ts';
@@ -78,7 +85,7 @@ describe('person clusters from stored rows', () => {
 
 describe('the review queue', () => {
   it('shows pairs between the thresholds by pseudonymous ids and field agreement only', async () => {
-    const queue = await currentQueue(engine, t.platform.storage, wide);
+    const queue = await currentReviewQueue(t.platform, engine, wide);
     expect(queue.length).toBeGreaterThanOrEqual(3);
     const text = JSON.stringify(queue);
     for (const value of ['Whitfield', 'WHITFIELD', 'Thomas', 'Tom', '2010', 'LE4', 'NOM-1', 'EX-1', 'AE-1', 'EP-1', upn, '9434765919']) expect(text).not.toContain(value);
@@ -96,7 +103,7 @@ describe('the review queue', () => {
   it('remembers decisions with conditional writes, audits them without values, and resolution follows them', async () => {
     const entries: AuditEntry[] = [];
     const audit: AuditSink = { append: async (e) => { entries.push(e); }, read: async () => entries };
-    const queue = await currentQueue(engine, t.platform.storage, wide);
+    const queue = await currentReviewQueue(t.platform, engine, wide);
     const deps = { storage: t.platform.storage, audit, now: () => t.platform.now() };
     const police = (i: (typeof queue)[number]) => i.records.some((r) => r.partner === 'leicestershire-police');
     const accept = queue.find((i) => police(i) && i.records.some((r) => r.partner === 'leicester-city-council'))!;
@@ -111,7 +118,7 @@ describe('the review queue', () => {
     expect(entries.map((e) => e.touched)).toEqual(expect.arrayContaining([{ review_pair: accept.pair, decision: 'accept' }, { review_pair: reject.pair, decision: 'reject' }]));
     expect(JSON.stringify(entries)).not.toContain(accept.records[0].id);
 
-    const after = await currentQueue(engine, t.platform.storage, wide);
+    const after = await currentReviewQueue(t.platform, engine, wide);
     expect(after.map((i) => i.pair)).not.toContain(accept.pair);
     expect(after.map((i) => i.pair)).not.toContain(reject.pair);
     expect(() => findItem(after, accept.pair)).toThrow(/no pair/);
@@ -171,5 +178,153 @@ describe('the review queue', () => {
       .toEqual([stored.length > 1 ? `${pairs} (1–1 shown; --offset and --limit for others)` : pairs, expect.stringMatching(new RegExp(`^${stored[0]}  `))]);
     expect((await vrn('review', 'list', '--offset', String(stored.length))).stdout.trim()).toBe(`${pairs} (none shown; --offset and --limit for others)`);
     await expect(vrn('review', 'list', '--limit', 'ten')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--limit must be a whole number') });
+  });
+});
+
+describe('a pair\'s evidence and its waterfall', () => {
+  const logit = (p: number) => Math.log(p / (1 - p));
+
+  it('each queued pair carries its evidence per comparison in log-odds, summing to its score, and no value', async () => {
+    const queue = await currentReviewQueue(t.platform, engine, wide);
+    for (const item of queue) {
+      const e = item.evidence!;
+      expect(e.comparisons.map((c) => c.comparison)).toEqual(['names', 'dob', 'postcode', 'sex']);
+      for (const c of e.comparisons) expect(['agree', 'partial', 'disagree', 'missing']).toContain(c.level);
+      expect(e.prior + e.comparisons.reduce((s, c) => s + c.weight, 0)).toBeCloseTo(logit(item.score), 1);
+      expect(waterfallLayout(e).probability).toBeCloseTo(item.score, 3);
+    }
+  });
+
+  // The agreed shape of the model to come: comparisons and levels as words, weights in nats.
+  const explanation: Explanation = {
+    prior: -9.2,
+    comparisons: [
+      { comparison: 'forename', level: 'close', weight: 3.1 }, { comparison: 'surname', level: 'exact', weight: 6.4 },
+      { comparison: 'dob', level: 'exact', weight: 5.9 }, { comparison: 'postcode', level: 'different', weight: -2.3 },
+      { comparison: 'sex', level: 'missing', weight: 0 },
+    ],
+  };
+
+  it('lays out bars from the prior, one per comparison each starting where the last ended, to the score', () => {
+    const layout = waterfallLayout(explanation);
+    expect(layout.rows.map((r) => r.label)).toEqual(['prior', 'forename: close', 'surname: exact', 'dob: exact', 'postcode: different', 'sex: missing', 'score']);
+    const steps = layout.rows.slice(0, -1);
+    steps.slice(1).forEach((r, i) => expect(r.from).toBeCloseTo(steps[i].to, 9));
+    expect(layout.total).toBeCloseTo(3.9, 9);
+    expect(layout.rows.at(-1)).toMatchObject({ kind: 'total', from: 0 });
+    expect(layout.rows.at(-1)!.to).toBeCloseTo(3.9, 9);
+    expect(layout.probability).toBeCloseTo(1 / (1 + Math.exp(-3.9)), 12);
+  });
+
+  it('draws bars whose widths add up, signed, to the score\'s bar, with the probability, and nothing a CSP would refuse', () => {
+    const svg = waterfallChart('Evidence for R-test', explanation);
+    const bars = [...svg.matchAll(/<rect x="([\d.]+)" y="[\d.]+" width="([\d.]+)" height="[\d.]+" fill="([^"]+)" data-kind="(\w+)" data-from="([-\d.e]+)" data-to="([-\d.e]+)"\/>/g)]
+      .map((m) => ({ x: Number(m[1]), width: Number(m[2]), fill: m[3], kind: m[4], from: Number(m[5]), to: Number(m[6]) }));
+    expect(bars.map((b) => b.kind)).toEqual(['prior', 'comparison', 'comparison', 'comparison', 'comparison', 'comparison', 'total']);
+    const pxPerNat = bars[0].width / Math.abs(bars[0].to - bars[0].from);
+    const sign = (b: (typeof bars)[number]) => Math.sign(b.to - b.from);
+    const steps = bars.slice(0, -1).reduce((s, b) => s + sign(b) * b.width, 0);
+    expect(Math.abs(steps - bars.at(-1)!.width)).toBeLessThan(0.05);
+    expect(bars.at(-1)!.width / pxPerNat).toBeCloseTo(3.9, 1);
+    // The score's bar ends where the last comparison's does.
+    const end = (b: (typeof bars)[number]) => (sign(b) >= 0 ? b.x + b.width : b.x);
+    expect(Math.abs(end(bars.at(-1)!) - end(bars.at(-2)!))).toBeLessThan(0.05);
+    expect(bars[4].fill).not.toBe(bars[2].fill); // against, and for
+    expect(svg).toContain('probability 98.0%');
+    expect(svg).toContain('postcode: different');
+    expect(svg).not.toMatch(/style=|<script|on\w+=/);
+  });
+});
+
+describe('blind review of auto-links and the quality estimates', () => {
+  it('samples auto-linked pairs deterministically by seed, one person each, without score or evidence', async () => {
+    const table = await loadLinkTable(engine);
+    const candidates = unitCandidates(table);
+    const resolution = resolveTable(candidates);
+    const links = autoLinkedPairs(candidates, resolution);
+    expect(links.pairs.length).toBeGreaterThan(0);
+    for (const p of links.pairs) expect(resolution.root[p.a]).toBe(resolution.root[p.b]);
+    const sample = blindSample(links, 'v1');
+    expect(sample).toMatchObject({ seed: 'v1', autoLinked: links.pairs.length });
+    expect(sample.pairs).toHaveLength(links.pairs.length); // fewer than atLeast: all of them
+    for (const p of sample.pairs) {
+      expect(p.pair).toMatch(/^B-[A-Za-z0-9_-]{10}$/);
+      expect(Object.keys(p)).toEqual(['pair', 'records', 'fields']);
+    }
+    const reversed = blindSample({ ...links, pairs: [...links.pairs].reverse() }, 'v1');
+    expect(reversed).toEqual(sample);
+    const one = LinkageConfig.parse({ ...linkageConfig, blindReview: { share: 0, atLeast: 1, atMost: 1 } });
+    const picks = new Set(['a', 'b', 'c', 'd', 'e', 'f'].map((seed) => blindSample(links, seed, one).pairs[0].pair));
+    expect(blindSample(links, 'a', one).pairs).toHaveLength(1);
+    if (links.pairs.length > 1) expect(picks.size).toBeGreaterThan(1);
+  });
+
+  it('offers a share of auto-links, at least and at most as configured', () => {
+    const config = LinkageConfig.parse({ ...linkageConfig, blindReview: { share: 0.01, atLeast: 30, atMost: 300 } });
+    expect([0, 10, 1_000, 10_000, 100_000].map((n) => blindSampleSize(n, config))).toEqual([0, 10, 30, 100, 300]);
+  });
+
+  it('estimates precision with a Wilson interval, and recall from the queue\'s accepted pairs', () => {
+    const w = wilson(8, 10)!;
+    expect([w.estimate, w.low, w.high].map((x) => Math.round(x * 1000) / 1000)).toEqual([0.8, 0.49, 0.943]);
+    expect(wilson(0, 0)).toBeNull();
+    expect(wilson(10, 10)!.high).toBeCloseTo(1, 12);
+    const q = estimateQuality({ blind: { autoLinked: 1000, offered: 30, accepted: 19, rejected: 1 }, queue: { accepted: 30, rejected: 10, waiting: 60 } });
+    expect(q.precision!.estimate).toBeCloseTo(0.95, 9);
+    // found 1000 × 0.95 = 950; missed 30 accepted + 60 waiting × 0.75 = 75: recall 950 / 1025.
+    expect(q.recall!.estimate).toBeCloseTo(950 / 1025, 9);
+    expect(q.recall!.low).toBeLessThan(q.recall!.estimate);
+    expect(q.recall!.high).toBeGreaterThan(q.recall!.estimate);
+    // Before any blind decision, nothing is estimated; before any queue decision with pairs waiting, no recall.
+    expect(estimateQuality({ blind: { autoLinked: 10, offered: 10, accepted: 0, rejected: 0 }, queue: { accepted: 0, rejected: 0, waiting: 5 } })).toMatchObject({ precision: null, recall: null });
+    expect(estimateQuality({ blind: { autoLinked: 10, offered: 10, accepted: 3, rejected: 0 }, queue: { accepted: 0, rejected: 0, waiting: 5 } }).recall).toBeNull();
+  });
+});
+
+describe('blind review and undo, by the CLI', () => {
+  const vrn = async (...args: string[]) => {
+    const run = await vrnInProcess(...args, '--data-dir', t.dir);
+    if (run.code !== 0) throw Object.assign(new Error(`vrn exited ${run.code}`), run);
+    return run;
+  };
+  type Blind = { total: number; pairs: { pair: string; records: { id: string }[] }[] };
+  const blind = async () => JSON.parse((await vrn('review', 'blind', '--format', 'json')).stdout) as Blind;
+  const personOf = async () => linkPeople(await loadLinkRows(engine), await loadDecisions(t.platform.storage)).personOf;
+
+  it('records blind decisions apart: an acceptance leaves linkage alone, a rejection undoes the link, and either can be undone', async () => {
+    const offered = await blind();
+    expect(offered.pairs.length).toBeGreaterThanOrEqual(1);
+    for (const p of offered.pairs) expect(Object.keys(p).sort()).toEqual(['fields', 'pair', 'records']);
+    const [pair] = offered.pairs;
+    const before = await t.platform.storage.etag(DECISIONS_KEY);
+
+    expect((await vrn('review', 'accept', '--pair', pair.pair, '--user', 'analyst4')).stdout).toContain(`${pair.pair}: accepted`);
+    expect(await t.platform.storage.etag(DECISIONS_KEY)).toBe(before);
+    expect((await blind()).pairs.map((p) => p.pair)).not.toContain(pair.pair);
+    let stats = JSON.parse((await vrn('review', 'stats', '--format', 'json')).stdout);
+    expect(stats.blind).toMatchObject({ accepted: 1, rejected: 0, autoLinked: expect.any(Number) });
+    expect(stats.precision.estimate).toBe(1);
+    expect(stats.precision.low).toBeLessThan(1);
+    expect((await vrn('review', 'undo', '--pair', pair.pair)).stdout).toBe(`${pair.pair}: accept taken back\n`);
+    expect((await blind()).pairs.map((p) => p.pair)).toContain(pair.pair);
+
+    await vrn('review', 'reject', '--pair', pair.pair, '--user', 'analyst4');
+    expect(await t.platform.storage.etag(DECISIONS_KEY)).not.toBe(before);
+    const [x, y] = pair.records.map((r) => r.id);
+    expect((await personOf()).get(x)).not.toBe((await personOf()).get(y));
+    stats = JSON.parse((await vrn('review', 'stats', '--format', 'json')).stdout);
+    expect(stats.blind).toMatchObject({ accepted: 0, rejected: 1 });
+    expect(stats.queue.accepted + stats.queue.rejected).toBeGreaterThan(0); // the queue decisions above, and not this one
+    expect(stats.queue.waiting).toBe(JSON.parse((await vrn('review', 'list', '--format', 'json')).stdout).total);
+    expect(stats.precision.estimate).toBe(0);
+    const text = (await vrn('review', 'stats')).stdout;
+    expect(text).toMatch(/^auto-links: \d+ in the latest linking run/);
+    expect(text).toContain('precision of auto-links: 0.0% (95% interval 0.0%–');
+    expect(text).toContain('it counts only matches that reached the review queue');
+
+    expect((await vrn('review', 'undo', '--pair', pair.pair)).stdout).toBe(`${pair.pair}: reject taken back\n`);
+    expect((await personOf()).get(x)).toBe((await personOf()).get(y));
+    expect((await blind()).pairs.map((p) => p.pair)).toContain(pair.pair);
+    await expect(vrn('review', 'undo', '--pair', pair.pair)).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining(`no decision on pair ${pair.pair}`) });
   });
 });

@@ -199,6 +199,8 @@ describe('the linkage review queue', () => {
     const [first] = listed.body.pairs;
     expect(Object.keys(first.fields).sort()).toEqual(['dob', 'forename', 'postcode', 'sex', 'surname']);
     expect(Object.values(first.fields).every((a) => ['agree', 'partial', 'disagree', 'missing'].includes(a as string))).toBe(true);
+    const logOdds = first.evidence.prior + first.evidence.comparisons.reduce((sum: number, c: { weight: number }) => sum + c.weight, 0);
+    expect(1 / (1 + Math.exp(-logOdds))).toBeCloseTo(first.score, 3);
 
     const decided = await api('vrn-analyst', 'POST', `/v1/linkage/review/${first.pair}`, { decision: 'reject' });
     expect(decided).toMatchObject({ status: 200, body: { decision: 'reject', pair: first.pair, by: 'vrn-analyst' } });
@@ -207,6 +209,37 @@ describe('the linkage review queue', () => {
     expect(after.body.pairs.map((p: { pair: string }) => p.pair)).not.toContain(first.pair);
     expect((await api('vrn-analyst', 'POST', `/v1/linkage/review/${first.pair}`, { decision: 'accept' })).status).toBe(404);
     expect((await api('vrn-analyst', 'POST', '/v1/linkage/review/R-x', { decision: 'maybe' })).status).toBe(400);
+  });
+
+  it('undoes a decision: the pair comes back, and the undoing is audited', async () => {
+    const [first] = (await api('vrn-analyst', 'GET', '/v1/linkage/review')).body.pairs;
+    expect((await api('vrn-analyst', 'POST', `/v1/linkage/review/${first.pair}`, { decision: 'accept' })).status).toBe(200);
+    const undone = await api('vrn-analyst', 'DELETE', `/v1/linkage/review/${first.pair}`);
+    expect(undone).toMatchObject({ status: 200, body: { decision: 'accept', pair: first.pair } });
+    expect((await s.platform.audit.read({ limit: 1 }))[0]).toMatchObject({ method: 'DELETE', route: '/v1/linkage/review/:pair', touched: { review_pair: first.pair, decision: 'undo' } });
+    expect((await api('vrn-analyst', 'GET', '/v1/linkage/review?limit=1000')).body.pairs.map((p: { pair: string }) => p.pair)).toContain(first.pair);
+    expect((await api('vrn-analyst', 'DELETE', `/v1/linkage/review/${first.pair}`)).status).toBe(404);
+  });
+
+  it('offers auto-links blind, and estimates precision from the decisions on them', async () => {
+    const blind = await api('vrn-analyst', 'GET', '/v1/linkage/review/blind');
+    expect(blind.status).toBe(200);
+    expect(blind.body.pairs.length).toBeGreaterThan(0);
+    const text = JSON.stringify(blind.body);
+    expect(text).not.toMatch(/score|evidence|weight/);
+    const [first] = blind.body.pairs;
+    expect((await api('vrn-analyst', 'POST', `/v1/linkage/review/${first.pair}`, { decision: 'accept' })).status).toBe(400); // a blind id is not a queue id
+    const decided = await api('vrn-analyst', 'POST', `/v1/linkage/review/blind/${first.pair}`, { decision: 'accept' });
+    expect(decided).toMatchObject({ status: 200, body: { decision: 'accept', pair: first.pair } });
+    expect((await s.platform.audit.read({ limit: 1 }))[0]).toMatchObject({ route: '/v1/linkage/review/blind/:pair', touched: { review_pair: first.pair, decision: 'accept' } });
+    const stats = await api('vrn-analyst', 'GET', '/v1/linkage/review/stats');
+    expect(stats.status).toBe(200);
+    expect(stats.body.blind).toMatchObject({ accepted: 1, rejected: 0, offered: blind.body.total });
+    expect(stats.body.precision).toMatchObject({ estimate: 1, high: expect.any(Number) });
+    expect(stats.body.precision.low).toBeLessThan(1);
+    expect((await api('vrn-analyst', 'GET', '/v1/linkage/review/blind')).body.total).toBe(blind.body.total - 1);
+    expect((await api('vrn-analyst', 'DELETE', `/v1/linkage/review/${first.pair}`)).status).toBe(200);
+    expect((await api('vrn-analyst', 'GET', '/v1/linkage/review/stats')).body.precision).toBeNull();
   });
 
   it('pages the queue, best score first, and refuses a page size out of range', async () => {
@@ -256,12 +289,13 @@ describe('files and the OpenAPI document', () => {
     const { status, body } = await api(null, 'GET', '/openapi.json');
     expect(status).toBe(200);
     expect(Object.keys(body.paths).sort()).toEqual([
-      '/v1/audit', '/v1/deep-dive', '/v1/linkage/model', '/v1/linkage/review', '/v1/linkage/review/{pair}', '/v1/localities/{slug}/profile', '/v1/measures',
+      '/v1/audit', '/v1/deep-dive', '/v1/linkage/model', '/v1/linkage/review', '/v1/linkage/review/blind', '/v1/linkage/review/blind/{pair}',
+      '/v1/linkage/review/stats', '/v1/linkage/review/{pair}', '/v1/localities/{slug}/profile', '/v1/measures',
       '/v1/panels/{panel}/cohort', '/v1/panels/{panel}/cohort/{person_id}/reidentify', '/v1/queries', '/v1/uploads', '/v1/uploads/{id}',
     ]);
     expect(body.components.securitySchemes.Bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(body.paths['/v1/measures'].get.security).toEqual([{ Bearer: [] }]);
     expect(Object.keys(body.paths['/v1/measures'].get.responses['200'].content)).toEqual(['application/json', 'text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet']);
-    expect(Object.keys(body.components.schemas)).toEqual(expect.arrayContaining(['IngestReport', 'UploadStatus', 'Measures', 'Profile', 'Cohort', 'QueryResult', 'AuditEntries', 'Reidentification', 'ReviewItem', 'ReviewDecision', 'Error']));
+    expect(Object.keys(body.components.schemas)).toEqual(expect.arrayContaining(['IngestReport', 'UploadStatus', 'Measures', 'Profile', 'Cohort', 'QueryResult', 'AuditEntries', 'Reidentification', 'ReviewItem', 'ReviewDecision', 'BlindReviewItem', 'ReviewStats', 'PairExplanation', 'Error']));
   });
 });

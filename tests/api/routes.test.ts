@@ -155,6 +155,31 @@ const routes: RouteCase[] = [
     allowed: { 'vrn-analyst': 404 },
   },
   {
+    name: 'linkage review undo', route: '/v1/linkage/review/:pair',
+    request: () => ({ method: 'DELETE', path: '/v1/linkage/review/R-notdecided' }),
+    allowed: { 'vrn-analyst': 404 },
+  },
+  {
+    name: 'blind review of auto-links', route: '/v1/linkage/review/blind',
+    request: () => ({ method: 'GET', path: '/v1/linkage/review/blind' }),
+    allowed: { 'vrn-analyst': 200 },
+    shape: (b) => {
+      expect(b).toEqual({ total: expect.any(Number), offset: 0, limit: 100, pairs: expect.any(Array) });
+      for (const p of b.pairs) expect(Object.keys(p).sort()).toEqual(['fields', 'pair', 'records']);
+    },
+  },
+  {
+    name: 'blind review decision', route: '/v1/linkage/review/blind/:pair',
+    request: () => ({ method: 'POST', path: '/v1/linkage/review/blind/B-notoffered', body: { decision: 'accept' } }),
+    allowed: { 'vrn-analyst': 404 },
+  },
+  {
+    name: 'linkage review stats', route: '/v1/linkage/review/stats',
+    request: () => ({ method: 'GET', path: '/v1/linkage/review/stats' }),
+    allowed: { 'vrn-analyst': 200 },
+    shape: (b) => expect(b).toMatchObject({ blind: { autoLinked: expect.any(Number) }, queue: { waiting: expect.any(Number) } }),
+  },
+  {
     name: 'audit trail', route: '/v1/audit',
     request: () => ({ method: 'GET', path: '/v1/audit?limit=5' }),
     allowed: { admin: 200 },

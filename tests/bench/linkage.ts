@@ -1,8 +1,11 @@
 /**
  * `npm run bench:linkage`: precision, recall and F1 per auto-link threshold, bit fill and time, for the keyed CLK
  * and for a plaintext Jaro-Winkler baseline, on FEBRL 4 (read from ../shared/linkage/febrl, or VRN_FEBRL_DIR) and on
- * the seeded three-agency child benchmark. `--children N` (default 3000), `--seed N` (default 1), `--key N` (which
- * fixed secret key encodes: default 1), `--no-baseline` to time the encodings alone at larger sizes.
+ * the seeded three-agency child benchmark; then the population benchmark (the model's auto-link and review queue on
+ * a city-and-county population, false merges by kind, generation, encoding and linking times). `--children N`
+ * (default 3000), `--population N` (default 100000; 0 skips it), `--runs N` (links the population N times: min and
+ * median), `--seed N` (default 1), `--key N` (which fixed secret key encodes: default 1), `--no-baseline` to time the
+ * encodings alone at larger sizes.
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -13,6 +16,7 @@ import { LinkageEncoder } from '../../functions/ingest/bloom.ts';
 import { clkFields, linkageConfig } from '../../schemas/linkage.ts';
 import { printModel } from './linkage-model.ts';
 import { childRecords, clearCompare, encodeRecords, febrlRecords, sweep, type ClearRecord, type Quality } from './linkage-eval.ts';
+import { linkPopulation, populationRecords, relatedPairs, type PopulationQuality } from './population-eval.ts';
 
 const arg = (name: string, fallback: number) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? Number(process.argv[i + 1]) : fallback; };
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -23,8 +27,10 @@ const JW_THRESHOLDS = [0.5, 0.8, 0.9, 0.95, 0.97, 0.98, 0.99, 0.995, 0.999];
 const fmt = (rows: Quality[]) => rows.map((r) => ({ threshold: r.threshold, precision: +r.precision.toFixed(4), recall: +r.recall.toFixed(4), f1: +r.f1.toFixed(4), tp: r.tp, fp: r.fp, fn: r.fn }));
 const best = (rows: Quality[]) => rows.reduce((b, r) => (r.f1 > b.f1 ? r : b));
 
+const benchEncoder = () => new LinkageEncoder('v1', createHash('sha256').update(`bench key ${arg('key', 1)}`).digest());
+
 function run(label: string, records: ClearRecord[]) {
-  const encoder = new LinkageEncoder('v1', createHash('sha256').update(`bench key ${arg('key', 1)}`).digest());
+  const encoder = benchEncoder();
   let t = performance.now();
   const links = encodeRecords(records, encoder);
   const encodeMs = performance.now() - t;
@@ -61,4 +67,34 @@ const summaries = [];
 if (existsSync(join(febrlDir, 'dataset4a.csv'))) summaries.push(run('FEBRL 4 (given name, surname, DOB, postcode)', febrlRecords(febrlDir)));
 else console.log(`FEBRL 4 not found in ${febrlDir} (set VRN_FEBRL_DIR): skipped`);
 summaries.push(run(`child benchmark (seed ${arg('seed', 1)}, ${arg('children', 3000)} children, three agencies)`, childRecords(arg('seed', 1), arg('children', 3000))));
-console.log(JSON.stringify(summaries));
+
+function population(size: number) {
+  let t = performance.now();
+  const people = populationRecords(arg('seed', 1), size);
+  const generateMs = performance.now() - t;
+  t = performance.now();
+  const links = encodeRecords(people.records, benchEncoder());
+  const encodeMs = performance.now() - t;
+  const runs = Array.from({ length: Math.max(1, arg('runs', 1)) }, () => linkPopulation(people, links));
+  const times = runs.map((r) => r.linkMs).sort((a, b) => a - b);
+  const { autoLink, withReview, queue, reviewed, accepted, rounds, compared } = runs[0];
+  const row = (label: string, q: PopulationQuality) => ({
+    label, precision: +q.precision.toFixed(4), recall: +q.recall.toFixed(4), f1: +q.f1.toFixed(4), tp: q.tp, fp: q.fp, fn: q.fn, people: q.people,
+    ...Object.fromEntries(Object.entries(q.falseMerges).map(([kind, m]) => [`${kind}s merged`, m.people])),
+  });
+  const [autoRow, reviewRow] = [row('auto-link', autoLink), row('with the review queue', withReview)];
+  console.log(`\npopulation benchmark (seed ${arg('seed', 1)}): ${size} people, ${links.length} records; generate ${generateMs.toFixed(0)} ms, `
+    + `encode ${encodeMs.toFixed(0)} ms, link ${times[0].toFixed(0)} ms (min of ${times.length}; median ${times[Math.floor(times.length / 2)].toFixed(0)} ms); `
+    + `candidates compared ${compared}`);
+  console.table([autoRow, reviewRow]);
+  console.log(`review queue: ${queue} pairs (${((100 * queue) / links.length).toFixed(2)}% of records); a reviewer who knows the truth saw ${reviewed} and accepted ${accepted} in ${rounds} rounds`);
+  const related = relatedPairs(people);
+  console.log(`pairs of people in the population: ${related.twin} twins, ${related.sibling} siblings, ${related.namesake} namesakes`);
+  console.log('false merges (record pairs) by kind at auto-link:', Object.entries(autoLink.falseMerges).map(([k, m]) => `${k} ${m.pairs}`).join(', '));
+  return { label: 'population', people: size, records: links.length, related, generateMs, encodeMs, linkMs: times, queue, autoLink: autoRow, withReview: reviewRow };
+}
+
+const size = arg('population', 100_000);
+const results: object[] = [...summaries];
+if (size > 0) results.push(population(size));
+console.log(JSON.stringify(results));

@@ -4,7 +4,7 @@ import { unitCandidates } from '../../analytics/matching/candidates.ts';
 import { loadLinkTable } from '../../analytics/matching/link-rows.ts';
 import { decodePeopleIndex, encodePeopleIndex, indexPeople } from '../../analytics/matching/people-index.ts';
 import { resolveTable } from '../../analytics/matching/resolve.ts';
-import { decide } from '../../analytics/matching/review.ts';
+import { decide } from '../../functions/linkage/decisions.ts';
 import { preventionPanelCohort } from '../../analytics/products/cohort.ts';
 import { currentLinkage, currentModel, currentReviewQueue, dataVersion, linkAllPeople, peopleKey } from '../../functions/linkage/people.ts';
 import { runProduct, type ProductRequest } from '../../functions/products/service.ts';
