@@ -1,16 +1,14 @@
 import { autoLinkedPairs, blindSample, type BlindSample } from '../../analytics/matching/blind.ts';
-import { unitCandidates } from '../../analytics/matching/candidates.ts';
 import type { Engine } from '../../analytics/ir.ts';
-import { loadLinkTable } from '../../analytics/matching/link-rows.ts';
 import { estimateQuality, type Quality } from '../../analytics/matching/quality.ts';
-import { pairKey, resolveTable } from '../../analytics/matching/resolve.ts';
+import { pairKey } from '../../analytics/matching/resolve.ts';
 import type { BlindItem } from '../../analytics/matching/review.ts';
 import { linkRecordCount } from '../../analytics/people.ts';
 import { linkageConfig, type LinkageConfig } from '../../schemas/linkage.ts';
 import type { Platform } from '../platform/platform.ts';
 import { getJson } from '../platform/storage/port.ts';
 import { BLIND_DECISIONS_KEY, DECISIONS_KEY, loadDecisionEntries, loadDecisions } from './decisions.ts';
-import { blindSampleKey, blindSeed, currentReviewQueue, dataVersion, LATEST_KEY, peopleKey, type LinkingRun } from './people.ts';
+import { blindSampleKey, blindSeed, currentReviewQueue, dataVersion, LATEST_KEY, linkInRequest, peopleKey, type LinkingRun } from './people.ts';
 
 type Deps = Pick<Platform, 'catalog' | 'storage'>;
 
@@ -25,8 +23,7 @@ async function blindAndWaiting(platform: Deps, engine: Engine, config: LinkageCo
   const own = await getJson<BlindSample>(platform.storage, blindSampleKey(peopleKey(version)));
   if (own) return { sample: own.value, waiting: queued };
   if (await linkRecordCount(engine) <= config.productsUpTo) {
-    const candidates = unitCandidates(await loadLinkTable(engine, config), config);
-    const resolution = resolveTable(candidates, await loadDecisions(platform.storage), config);
+    const { candidates, resolution } = await linkInRequest(engine, await loadDecisions(platform.storage), config);
     // Decided pairs are joined (accepted) or refused (rejected) by the resolution, so none of them is in its queue.
     return { sample: blindSample(autoLinkedPairs(candidates, resolution, config), blindSeed(version), config), waiting: async () => resolution.review.length };
   }

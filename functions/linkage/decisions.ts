@@ -1,5 +1,5 @@
 import { pairKey } from '../../analytics/matching/resolve.ts';
-import type { BlindItem, ReviewItem } from '../../analytics/matching/review.ts';
+import type { BlindItem } from '../../analytics/matching/review.ts';
 import type { AuditSink } from '../platform/audit/port.ts';
 import { getJson, PreconditionFailed, type Storage } from '../platform/storage/port.ts';
 

@@ -4,7 +4,7 @@ import type { Engine } from '../../analytics/ir.ts';
 import { unitCandidates } from '../../analytics/matching/candidates.ts';
 import { loadLinkTable } from '../../analytics/matching/link-rows.ts';
 import { decodePeopleIndex, encodePeopleIndex, indexPeople, type PeopleIndex } from '../../analytics/matching/people-index.ts';
-import { pairKey, resolveTable } from '../../analytics/matching/resolve.ts';
+import { pairKey, resolveTable, type Decisions } from '../../analytics/matching/resolve.ts';
 import type { ReviewItem } from '../../analytics/matching/review.ts';
 import { autoLinkedPairs, blindSample } from '../../analytics/matching/blind.ts';
 import type { TrainedModel } from '../../analytics/matching/model.ts';
@@ -112,6 +112,12 @@ export async function linkAllPeople(platform: Platform, engineName: EngineName =
   return { ...run, skipped: false };
 }
 
+/** Links a small store in the request, the model trained with the decisions as a linking run trains it. */
+export async function linkInRequest(engine: Engine, decisions: Decisions, config: LinkageConfig = linkageConfig) {
+  const candidates = unitCandidates(await loadLinkTable(engine, config), config, undefined, decisions);
+  return { candidates, resolution: resolveTable(candidates, decisions, config) };
+}
+
 /**
  * How the products find people now: the stored people of this data version; else, for a store of at most
  * `productsUpTo` person records, linking it in the request; else the latest stored people, saying so (records and
@@ -122,8 +128,7 @@ export async function currentLinkage(platform: Pick<Platform, 'catalog' | 'stora
   const current = await loadPeople(platform.storage, peopleKey(version));
   if (current) return { kind: 'fuzzy', people: current };
   if (await linkRecordCount(engine) <= config.productsUpTo) {
-    const decisions = await loadDecisions(platform.storage);
-    const resolution = resolveTable(unitCandidates(await loadLinkTable(engine, config), config, undefined, decisions), decisions, config);
+    const { resolution } = await linkInRequest(engine, await loadDecisions(platform.storage), config);
     return { kind: 'fuzzy', people: indexPeople(resolution, { version, linkedAt: 'in this request' }) };
   }
   const latest = await getJson<LinkingRun>(platform.storage, LATEST_KEY);

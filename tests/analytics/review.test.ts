@@ -18,7 +18,7 @@ import { parseArgs } from '../../functions/cli/args.ts';
 import { upnCheckLetter } from '../../functions/ingest/identifiers.ts';
 import type { AuditEntry, AuditSink } from '../../functions/platform/audit/port.ts';
 import { getJson } from '../../functions/platform/storage/port.ts';
-import { LinkageConfig, linkageConfig } from '../../schemas/linkage.ts';
+import { clkFields, LinkageConfig, linkageConfig } from '../../schemas/linkage.ts';
 import { csv, ingestText, testPlatform } from '../helpers.ts';
 import { vrnInProcess } from '../cli/in-process.ts';
 
@@ -188,8 +188,9 @@ describe('a pair\'s evidence and its waterfall', () => {
     const queue = await currentReviewQueue(t.platform, engine, wide);
     for (const item of queue) {
       const e = item.evidence!;
-      expect(e.comparisons.map((c) => c.comparison)).toEqual(['names', 'dob', 'postcode', 'sex']);
-      for (const c of e.comparisons) expect(['agree', 'partial', 'disagree', 'missing']).toContain(c.level);
+      expect(e.comparisons.map((c) => c.comparison)).toEqual([...clkFields]);
+      // Levels are the model's words (schemas/linkage.ts), or missing: never a value.
+      for (const c of e.comparisons) expect(['missing', 'different', ...linkageConfig.comparisons[c.comparison].levels.map((l) => l.level)]).toContain(c.level);
       expect(e.prior + e.comparisons.reduce((s, c) => s + c.weight, 0)).toBeCloseTo(logit(item.score), 1);
       expect(waterfallLayout(e).probability).toBeCloseTo(item.score, 3);
     }
