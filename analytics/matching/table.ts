@@ -244,9 +244,10 @@ export class LinkTable {
 
   private comparable(u: number, v: number): boolean {
     if (!this.encoded[u] || !this.encoded[v] || this.version[u] !== this.version[v]) return false;
+    // No closure here: this runs for every candidate pair.
     const { counts } = this, cu = F * u, cv = F * v;
-    const has = (c: number) => counts[cu + c] > 0 && counts[cv + c] > 0;
-    return (has(FORENAME) || has(SURNAME) || this.crossHas(u, v)) && (has(DOB) || has(POSTCODE));
+    const names = (counts[cu + FORENAME] > 0 && counts[cv + FORENAME] > 0) || (counts[cu + SURNAME] > 0 && counts[cv + SURNAME] > 0) || this.crossHas(u, v);
+    return names && ((counts[cu + DOB] > 0 && counts[cv + DOB] > 0) || (counts[cu + POSTCODE] > 0 && counts[cv + POSTCODE] > 0));
   }
 
   private crossHas(u: number, v: number): boolean {
@@ -263,6 +264,8 @@ export class LinkTable {
     for (let l = 0; l < plan.dice.length; l++) {
       if (plan.shares[l] >= 0 && !this.sharesTag(u, v, plan.shares[l])) continue;
       if (plan.swapped[l]) {
+        // Dice is at most 2·min/(sum) of the bit counts: most pairs are ruled out without comparing the bits.
+        if (cross < 0 && !this.crossCouldReach(u, v, c, plan.dice[l])) cross = 0;
         if (cross < 0) cross = this.crossDice(u, v, c);
         if (cross >= plan.dice[l]) return l;
       } else {
@@ -272,6 +275,13 @@ export class LinkTable {
       }
     }
     return cu === 0 || cv === 0 ? MISSING : plan.dice.length;
+  }
+
+  private crossCouldReach(u: number, v: number, c: number, dice: number): boolean {
+    const other = c === FORENAME ? SURNAME : c === SURNAME ? FORENAME : -1;
+    if (other < 0) return false;
+    const cu = this.counts[F * u + c], cv = this.counts[F * v + other];
+    return cu + cv > 0 && (2 * Math.min(cu, cv)) / (cu + cv) >= dice;
   }
 
   /** Dice of this name of u against the other name of v (a swap), 0 where either is missing or the segments differ. */
