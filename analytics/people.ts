@@ -1,4 +1,4 @@
-import { isoToDay } from '../functions/ingest/dates.ts';
+import { isoToDay } from './dates.ts';
 import { and, col, date, isIn, lit, or, type Engine, type Expr, type Params, type ResultRow } from './ir.ts';
 import { KeyClusters } from './linkage.ts';
 import { unitCandidates } from './matching/candidates.ts';

@@ -2,8 +2,9 @@ import * as aq from 'arquero';
 import { parquetRead } from 'hyparquet';
 import { getDataset } from '../../schemas/datasets/index.ts';
 import { storedColumns } from '../../schemas/stored.ts';
-import { countingParts } from '../../functions/platform/catalog/counting.ts';
-import type { Platform } from '../../functions/platform/platform.ts';
+import { countingParts } from '../counting.ts';
+import type { CountedExtract } from '../counting.ts';
+import type { ExtractStore } from './ports.ts';
 import { sortRows, type CountQuery, type Engine, type Expr, type Params, type ResultRow, type RowQuery, type Scalar } from '../ir.ts';
 
 type Columns = Record<string, Scalar[]>;
@@ -111,9 +112,9 @@ export class ArqueroEngine implements Engine {
   readonly name = 'arquero' as const;
   private readonly datasets = new Map<string, Promise<DatasetCache>>();
   private readonly semiJoins = new Map<string, Promise<Set<Scalar>>>();
-  private constructor(private readonly platform: Platform, private readonly extracts: Awaited<ReturnType<Platform['catalog']['read']>>['extracts']) {}
+  private constructor(private readonly platform: ExtractStore, private readonly extracts: CountedExtract[]) {}
 
-  static async open(platform: Platform) {
+  static async open(platform: ExtractStore) {
     return new ArqueroEngine(platform, (await platform.catalog.read()).extracts);
   }
 

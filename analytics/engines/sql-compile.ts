@@ -1,4 +1,4 @@
-import type { SqlValue } from '../../functions/platform/sql/port.ts';
+import type { SqlValue } from './ports.ts';
 import type { CountQuery, Expr, Params, RowQuery, Scalar } from '../ir.ts';
 
 /**

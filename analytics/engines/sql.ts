@@ -1,14 +1,13 @@
-import type { Platform } from '../../functions/platform/platform.ts';
-import type { SqlEngine as SqlPort } from '../../functions/platform/sql/port.ts';
+import type { CompiledSql, EngineDeps } from './ports.ts';
 import { sortRows, type CountQuery, type Engine, type Params, type ResultRow, type RowQuery } from '../ir.ts';
 import { compileCount, compileRows, dialects } from './sql-compile.ts';
 
 /** The SQL engine: queries compiled once, run on DuckDB here (on Athena in AWS, the same SQL). */
 export class SqlEngine implements Engine {
   readonly name = 'sql' as const;
-  private constructor(private readonly sql: SqlPort) {}
+  private constructor(private readonly sql: CompiledSql) {}
 
-  static async open(platform: Platform) {
+  static async open(platform: Pick<EngineDeps, 'openSql'>) {
     return new SqlEngine(await platform.openSql());
   }
 

@@ -2,7 +2,7 @@ import type { Area } from '../../schemas/area/index.ts';
 import { UNKNOWN_LOCALITY } from '../../schemas/area/index.ts';
 import { seriousViolenceGroups, violenceRelatedExclusionReasons } from '../../schemas/code-lists.ts';
 import type { CohortRules } from '../../schemas/cohort.ts';
-import { isoToDay, dayToIso } from '../../functions/ingest/dates.ts';
+import { isoToDay, dayToIso } from '../dates.ts';
 import { and, between, col, date, inRows, isIn, lit, or, type Engine, type Expr } from '../ir.ts';
 import { linkedPeople, type Linkage, type PersonRecord } from '../people.ts';
 

@@ -1,6 +1,6 @@
 import type { Area } from '../../schemas/area/index.ts';
 import { ageBandOf, ageBands, codeLists } from '../../schemas/code-lists.ts';
-import { isoToDay } from '../../functions/ingest/dates.ts';
+import { isoToDay } from '../dates.ts';
 import { financialYear, monthsOf } from '../financial-year.ts';
 import { and, between, col, date, eq, inRows, isIn, month, param, type Engine, type Expr } from '../ir.ts';
 import { linkedPeople, type Linkage } from '../people.ts';

@@ -1,6 +1,6 @@
 import type { ColumnType } from '../../schemas/dataset.ts';
 import { codeLists } from '../../schemas/code-lists.ts';
-import { dayNumber, millisToDay } from './dates.ts';
+import { dayNumber, millisToDay } from '../../analytics/dates.ts';
 import { normaliseNhsNumber, normaliseUpn, parsePostcode, type PostcodeParts } from './identifiers.ts';
 
 /**

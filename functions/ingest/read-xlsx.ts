@@ -1,4 +1,4 @@
-import { dayToIso } from './dates.ts';
+import { dayToIso } from '../../analytics/dates.ts';
 import { ExtractRejected } from './errors.ts';
 import type { FileRecord } from './read-csv.ts';
 import { CELL_MAX, RECORD_MAX, recordProblems, type RecordProblem } from './record-limits.ts';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { codeMaps } from '../../schemas/code-lists.ts';
 import type { Dataset } from '../../schemas/dataset.ts';
 import { CellError, cellParser, type CellValue } from './cells.ts';
-import { millisToDay } from './dates.ts';
+import { millisToDay } from '../../analytics/dates.ts';
 
 export interface RowError { column: string; code: string; message: string }
 export type Row = Record<string, CellValue>;

@@ -3,7 +3,7 @@ import { ageBandOf } from '../../schemas/code-lists.ts';
 import type { Dataset } from '../../schemas/dataset.ts';
 import { personColumns } from '../../schemas/stored.ts';
 import type { CellValue } from './cells.ts';
-import { ageOn, dayToIso, millisToDay, monthOf } from './dates.ts';
+import { ageOn, dayToIso, millisToDay, monthOf } from '../../analytics/dates.ts';
 import type { PostcodeParts } from './identifiers.ts';
 import { localityOf } from './locality.ts';
 import type { Pseudonymiser } from './pseudonymise.ts';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { getDataset } from '../../schemas/datasets/index.ts';
-import { countingParts } from '../../functions/platform/catalog/counting.ts';
+import { countingParts } from '../../analytics/counting.ts';
 import type { ExtractEntry } from '../../functions/platform/catalog/catalog.ts';
 import { CRIME_HEADER, POLICE, crimeRow, crimeRows, csv, ingestText, sql, testPlatform } from '../helpers.ts';
 

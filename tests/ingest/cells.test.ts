@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CellError, cellParser } from '../../functions/ingest/cells.ts';
-import { dayToIso, isoToDay } from '../../functions/ingest/dates.ts';
+import { dayToIso, isoToDay } from '../../analytics/dates.ts';
 
 const today = isoToDay('2025-11-01')!;
 const parse = (kind: Parameters<typeof cellParser>[0], text: string) => {

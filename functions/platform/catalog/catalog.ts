@@ -1,22 +1,13 @@
 import { getDataset } from '../../../schemas/datasets/index.ts';
 import { getJson, PreconditionFailed, type Storage } from '../storage/port.ts';
-import { countsWhole } from './counting.ts';
+import { countsWhole, type CountedExtract } from '../../../analytics/counting.ts';
 
 /** One accepted extract: immutable once written. */
-export interface ExtractEntry {
-  upload_id: string;
-  dataset: string;
-  partner: string;
-  /** The period the extract covers (event datasets); null for undated snapshots. */
-  period_from: string | null;
-  period_to: string | null;
+export interface ExtractEntry extends CountedExtract {
   /** sha256 of the file's bytes, with the dataset, partner and stated period: the same upload is recognised. */
   content_key: string;
-  file: string;
   rows: number;
   accepted_at: string;
-  /** Order of acceptance: later extracts win. */
-  seq: number;
 }
 
 /** The catalog as of one sequence number: entries 1…seq, in order. */

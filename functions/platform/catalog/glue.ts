@@ -8,7 +8,7 @@ import { HIVE_TYPE, PARTITION_KEY, storedTableName, TRINO_TYPE } from '../../../
 import { storedColumns, type StoredColumn } from '../../../schemas/stored.ts';
 import { countingRowsSql } from '../sql/views.ts';
 import type { CatalogDocument } from './catalog.ts';
-import { countingParts, type CountingPart } from './counting.ts';
+import { countingParts, type CountingPart } from '../../../analytics/counting.ts';
 
 export interface GlueSettings {
   database: string;

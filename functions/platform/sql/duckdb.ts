@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, DuckDBTypeId, JsonDuckDBValueConverter, listValue, StatementType } from '@duckdb/node-api';
 import { datasets } from '../../../schemas/datasets/index.ts';
-import { countingParts } from '../catalog/counting.ts';
+import { countingParts } from '../../../analytics/counting.ts';
 import type { Platform } from '../platform.ts';
 import { QueryRefused, type QueryResult, type SqlEngine, type SqlValue } from './port.ts';
 import { countingRowsSql } from './views.ts';

@@ -1,3 +1,5 @@
+import type { CompiledSql } from '../../../analytics/engines/ports.ts';
+
 /** A read-only SQL engine over the pseudonymised tables, one per dataset. */
 export interface QueryResult {
   columns: { name: string; type: string }[];
@@ -5,17 +7,12 @@ export interface QueryResult {
   truncated: boolean;
 }
 
-export type SqlDialect = 'duckdb' | 'athena';
-export type SqlValue = string | number | boolean | null | (string | number)[];
+export type { SqlDialect, SqlValue } from '../../../analytics/engines/ports.ts';
 
-export interface SqlEngine {
-  /** Which SQL the products compile to for this engine (DuckDB here, Athena/Trino in AWS). */
-  readonly dialect: SqlDialect;
+/** The engines' compiled queries (analytics/engines/ports.ts), and analysts' own SQL. */
+export interface SqlEngine extends CompiledSql {
   /** An analyst's query: untrusted text, read-only guard, row limit, and a time limit after which it is cancelled. */
   query(sql: string, options?: { maxRows?: number; timeoutMs?: number }): Promise<QueryResult>;
-  /** SQL compiled from a product definition (trusted text, values bound to `?` positional parameters; a list binds as an array). */
-  runCompiled(sql: string, values: SqlValue[]): Promise<Record<string, unknown>[]>;
-  close(): Promise<void>;
 }
 
 /** A statement the read-only guard refuses, with the reason. */

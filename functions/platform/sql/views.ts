@@ -1,6 +1,6 @@
 import type { Dataset } from '../../../schemas/dataset.ts';
 import { storedColumns, type StoredType } from '../../../schemas/stored.ts';
-import type { CountingPart } from '../catalog/counting.ts';
+import type { CountingPart } from '../../../analytics/counting.ts';
 
 /** SQL types both DuckDB and Athena (Trino) accept. */
 export const SQL_TYPE: Record<StoredType, string> = {

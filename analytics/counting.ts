@@ -1,6 +1,18 @@
-import type { Dataset } from '../../../schemas/dataset.ts';
-import { dayToIso, isoToDay } from '../../ingest/dates.ts';
-import type { ExtractEntry } from './catalog.ts';
+import type { Dataset } from '../schemas/dataset.ts';
+import { dayToIso, isoToDay } from './dates.ts';
+
+/** What the supersession rule reads of an accepted extract (the catalog's entries carry more). */
+export interface CountedExtract {
+  upload_id: string;
+  dataset: string;
+  partner: string;
+  /** The period the extract covers (event datasets); null for undated snapshots. */
+  period_from: string | null;
+  period_to: string | null;
+  file: string;
+  /** Order of acceptance: later extracts win. */
+  seq: number;
+}
 
 /** The rows of one extract that count: all of them (snapshots), or those whose event date is in [from, to]. */
 export interface CountingPart {
@@ -17,7 +29,7 @@ export interface CountingPart {
  * extract replaces its earlier ones. Later extracts are found first and claim their period; an earlier extract
  * keeps only the parts of its period that no later one claimed.
  */
-export function countingParts(dataset: Dataset, extracts: ExtractEntry[]): CountingPart[] {
+export function countingParts(dataset: Dataset, extracts: CountedExtract[]): CountingPart[] {
   const mine = extracts.filter((e) => e.dataset === dataset.id).sort((a, b) => b.seq - a.seq);
   const parts: CountingPart[] = [];
   const claimed = new Map<string, [number, number][]>();
@@ -44,7 +56,7 @@ export function countingParts(dataset: Dataset, extracts: ExtractEntry[]): Count
  * its period (for a snapshot dataset: it is the partner's latest). Uploading such an extract again changes nothing;
  * uploading any other earlier extract again makes it the latest for its period.
  */
-export function countsWhole(dataset: Dataset, extracts: ExtractEntry[], extract: ExtractEntry): boolean {
+export function countsWhole(dataset: Dataset, extracts: CountedExtract[], extract: CountedExtract): boolean {
   const later = extracts.filter((e) => e.seq > extract.seq && e.dataset === extract.dataset && e.partner === extract.partner);
   if (dataset.kind === 'snapshot') return later.length === 0;
   const [from, to] = [isoToDay(extract.period_from!)!, isoToDay(extract.period_to!)!];
@@ -66,10 +78,10 @@ function subtract([from, to]: [number, number], taken: [number, number][]): [num
 }
 
 /** Extracts whose counting rows the newest extract took over (what an ingest report lists as superseded). */
-export function supersededBy(dataset: Dataset, before: ExtractEntry[], after: ExtractEntry[]): string[] {
+export function supersededBy(dataset: Dataset, before: CountedExtract[], after: CountedExtract[]): string[] {
   // Only the newest extract's partner can lose rows to it.
   const newest = after[after.length - 1];
-  const theirs = (extracts: ExtractEntry[]) => extracts.filter((e) => e.partner === newest?.partner);
+  const theirs = (extracts: CountedExtract[]) => extracts.filter((e) => e.partner === newest?.partner);
   [before, after] = [theirs(before), theirs(after)];
   const days = (parts: CountingPart[]) => {
     const total = new Map<string, number>();
