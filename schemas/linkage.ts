@@ -40,6 +40,11 @@ const Level = z.object({
    * what Dice alone cannot tell (a short form from another name, a day-month swap from another year, a district).
    */
   shares: z.enum(['fs', 'ss', 'by', 'pd']).optional(),
+  /**
+   * For `swapped`: the other name of this record against this name of the other record must reach this Dice too, so
+   * one name found in the other's other place (a surname written as a forename) is not taken for a swap of both.
+   */
+  otherAtLeast: z.number().min(0).max(1).optional(),
   start: z.object({ m: z.number().gt(0).lt(1), u: z.number().gt(0).lt(1) }),
 });
 const Comparison = z.object({
@@ -48,6 +53,19 @@ const Comparison = z.object({
 });
 export type ComparisonSettings = z.infer<typeof Comparison>;
 
+/**
+ * A guard: a pattern of levels that is never linked without review, whatever the score (to the review queue at
+ * most). The model assumes comparisons independent; in a household they are not (siblings share a surname and a
+ * home, twins a birth date too), so a high score there can be a family, not one person. A pair is held when, for
+ * some guard, every comparison it names is at one of the levels listed (`missing`: absent on either side).
+ */
+const Guard = z.object({
+  name: z.string().regex(/^[a-z-]+$/),
+  why: z.string().min(1),
+  when: z.partialRecord(z.enum(clkFields), z.array(z.string().regex(/^[a-z]+$/)).min(1)),
+});
+export type Guard = z.infer<typeof Guard>;
+
 export const LinkageConfig = z.object({
   clk: z.object({ forename: Segment, surname: Segment, dob: Segment, postcode: Segment, sex: Segment })
     .refine((s) => clkFields.reduce((n, f) => n + s[f].bits, 0) === 1024, 'the segments make 1024 bits')
@@ -55,6 +73,7 @@ export const LinkageConfig = z.object({
     .refine((s) => s.forename.bits === s.surname.bits && s.forename.hashes === s.surname.hashes, 'forename and surname segments are alike'),
   /** Per field, its levels (see Level). */
   comparisons: z.object({ forename: Comparison, surname: Comparison, dob: Comparison, postcode: Comparison, sex: Comparison }),
+  guards: z.array(Guard),
   /**
    * Term frequencies: agreeing exactly on a name counts for ln(m / f) rather than ln(m / u), f the share of records
    * in the smallest blocking block of that kind (`fs` forenames, `ss` surnames) both records share: common names count
@@ -101,6 +120,13 @@ export const LinkageConfig = z.object({
    */
   blindReview: z.object({ share: z.number().min(0).max(1), atLeast: z.number().int().min(0), atMost: z.number().int().min(0) })
     .refine((b) => b.atLeast <= b.atMost, 'atLeast is not above atMost'),
+}).superRefine((config, ctx) => {
+  config.guards.forEach((guard, g) => {
+    for (const [field, levels] of Object.entries(guard.when) as [ClkField, string[]][]) {
+      const known = [...config.comparisons[field].levels.map((l) => l.level), 'different', 'missing'];
+      for (const level of levels) if (!known.includes(level)) ctx.addIssue({ code: 'custom', path: ['guards', g, 'when', field], message: `no level ${level} in ${field}` });
+    }
+  });
 });
 export type LinkageConfig = z.infer<typeof LinkageConfig>;
 export type LinkageConfigInput = z.input<typeof LinkageConfig>;
@@ -114,10 +140,15 @@ function names(block: 'fs' | 'ss'): z.input<typeof Comparison> {
   return {
     levels: [
       { level: 'exact', dice: 0.98, start: { m: 0.85, u: 0.005 } },
-      { level: 'swapped', dice: 0.98, swapped: true, start: { m: 0.02, u: 0.0005 } },
-      // A typo (0.63–0.91; other names reach 0.64 at the most).
-      { level: 'close', dice: 0.66, start: { m: 0.06, u: 0.002 } },
-      { level: 'partial', dice: 0.56, shares: block, start: { m: 0.04, u: 0.01 } },
+      { level: 'swapped', dice: 0.8, swapped: true, otherAtLeast: 0.66, start: { m: 0.02, u: 0.0005 } },
+      // A typo (0.8–0.91).
+      { level: 'close', dice: 0.8, start: { m: 0.04, u: 0.001 } },
+      // A short form or a typo that keeps the name's Soundex (the `fs`/`ss` token, short forms as their full name):
+      // half of all misspelt forenames, and 2 in 1,500 twin pairs (Alexandra, Alexandru) in the population benchmark.
+      { level: 'partial', dice: 0.56, shares: block, start: { m: 0.06, u: 0.002 } },
+      // Any other name as near (0.66–0.8): a typo that changes the sound, or a like name (Aisha, Ayesha): one in twenty
+      // twins' forenames reaches it.
+      { level: 'near', dice: 0.66, start: { m: 0.03, u: 0.002 } },
     ],
     different: { m: 0.05, u: 0.98 },
   };
@@ -139,8 +170,10 @@ export const linkageConfig: LinkageConfig = LinkageConfig.parse({
     dob: {
       levels: [
         { level: 'exact', dice: 0.98, start: { m: 0.9, u: 0.0003 } },
-        // One digit or a day out, or the same year and month (0.67–0.88): Dice cannot tell them apart.
-        { level: 'close', dice: 0.7, start: { m: 0.05, u: 0.003 } },
+        // A day out, or one digit wrong in the day or month, in the same birth year (0.67–0.88).
+        { level: 'close', dice: 0.7, shares: 'by', start: { m: 0.05, u: 0.003 } },
+        // As close, in another birth year: a digit of the year wrong, or a sibling born a year or so apart.
+        { level: 'year', dice: 0.7, start: { m: 0.01, u: 0.003 } },
         // Day and month swapped (0.58–0.70), as another date in the same year; dates years apart reach 0.67 too.
         { level: 'partial', dice: 0.58, shares: 'by', start: { m: 0.03, u: 0.01 } },
       ],
@@ -159,6 +192,15 @@ export const linkageConfig: LinkageConfig = LinkageConfig.parse({
     },
     sex: { levels: [{ level: 'exact', dice: 0.98, start: { m: 0.97, u: 0.5 } }], different: { m: 0.03, u: 0.5 } },
   },
+  guards: [
+    {
+      name: 'twins', why: 'another forename with the same surname, birth date and home (or no postcode): twins look like this',
+      when: { forename: ['near', 'different', 'missing'], surname: ['exact', 'swapped', 'close', 'partial', 'near'], dob: ['exact', 'close'], postcode: ['whole', 'sector', 'missing'] },
+    },
+    { name: 'forename', why: 'the forenames disagree, or one is missing: a sibling or a parent shares the rest', when: { forename: ['different', 'missing'] } },
+    { name: 'birth-date', why: 'the birth dates disagree beyond a day or a swap', when: { dob: ['year', 'different'] } },
+    { name: 'no-birth-date', why: 'no birth date to compare and the forenames agree only in part', when: { dob: ['missing'], forename: ['near'] } },
+  ],
   termFrequency: { pseudoRecords: 1_000, min: 1e-5, max: 0.2 },
   training: {
     randomPairs: 300_000, blockedPairs: 2_000_000, iterations: 40, tolerance: 1e-5,

@@ -60,8 +60,8 @@ export class CompiledModel {
   readonly prior: number;
   /** m of each name comparison's exact level (term-frequency weights are ln(m / f)). */
   readonly exactM: Float64Array;
-  /** The twin guard's levels: forename different, surname at close or better, dob exact, postcode whole. */
-  private readonly guard: { forename: number; surnameUpTo: number; dob: number; postcode: number };
+  /** Per guard (schemas/linkage.ts guards), per comparison: a bit for each level it holds at (the last bit: missing); 0 for a comparison it does not name. */
+  private readonly guards: { name: string; masks: Uint32Array }[];
 
   constructor(readonly model: TrainedModel, config: LinkageConfig) {
     this.prior = logit(model.prior);
@@ -70,24 +70,34 @@ export class CompiledModel {
       return Float64Array.from(m, (mi, l) => Math.log(mi / u[l]));
     });
     this.exactM = Float64Array.from(clkFields, (c) => model.comparisons[c].m[0]);
-    const at = (c: ClkField, level: string) => levelNames(config, c).indexOf(level);
-    this.guard = {
-      forename: levelNames(config, 'forename').length - 1,
-      surnameUpTo: Math.max(at('surname', 'close'), 0),
-      dob: at('dob', 'exact'),
-      postcode: at('postcode', 'whole'),
-    };
+    this.guards = config.guards.map((guard) => ({
+      name: guard.name,
+      masks: Uint32Array.from(clkFields, (c) => {
+        const names = levelNames(config, c);
+        return (guard.when[c] ?? []).reduce((mask, level) => mask | (1 << (level === 'missing' ? MISSING_BIT : names.indexOf(level))), 0);
+      }),
+    }));
   }
 
-  /**
-   * The twin guard: forenames that disagree while surname, date of birth and home agree are never linked without
-   * review, whatever the score (twins are exactly that).
-   */
+  /** The guard that holds a pair at these levels from linking without review (schemas/linkage.ts guards), or null. */
+  guardOf(levels: Int8Array | readonly number[]): string | null {
+    for (const { name, masks } of this.guards) {
+      let all = true;
+      for (let c = 0; c < masks.length && all; c++) {
+        if (masks[c] && !(masks[c] & (1 << (levels[c] === MISSING ? MISSING_BIT : levels[c])))) all = false;
+      }
+      if (all) return name;
+    }
+    return null;
+  }
+
   holds(levels: Int8Array | readonly number[]): boolean {
-    const [f, s, d, p] = ['forename', 'surname', 'dob', 'postcode'].map((c) => levels[clkFields.indexOf(c as ClkField)]);
-    return f === this.guard.forename && s >= 0 && s <= this.guard.surnameUpTo && d === this.guard.dob && p === this.guard.postcode;
+    return this.guardOf(levels) !== null;
   }
 }
+
+/** A guard's bit for a missing field (levels are fewer than this). */
+const MISSING_BIT = 31;
 
 /** The compiled model of a trained one (cached per object). */
 const compiled = new WeakMap<TrainedModel, CompiledModel>();

@@ -23,10 +23,12 @@ export interface ReviewItem {
   fields: Record<ClkField, Agreement>;
   /** Why the pair scored what it did (the waterfall draws it): it sums to the score. */
   evidence: Explanation;
+  /** The guard that kept the pair from linking without review whatever its score (schemas/linkage.ts guards). */
+  held?: string;
 }
 
 /** An auto-linked pair offered for blind review: no score and no evidence, so the analyst judges it afresh. */
-export type BlindItem = Omit<ReviewItem, 'score' | 'evidence'>;
+export type BlindItem = Omit<ReviewItem, 'score' | 'evidence' | 'held'>;
 
 const shortHash = (key: string) => createHash('sha256').update(key).digest('base64url').slice(0, 10);
 export const pairId = (key: string): string => `R-${shortHash(key)}`;
@@ -50,6 +52,7 @@ export function pairItem(t: LinkTable, x: number, y: number, score: number, conf
     score: round(score),
     fields: Object.fromEntries(evidence.comparisons.map((c) => [c.comparison, agreement(c.comparison, c.level, config)])) as Record<ClkField, Agreement>,
     evidence,
+    ...(() => { const held = t.guardOf(u, v); return held ? { held } : {}; })(),
   };
 }
 

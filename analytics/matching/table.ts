@@ -37,7 +37,7 @@ export class LinkTable {
   private rankOf: Int32Array | null = null;
   private readonly segments: [number, number][];
   /** Each comparison's levels (clkFields order) as arrays for the comparison loop: Dice bound, and whether a swap. */
-  private readonly plans: { dice: Float64Array; swapped: Uint8Array; shares: Int8Array }[];
+  private readonly plans: { dice: Float64Array; swapped: Uint8Array; other: Float64Array; shares: Int8Array }[];
   /** Interned id → the tag of a blocking token (an index into `tags`), -1 for any other or an untagged one. */
   tagOfToken = new Int8Array(1024).fill(-1);
   /** The blocking tokens' tags seen (`fs`, `ss+by`, …), the levels' own first. */
@@ -48,6 +48,7 @@ export class LinkTable {
     this.plans = clkFields.map((f) => ({
       dice: Float64Array.from(config.comparisons[f].levels, (l) => l.dice),
       swapped: Uint8Array.from(config.comparisons[f].levels, (l) => Number(l.swapped)),
+      other: Float64Array.from(config.comparisons[f].levels, (l) => l.otherAtLeast ?? 0),
       shares: Int8Array.from(config.comparisons[f].levels, (l) => (l.shares ? SHARED_TAGS.indexOf(l.shares) : -1)),
     }));
   }
@@ -267,7 +268,7 @@ export class LinkTable {
         // Dice is at most 2·min/(sum) of the bit counts: most pairs are ruled out without comparing the bits.
         if (cross < 0 && !this.crossCouldReach(u, v, c, plan.dice[l])) cross = 0;
         if (cross < 0) cross = this.crossDice(u, v, c);
-        if (cross >= plan.dice[l]) return l;
+        if (cross >= plan.dice[l] && (plan.other[l] === 0 || this.crossDice(u, v, c === FORENAME ? SURNAME : FORENAME) >= plan.other[l])) return l;
       } else {
         if (cu === 0 || cv === 0) continue;
         if (straight < 0) { const [from, to] = this.segments[c]; straight = (2 * this.common(u, v, from, from, to - from)) / (cu + cv); }
@@ -346,9 +347,14 @@ export class LinkTable {
     return this.scoreAtLeast(u, v, 0);
   }
 
-  /** Whether the twin guard holds the pair from linking without review (model.ts). */
+  /** Whether a guard holds the pair from linking without review (schemas/linkage.ts guards). */
   held(u: number, v: number): boolean {
-    return this.levels(u, v, scratch) && this.compiled.holds(scratch);
+    return this.guardOf(u, v) !== null;
+  }
+
+  /** The guard that holds the pair from linking without review, or null. */
+  guardOf(u: number, v: number): string | null {
+    return this.levels(u, v, scratch) ? this.compiled.guardOf(scratch) : null;
   }
 
   /**

@@ -38,7 +38,7 @@ export function trainModel(table: LinkTable, decisions: Decisions = new Map(), c
       if (i !== j) countRandom(i, j);
     }
   }
-  const u = uCounts.map((counts, c) => smooth(counts, start[c].u, settings.pseudoPairs));
+  const u = uCounts.map((counts, c) => swapFloor(smooth(counts, start[c].u, settings.pseudoPairs), config.comparisons[clkFields[c]].levels.map((l) => l.swapped)));
 
   // 2. m by EM in two sessions, as Splink trains: over pairs that share a name block (`fs+ss`) for the date of
   // birth, postcode and sex, and over pairs that share a birth year and district (`by+pd`) for the names. A session
@@ -186,6 +186,16 @@ export function tagOf(token: string | undefined): string | null {
   if (!token) return null;
   const colon = token.indexOf(':'), dot = token.indexOf('.', colon + 1);
   return dot > colon ? token.slice(colon + 1, dot) : null;
+}
+
+/**
+ * A swap of both names is no less likely between two strangers than one name agreeing: the names that are written
+ * either way round (Ali, Hassan, Hussain) are the common ones, and random pairs are too few to count swaps of them.
+ */
+function swapFloor(u: number[], swapped: readonly boolean[]): number[] {
+  const floored = u.map((x, l) => (swapped[l] ? Math.max(x, u[0]) : x));
+  const total = floored.reduce((a, b) => a + b, 0);
+  return floored.map((x) => x / total);
 }
 
 /** Counts with a prior of `pseudo` observations at `start`, as probabilities. */

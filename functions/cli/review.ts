@@ -3,13 +3,13 @@ import type { Interval, Quality } from '../../analytics/matching/quality.ts';
 import { findItem, type BlindItem, type ReviewItem } from '../../analytics/matching/review.ts';
 import { currentBlindQueue, reviewStats } from '../linkage/blind-review.ts';
 import { decide, undo } from '../linkage/decisions.ts';
-import { currentModel, currentReviewQueue } from '../linkage/people.ts';
+import { currentModel, currentReviewQueue, reviewQueueByImpact } from '../linkage/people.ts';
 import type { Platform } from '../platform/platform.ts';
 import { optional, required, UsageError, type ParsedArgs } from './args.ts';
 
 const fields = (i: BlindItem) => Object.entries(i.fields).map(([f, a]) => `${f}:${a}`).join(' ');
 const partners = (i: BlindItem) => `${i.records[0].partner} ↔ ${i.records[1].partner}`;
-const line = (i: ReviewItem) => `${i.pair}  ${i.score.toFixed(3)}  ${fields(i)}  ${partners(i)}`;
+const line = (i: ReviewItem & { impact?: string | null }) => `${i.pair}  ${i.score.toFixed(3)}  ${fields(i)}  ${partners(i)}${i.impact ? `  touches the ${i.impact}` : ''}${i.held ? `  held: ${i.held}` : ''}`;
 const blindLine = (i: BlindItem) => `${i.pair}  ${fields(i)}  ${partners(i)}`;
 
 function count(flags: ParsedArgs['flags'], name: string, fallback: number): number {
@@ -57,13 +57,17 @@ export async function runReview(platform: Platform, action: string | undefined, 
       return 0;
     }
     if (action === 'list' || action === 'blind') {
-      const queue: BlindItem[] = action === 'list' ? await currentReviewQueue(platform, engine) : await currentBlindQueue(platform, engine);
+      const impact = optional(flags, 'impact');
+      if (impact !== undefined && impact !== 'cohort') throw new UsageError('--impact takes cohort (the pairs touching a panel cohort member)');
+      const queue: BlindItem[] = action === 'list'
+        ? await reviewQueueByImpact(platform, engine, { only: impact === 'cohort' ? 'cohort' : undefined, asOf: optional(flags, 'as-of') })
+        : await currentBlindQueue(platform, engine);
       const limit = count(flags, 'limit', 50), offset = count(flags, 'offset', 0);
       const page = queue.slice(offset, offset + limit);
       if (json) console.log(JSON.stringify({ total: queue.length, offset, limit, pairs: page }, null, 2));
       else {
         const shown = queue.length > page.length ? ` (${page.length ? `${offset + 1}–${offset + page.length}` : 'none'} shown; --offset and --limit for others)` : '';
-        const what = action === 'list' ? 'to review, best score first' : 'auto-linked, for blind review (no score shown)';
+        const what = action === 'list' ? `to review${impact ? ' touching a panel cohort member' : ', those touching a panel cohort member first, then best score first'}` : 'auto-linked, for blind review (no score shown)';
         console.log([`${queue.length} pair${queue.length === 1 ? '' : 's'} ${what}${shown}`, ...page.map((i) => (action === 'list' ? line(i as ReviewItem) : blindLine(i)))].join('\n'));
       }
       return 0;

@@ -14,6 +14,7 @@ import { linkageConfig, type LinkageConfig } from '../../schemas/linkage.ts';
 import type { Platform } from '../platform/platform.ts';
 import { getJson, type Storage } from '../platform/storage/port.ts';
 import { DECISIONS_KEY, loadDecisions } from './decisions.ts';
+import { byImpact, cohortRecords, latestCovered, type ReviewItemWithImpact } from './impact.ts';
 
 /**
  * Linking people ahead of time: once per data version (the catalog and the review decisions), every person record
@@ -142,10 +143,29 @@ export async function currentLinkage(platform: Pick<Platform, 'catalog' | 'stora
 
 /** The review queue now: the pairs of the people currentLinkage finds, not decided since they were linked. */
 export async function currentReviewQueue(platform: Pick<Platform, 'catalog' | 'storage'>, engine: Engine, config: LinkageConfig = linkageConfig): Promise<ReviewItem[]> {
+  return (await queueAndPeople(platform, engine, config)).items;
+}
+
+async function queueAndPeople(platform: Pick<Platform, 'catalog' | 'storage'>, engine: Engine, config: LinkageConfig) {
   const linkage = await currentLinkage(platform, engine, config);
-  if (linkage.kind === 'exact' || !linkage.people) return [];
+  if (linkage.kind === 'exact' || !linkage.people) return { items: [], people: null };
   const decisions = await loadDecisions(platform.storage);
-  return linkage.people.review.filter((item) => !decisions.has(pairKey(item.records[0].id, item.records[1].id)));
+  return { items: linkage.people.review.filter((item) => !decisions.has(pairKey(item.records[0].id, item.records[1].id))), people: linkage.people };
+}
+
+/**
+ * The review queue as analysts work it: each pair marked when it touches a member of a panel's cohort as of
+ * `asOf` (default: the latest date the extracts cover), those first; `only: 'cohort'` keeps just those.
+ */
+export async function reviewQueueByImpact(
+  platform: Pick<Platform, 'catalog' | 'storage' | 'area' | 'now'>, engine: Engine,
+  options: { asOf?: string; only?: 'cohort' } = {}, config: LinkageConfig = linkageConfig,
+): Promise<ReviewItemWithImpact[]> {
+  const { items, people } = await queueAndPeople(platform, engine, config);
+  if (!people || !items.length) return [];
+  const members = await cohortRecords(platform, engine, { kind: 'fuzzy', people }, options.asOf ?? await latestCovered(platform));
+  const ordered = byImpact(items, members);
+  return options.only ? ordered.filter((item) => item.impact === options.only) : ordered;
 }
 
 /**

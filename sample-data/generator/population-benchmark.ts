@@ -5,6 +5,9 @@ import type { PersonName } from './names.ts';
 import { nhsNumberFor, upnFor, type Sex } from './people.ts';
 import { councilOf, postcodeIn, residence } from './places.ts';
 import { Rng, Weighted, scramble } from './rng.ts';
+import { nicknames } from '../../schemas/linkage.ts';
+
+const nameOf = (forename: string) => nicknames[forename.toUpperCase()] ?? forename.toUpperCase();
 
 /**
  * The population benchmark: a city-and-county population whose names have Leicester's and the county's
@@ -97,8 +100,9 @@ function makePeople(seed: number, count: number, noise: NoiseRates): PopulationP
       const sexes: Sex[] = twins ? [first, rng.chance(0.65) ? first : first === 'male' ? 'female' : 'male'] : [first];
       for (const sex of sexes) {
         let forename = forenameOf(rng, origin, sex);
-        for (let tries = 0; forenames.has(forename) && tries < 20; tries++) forename = forenameOf(rng, origin, sex);
-        forenames.add(forename);
+        // Parents do not give two children forms of one name (Mohammed and Muhammad).
+        for (let tries = 0; forenames.has(nameOf(forename)) && tries < 20; tries++) forename = forenameOf(rng, origin, sex);
+        forenames.add(nameOf(forename));
         const index = people.length;
         const homes = [home];
         if (rng.chance(noise.move)) homes.push(postcodeIn(rng, rng.chance(0.6) ? locality : residence.pick(rng)));

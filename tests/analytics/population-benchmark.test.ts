@@ -6,10 +6,10 @@ import { linkPopulation, populationRecords } from '../bench/population-eval.ts';
 
 /**
  * A small population benchmark (3,000 people; the full one is `npm run bench:linkage`) through the real encoder
- * and matcher. The floors are what the trained model meets (precision 0.991, recall 0.969, 0.991 with the review
- * queue, a queue of 2.9% of records, two twin pairs linked through near names), so that a change which makes it worse
- * fails here; the issue's targets (auto-link precision ≥ 0.999 with no twin pair linked, recall ≥ 0.97, ≥ 0.99 with
- * the review queue, a queue under 0.5% of records) are still to reach, and then these floors rise to them.
+ * and matcher. The floors are what the trained model and its guards meet (precision 1.0 with no twin, sibling or
+ * stranger linked, recall 0.940, 0.990 with the review queue, a queue of 3.9% of records), so that a change which
+ * makes it worse fails here. Recall at auto-link stays below the issue's 0.97 because a twin and a misspelt forename
+ * look alike (README: Fuzzy linkage).
  */
 describe('linkage on the seeded population benchmark', () => {
   const population = populationRecords(11, 3_000);
@@ -24,12 +24,13 @@ describe('linkage on the seeded population benchmark', () => {
 
   it('keeps the trained model\'s floors at auto-link and with the review queue', () => {
     const { autoLink, withReview } = run;
-    expect(autoLink.precision).toBeGreaterThanOrEqual(0.985);
-    expect(autoLink.recall).toBeGreaterThanOrEqual(0.96);
+    expect(autoLink.precision).toBeGreaterThanOrEqual(0.999);
+    expect(autoLink.recall).toBeGreaterThanOrEqual(0.93);
     expect(withReview.recall).toBeGreaterThanOrEqual(autoLink.recall);
     expect(withReview.recall).toBeGreaterThanOrEqual(0.985);
-    expect(run.queue / run.records).toBeLessThan(0.05);
-    expect(autoLink.falseMerges.twin.people).toBeLessThanOrEqual(3);
-    expect(autoLink.falseMerges.stranger.people).toBeLessThanOrEqual(2);
+    expect(run.queue / run.records).toBeLessThan(0.045);
+    expect(autoLink.falseMerges.twin.people).toBe(0);
+    expect(autoLink.falseMerges.sibling.people).toBe(0);
+    expect(autoLink.falseMerges.stranger.people).toBe(0);
   });
 });

@@ -173,7 +173,7 @@ describe('the review queue', () => {
     expect(stored).toEqual(listed.pairs.map((p) => p.pair).filter((p) => p !== namesake[0].pair));
     // A page at a time, and a clear error for a bad page.
     expect(stored.length).toBeGreaterThan(0);
-    const pairs = `${stored.length} pair${stored.length === 1 ? '' : 's'} to review, best score first`;
+    const pairs = `${stored.length} pair${stored.length === 1 ? '' : 's'} to review, those touching a panel cohort member first, then best score first`;
     expect((await vrn('review', 'list', '--limit', '1')).stdout.split('\n').slice(0, 2))
       .toEqual([stored.length > 1 ? `${pairs} (1–1 shown; --offset and --limit for others)` : pairs, expect.stringMatching(new RegExp(`^${stored[0]}  `))]);
     expect((await vrn('review', 'list', '--offset', String(stored.length))).stdout.trim()).toBe(`${pairs} (none shown; --offset and --limit for others)`);

@@ -14,9 +14,15 @@ import { sister, tommy } from '../analytics/fuzzy-child.ts';
  */
 const KEYS = 500;
 const twin = { ...tommy[0], forename: 'Harvey' };
+/** Other faces of one household: a twin with a like name, a twin's record with no forename, a brother with no birth date. */
+const family = [
+  { id: 'like-twin', q: { ...tommy[0], forename: 'Toby' } },
+  { id: 'nameless-twin', q: { ...tommy[0], forename: null } },
+  { id: 'brother-no-dob', q: { ...tommy[0], forename: 'Harvey', dob: null } },
+];
 
 function underKeys() {
-  const runs: { tommyOne: boolean; sisterApart: boolean; twinApart: boolean; twinQueued: boolean }[] = [];
+  const runs: { tommyOne: boolean; sisterApart: boolean; twinApart: boolean; twinQueued: boolean; familyApart: string[] }[] = [];
   for (let k = 0; k < KEYS; k++) {
     const encoder = new LinkageEncoder('v1', createHash('sha256').update(`deployment ${k}`).digest());
     const record = (id: string, partner: string, q: QuasiIdentifiers): LinkRecord => {
@@ -25,6 +31,11 @@ function underKeys() {
     };
     const records = [...tommy.map((q, i) => record(`tommy/${i}`, ['police', 'city', 'school', 'uhl'][i], q)), record('sister', 'city', sister), record('twin', 'uhl', twin)];
     const { personOf, review } = resolvePeople(records);
+    // Each other face of the household on its own with Tommy's records (together they would link one another).
+    const familyApart = family.filter(({ id, q }) => {
+      const alone = resolvePeople([...records.slice(0, tommy.length), record(id, 'vrn', q as QuasiIdentifiers)]).personOf;
+      return alone.get(id) !== alone.get('tommy/0');
+    }).map((f) => f.id);
     const his = personOf.get('tommy/0');
     const twinIndex = records.findIndex((r) => r.id === 'twin');
     runs.push({
@@ -32,6 +43,7 @@ function underKeys() {
       sisterApart: personOf.get('sister') !== his,
       twinApart: personOf.get('twin') !== his,
       twinQueued: review.some((p) => p.a === twinIndex || p.b === twinIndex),
+      familyApart,
     });
   }
   return runs;
@@ -45,6 +57,10 @@ describe('a sister and a twin at the same address, under many keys', () => {
     expect(runs.filter((r) => !r.twinApart)).toEqual([]);
     // The guard queues the twin for an analyst rather than dropping him.
     expect(runs.every((r) => r.twinQueued)).toBe(true);
+  });
+
+  it('never links a twin with a like name, a twin\'s record with no forename, nor a brother with no birth date: the guards', () => {
+    expect(runs.filter((r) => r.familyApart.length < family.length).map((r) => family.map((f) => f.id).filter((id) => !r.familyApart.includes(id)))).toEqual([]);
   });
 
   it('never links his sister (same surname and address, another name and birth date)', () => {

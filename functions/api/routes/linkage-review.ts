@@ -4,7 +4,7 @@ import type { Engine } from '../../../analytics/ir.ts';
 import { findItem } from '../../../analytics/matching/review.ts';
 import { currentBlindQueue, reviewStats } from '../../linkage/blind-review.ts';
 import { decide, undo } from '../../linkage/decisions.ts';
-import { currentModel, currentReviewQueue } from '../../linkage/people.ts';
+import { currentModel, currentReviewQueue, reviewQueueByImpact } from '../../linkage/people.ts';
 import { clkFields } from '../../../schemas/linkage.ts';
 import { NotFound } from '../errors.ts';
 import { checkScope, requireAction } from '../middleware/guard.ts';
@@ -18,7 +18,11 @@ const Explanation = z.object({
   prior: z.number().describe('log-odds (nats) before any comparison'),
   comparisons: z.array(z.object({ comparison: z.string(), level: z.string(), weight: z.number().describe('log-odds (nats) this comparison adds') })),
 }).describe('score = 1 / (1 + exp(-(prior + Σ weight))); levels are words, never values').openapi('PairExplanation');
-const ReviewItemBody = z.object({ pair: z.string(), records: Records, score: z.number(), fields: Fields, evidence: Explanation.optional() }).openapi('ReviewItem');
+const ReviewItemBody = z.object({
+  pair: z.string(), records: Records, score: z.number(), fields: Fields, evidence: Explanation.optional(),
+  held: z.string().optional().describe('the guard that kept the pair from linking without review whatever its score (schemas/linkage.ts guards)'),
+  impact: z.enum(['cohort']).nullable().optional().describe('cohort: the pair touches a member of a panel cohort as it stands, so its decision changes a panel list'),
+}).openapi('ReviewItem');
 const BlindItemBody = z.object({ pair: z.string(), records: Records, fields: Fields }).openapi('BlindReviewItem');
 const DecisionBody = z.object({ decision: z.enum(['accept', 'reject']), pair: z.string(), by: z.string(), at: z.string() }).openapi('ReviewDecision');
 const IntervalBody = z.object({ estimate: z.number(), low: z.number(), high: z.number() }).nullable();
@@ -39,8 +43,11 @@ const decisionRequest = (prefix: 'R' | 'B') => ({
 
 const listRoute = createRoute({
   method: 'get', path: '/v1/linkage/review', security: bearer, middleware: [requireAction('linkage.review')] as const,
-  summary: 'Pairs of records between the review and auto-link thresholds, best score first, a page at a time: pseudonymous ids, which fields agreed and the evidence in log-odds, never a value',
-  request: page,
+  summary: 'Pairs of records between the review and auto-link thresholds, those touching a panel cohort member first, then best score first, a page at a time: pseudonymous ids, which fields agreed and the evidence in log-odds, never a value',
+  request: { query: page.query.extend({
+    impact: z.enum(['cohort']).optional().describe('only the pairs touching a member of a panel cohort'),
+    as_of: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'as_of must be a date YYYY-MM-DD').optional().describe('the cohorts\' date (default: the latest date the extracts cover)'),
+  }) },
   responses: { 200: json(paged(ReviewItemBody), 'a page of the review queue as it stands, and how many pairs it holds'), ...errorResponses },
 });
 
@@ -107,8 +114,8 @@ export function registerLinkageReview(app: ApiApp, deps: RouteDeps) {
 
   app.openapi(listRoute, async (c) => {
     checkScope(c, platform.agreement, 'linkage.review', {});
-    const { limit, offset } = c.req.valid('query');
-    const pairs = await withEngine((engine) => currentReviewQueue(platform, engine));
+    const { limit, offset, impact, as_of } = c.req.valid('query');
+    const pairs = await withEngine((engine) => reviewQueueByImpact(platform, engine, { only: impact, asOf: as_of }));
     return c.json({ total: pairs.length, offset, limit, pairs: pairs.slice(offset, offset + limit) }, 200);
   });
 
