@@ -165,8 +165,9 @@ function linkageSection(): string {
   const segments = clkFields.map((f) => [f, String(linkageConfig.clk[f].bits), String(linkageConfig.clk[f].hashes)]);
   return [
     '## Identity fields and how they are pseudonymised', '',
-    'Columns marked ◆ are identity fields: never stored, in no table, log, error or output. Each becomes keys under a',
-    'secret only the key store holds; every key is the key version, `:`, and a base64url HMAC, so keys can be rotated.', '',
+    'Columns marked ◆ are identity fields: never stored, nor in any log, error or output. Each becomes what this table',
+    'says. A key is the key version, `:`, and a base64url HMAC under a key derived from the secret only the key store',
+    'holds, so keys can be rotated.', '',
     table(['identity field', 'becomes'], Object.entries(identityRoles).map(([role, text]) => [code(role), text])), '',
     'Person keys (`key_nhs`, `key_upn`, `key_local`, `key_name_dob`, with the person\'s prefix) link records exactly;',
     `the encodings (\`clk\`, \`link_blocks\`, layout \`${encodingLayout}\`) link them when they disagree a little. The CLK is`,
