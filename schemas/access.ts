@@ -85,7 +85,7 @@ export function checkUser(user: User, agreement: Agreement, area: Area): string[
   return problems.map((p) => `user ${user.id}: ${p}`);
 }
 
-/** The local users (sample configuration, DESIGN.md): `vrn token --user ID` and the portal's sign-in list them. */
+/** The local users (sample configuration): `vrn token --user ID` and the portal's sign-in list them. */
 export const localUsers: (User & { name: string })[] = z.array(User.extend({ name: z.string() })).parse([
   { id: 'police-uploader', name: 'Leicestershire Police data officer', role: 'partner_uploader', organisation: 'leicestershire-police' },
   { id: 'city-education-uploader', name: 'Leicester City Council education data officer', role: 'partner_uploader', organisation: 'leicester-city-council' },

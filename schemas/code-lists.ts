@@ -1,16 +1,24 @@
 import { z } from 'zod';
 
-/** A code list: the canonical values, and aliases some partners send instead (matched in any case). */
+/**
+ * A code list: the canonical values, aliases some partners send instead (matched in any case), and what a code
+ * means where the code alone does not say (the data dictionary shows them).
+ */
 export const CodeList = z.object({
   id: z.string(),
   description: z.string(),
   values: z.array(z.string()).min(1),
   aliases: z.record(z.string(), z.string()).default({}),
+  labels: z.record(z.string(), z.string()).default({}),
+}).superRefine((l, ctx) => {
+  for (const code of [...Object.values(l.aliases), ...Object.keys(l.labels)]) {
+    if (!l.values.includes(code)) ctx.addIssue({ code: 'custom', message: `code list ${l.id}: ${code} is not one of its values` });
+  }
 });
 export type CodeList = z.infer<typeof CodeList>;
 
-const list = (id: string, description: string, values: string[], aliases: Record<string, string> = {}) =>
-  CodeList.parse({ id, description, values, aliases });
+const list = (id: string, description: string, values: string[], aliases: Record<string, string> = {}, labels: Record<string, string> = {}) =>
+  CodeList.parse({ id, description, values, aliases, labels });
 
 export const offenceGroups = list('offence_group', 'Offence groups of police_crime', [
   'homicide', 'attempted_murder', 'threats_to_kill', 'assault_with_intent_serious_harm', 'assault_with_injury',
@@ -30,7 +38,7 @@ export const knifeEnabledGroups = seriousViolenceGroups;
 
 /**
  * Home Office offence classification codes → offence group. Police may send the code instead of the group.
- * Codes outside the named ranges of DOMAIN.md map through the same table to their broad groups.
+ * Codes beyond the violence and weapons ones map through the same table to their broad groups.
  */
 export const homeOfficeOffenceCodes: Record<string, string> = {
   '1': 'homicide', '4/1': 'homicide', '4/2': 'homicide',
@@ -71,14 +79,27 @@ export const outcomes = list('outcome', 'Outcome for a person in a crime', [
 export const asbSources = list('asb_source', 'Where an ASB record comes from', ['police_call', 'case_management']);
 export const penCategories = list('pen_category', 'ASB category (personal, environmental, nuisance)', [
   'personal', 'nuisance', 'environmental',
-]);
+], {}, {
+  personal: 'Aimed at an individual or a group',
+  nuisance: 'Trouble, annoyance or suffering caused to a community',
+  environmental: 'Harm to public spaces or the environment',
+});
 export const meansOfAssault = list('means_of_assault', 'Means of assault (ISTV)', [
   'knife_or_sharp', 'blunt_object', 'glass_or_bottle', 'body_part', 'firearm', 'other', 'unknown',
 ]);
 /** HES ADMIMETH admission methods. */
 export const admissionMethods = list('admission_method', 'HES admission method (ADMIMETH)', [
   '11', '12', '13', '21', '22', '23', '24', '25', '26', '27', '28', '2A', '2B', '2C', '2D', '31', '32', '81', '82', '83',
-]);
+], {}, {
+  11: 'Elective: from the waiting list', 12: 'Elective: booked', 13: 'Elective: planned',
+  21: 'Emergency: through A&E', 22: 'Emergency: by a GP', 23: 'Emergency: through the bed bureau',
+  24: 'Emergency: from a consultant outpatient clinic', 25: 'Emergency: by a mental health crisis resolution team',
+  28: 'Emergency: by other means', '2A': "Emergency: through another provider's A&E",
+  '2B': 'Emergency: transfer of an admitted patient from another hospital', '2C': 'Emergency: a baby born at home as intended',
+  '2D': 'Emergency: other', 31: 'Maternity: before the birth', 32: 'Maternity: after the birth',
+  81: 'Other: transfer of an admitted patient from another provider', 82: 'Other: a baby born in this hospital',
+  83: 'Other: a baby born outside the hospital, not at home as intended',
+});
 export const emergencyAdmissionMethods = ['21', '22', '23', '24', '25', '28', '2A', '2B', '2C', '2D'] as const;
 
 /** ICD-10: assault by sharp object is X99 (X99.0–X99.9); W25/W26, X78 and Y28 are not assault. */
@@ -93,11 +114,25 @@ export const exclusionCategories = list('exclusion_category', 'Suspension or per
   'suspension', 'permanent_exclusion',
 ], { PERM: 'permanent_exclusion', SUSP: 'suspension', FIXD: 'suspension' });
 
+/** The school census's first reason of an exclusion (since 2020/21 up to three are recorded; the extract carries the first). */
 export const exclusionReasons = list('exclusion_reason', 'DfE suspension and permanent exclusion reasons (England)', [
   'PP', 'PA', 'VP', 'VA', 'BU', 'RA', 'SM', 'DA', 'DM', 'TH', 'PD', 'OT',
   'DS', 'LG', 'MT', 'OW', 'PH',
   'BW', 'TB', 'SB', 'MB', 'AB', 'DR', 'AR', 'SR', 'VR', 'LD', 'CB', 'DB', 'MP', 'OS',
-]);
+], {}, {
+  PP: 'Physical assault against a pupil', PA: 'Physical assault against an adult',
+  VP: 'Verbal abuse or threatening behaviour against a pupil', VA: 'Verbal abuse or threatening behaviour against an adult',
+  BU: 'Bullying', RA: 'Racist abuse', SM: 'Sexual misconduct', DA: 'Drug and alcohol related', DM: 'Damage', TH: 'Theft',
+  PD: 'Persistent disruptive behaviour', OT: 'Other',
+  DS: 'Abuse relating to disability', LG: 'Abuse against sexual orientation or gender identity',
+  MT: 'Inappropriate use of social media or online technology', OW: 'Use or threat of use of an offensive weapon or prohibited item',
+  PH: 'Wilful and repeated breach of public-health measures',
+  BW: 'Brought a weapon or prohibited item into school', TB: 'Cyber-bullying or threatening behaviour online',
+  SB: 'Harmful sexual behaviour', MB: 'Misogynistic behaviour', AB: 'Misandrist behaviour', DR: 'Drug related',
+  AR: 'Alcohol related', SR: 'Smoking related', VR: 'Vape related', LD: 'Persistent disruptive behaviour: low level',
+  CB: 'Persistent disruptive behaviour: challenging', DB: 'Persistent disruptive behaviour: general',
+  MP: 'Use of a mobile phone', OS: 'Misbehaviour outside school',
+});
 export const violenceRelatedExclusionReasons = ['PP', 'PA', 'VP', 'VA', 'OW', 'BW'] as const;
 
 export const supportServices = list('support_service', 'Kind of support or intervention', [

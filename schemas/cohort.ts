@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** The Prevention Panel rules (DOMAIN.md) as configuration: the defaults below are the partnership's. */
+/** The Prevention Panel rules as configuration: the defaults below are the partnership's. */
 export const CohortRules = z.object({
   ageFrom: z.number().int(),
   ageTo: z.number().int(),

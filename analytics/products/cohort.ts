@@ -7,7 +7,7 @@ import { and, between, col, date, inRows, isIn, lit, or, type Engine, type Expr 
 import { linkedPeople, type Linkage, type PersonRecord } from '../people.ts';
 
 /**
- * The Prevention Panel cohort (DOMAIN.md): children aged 10–17 on the as-of date, living in the panel's localities
+ * The Prevention Panel cohort: children aged 10–17 on the as-of date, living in the panel's localities
  * by their latest home postcode, not already in an open youth justice or children's social care episode, who in
  * the window (the year up to and including the as-of date) meet a mandatory criterion (M1, M2), with the
  * discretionary factors (D1–D5) flagged and scored. The engine supplies pseudonymised person rows; linkage and

@@ -7,7 +7,7 @@ import type { Table } from '../render/table.ts';
 import { HOURS, release, WEEKDAYS, type Breakdown } from './csp-release.ts';
 
 /**
- * The locality profile of one Community Safety Partnership for a financial year (DOMAIN.md). The figures are the
+ * The locality profile of one Community Safety Partnership for a financial year. The figures are the
  * locality's part of the year's release (./csp-release.ts), which counts every locality at once and, for the CSP
  * audience, controls them together with the LLR figures they add up to. A rate, share or change is given only
  * beside published counts, and computed from the counts as published (rounded, when the agreement rounds).

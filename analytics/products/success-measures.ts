@@ -5,7 +5,7 @@ import type { Audience } from '../disclosure.ts';
 import type { Table } from '../render/table.ts';
 
 /**
- * The Home Office success measures (DOMAIN.md): each a dataset, its date column and a rule, with an all-ages split
+ * The Home Office success measures: each a dataset, its date column and a rule, with an all-ages split
  * and an under-25 split. As here, for the analyst audience (analysts and the performance lead: the official
  * return), not disclosure-controlled; what CSP officers see is `cspMeasures` in ./csp-release.ts.
  */

@@ -1,7 +1,7 @@
 import { createHmac, hkdfSync } from 'node:crypto';
 import { clkFields, encodingLayout, linkageConfig, nicknames, type ClkField, type LinkageConfig } from '../../schemas/linkage.ts';
 import { parsePostcode, type PostcodeParts } from './identifiers.ts';
-import { namesOf, type Names } from './pseudonymise.ts';
+import { namesOf, type Names } from './names.ts';
 
 /**
  * Privacy-preserving encodings for fuzzy linkage, made at ingest from the clear identity fields and stored instead

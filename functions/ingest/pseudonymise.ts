@@ -1,28 +1,9 @@
 import { createHmac } from 'node:crypto';
 import type { KeyStore } from '../platform/keys/port.ts';
 import { LinkageEncoder } from './bloom.ts';
+import { namesOf, NO_WORDS, wordsOf, type Names } from './names.ts';
 
-/**
- * Names are compared in one form: accents and punctuation removed (hyphens count as spaces), upper case,
- * whitespace collapsed, so that "Zoë O'Brien-Smith" and "ZOE OBRIEN SMITH" give the same key.
- */
-export function normaliseName(name: string): string {
-  return name
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .replace(/[-‐‑–—_/]/g, ' ')
-    .replace(/[^\p{L}\p{N}\s]/gu, '')
-    .toUpperCase()
-    .replace(/\s+/g, ' ')
-    .trim();
-}
-
-/** A person's names as words, normalised once per row for every key and encoding made of them. */
-export interface Names { forename: readonly string[]; surname: readonly string[] }
-
-const NO_WORDS: readonly string[] = [];
-const wordsOf = (name: string | null): readonly string[] => (name ? normaliseName(name).split(' ').filter(Boolean) : NO_WORDS);
-export const namesOf = (forename: string | null, surname: string | null): Names => ({ forename: wordsOf(forename), surname: wordsOf(surname) });
+export { namesOf, normaliseName, type Names } from './names.ts';
 
 const SEP = '\x1f';
 

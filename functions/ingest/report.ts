@@ -1,7 +1,7 @@
 import type { ExtractError } from './errors.ts';
 import type { RejectionCount } from './rejections.ts';
 
-/** The validation report of one upload (DESIGN.md contract). rows_read = rows_accepted + rows_rejected. */
+/** The validation report of one upload, as partners receive it. rows_read = rows_accepted + rows_rejected. */
 export interface IngestReport {
   upload_id: string;
   dataset: string;

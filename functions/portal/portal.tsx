@@ -1,9 +1,7 @@
-import type { Context, MiddlewareHandler } from 'hono';
+import type { MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
-import type { Child } from 'hono/jsx';
 import { yearStarting } from '../../analytics/financial-year.ts';
-import type { User } from '../../schemas/access.ts';
 import type { HostedUi } from '../api/auth/hosted-ui.ts';
 import type { TokenVerifier } from '../api/auth/port.ts';
 import { errorBody } from '../api/errors.ts';
@@ -16,12 +14,8 @@ import { registerCohortPages } from './pages/cohort.tsx';
 import { registerLinkageReviewPages } from './pages/linkage-review.tsx';
 import { registerProductPages } from './pages/products.tsx';
 import { registerUploadPages, uploadScript } from './pages/upload.tsx';
+import { PORTAL_API, PORTAL_ASSETS, portalUser as user, type Portal } from './page-context.ts';
 import { auditSignIn } from './sign-in-audit.ts';
-
-/** Where the portal's own browser requests reach the API: `/portal/api/…` is `/v1/…` with the session as the token. */
-export const PORTAL_API = '/portal/api';
-/** The portal's stylesheet and script, open to anyone (the sign-in page needs the style). */
-export const PORTAL_ASSETS = '/portal/assets';
 
 export interface PortalOptions {
   verifier: TokenVerifier;
@@ -31,19 +25,6 @@ export interface PortalOptions {
   hostedSignIn?: HostedUi;
 }
 
-/** What each page module is given. */
-export interface Portal {
-  app: ApiApp;
-  deps: RouteDeps;
-  /** Calls the API in-process as the signed-in user: the same policy and the same audit trail as any client. */
-  api: (c: Context, method: string, path: string, body?: unknown) => Promise<{ status: number; data: any; response: Response }>;
-  page: (c: Context, title: string, body: Child, status?: number) => Response | Promise<Response>;
-  problem: (c: Context, title: string, result: { status: number; data: any }) => Response | Promise<Response>;
-  /** Defaults from the data: the latest date any extract covers, and the last whole financial year before it. */
-  defaults: () => Promise<{ asOf: string; period: string }>;
-}
-
-const user = (c: Context) => c.get('user') as User;
 
 export const mountPortal = (options: PortalOptions) => (app: ApiApp, deps: RouteDeps) => {
   const signedIn: MiddlewareHandler = async (c, next) => {
@@ -163,5 +144,3 @@ export const mountPortal = (options: PortalOptions) => (app: ApiApp, deps: Route
   registerLinkageReviewPages(portal);
   registerAdminPages(portal);
 };
-
-export const portalUser = user;

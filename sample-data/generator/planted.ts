@@ -10,7 +10,7 @@ import { Rng, Weighted } from './rng.ts';
 /**
  * The planted Prevention Panel cases: children made to meet (or narrowly miss) the cohort rules on the as-of
  * date (the end of the period), whatever the scale, so that even the smallest sample has a cohort to find.
- * Criteria (DOMAIN.md): M1 suspect or offender in ≥2 distinct crimes in the 12 months up to the as-of date;
+ * Criteria (schemas/cohort.ts): M1 suspect or offender in ≥2 distinct crimes in the 12 months up to the as-of date;
  * M2 perpetrator in ≥2 ASB incidents in that window; factors D1 violence-related exclusion, D2 violence-related A&E
  * attendance, D3 victim of serious violence, D4 three or more suspensions, D5 open early_help episode. Excluded:
  * an open youth_justice or childrens_social_care episode on the as-of date; ages outside 10–17.

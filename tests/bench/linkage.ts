@@ -1,6 +1,6 @@
 /**
  * `npm run bench:linkage`: precision, recall and F1 per auto-link threshold, bit fill and time, for the keyed CLK
- * and for a plaintext Jaro-Winkler baseline, on FEBRL 4 (read from ../shared/linkage/febrl, or VRN_FEBRL_DIR) and on
+ * and for a plaintext Jaro-Winkler baseline, on FEBRL 4 (from the folder VRN_FEBRL_DIR names; skipped without it) and on
  * the seeded three-agency child benchmark; then the population benchmark (the model's auto-link and review queue on
  * a city-and-county population, false merges by kind, generation, encoding and linking times). `--children N`
  * (default 3000), `--population N` (default 100000; 0 skips it), `--runs N` (links the population N times: min and
@@ -9,8 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { fillRatio } from '../../analytics/matching/clk.ts';
 import { LinkageEncoder } from '../../functions/ingest/bloom.ts';
 import { clkFields, linkageConfig } from '../../schemas/linkage.ts';
@@ -19,8 +18,7 @@ import { childRecords, clearCompare, encodeRecords, febrlRecords, sweep, type Cl
 import { linkPopulation, populationRecords, relatedPairs, type PopulationQuality } from './population-eval.ts';
 
 const arg = (name: string, fallback: number) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? Number(process.argv[i + 1]) : fallback; };
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const febrlDir = process.env.VRN_FEBRL_DIR ?? resolve(root, '../shared/linkage/febrl');
+const febrlDir = process.env.VRN_FEBRL_DIR;
 const CLK_THRESHOLDS = [0.3, 0.5, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999];
 const JW_THRESHOLDS = [0.5, 0.8, 0.9, 0.95, 0.97, 0.98, 0.99, 0.995, 0.999];
 
@@ -64,8 +62,8 @@ function run(label: string, records: ClearRecord[]) {
 }
 
 const summaries = [];
-if (existsSync(join(febrlDir, 'dataset4a.csv'))) summaries.push(run('FEBRL 4 (given name, surname, DOB, postcode)', febrlRecords(febrlDir)));
-else console.log(`FEBRL 4 not found in ${febrlDir} (set VRN_FEBRL_DIR): skipped`);
+if (febrlDir && existsSync(join(febrlDir, 'dataset4a.csv'))) summaries.push(run('FEBRL 4 (given name, surname, DOB, postcode)', febrlRecords(febrlDir)));
+else console.log(`FEBRL 4 not found (set VRN_FEBRL_DIR to a folder holding dataset4a.csv and dataset4b.csv): skipped`);
 summaries.push(run(`child benchmark (seed ${arg('seed', 1)}, ${arg('children', 3000)} children, three agencies)`, childRecords(arg('seed', 1), arg('children', 3000))));
 
 function population(size: number) {

@@ -9,7 +9,7 @@ import { financialYear, isoDate, productBody, slug } from './schemas.ts';
 
 const format = <F extends ProductFormat>(...formats: [F, ...F[]]) => z.enum(formats).default(formats[0]);
 const n = z.number().nullable();
-/** The product as JSON (DESIGN.md's shape), or the file asked for by format. */
+/** The product as JSON (the shapes in ./schemas.ts), or the file asked for by format. */
 const productResponses = (schema: z.ZodType, files: string[]) => ({
   200: {
     description: 'The product as JSON, or the file asked for by format',

@@ -13,7 +13,7 @@ export const reidentificationReason = z.enum(Object.keys(reidentificationReasons
 
 export const ErrorBody = z.object({ error: z.string(), message: z.string() }).openapi('Error');
 
-/** Answer bodies, for the OpenAPI document (DESIGN.md's JSON shapes; more fields may appear). */
+/** Answer bodies, for the OpenAPI document (more fields may appear). */
 const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema } } });
 
 export const IngestReportBody = z.object({

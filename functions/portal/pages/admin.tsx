@@ -1,7 +1,7 @@
 import type { AuditEntry } from '../../platform/audit/port.ts';
 import type { QueryResult } from '../../platform/sql/port.ts';
 import { DataTable, may } from '../layout.tsx';
-import { portalUser, type Portal } from '../portal.tsx';
+import { portalUser, type Portal } from '../page-context.ts';
 
 const EXAMPLE = 'SELECT locality, count(*) AS crimes\nFROM police_crime\nGROUP BY 1\nORDER BY 2 DESC';
 

@@ -1,7 +1,7 @@
 import type { CohortResult } from '../../../analytics/products/cohort.ts';
 import { reidentificationReasons } from '../../../schemas/access.ts';
 import { DataTable, may } from '../layout.tsx';
-import { portalUser, type Portal } from '../portal.tsx';
+import { portalUser, type Portal } from '../page-context.ts';
 
 export function registerCohortPages(portal: Portal) {
   const { app, deps } = portal;

@@ -4,7 +4,7 @@ import { signed, waterfallChart, waterfallLayout } from '../../../analytics/rend
 import type { Decision } from '../../linkage/decisions.ts';
 import type { Child } from 'hono/jsx';
 import { Svg } from '../layout.tsx';
-import type { Portal } from '../portal.tsx';
+import type { Portal } from '../page-context.ts';
 
 /** Pairs shown on one page of a list, unless ?size= says otherwise (up to 200). */
 const PAGE = 50;

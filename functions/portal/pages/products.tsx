@@ -6,7 +6,7 @@ import type { MeasuresResult } from '../../../analytics/products/success-measure
 import { barChart, heatmap, lineChart } from '../../../analytics/render/svg.ts';
 import { offenceGroups } from '../../../schemas/code-lists.ts';
 import { DataTable, may, Svg } from '../layout.tsx';
-import { PORTAL_API, portalUser, type Portal } from '../portal.tsx';
+import { PORTAL_API, portalUser, type Portal } from '../page-context.ts';
 
 const label = (key: string) => key.replace(/_/g, ' ');
 const years = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => yearStarting(to - i).label);

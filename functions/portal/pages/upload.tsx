@@ -1,7 +1,7 @@
 import type { IngestReport } from '../../ingest/report.ts';
 import type { UploadStatus } from '../../ingest/pending-upload.ts';
 import { DataTable } from '../layout.tsx';
-import { PORTAL_API, PORTAL_ASSETS, portalUser, type Portal } from '../portal.tsx';
+import { PORTAL_API, PORTAL_ASSETS, portalUser, type Portal } from '../page-context.ts';
 
 /**
  * Drag-and-drop, progress and the two-step flow for files over the direct limit; the report page does the rest.
