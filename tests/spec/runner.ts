@@ -89,9 +89,8 @@ export async function runOn(name: Exclude<SpecEngine, 'athena'>, platform: Platf
   try { return await run(engine, c); } finally { await engine.close(); }
 }
 
-/** The SQL the engine sends Athena for a case (nothing runs: each statement is answered with no rows). */
-export async function athenaStatements(c: SpecCase): Promise<{ sql: string; values: SqlValue[] }[]> {
-  const sent: { sql: string; values: SqlValue[] }[] = [];
+/** The SQL the engine sends Athena for a case, also kept in `sent` (nothing runs: each statement is answered with no rows). */
+export async function athenaStatements(c: SpecCase, sent: { sql: string; values: SqlValue[] }[] = []): Promise<{ sql: string; values: SqlValue[] }[]> {
   const athena: CompiledSql = {
     dialect: 'athena',
     runCompiled: async (sql, values) => { sent.push({ sql, values }); return []; },
