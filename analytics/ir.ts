@@ -1,7 +1,8 @@
 /**
  * The analysis description: what a product asks of the data, as plain values that two engines run — Arquero
  * in-process (the reference) and SQL on DuckDB or Athena. Products never write SQL or Arquero code; request values
- * enter only as parameters, never as text to compile.
+ * enter only as parameters, never as text to compile. Each engine first checks a query against the dataset
+ * definitions (engines/check.ts); tests/spec pins what each operation returns.
  */
 export type Scalar = string | number | boolean | null;
 

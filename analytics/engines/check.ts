@@ -33,18 +33,13 @@ const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 const DESCRIBE: Record<Kind, string> = { text: 'text', number: 'a number', date: 'a date', timestamp: 'a timestamp', boolean: 'true/false', null: 'null' };
 
 const kindOf = (v: Scalar): Kind => v === null ? 'null' : typeof v === 'string' ? 'text' : typeof v === 'number' ? 'number' : 'boolean';
-/**
- * Only like with like: a date with a timestamp is refused too, since SQL makes the date midnight and the reference
- * engine compares their text (they differ at midnight): the date operation makes the timestamp a date.
- */
-const comparable = (a: Kind, b: Kind) => a === b;
 
 /** The columns a query may read from a dataset: its stored columns and the extract each row came from. */
 type Columns = Map<string, NonNullable<Typed['column']> & { kind: Kind }>;
 const known = new WeakMap<object, Columns>();
 
 function columnsOf(dataset: string): Columns | null {
-  const definition = datasets[dataset];
+  const definition = Object.hasOwn(datasets, dataset) ? datasets[dataset] : undefined;
   if (!definition) return null;
   let out = known.get(definition);
   if (out) return out;
@@ -115,7 +110,9 @@ class Scope {
       case 'eq': case 'ne': case 'lt': case 'le': case 'gt': case 'ge': {
         const a = this.type(e.a, op), b = this.type(e.b, op);
         if (a.kind === 'null' || b.kind === 'null') this.fail(op, a.kind === 'null' ? b : a, 'a comparison with null is never true: use is_null or not_null');
-        if (!comparable(a.kind, b.kind)) {
+        // Only like with like. A date with a timestamp too: SQL makes the date midnight, the reference engine
+        // compares their text, and the two differ at midnight; the date operation makes the timestamp a date.
+        if (a.kind !== b.kind) {
           const timed = [a.kind, b.kind].some((k) => k === 'date' || k === 'timestamp');
           this.fail(op, a.column ? a : b, `compares ${DESCRIBE[a.kind]} with ${DESCRIBE[b.kind]}${timed ? ' (the date operation makes a timestamp or a YYYY-MM-DD text a date)' : ''}`);
         }
@@ -157,7 +154,7 @@ class Scope {
           if (typeof a.value.of !== 'string' || !ISO_DAY.test(a.value.of)) this.fail(op, a, `needs a YYYY-MM-DD date, and the ${a.value.param ? `parameter ${a.value.param}` : 'literal'} is not one`);
           return { kind: 'date' };
         }
-        return this.fail(op, a, `needs a date, a timestamp or a YYYY-MM-DD literal or parameter, and this is ${a.column ? 'a text column' : DESCRIBE[a.kind]}`);
+        return this.fail(op, a, `needs a date, a timestamp or a YYYY-MM-DD literal or parameter, and this is ${a.column && a.kind === 'text' ? 'a text column' : DESCRIBE[a.kind]}`);
       }
       case 'hour_of_time': {
         const a = this.type(e.a, op);
@@ -171,7 +168,7 @@ class Scope {
         const inner = new Scope(e.from, other, this.params);
         const selected = inner.type(e.select, op);
         if (e.where) inner.condition(e.where, `${op} where`);
-        if (!comparable(a.kind, selected.kind) || a.kind === 'null') this.fail(op, a, `looks for ${DESCRIBE[a.kind]} among ${DESCRIBE[selected.kind]} of ${e.from}`);
+        if (a.kind !== selected.kind || a.kind === 'null') this.fail(op, a, `looks for ${DESCRIBE[a.kind]} among ${DESCRIBE[selected.kind]} of ${e.from}`);
         return { kind: 'boolean' };
       }
       default:
