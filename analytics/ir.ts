@@ -1,7 +1,8 @@
 /**
  * The analysis description: what a product asks of the data, as plain values that two engines run — Arquero
  * in-process (the reference) and SQL on DuckDB or Athena. Products never write SQL or Arquero code; request values
- * enter only as parameters, never as text to compile.
+ * enter only as parameters, never as text to compile. Each engine first checks a query against the dataset
+ * definitions (engines/check.ts); tests/spec pins what each operation returns.
  */
 export type Scalar = string | number | boolean | null;
 
@@ -26,6 +27,13 @@ export type Expr =
   | { op: 'hour_of_time'; a: Expr }
   /** A semi-join: the value is among `select`'s non-null values over the rows of dataset `from` that pass `where`. */
   | { op: 'in_rows'; a: Expr; from: string; select: Expr; where?: Expr };
+
+export type Operation = Extract<Expr, { op: string }>['op'];
+/** Every operation of the description, once (one left out here is a type error): the spec suite (tests/spec) covers each. */
+export const operations = Object.keys({
+  eq: 0, ne: 0, lt: 0, le: 0, gt: 0, ge: 0, and: 0, or: 0, not: 0, in: 0, is_null: 0, not_null: 0,
+  list_has_prefix: 0, month: 0, date: 0, weekday: 0, hour_of_time: 0, in_rows: 0,
+} satisfies Record<Operation, 0>) as Operation[];
 
 export interface CountQuery {
   /** A dataset id: its table of counting rows. */

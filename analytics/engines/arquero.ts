@@ -4,6 +4,7 @@ import { getDataset } from '../../schemas/datasets/index.ts';
 import { storedColumns } from '../../schemas/stored.ts';
 import { countingParts } from '../counting.ts';
 import type { CountedExtract } from '../counting.ts';
+import { checkCount, checkRows } from './check.ts';
 import type { ExtractStore } from './ports.ts';
 import { sortRows, type CountQuery, type Engine, type Expr, type Params, type ResultRow, type RowQuery, type Scalar } from '../ir.ts';
 
@@ -39,8 +40,15 @@ function evaluate(e: Expr, params: Params, sets: Subqueries = new Map()): Fn {
     case 'le': return cmp((x, y) => x! <= y!, e.a, e.b);
     case 'gt': return cmp((x, y) => x! > y!, e.a, e.b);
     case 'ge': return cmp((x, y) => x! >= y!, e.a, e.b);
-    case 'and': { const fs = e.args.map((a) => evaluate_(a)); return (c, i) => fs.every((f) => f(c, i) === true); }
-    case 'or': { const fs = e.args.map((a) => evaluate_(a)); return (c, i) => fs.some((f) => f(c, i) === true); }
+    // Three-valued, as in SQL: false wins an and (true an or) over null, and null wins over the other.
+    case 'and': case 'or': {
+      const fs = e.args.map((a) => evaluate_(a)), decisive = e.op === 'or';
+      return (c, i) => {
+        let unknown = false;
+        for (const f of fs) { const v = f(c, i); if (v === decisive) return decisive; if (v === null) unknown = true; }
+        return unknown ? null : !decisive;
+      };
+    }
     case 'not': { const f = evaluate_(e.a); return (c, i) => { const v = f(c, i); return v === null ? null : !v; }; }
     case 'in': { const f = evaluate_(e.a); const set = new Set(e.values); return (c, i) => { const v = f(c, i); return v === null ? null : set.has(v); }; }
     case 'is_null': { const f = evaluate_(e.a); return (c, i) => f(c, i) === null; }
@@ -230,6 +238,7 @@ export class ArqueroEngine implements Engine {
   }
 
   async count(query: CountQuery, params: Params): Promise<ResultRow[]> {
+    checkCount(query, params);
     const keys = Object.keys(query.groupBy);
     const { columns, kept } = await this.select(query.from, query.where, query.groupBy, params);
     if (!keys.length) return [{ count: kept }];
@@ -237,6 +246,7 @@ export class ArqueroEngine implements Engine {
   }
 
   async rows(query: RowQuery, params: Params): Promise<ResultRow[]> {
+    checkRows(query, params);
     return aq.table((await this.select(query.from, query.where, query.select, params)).columns).objects() as ResultRow[];
   }
 

@@ -22,9 +22,10 @@ export const dialects: Record<'duckdb' | 'athena', Dialect> = {
 const LIST_AS_ARRAY = 50;
 
 const NAME = /^[a-z_][a-z0-9_]*$/;
+/** Quoted, so that a name that is also a word of SQL (`group`, which Trino refuses bare) is still a name. */
 const ident = (name: string) => {
   if (!NAME.test(name)) throw new Error(`not a plain column name: ${name}`);
-  return name;
+  return `"${name}"`;
 };
 const OPS = { eq: '=', ne: '<>', lt: '<', le: '<=', gt: '>', ge: '>=' } as const;
 
@@ -87,5 +88,5 @@ function compile(from: string, where: Expr | undefined, outputs: Record<string, 
   if (!counted) return { sql: `SELECT ${select.join(', ')} FROM ${ident(from)}${filter}`, values };
   const groupBy = groups.length ? ` GROUP BY ${groups.map((_, i) => i + 1).join(', ')}` : '';
   const orderBy = groups.length ? ` ORDER BY ${groups.map((_, i) => i + 1).join(', ')}` : '';
-  return { sql: `SELECT ${[...select, 'CAST(count(*) AS INTEGER) AS count'].join(', ')} FROM ${ident(from)}${filter}${groupBy}${orderBy}`, values };
+  return { sql: `SELECT ${[...select, 'CAST(count(*) AS INTEGER) AS "count"'].join(', ')} FROM ${ident(from)}${filter}${groupBy}${orderBy}`, values };
 }

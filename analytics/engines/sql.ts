@@ -1,5 +1,6 @@
 import type { CompiledSql, EngineDeps } from './ports.ts';
 import { sortRows, type CountQuery, type Engine, type Params, type ResultRow, type RowQuery } from '../ir.ts';
+import { checkCount, checkRows } from './check.ts';
 import { compileCount, compileRows, dialects } from './sql-compile.ts';
 
 /** The SQL engine: queries compiled once, run on DuckDB here (on Athena in AWS, the same SQL). */
@@ -12,12 +13,14 @@ export class SqlEngine implements Engine {
   }
 
   async count(query: CountQuery, params: Params): Promise<ResultRow[]> {
+    checkCount(query, params);
     const { sql, values } = compileCount(query, params, dialects[this.sql.dialect]);
     const rows = (await this.sql.runCompiled(sql, values)) as ResultRow[];
     return sortRows(rows.map((r) => ({ ...r, count: Number(r.count) })), Object.keys(query.groupBy));
   }
 
   async rows(query: RowQuery, params: Params): Promise<ResultRow[]> {
+    checkRows(query, params);
     const { sql, values } = compileRows(query, params, dialects[this.sql.dialect]);
     return (await this.sql.runCompiled(sql, values)) as ResultRow[];
   }

@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { operations } from '../../analytics/ir.ts';
+import type { Platform } from '../../functions/platform/platform.ts';
+import { athenaSyntaxErrors } from '../sql/trino.ts';
+import { comparisonCases } from './cases/comparison.ts';
+import { dateCases } from './cases/dates.ts';
+import { listCases } from './cases/lists.ts';
+import { logicCases } from './cases/logic.ts';
+import { queryCases } from './cases/query.ts';
+import { semiJoinCases } from './cases/semi-join.ts';
+import { athenaStatements, expectedRows, runOn, specEngines, specPlatform, type SpecCase } from './runner.ts';
+
+/** Every operation's cases, on every engine: pinned rows on Arquero and DuckDB, Trino-parsed SQL for Athena. */
+const suites = [comparisonCases, logicCases, listCases, dateCases, semiJoinCases, queryCases];
+const byOperation = new Map<string, SpecCase[]>();
+for (const suite of suites) for (const [operation, cases] of Object.entries(suite)) byOperation.set(operation, [...(byOperation.get(operation) ?? []), ...cases!]);
+
+it('holds cases for every operation of the query description', () => {
+  expect(operations.filter((op) => !byOperation.get(op)?.length)).toEqual([]);
+});
+
+for (const [operation, cases] of byOperation) {
+  describe(operation, () => {
+    for (const c of cases) {
+      describe(c.name, () => {
+        let store: { platform: Platform; cleanup: () => void };
+        beforeAll(async () => { store = await specPlatform(c.tables); });
+        afterAll(() => store?.cleanup());
+        for (const engine of specEngines) {
+          const skipped = c.skip?.[engine];
+          if (skipped) { it.skip(`${engine} (skipped: ${skipped})`, () => {}); continue; }
+          if (engine === 'athena') {
+            it('athena: the SQL it would send parses as Trino, with its placeholders and with their values', async () => {
+              const statements = await athenaStatements(c);
+              expect(statements.length).toBeGreaterThan(0);
+              for (const { sql, values } of statements) expect(athenaSyntaxErrors(sql, values), `${operation}: ${c.name}: ${sql}`).toEqual([]);
+            });
+          } else {
+            it(`${engine}: the pinned rows`, async () => {
+              expect(await runOn(engine, store.platform, c)).toEqual(expectedRows(c));
+            });
+          }
+        }
+      });
+    }
+  });
+}
