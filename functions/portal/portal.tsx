@@ -14,6 +14,7 @@ import { Layout, pagesFor, portalStyle, Problem } from './layout.tsx';
 import { registerAdminPages } from './pages/admin.tsx';
 import { registerCohortPages } from './pages/cohort.tsx';
 import { registerLinkageReviewPages } from './pages/linkage-review.tsx';
+import { registerProductPage } from './pages/product.tsx';
 import { registerProductPages } from './pages/products.tsx';
 import { registerUploadPages, uploadScript } from './pages/upload.tsx';
 import { auditSignIn } from './sign-in-audit.ts';
@@ -162,6 +163,7 @@ export const mountPortal = (options: PortalOptions) => (app: ApiApp, deps: Route
   registerCohortPages(portal);
   registerLinkageReviewPages(portal);
   registerAdminPages(portal);
+  for (const product of deps.products.registry) registerProductPage(portal, product);
 };
 
 export const portalUser = user;

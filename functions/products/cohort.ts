@@ -48,5 +48,5 @@ export const cohort = defineProduct({
   run: async (engine, { area, linkage }, request) => uncontrolled(await preventionPanelCohort(engine, area, cohortRules, request.panel, request.asOf, await linkage())),
   tables: (result) => ({ csv: cohortTable(result), sheets: [cohortTable(result)] }),
   fileName: (request) => ['cohort', request.panel, request.asOf],
-  portal: { href: '/portal/cohort' },
+  portal: { href: '/portal/cohort', own: true },
 });

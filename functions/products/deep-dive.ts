@@ -37,5 +37,5 @@ export const deepDive = defineProduct({
   tables: (result) => ({ csv: deepDiveLongTable(result), sheets: deepDiveTables(result) }),
   html: deepDiveHtml,
   fileName: (request) => ['deep-dive', request.area, request.period],
-  portal: { href: '/portal/deep-dive' },
+  portal: { href: '/portal/deep-dive', own: true },
 });

@@ -43,7 +43,7 @@ export const measures = defineProduct({
   // As CSV, the Home Office return's summary.
   tables: (result) => { const sheets = measuresTables(result); return { csv: sheets[0], sheets }; },
   fileName: (request) => ['success-measures', request.period, ...(request.audience === 'csp' ? ['csp'] : [])],
-  portal: { href: '/portal/measures' },
+  portal: { href: '/portal/measures', own: true },
   // The return for the partnership core beside csp/, and under csp/ only what CSP officers see: nothing to subtract from.
   refresh: (_area, period) => {
     const of = (audience: Audience): MeasuresRequest => ({ product: 'measures', period, baseline: DEFAULT_BASELINE, audience });

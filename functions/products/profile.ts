@@ -44,7 +44,7 @@ export const profile = defineProduct({
   tables: (result) => ({ csv: profileLongTable(result), sheets: profileTables(result) }),
   html: profileHtml,
   fileName: (request) => ['profile', request.locality, request.period, request.audience],
-  portal: { href: '/portal/profile' },
+  portal: { href: '/portal/profile', own: true },
   // Every locality's profile, as CSP officers see it, under csp/.
   refresh: (area, period) => area.localities.map(({ slug: locality }) => ({
     request: { product: 'profile', locality, period, audience: 'csp' } satisfies ProfileRequest,

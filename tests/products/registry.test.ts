@@ -138,6 +138,21 @@ describe('a product added to the registry', () => {
     expect(await menu('police-uploader')).not.toContain('/portal/knife-count Knife crime count');
   });
 
+  it('has a portal page made from its request fields and tables, when the portal has none of its own', async () => {
+    const page = async (user: string, search: string) => {
+      const response = await fetch(`${server.url}/portal/knife-count${search}`, { headers: { cookie: `${SESSION_COOKIE}=${await options.tokens.sign(user)}` } });
+      return { status: response.status, html: await response.text() };
+    };
+    // The year defaults to the last whole one the data cover, as on every product page.
+    expect((await page('vrn-analyst', '?audience=analyst')).html).toContain('<input id="period" name="period" value="2024-25"/>');
+    const analyst = await page('vrn-analyst', '?period=2025-26&audience=analyst');
+    expect(analyst.status).toBe(200);
+    expect(analyst.html).toMatch(/<caption>Knife crime count<\/caption>[\s\S]*<td>2025-26<\/td><td class="n">3<\/td><td>false<\/td>/);
+    expect(analyst.html).toContain('href="/portal/api/knife-count?period=2025-26&amp;audience=analyst&amp;format=csv"');
+    expect((await page('vrn-analyst', '?period=2025-26')).html).toMatch(/<td>2025-26<\/td><td>—<\/td><td>true<\/td>/);
+    expect((await page('police-uploader', '?period=2025-26')).status).toBe(403);
+  });
+
   it('is written by the scheduled refresh as it declares, rendered as every other face renders it', async () => {
     const manifest = await refreshProducts(t.platform, 'sql', [knifeCount]);
     expect(manifest.files).toEqual(['outputs/2025-26/csp/knife-count.csv']);
