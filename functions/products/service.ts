@@ -6,7 +6,7 @@ import { toXlsx } from '../../analytics/render/xlsx.ts';
 import { currentLinkage } from '../linkage/people.ts';
 import type { Platform } from '../platform/platform.ts';
 import type { ProductFormat, ProductInputs } from './product.ts';
-import { productNamed, products, type ProductName, type ProductRegistry, type ProductRequest, type ProductResult } from './registry.ts';
+import { productNamed, products, type ProductRegistry, type ProductRequest, type ProductResult } from './registry.ts';
 
 export type { ProductFormat } from './product.ts';
 export type { ProductName, ProductRequest, ProductResult } from './registry.ts';
@@ -18,9 +18,6 @@ export class ProductRequestError extends Error {
     this.name = 'ProductRequestError';
   }
 }
-
-/** The formats each built-in product is served in, the first the default. */
-export const productFormats = Object.fromEntries(products.map((p) => [p.name, [...p.formats]])) as Record<ProductName, ProductFormat[]>;
 
 const inputs = (platform: Platform, engine: Engine): ProductInputs => ({
   area: platform.area, agreement: platform.agreement, linkage: () => currentLinkage(platform, engine),
@@ -64,7 +61,7 @@ const contentTypes: Record<ProductFormat, string> = {
 };
 
 /** A file name that says what the product is, from request values already validated as ids. */
-export function productFileName(request: { product: string }, format: ProductFormat, registry: ProductRegistry = products): string {
+function productFileName(request: { product: string }, format: ProductFormat, registry: ProductRegistry = products): string {
   return `${productNamed(registry, request.product).fileName(request).join('-').replace(/[^a-z0-9-]/gi, '_')}.${format}`;
 }
 

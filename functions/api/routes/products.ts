@@ -52,7 +52,7 @@ export function registerProducts(app: ApiApp, deps: RouteDeps) {
   for (const product of products.registry) {
     app.openapi(routeOf(product), async (c) => {
       const params = (product.api.params ? c.req.valid('param' as never) : {}) as Record<string, string>;
-      const query = c.req.valid('query') as Record<string, never> & { format: ProductFormat };
+      const query = c.req.valid('query') as Record<string, unknown> & { format: ProductFormat };
       const request = product.api.request({ params, query }, c.var.user!);
       checkScope(c, platform.agreement, product.action, product.scope(request));
       return send(c, request, query.format) as never;
