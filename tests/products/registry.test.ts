@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maxSuppressed, Publication, type Audience } from '../../analytics/disclosure.ts';
 import { defaultEngine, engineNamed, openEngine, UnknownEngine, type EngineName } from '../../analytics/engine.ts';
 import { financialYear } from '../../analytics/financial-year.ts';
@@ -8,10 +8,10 @@ import { localAppOptions, startLocalServer } from '../../functions/api/local-ser
 import { SESSION_COOKIE } from '../../functions/api/middleware/authenticate.ts';
 import { financialYear as financialYearField, productBody } from '../../functions/api/routes/schemas.ts';
 import { required } from '../../functions/cli/args.ts';
-import { main } from '../../functions/cli/main.ts';
 import { refreshProducts } from '../../functions/outputs/refresh.ts';
 import { defineProduct } from '../../functions/products/product.ts';
 import { products } from '../../functions/products/registry.ts';
+import { vrnInProcessWith } from '../cli/in-process.ts';
 import { CRIME_HEADER, POLICE, crimeRow, csv, ingestText, testPlatform } from '../helpers.ts';
 
 /**
@@ -79,19 +79,8 @@ const get = async (user: string, path: string) => {
   return { status: response.status, type: response.headers.get('content-type'), body: await response.text() };
 };
 
-/** Runs the CLI in this process with the test's registry. */
-async function cli(args: string[], withRegistry = true) {
-  const out: string[] = [], err: string[] = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => { out.push(String(chunk)); return true; });
-  vi.spyOn(console, 'log').mockImplementation((...values) => { out.push(`${values.join(' ')}\n`); });
-  vi.spyOn(console, 'error').mockImplementation((...values) => { err.push(`${values.join(' ')}\n`); });
-  try {
-    const code = await main(args, withRegistry ? registry : undefined);
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
+/** Runs the CLI in this process with the test's registry (or, `false`, the service's). */
+const cli = (args: string[], withRegistry = true) => vrnInProcessWith(withRegistry ? registry : undefined, ...args);
 
 describe('a product added to the registry', () => {
   it('is served at its route, behind its action, disclosure-controlled for the csp audience at the one call site', async () => {
