@@ -154,12 +154,51 @@ export class Publication {
     if (parts.length) this.lines.push({ total, parts });
   }
 
+  /** Called from {@link disclose} only: the one place figures are controlled, after whichever engine counted them. */
   publish(audience: Audience, rounding: Rounding): SuppressedCount[] {
     if (audience === 'analyst') return this.counts.map((count) => ({ count, suppressed: false }));
     if (rounding === 'nearest5') {
       return this.counts.map((c, i) => (isSmall(c, this.max[i]) ? { count: null, suppressed: true } : { count: roundTo5(c), suppressed: false }));
     }
-    const hidden = suppressionPattern(this.counts, this.lines, this.max);
+    const hidden = this.pattern();
     return this.counts.map((count, i) => (hidden[i] ? { count: null, suppressed: true } : { count, suppressed: false }));
   }
+
+  /**
+   * The suppression pattern, solved apart for each set of cells that lines join (years counted together, say):
+   * withholding a cell loosens only the lines it is on, so each set's pattern is the one it would have alone.
+   */
+  private pattern(): boolean[] {
+    const root = this.counts.map((_, i) => i);
+    const find = (i: number): number => (root[i] === i ? i : (root[i] = find(root[i])));
+    for (const { total, parts } of this.lines) for (const p of parts) root[find(p)] = find(total);
+    const groups = new Map<number, number[]>();
+    this.counts.forEach((_, i) => (groups.get(find(i)) ?? groups.set(find(i), []).get(find(i))!).push(i));
+    const hidden = this.counts.map(() => false);
+    for (const cells of groups.values()) {
+      const at = new Map(cells.map((cell, i) => [cell, i]));
+      const lines = this.lines.filter((l) => at.has(l.total)).map((l) => ({ total: at.get(l.total)!, parts: l.parts.map((p) => at.get(p)!) }));
+      suppressionPattern(cells.map((c) => this.counts[c]), lines, cells.map((c) => this.max[c])).forEach((h, i) => { hidden[cells[i]] = h; });
+    }
+    return hidden;
+  }
+}
+
+/**
+ * What an engine counted for a product, before disclosure control: the cells (and lines) of one publication, the
+ * audience they go to, and how the answer is built from the cells as that audience sees them.
+ */
+export interface Counted<R> {
+  audience: Audience;
+  cells: Publication;
+  answer: (shown: (cell: number) => SuppressedCount) => R;
+}
+
+/** An answer with no controlled cells (a product for analysts only, or the analyst audience of one). */
+export const uncontrolled = <R>(result: R): Counted<R> => ({ audience: 'analyst', cells: new Publication(), answer: () => result });
+
+/** Disclosure control, applied once to everything a product counted: the one call of {@link Publication.publish}. */
+export function disclose<R>(counted: Counted<R>, rounding: Rounding): R {
+  const shown = counted.cells.publish(counted.audience, rounding);
+  return counted.answer((cell) => shown[cell]);
 }

@@ -1,7 +1,7 @@
 import type { Agreement } from '../../schemas/agreement.ts';
 import type { Area } from '../../schemas/area/index.ts';
 import { ageBands, codeLists, seriousViolenceGroups, violenceRelatedExclusionReasons } from '../../schemas/code-lists.ts';
-import { maxSuppressed, Publication, type Audience, type SuppressedCount } from '../disclosure.ts';
+import { maxSuppressed, Publication, uncontrolled, type Audience, type Counted, type SuppressedCount } from '../disclosure.ts';
 import { financialYear, monthsOf, yearStarting, type FinancialYear } from '../financial-year.ts';
 import { and, between, col, date, eq, isIn, lit, month, param, type Engine, type Expr, type ResultRow } from '../ir.ts';
 import { measureDefinitions, measureQueries, pct, successMeasures, type MeasureResult, type MeasuresResult } from './success-measures.ts';
@@ -93,11 +93,18 @@ async function perLocality(engine: Engine, dataset: string, where: Expr, groupBy
   return out;
 }
 
-/** The year's release for an audience; the analyst audience gets the same figures uncontrolled. */
-export async function release(engine: Engine, area: Area, agreement: Agreement, year: FinancialYear, audience: Audience): Promise<Release> {
+/** How a release is read once its cells are published. */
+export type Shown = (cell: number) => SuppressedCount;
+
+/**
+ * Counts the year's release for an audience into a publication (its cells and lines) and returns how to read it
+ * once published; the analyst audience gets the same figures uncontrolled. Years counted into one publication are
+ * separate lines, so each year's pattern is the one it would have alone: a count hidden in one year's outputs is
+ * hidden wherever that year appears.
+ */
+export async function countRelease(engine: Engine, area: Area, agreement: Agreement, year: FinancialYear, audience: Audience, pub: Publication): Promise<(show: Shown) => Release> {
   const params = { from: year.from, to: year.to };
   const limit = (dataset: string) => maxSuppressed(agreement, dataset);
-  const pub = new Publication();
 
   const headlineRows = {} as Record<Headline, Map<string, ResultRow[]>>;
   for (const [name, h] of Object.entries(headlines) as [Headline, (typeof headlines)[Headline]][]) {
@@ -157,9 +164,7 @@ export async function release(engine: Engine, area: Area, agreement: Agreement, 
   }
   pub.line(measureIds.get(measureKey('knife_serious_violence', 'all_ages'))!.count, ids.map((l) => l.headline.knife_serious_violence));
 
-  const shown = pub.publish(audience, agreement.disclosure.rounding);
-  const show = (id: number) => shown[id];
-  return {
+  return (show) => ({
     year,
     audience,
     localities: new Map(ids.map((l) => [l.slug, {
@@ -170,37 +175,45 @@ export async function release(engine: Engine, area: Area, agreement: Agreement, 
     }])),
     llrSeriousViolence: show(llr),
     measures: new Map([...measureIds].map(([k, m]) => [k, { count: show(m.count), monthly: m.monthly.map((p) => ({ month: p.month, ...show(p.id) })) }])),
-  };
+  });
 }
 
 export { HOURS };
 
 /**
- * The success measures for an audience. Analysts and the performance lead get the official return, uncontrolled.
- * The CSP audience gets each year's figures from that year's release: the count, previous-year and baseline
- * figures, a change only between two published counts, the all-ages monthly series; not the under-25 monthly
- * series nor the rolling 12 months (see above).
+ * The success measures for an audience, as counted. Analysts and the performance lead get the official return,
+ * uncontrolled. The CSP audience gets each year's figures from that year's release: the count, previous-year and
+ * baseline figures, a change only between two published counts, the all-ages monthly series; not the under-25
+ * monthly series nor the rolling 12 months (see above).
  */
-export async function cspMeasures(engine: Engine, area: Area, agreement: Agreement, period: string, baseline: string, audience: Audience): Promise<MeasuresResult<number | null>> {
-  if (audience === 'analyst') return successMeasures(engine, period, baseline);
+export async function countMeasures(engine: Engine, area: Area, agreement: Agreement, period: string, baseline: string, audience: Audience): Promise<Counted<MeasuresResult<number | null>>> {
+  if (audience === 'analyst') return uncontrolled(await successMeasures(engine, period, baseline));
   const year = financialYear(period);
-  const releases = new Map<string, Release>();
-  const of = async (y: FinancialYear) => releases.get(y.label) ?? releases.set(y.label, await release(engine, area, agreement, y, audience)).get(y.label)!;
-  const now = await of(year), previous = await of(yearStarting(year.startYear - 1)), base = await of(financialYear(baseline));
+  const cells = new Publication();
+  const releases = new Map<string, (show: Shown) => Release>();
+  const of = async (y: FinancialYear) => releases.get(y.label) ?? releases.set(y.label, await countRelease(engine, area, agreement, y, audience, cells)).get(y.label)!;
+  const counted = { now: await of(year), previous: await of(yearStarting(year.startYear - 1)), base: await of(financialYear(baseline)) };
   return {
-    period, baseline, audience,
-    measures: measureDefinitions.flatMap((def) => (['all_ages', 'under_25'] as const).map((split) => {
-      const key = measureKey(def.id, split);
-      const count = now.measures.get(key)!.count.count;
-      const baselineCount = base.measures.get(key)!.count.count;
-      const previousCount = previous.measures.get(key)!.count.count;
+    audience, cells,
+    answer: (show) => {
+      const now = counted.now(show), previous = counted.previous(show), base = counted.base(show);
       return {
-        id: def.id, split, count,
-        baseline_count: baselineCount, change_vs_baseline_pct: pct(count, baselineCount),
-        previous_count: previousCount, change_vs_previous_pct: pct(count, previousCount),
-        monthly: now.measures.get(key)!.monthly.map((m) => ({ month: m.month, count: m.count })),
-        rolling_12_months: [],
+        period, baseline, audience,
+        measures: measureDefinitions.flatMap((def) => (['all_ages', 'under_25'] as const).map((split) => {
+          const key = measureKey(def.id, split);
+          const count = now.measures.get(key)!.count.count;
+          const baselineCount = base.measures.get(key)!.count.count;
+          const previousCount = previous.measures.get(key)!.count.count;
+          return {
+            id: def.id, split, count,
+            baseline_count: baselineCount, change_vs_baseline_pct: pct(count, baselineCount),
+            previous_count: previousCount, change_vs_previous_pct: pct(count, previousCount),
+            monthly: now.measures.get(key)!.monthly.map((m) => ({ month: m.month, count: m.count })),
+            rolling_12_months: [],
+          };
+        })),
       };
-    })),
+    },
   };
 }
+

@@ -1,10 +1,10 @@
 import type { Agreement } from '../../schemas/agreement.ts';
 import type { Area } from '../../schemas/area/index.ts';
-import type { Audience, SuppressedCount } from '../disclosure.ts';
+import { disclose, Publication, type Audience, type Counted, type SuppressedCount } from '../disclosure.ts';
 import { financialYear, yearStarting } from '../financial-year.ts';
 import type { Engine, Scalar } from '../ir.ts';
 import type { Table } from '../render/table.ts';
-import { HOURS, release, WEEKDAYS, type Breakdown } from './csp-release.ts';
+import { countRelease, HOURS, WEEKDAYS, type Breakdown, type Release } from './csp-release.ts';
 
 /**
  * The locality profile of one Community Safety Partnership for a financial year. The figures are the
@@ -41,13 +41,22 @@ const per1000 = (count: number | null, population: number) => (count === null ? 
 
 export interface ProfileRequest { locality: string; period: string; audience?: Audience }
 
-export async function localityProfile(engine: Engine, area: Area, agreement: Agreement, request: ProfileRequest): Promise<ProfileResult> {
+/** Counts the profile: the locality's part of this year's and last year's releases, controlled together when published. */
+export async function countLocalityProfile(engine: Engine, area: Area, agreement: Agreement, request: ProfileRequest): Promise<Counted<ProfileResult>> {
   const locality = area.localities.find((l) => l.slug === request.locality);
   if (!locality) throw new RangeError(`unknown locality "${request.locality}"; known: ${area.localities.map((l) => l.slug).join(', ')}`);
   const audience = request.audience ?? 'csp';
   const year = financialYear(request.period);
-  const now = await release(engine, area, agreement, year, audience);
-  const before = await release(engine, area, agreement, yearStarting(year.startYear - 1), audience);
+  const cells = new Publication();
+  const counted = {
+    now: await countRelease(engine, area, agreement, year, audience, cells),
+    before: await countRelease(engine, area, agreement, yearStarting(year.startYear - 1), audience, cells),
+  };
+  return { audience, cells, answer: (show) => profileOf(area, agreement, locality, counted.now(show), counted.before(show)) };
+}
+
+function profileOf(area: Area, agreement: Agreement, locality: Area['localities'][number], now: Release, before: Release): ProfileResult {
+  const { audience, year } = now;
   const here = now.localities.get(locality.slug)!;
   const then = before.localities.get(locality.slug)!.headline;
   const { serious_violence: sv, knife_serious_violence: knife, asb, ae_attendances: ae, school_exclusions: exclusions } = here.headline;
@@ -81,6 +90,10 @@ export async function localityProfile(engine: Engine, area: Area, agreement: Agr
     school_exclusions: { ...exclusions, by_category: b.exclusions_by_category },
   };
 }
+
+/** The profile as published to its audience (disclosure-controlled for the CSP audience, the default). */
+export const localityProfile = async (engine: Engine, area: Area, agreement: Agreement, request: ProfileRequest) =>
+  disclose(await countLocalityProfile(engine, area, agreement, request), agreement.disclosure.rounding);
 
 /** The profile as tables: one per section (sheets of the XLSX; the CSV is their long form). */
 export function profileTables(p: ProfileResult): Table[] {

@@ -7,7 +7,7 @@ import type { Table } from '../render/table.ts';
 /**
  * The Home Office success measures: each a dataset, its date column and a rule, with an all-ages split
  * and an under-25 split. As here, for the analyst audience (analysts and the performance lead: the official
- * return), not disclosure-controlled; what CSP officers see is `cspMeasures` in ./csp-release.ts.
+ * return), not disclosure-controlled; what CSP officers see is `countMeasures` in ./csp-release.ts.
  */
 export const DEFAULT_BASELINE = '2019-20';
 

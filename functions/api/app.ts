@@ -1,8 +1,9 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import type { EngineName } from '../../analytics/engine.ts';
+import { defaultEngine, type EngineName } from '../../analytics/engine.ts';
 import { errorKind } from '../ingest/failure.ts';
 import type { Platform } from '../platform/platform.ts';
 import { ProductCache } from '../products/cache.ts';
+import type { ProductRegistry } from '../products/registry.ts';
 import type { TokenVerifier } from './auth/port.ts';
 import type { ApiEnv } from './context.ts';
 import { errorBody, onError } from './errors.ts';
@@ -24,6 +25,8 @@ export interface AppOptions {
   uploadUrls: UploadUrls;
   /** The engine products run on (DuckDB locally, Athena in AWS, through the platform). */
   engine?: EngineName;
+  /** The products served (the registry's, unless a test gives its own). */
+  products?: ProductRegistry;
   limits?: Partial<Limits>;
   /** Work after the answer (local background ingest); defaults to fire-and-forget with the failure logged. */
   inBackground?: (task: () => Promise<unknown>) => void;
@@ -52,7 +55,8 @@ export function createApp(platform: Platform, options: AppOptions) {
   });
   const deps: RouteDeps = {
     platform,
-    products: new ProductCache(platform, options.engine ?? 'sql'),
+    engine: options.engine ?? defaultEngine.request,
+    products: new ProductCache(platform, options.engine ?? defaultEngine.request, undefined, options.products),
     uploadUrls: options.uploadUrls,
     limits: { ...defaultLimits, ...options.limits },
     inBackground: options.inBackground ?? logFailure,

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { engineNamed, UnknownEngine } from '../../analytics/engine.ts';
 import { datasetIds } from '../../schemas/datasets/index.ts';
 import { errorKind } from '../ingest/failure.ts';
 import { ingestExtract } from '../ingest/ingest.ts';
@@ -8,9 +9,11 @@ import { fileSource } from '../ingest/source.ts';
 import { diskFault } from '../platform/storage/port.ts';
 import { defaultDataDir, localPlatform } from '../platform/local.ts';
 import { parseArgs, optional, required, UsageError, type ParsedArgs } from './args.ts';
+import { products, type ProductRegistry } from '../products/registry.ts';
 import { printReport, printRows } from './output.ts';
+import { productCommand, productUsage, runProductCommand } from './products.ts';
 
-const USAGE = `vrn <command> [--data-dir DIR] [--format json]
+const usage = (registry: ProductRegistry) => `vrn <command> [--data-dir DIR] [--format json]
 
   serve   [--port 8787]                          the service on http://localhost:PORT, sample data loaded
   sample  --out DIR [--seed N] [--scale N]       synthetic extracts in the canonical formats
@@ -18,14 +21,7 @@ const USAGE = `vrn <command> [--data-dir DIR] [--format json]
                                                  exit 0 accepted, 2 extract rejected, 1 internal error
   sql     --query "SELECT …" [--format json|csv] [--timeout-ms 10000]
                                                  read-only SQL over the pseudonymised tables, 10 s at most
-  measures --period 2024-25 [--baseline 2019-20] [--engine arquero|sql] [--format json|csv|xlsx] [--out FILE]
-                                                 the Home Office success measures
-  profile --locality SLUG --period 2024-25 [--audience csp|analyst] [--engine …] [--format json|csv|xlsx|html] [--out FILE]
-                                                 the locality profile of a Community Safety Partnership
-  cohort  --panel city|county --as-of YYYY-MM-DD [--engine …] [--format json|csv|xlsx] [--out FILE]
-                                                 the Prevention Panel cohort
-  deep-dive --groups G1,G2 --area llr|SLUG --period 2024-25 [--engine …] [--format json|csv|xlsx|html] [--out FILE]
-                                                 offence groups in an area: trend, places, times, people, linked contact
+${productUsage(registry)}
   review  list [--limit 50] [--offset 0] | blind | accept --pair ID | reject --pair ID | undo --pair ID [--user NAME]
                                                  fuzzy-linkage pairs to review, by which fields agreed; blind:
                                                  auto-links to check without their score (B-… ids)
@@ -78,36 +74,15 @@ const commands: Record<string, Command> = {
     }
   },
 
-  async measures({ flags }, dataDir) {
-    const { runMeasures } = await import('./products.ts');
-    return runMeasures(localPlatform(dataDir), flags);
-  },
-
-  async profile({ flags }, dataDir) {
-    const { runProfile } = await import('./products.ts');
-    return runProfile(localPlatform(dataDir), flags);
-  },
-
-  async cohort({ flags }, dataDir) {
-    const { runCohort } = await import('./products.ts');
-    return runCohort(localPlatform(dataDir), flags);
-  },
-
   async link({ flags }, dataDir) {
     const { linkAllPeople } = await import('../linkage/people.ts');
-    const engine = (optional(flags, 'engine') ?? 'arquero') as 'sql' | 'arquero';
-    if (!['sql', 'arquero'].includes(engine)) throw new UsageError('engine must be arquero or sql');
+    const engine = engineNamed(optional(flags, 'engine'), 'batch', '--engine');
     const run = await linkAllPeople(localPlatform(dataDir), engine, (message) => process.stderr.write(`  ${message}\n`));
     if (flags.format === 'json') console.log(JSON.stringify(run));
     else console.log(run.skipped
       ? `people are linked already for this data (at ${run.linked_at}): ${run.people.toLocaleString('en-GB')} people from ${run.records.toLocaleString('en-GB')} records`
       : `linked ${run.records.toLocaleString('en-GB')} records into ${run.people.toLocaleString('en-GB')} people in ${run.seconds} s; ${run.review.toLocaleString('en-GB')} pairs to review`);
     return 0;
-  },
-
-  async 'deep-dive'({ flags }, dataDir) {
-    const { runDeepDive } = await import('./products.ts');
-    return runDeepDive(localPlatform(dataDir), flags);
   },
 
   async review({ subcommand, flags }, dataDir) {
@@ -180,20 +155,23 @@ const commands: Record<string, Command> = {
   },
 };
 
-export async function main(argv: string[]): Promise<number> {
+/** `registry`: the products whose commands the CLI offers (a test's own list, or the service's). */
+export async function main(argv: string[], registry: ProductRegistry = products): Promise<number> {
+  const USAGE = usage(registry);
   try {
     const args = parseArgs(argv);
     if (!args.command || args.command === 'help' || args.flags.help) {
       console.log(USAGE);
       return args.command || args.flags.help ? 0 : 2;
     }
-    const command = commands[args.command];
+    const product = productCommand(registry, args.command);
+    const command: Command | undefined = product ? ({ flags }, dataDir) => runProductCommand(localPlatform(dataDir), product, flags, registry) : commands[args.command];
     if (!command) throw new UsageError(`unknown command "${args.command}"`);
     if (args.subcommand && !['audit', 'review'].includes(args.command)) throw new UsageError(`unexpected argument "${args.subcommand}"`);
     const dataDir = optional(args.flags, 'data-dir') ?? defaultDataDir();
     return await command(args, dataDir);
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof UnknownEngine) {
       console.error(`vrn: ${error.message}\n\n${USAGE}`);
       return 2;
     }

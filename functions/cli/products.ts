@@ -1,24 +1,30 @@
 import { writeFileSync } from 'node:fs';
-import type { Audience } from '../../analytics/disclosure.ts';
-import { engineNames, type EngineName } from '../../analytics/engine.ts';
-import { DEFAULT_BASELINE } from '../../analytics/products/success-measures.ts';
+import { engineNamed, engineNames } from '../../analytics/engine.ts';
 import type { Platform } from '../platform/platform.ts';
-import { ProductRequestError, productFormats, renderProduct, runProduct, type ProductFormat, type ProductRequest } from '../products/service.ts';
-import { optional, required, UsageError, type ParsedArgs } from './args.ts';
+import type { Product, ProductFormat } from '../products/product.ts';
+import type { ProductRegistry } from '../products/registry.ts';
+import { ProductRequestError, renderProduct, runProduct } from '../products/service.ts';
+import { optional, UsageError, type ParsedArgs } from './args.ts';
 
 type Flags = ParsedArgs['flags'];
 
+/** The usage lines of every product's command, from the registry. */
+export const productUsage = (registry: ProductRegistry) => registry.map((p) =>
+  `  ${p.cli.command.padEnd(7)} ${p.cli.usage} [--engine ${engineNames.join('|')}] [--format ${p.formats.join('|')}] [--out FILE]\n${' '.repeat(49)}${p.cli.help}`).join('\n');
+
+/** The product a command names, if any. */
+export const productCommand = (registry: ProductRegistry, command: string) => registry.find((p) => p.cli.command === command);
+
 /** Runs a product on the chosen engine and writes it as JSON, CSV (one table), XLSX (a sheet per table) or HTML. */
-async function runAndWrite(platform: Platform, flags: Flags, request: ProductRequest) {
-  const engineName = (optional(flags, 'engine') ?? 'sql') as EngineName;
-  if (!engineNames.includes(engineName)) throw new UsageError(`--engine must be one of ${engineNames.join(', ')}`);
-  const format = (optional(flags, 'format') ?? 'json') as ProductFormat;
-  const formats = productFormats[request.product];
-  if (!formats.includes(format)) throw new UsageError(`--format must be one of ${formats.join(', ')}`);
+export async function runProductCommand(platform: Platform, product: Product, flags: Flags, registry: ProductRegistry) {
+  const request = product.cli.request(flags);
+  const engineName = engineNamed(optional(flags, 'engine'), 'request', '--engine'); // an unknown name is a usage error (main.ts)
+  const format = (optional(flags, 'format') ?? product.formats[0]) as ProductFormat;
+  if (!product.formats.includes(format)) throw new UsageError(`--format must be one of ${product.formats.join(', ')}`);
   const out = optional(flags, 'out');
   if (format === 'xlsx' && !out) throw new UsageError('--format xlsx needs --out FILE');
   try {
-    const { body } = await renderProduct(request, await runProduct(platform, engineName, request), format);
+    const { body } = await renderProduct(request, await runProduct(platform, engineName, request, registry), format, registry);
     if (out) writeFileSync(out, body);
     else process.stdout.write(body);
     return 0;
@@ -27,22 +33,3 @@ async function runAndWrite(platform: Platform, flags: Flags, request: ProductReq
     throw error;
   }
 }
-
-/** `vrn measures`: the success measures; as CSV the Home Office return's summary, as XLSX summary and monthly sheets. */
-export const runMeasures = (platform: Platform, flags: Flags) => runAndWrite(platform, flags,
-  { product: 'measures', period: required(flags, 'period'), baseline: optional(flags, 'baseline') ?? DEFAULT_BASELINE });
-
-/** `vrn profile`: a locality profile, disclosure-controlled unless --audience analyst. */
-export function runProfile(platform: Platform, flags: Flags) {
-  const audience = (optional(flags, 'audience') ?? 'csp') as Audience;
-  if (!['csp', 'analyst'].includes(audience)) throw new UsageError('--audience must be csp or analyst');
-  return runAndWrite(platform, flags, { product: 'profile', locality: required(flags, 'locality'), period: required(flags, 'period'), audience });
-}
-
-/** `vrn cohort`: a Prevention Panel's cohort as of a date. */
-export const runCohort = (platform: Platform, flags: Flags) => runAndWrite(platform, flags,
-  { product: 'cohort', panel: required(flags, 'panel'), asOf: required(flags, 'as-of') });
-
-/** `vrn deep-dive`: offence groups in LLR or a locality over a year, for analysts. */
-export const runDeepDive = (platform: Platform, flags: Flags) => runAndWrite(platform, flags,
-  { product: 'deep-dive', groups: required(flags, 'groups').split(',').map((g) => g.trim()), area: required(flags, 'area'), period: required(flags, 'period') });

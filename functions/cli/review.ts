@@ -1,4 +1,4 @@
-import { openEngine } from '../../analytics/engine.ts';
+import { defaultEngine, openEngine } from '../../analytics/engine.ts';
 import type { Interval, Quality } from '../../analytics/matching/quality.ts';
 import { findItem, type BlindItem, type ReviewItem } from '../../analytics/matching/review.ts';
 import { currentBlindQueue, reviewStats } from '../linkage/blind-review.ts';
@@ -49,7 +49,7 @@ export async function runReview(platform: Platform, action: string | undefined, 
     console.log(json ? JSON.stringify(undone) : `${undone.pair}: ${undone.decision} taken back`);
     return 0;
   }
-  const engine = await openEngine('sql', platform);
+  const engine = await openEngine(defaultEngine.request, platform);
   try {
     if (action === 'stats') {
       const stats = await reviewStats(platform, engine);

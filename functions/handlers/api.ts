@@ -16,7 +16,6 @@ export function apiHandler(platform: AwsPlatform, env: Record<string, string | u
   return handle(createApp(platform, {
     verifier,
     uploadUrls: new PresignedUploadUrls((key, seconds) => platform.storage.uploadUrl(key, seconds), platform.now),
-    engine: 'sql',
     // A Lambda behind API Gateway takes at most 6 MB of request, and a binary body arrives base64-encoded (4/3 larger):
     // larger files go by upload URL.
     limits: { directUploadBytes: 4 * 1024 * 1024 },

@@ -1,4 +1,4 @@
-import type { EngineName } from '../../analytics/engine.ts';
+import { engineNamed } from '../../analytics/engine.ts';
 import { scheduledRefresh } from '../outputs/refresh.ts';
 import { awsPlatform } from '../platform/aws.ts';
 
@@ -9,7 +9,7 @@ import { awsPlatform } from '../platform/aws.ts';
  */
 export async function handler() {
   const platform = awsPlatform(process.env);
-  const engine = (process.env.VRN_REFRESH_ENGINE ?? 'arquero') as EngineName;
+  const engine = engineNamed(process.env.VRN_REFRESH_ENGINE, 'batch', 'VRN_REFRESH_ENGINE');
   const { people, products: result } = await scheduledRefresh(platform, engine, (message) => console.log(JSON.stringify({ message })));
   console.log(JSON.stringify({ message: people.skipped ? 'people already linked' : 'people linked', records: people.records, people: people.people, review: people.review, seconds: people.seconds }));
   console.log(JSON.stringify({ message: result.skipped ? 'products already up to date' : 'products refreshed', period: result.period, files: result.files.length }));

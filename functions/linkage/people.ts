@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { openEngine, type EngineName } from '../../analytics/engine.ts';
+import { defaultEngine, openEngine, type EngineName } from '../../analytics/engine.ts';
 import type { Engine } from '../../analytics/ir.ts';
 import { unitCandidates } from '../../analytics/matching/candidates.ts';
 import { loadLinkTable } from '../../analytics/matching/link-rows.ts';
@@ -77,7 +77,7 @@ export function loadPeople(storage: Storage, key: string): Promise<PeopleIndex |
  * result sets (bench --products). `progress` hears each stage (for the CLI and the logs); nothing it hears names a
  * person.
  */
-export async function linkAllPeople(platform: Platform, engineName: EngineName = 'arquero', progress: (message: string) => void = () => {}): Promise<LinkingRun & { skipped: boolean }> {
+export async function linkAllPeople(platform: Platform, engineName: EngineName = defaultEngine.batch, progress: (message: string) => void = () => {}): Promise<LinkingRun & { skipped: boolean }> {
   const started = performance.now();
   const version = await dataVersion(platform);
   const key = peopleKey(version);

@@ -1,13 +1,11 @@
-import { openEngine, type EngineName } from '../../analytics/engine.ts';
+import { defaultEngine, openEngine, type EngineName } from '../../analytics/engine.ts';
 import { yearStarting } from '../../analytics/financial-year.ts';
-import { localityProfile } from '../../analytics/products/locality-profile.ts';
-import { cspMeasures } from '../../analytics/products/csp-release.ts';
-import { DEFAULT_BASELINE, measuresTables, successMeasures } from '../../analytics/products/success-measures.ts';
-import { toCsv } from '../../analytics/render/csv.ts';
-import { profileHtml } from '../../analytics/render/reports.ts';
 import type { Platform } from '../platform/platform.ts';
 import { getJson } from '../platform/storage/port.ts';
 import { linkAllPeople } from '../linkage/people.ts';
+import type { ProductFormat } from '../products/product.ts';
+import { products, type ProductRegistry } from '../products/registry.ts';
+import { computeProduct, renderProduct } from '../products/service.ts';
 
 /** What a refresh wrote, and from which state of the catalog. */
 export interface RefreshManifest {
@@ -26,13 +24,14 @@ export function financialYearOf(date: Date): string {
 export const outputsPrefix = (period: string) => `outputs/${period}/`;
 
 /**
- * The scheduled refresh: the success measures (with the Home Office return as CSV) for the partnership core, and
- * under `csp/` what CSP officers see — the measures and every locality's profile (JSON and the HTML report),
- * disclosure-controlled as one release — for the current financial year, written to the outputs store. The csp/
- * folder holds nothing a CSP officer could subtract from: the unsuppressed measures stay beside it, not in it.
- * Nothing is recomputed while the catalog has not changed since the last refresh.
+ * The scheduled refresh: what each product of the registry says it writes for the current financial year (the
+ * success measures with the Home Office return as CSV for the partnership core, and under `csp/` what CSP officers
+ * see — the measures and every locality's profile, JSON and the HTML report, disclosure-controlled), run and
+ * rendered as every other face runs and renders them, written to the outputs store. The csp/ folder holds nothing a
+ * CSP officer could subtract from: the unsuppressed measures stay beside it, not in it. Nothing is recomputed while
+ * the catalog has not changed since the last refresh.
  */
-export async function refreshProducts(platform: Platform, engineName: EngineName = 'arquero'): Promise<RefreshManifest & { skipped: boolean }> {
+export async function refreshProducts(platform: Platform, engineName: EngineName = defaultEngine.batch, registry: ProductRegistry = products): Promise<RefreshManifest & { skipped: boolean }> {
   const period = financialYearOf(platform.now());
   const prefix = outputsPrefix(period);
   const version = await platform.catalog.version();
@@ -40,21 +39,16 @@ export async function refreshProducts(platform: Platform, engineName: EngineName
   if (previous?.value.catalog_version === version) return { ...previous.value, skipped: true };
 
   const files: string[] = [];
-  const write = async (name: string, body: string) => {
-    await platform.storage.put(prefix + name, body);
-    files.push(prefix + name);
-  };
   const engine = await openEngine(engineName, platform);
   try {
-    const measures = await successMeasures(engine, period);
-    await write('measures.json', JSON.stringify(measures, null, 1));
-    await write('home-office-return.csv', toCsv(measuresTables(measures)[0]!));
-    const forCsp = await cspMeasures(engine, platform.area, platform.agreement, period, DEFAULT_BASELINE, 'csp');
-    await write('csp/measures.json', JSON.stringify(forCsp, null, 1));
-    for (const { slug } of platform.area.localities) {
-      const profile = await localityProfile(engine, platform.area, platform.agreement, { locality: slug, period, audience: 'csp' });
-      await write(`csp/profiles/${slug}.json`, JSON.stringify(profile, null, 1));
-      await write(`csp/profiles/${slug}.html`, profileHtml(profile));
+    for (const product of registry) {
+      for (const { request, files: names } of product.refresh?.(platform.area, period) ?? []) {
+        const result = await computeProduct(engine, platform, request, registry);
+        for (const [format, name] of Object.entries(names) as [ProductFormat, string][]) {
+          await platform.storage.put(prefix + name, (await renderProduct(request, result, format, registry)).body);
+          files.push(prefix + name);
+        }
+      }
     }
   } finally {
     await engine.close();
@@ -68,7 +62,7 @@ export async function refreshProducts(platform: Platform, engineName: EngineName
  * What the schedule runs: people linked for the current data (the cohort and the deep dive read them), then the
  * products. Each part does nothing when its data has not changed.
  */
-export async function scheduledRefresh(platform: Platform, engineName: EngineName = 'arquero', log: (message: string) => void = () => {}) {
+export async function scheduledRefresh(platform: Platform, engineName: EngineName = defaultEngine.batch, log: (message: string) => void = () => {}) {
   const people = await linkAllPeople(platform, engineName, log);
   const products = await refreshProducts(platform, engineName);
   return { people, products };

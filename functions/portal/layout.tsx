@@ -1,19 +1,19 @@
 import type { Child } from 'hono/jsx';
 import { policy, type Action, type User } from '../../schemas/access.ts';
+import { products, type ProductRegistry } from '../products/registry.ts';
 
-/** The pages a role sees in the menu: one per action its policy allows. */
-const pages: { href: string; label: string; action: Action }[] = [
+export interface MenuPage { href: string; label: string; action: Action }
+
+/** The pages a role sees in the menu: one per action its policy allows; the products' from the registry, in its order. */
+const pages = (registry: ProductRegistry): MenuPage[] => [
   { href: '/portal/upload', label: 'Upload an extract', action: 'upload.create' },
-  { href: '/portal/measures', label: 'Success measures', action: 'measures.read' },
-  { href: '/portal/profile', label: 'Locality profile', action: 'profile.read' },
-  { href: '/portal/cohort', label: 'Prevention Panel cohort', action: 'cohort.read' },
-  { href: '/portal/deep-dive', label: 'Deep dive', action: 'deep-dive.read' },
+  ...registry.flatMap((p) => (p.portal ? [{ href: p.portal.href, label: p.title, action: p.action }] : [])),
   { href: '/portal/sql', label: 'SQL', action: 'query.run' },
   { href: '/portal/linkage-review', label: 'Linkage review', action: 'linkage.review' },
   { href: '/portal/audit', label: 'Audit trail', action: 'audit.read' },
 ];
 
-export const pagesFor = (user: User) => pages.filter((p) => policy[user.role]?.[p.action]);
+export const pagesFor = (user: User, registry: ProductRegistry = products) => pages(registry).filter((p) => policy[user.role]?.[p.action]);
 export const may = (user: User, action: Action) => Boolean(policy[user.role]?.[action]);
 
 /** The portal's stylesheet, served as /portal/assets/portal.css (no inline style: see the Content-Security-Policy). */
@@ -40,7 +40,7 @@ export const portalStyle = `
   .downloads a { margin-right: .8rem; } .charts svg { max-width: 100%; height: auto; } figure { margin: 1rem 0; } figcaption { font-weight: 600; margin-bottom: .3rem; }
 `;
 
-export function Layout(props: { title: string; user?: User; children: Child }) {
+export function Layout(props: { title: string; user?: User; registry?: ProductRegistry; children: Child }) {
   return (
     <html lang="en-GB">
       <head>
@@ -55,7 +55,7 @@ export function Layout(props: { title: string; user?: User; children: Child }) {
           <a href="/portal"><strong>VRN Data Service</strong></a>
           {props.user && (
             <nav aria-label="Pages">
-              <ul>{pagesFor(props.user).map((p) => <li><a href={p.href}>{p.label}</a></li>)}</ul>
+              <ul>{pagesFor(props.user, props.registry).map((p) => <li><a href={p.href}>{p.label}</a></li>)}</ul>
             </nav>
           )}
           {props.user && (

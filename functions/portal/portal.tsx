@@ -12,6 +12,7 @@ import { Layout, pagesFor, portalStyle, Problem } from './layout.tsx';
 import { registerAdminPages } from './pages/admin.tsx';
 import { registerCohortPages } from './pages/cohort.tsx';
 import { registerLinkageReviewPages } from './pages/linkage-review.tsx';
+import { registerProductPage } from './pages/product.tsx';
 import { registerProductPages } from './pages/products.tsx';
 import { registerUploadPages, uploadScript } from './pages/upload.tsx';
 import { PORTAL_API, PORTAL_ASSETS, portalUser as user, type Portal } from './page-context.ts';
@@ -113,7 +114,7 @@ export const mountPortal = (options: PortalOptions) => (app: ApiApp, deps: Route
       const data = (response.headers.get('content-type') ?? '').includes('json') ? await response.json() : await response.text();
       return { status: response.status, data, response };
     },
-    page: (c, title, body, status = 200) => c.html(<Layout title={title} user={user(c)}>{body}</Layout>, status as 200),
+    page: (c, title, body, status = 200) => c.html(<Layout title={title} user={user(c)} registry={deps.products.registry}>{body}</Layout>, status as 200),
     // A session that has run out sends the user back to sign in; other refusals are shown with their reason.
     problem: (c, title, result) => (result.status === 401 ? c.redirect('/portal/sign-in', 303)
       : portal.page(c, title, <Problem status={result.status} message={result.data?.message ?? 'the request failed'} />, result.status)),
@@ -134,7 +135,7 @@ export const mountPortal = (options: PortalOptions) => (app: ApiApp, deps: Route
         {user(c).organisation && <> of {deps.platform.agreement.partners.find((p) => p.id === user(c).organisation)?.name}</>}
         {user(c).locality && <> for {user(c).locality}</>}{user(c).panel && <> on the {user(c).panel} panel</>}.</p>
       <p>{deps.platform.agreement.roles[user(c).role]}.</p>
-      <ul>{pagesFor(user(c)).map((p) => <li><a href={p.href}>{p.label}</a></li>)}</ul>
+      <ul>{pagesFor(user(c), deps.products.registry).map((p) => <li><a href={p.href}>{p.label}</a></li>)}</ul>
     </section>
   )));
 
@@ -143,4 +144,5 @@ export const mountPortal = (options: PortalOptions) => (app: ApiApp, deps: Route
   registerCohortPages(portal);
   registerLinkageReviewPages(portal);
   registerAdminPages(portal);
+  for (const product of deps.products.registry) registerProductPage(portal, product);
 };

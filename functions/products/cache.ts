@@ -1,5 +1,6 @@
-import type { EngineName } from '../../analytics/engine.ts';
+import { defaultEngine, type EngineName } from '../../analytics/engine.ts';
 import type { Platform } from '../platform/platform.ts';
+import { products, type ProductRegistry } from './registry.ts';
 import { renderProduct, runProduct, type ProductFormat, type ProductRequest, type ProductResult, type RenderedProduct } from './service.ts';
 import { productsVersion } from '../linkage/people.ts';
 
@@ -12,14 +13,17 @@ export class ProductCache {
   private version = '';
   private readonly entries = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly platform: Platform, private readonly engine: EngineName = 'sql', private readonly maxEntries = 200) {}
+  constructor(private readonly platform: Platform, private readonly engine: EngineName = defaultEngine.request, private readonly maxEntries = 200,
+    readonly registry: ProductRegistry = products) {}
 
-  result<P extends ProductRequest>(request: P): Promise<ProductResult<P['product']>> {
-    return this.cached(JSON.stringify(request), () => runProduct(this.platform, this.engine, request)) as Promise<ProductResult<P['product']>>;
+  result<P extends ProductRequest>(request: P): Promise<ProductResult<P['product']>>;
+  result(request: { product: string }): Promise<unknown>;
+  result(request: { product: string }): Promise<unknown> {
+    return this.cached(JSON.stringify(request), () => runProduct(this.platform, this.engine, request, this.registry));
   }
 
-  rendered(request: ProductRequest, format: ProductFormat): Promise<RenderedProduct> {
-    return this.cached(`${JSON.stringify(request)}|${format}`, async () => renderProduct(request, await this.result(request), format));
+  rendered(request: { product: string }, format: ProductFormat): Promise<RenderedProduct> {
+    return this.cached(`${JSON.stringify(request)}|${format}`, async () => renderProduct(request, await this.result(request), format, this.registry));
   }
 
   private async cached<T>(key: string, compute: () => Promise<T>): Promise<T> {

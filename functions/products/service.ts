@@ -1,37 +1,15 @@
-import type { Audience } from '../../analytics/disclosure.ts';
+import { disclose } from '../../analytics/disclosure.ts';
 import { openEngine, type EngineName } from '../../analytics/engine.ts';
 import type { Engine } from '../../analytics/ir.ts';
-import { preventionPanelCohort, type CohortResult } from '../../analytics/products/cohort.ts';
-import { deepDive, deepDiveLongTable, deepDiveTables, type DeepDiveResult } from '../../analytics/products/deep-dive.ts';
-import { localityProfile, profileLongTable, profileTables, type ProfileResult } from '../../analytics/products/locality-profile.ts';
-import { cspMeasures } from '../../analytics/products/csp-release.ts';
-import { measuresTables, type MeasuresResult } from '../../analytics/products/success-measures.ts';
 import { toCsv } from '../../analytics/render/csv.ts';
-import { deepDiveHtml, profileHtml } from '../../analytics/render/reports.ts';
-import type { Table } from '../../analytics/render/table.ts';
 import { toXlsx } from '../../analytics/render/xlsx.ts';
-import { cohortRules } from '../../schemas/cohort.ts';
-import type { Platform } from '../platform/platform.ts';
 import { currentLinkage } from '../linkage/people.ts';
+import type { Platform } from '../platform/platform.ts';
+import type { ProductFormat, ProductInputs } from './product.ts';
+import { productNamed, products, type ProductRegistry, type ProductRequest, type ProductResult } from './registry.ts';
 
-/** A product request: what the CLI's flags and the API's query strings both become. */
-export type ProductRequest =
-  | { product: 'measures'; period: string; baseline: string; audience?: Audience }
-  | { product: 'profile'; locality: string; period: string; audience: Audience }
-  | { product: 'cohort'; panel: string; asOf: string }
-  | { product: 'deep-dive'; groups: string[]; area: string; period: string };
-export type ProductName = ProductRequest['product'];
-
-interface ResultOf { measures: MeasuresResult<number | null>; profile: ProfileResult; cohort: CohortResult; 'deep-dive': DeepDiveResult }
-export type ProductResult<P extends ProductName = ProductName> = ResultOf[P];
-
-export type ProductFormat = 'json' | 'csv' | 'xlsx' | 'html';
-export const productFormats: Record<ProductName, ProductFormat[]> = {
-  measures: ['json', 'csv', 'xlsx'],
-  profile: ['json', 'csv', 'xlsx', 'html'],
-  cohort: ['json', 'csv', 'xlsx'],
-  'deep-dive': ['json', 'csv', 'xlsx', 'html'],
-};
+export type { ProductFormat } from './product.ts';
+export type { ProductName, ProductRequest, ProductResult } from './registry.ts';
 
 /** A request the product cannot answer as asked (an unknown locality, a malformed year): the caller's mistake. */
 export class ProductRequestError extends Error {
@@ -41,16 +19,20 @@ export class ProductRequestError extends Error {
   }
 }
 
+const inputs = (platform: Platform, engine: Engine): ProductInputs => ({
+  area: platform.area, agreement: platform.agreement, linkage: () => currentLinkage(platform, engine),
+});
 
-/** Runs one product on an open engine. */
-export async function computeProduct(engine: Engine, platform: Platform, request: ProductRequest): Promise<ProductResult> {
+/**
+ * Runs one product on an open engine, then applies disclosure control to what it counted: the one call site,
+ * after whichever engine ran (for the analyst audience and analyst-only products it publishes the counts as they are).
+ */
+export async function computeProduct(engine: Engine, platform: Platform, request: ProductRequest, registry?: ProductRegistry): Promise<ProductResult>;
+export async function computeProduct(engine: Engine, platform: Platform, request: { product: string }, registry?: ProductRegistry): Promise<unknown>;
+export async function computeProduct(engine: Engine, platform: Platform, request: { product: string }, registry: ProductRegistry = products): Promise<unknown> {
+  const product = productNamed(registry, request.product);
   try {
-    switch (request.product) {
-      case 'measures': return await cspMeasures(engine, platform.area, platform.agreement, request.period, request.baseline, request.audience ?? 'analyst');
-      case 'profile': return await localityProfile(engine, platform.area, platform.agreement, request);
-      case 'cohort': return await preventionPanelCohort(engine, platform.area, cohortRules, request.panel, request.asOf, await currentLinkage(platform, engine));
-      case 'deep-dive': return await deepDive(engine, platform.area, request, await currentLinkage(platform, engine));
-    }
+    return disclose(await product.run(engine, inputs(platform, engine), request), platform.agreement.disclosure.rounding);
   } catch (error) {
     if (error instanceof RangeError) throw new ProductRequestError(error.message);
     throw error;
@@ -58,32 +40,14 @@ export async function computeProduct(engine: Engine, platform: Platform, request
 }
 
 /** Opens the named engine, runs the product and closes the engine. */
-export async function runProduct(platform: Platform, engineName: EngineName, request: ProductRequest): Promise<ProductResult> {
+export async function runProduct(platform: Platform, engineName: EngineName, request: ProductRequest, registry?: ProductRegistry): Promise<ProductResult>;
+export async function runProduct(platform: Platform, engineName: EngineName, request: { product: string }, registry?: ProductRegistry): Promise<unknown>;
+export async function runProduct(platform: Platform, engineName: EngineName, request: { product: string }, registry: ProductRegistry = products): Promise<unknown> {
   const engine = await openEngine(engineName, platform);
   try {
-    return await computeProduct(engine, platform, request);
+    return await computeProduct(engine, platform, request, registry);
   } finally {
     await engine.close();
-  }
-}
-
-/** The cohort as one table: a row per child, lists joined with ';'. */
-function cohortTable(result: CohortResult): Table {
-  return {
-    name: `${result.panel} cohort ${result.as_of}`,
-    columns: ['person_id', 'age', 'sex', 'locality', 'criteria', 'factors', 'score', 'events', 'last_event_date', 'partners'],
-    rows: result.members.map((m) => [m.person_id, m.age, m.sex, m.locality, m.criteria.join(';'), m.factors.join(';'), m.score,
-      Object.entries(m.events).map(([d, n]) => `${d}:${n}`).join(';'), m.last_event_date, m.partners.join(';')]),
-  };
-}
-
-/** The tables of a result: one for CSV, one sheet each for XLSX. Measures as CSV are the Home Office return. */
-function tablesOf(request: ProductRequest, result: ProductResult): { csv: Table; sheets: Table[] } {
-  switch (request.product) {
-    case 'measures': { const sheets = measuresTables(result as MeasuresResult); return { csv: sheets[0], sheets }; }
-    case 'profile': return { csv: profileLongTable(result as ProfileResult), sheets: profileTables(result as ProfileResult) };
-    case 'cohort': return { csv: cohortTable(result as CohortResult), sheets: [cohortTable(result as CohortResult)] };
-    case 'deep-dive': return { csv: deepDiveLongTable(result as DeepDiveResult), sheets: deepDiveTables(result as DeepDiveResult) };
   }
 }
 
@@ -97,21 +61,17 @@ const contentTypes: Record<ProductFormat, string> = {
 };
 
 /** A file name that says what the product is, from request values already validated as ids. */
-export function productFileName(request: ProductRequest, format: ProductFormat): string {
-  const parts = request.product === 'measures' ? ['success-measures', request.period, ...(request.audience === 'csp' ? ['csp'] : [])]
-    : request.product === 'profile' ? ['profile', request.locality, request.period, request.audience]
-      : request.product === 'cohort' ? ['cohort', request.panel, request.asOf]
-        : ['deep-dive', request.area, request.period];
-  return `${parts.join('-').replace(/[^a-z0-9-]/gi, '_')}.${format}`;
+function productFileName(request: { product: string }, format: ProductFormat, registry: ProductRegistry = products): string {
+  return `${productNamed(registry, request.product).fileName(request).join('-').replace(/[^a-z0-9-]/gi, '_')}.${format}`;
 }
 
-export async function renderProduct(request: ProductRequest, result: ProductResult, format: ProductFormat): Promise<RenderedProduct> {
-  if (!productFormats[request.product].includes(format)) {
-    throw new ProductRequestError(`format must be one of ${productFormats[request.product].join(', ')}`);
-  }
+/** A result as JSON, CSV (one table), XLSX (a sheet per table) or HTML: the one rendering path, for every face and the refresh. */
+export async function renderProduct(request: { product: string }, result: unknown, format: ProductFormat, registry: ProductRegistry = products): Promise<RenderedProduct> {
+  const product = productNamed(registry, request.product);
+  if (!product.formats.includes(format)) throw new ProductRequestError(`format must be one of ${product.formats.join(', ')}`);
   const body = format === 'json' ? JSON.stringify(result, null, 2) + '\n'
-    : format === 'csv' ? toCsv(tablesOf(request, result).csv)
-      : format === 'xlsx' ? await toXlsx(tablesOf(request, result).sheets)
-        : request.product === 'profile' ? profileHtml(result as ProfileResult) : deepDiveHtml(result as DeepDiveResult);
-  return { body, contentType: contentTypes[format], filename: productFileName(request, format) };
+    : format === 'csv' ? toCsv(product.tables(result).csv)
+      : format === 'xlsx' ? await toXlsx(product.tables(result).sheets)
+        : product.html!(result);
+  return { body, contentType: contentTypes[format], filename: productFileName(request, format, registry) };
 }

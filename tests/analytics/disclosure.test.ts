@@ -121,4 +121,22 @@ describe('a publication', () => {
   it("under rounding, rounds every count to the nearest 5 on its own, totals too, and still suppresses 1 up to the threshold", () => {
     expect(figures().publish('csp', 'nearest5').map((c) => c.count)).toEqual([45, null, null, 30, 0, 10]);
   });
+  it('gives sets of cells no line joins (two years counted together) the patterns each gets alone, and all of them controlled', () => {
+    let seed = 11;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const years = Array.from({ length: 3 }, () => Array.from({ length: 12 }, () => [Math.floor(random() * 9), Math.floor(random() * 3)]));
+    // A year: a headline over twelve months, each month over two parts (one with a residual).
+    const declare = (pub: Publication, months: number[][]) => {
+      const total = pub.cell(months.reduce((n, [a, b]) => n + a + b + 1, 0), 4);
+      const ids = months.map(([a, b]) => { const m = pub.cell(a + b + 1, 4); pub.line(m, [pub.cell(a, 4), pub.cell(b, 4)]); return m; });
+      pub.line(total, ids);
+      return total;
+    };
+    const alone = years.flatMap((months) => { const pub = new Publication(); declare(pub, months); return pub.publish('csp', 'none'); });
+    const together = new Publication();
+    for (const months of years) declare(together, months);
+    const joint = together.publish('csp', 'none');
+    expect(joint).toEqual(alone);
+    expect(joint.filter((c) => c.suppressed).length).toBeGreaterThan(years.length);
+  });
 });

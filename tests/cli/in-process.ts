@@ -1,11 +1,15 @@
 import { main } from '../../functions/cli/main.ts';
+import type { ProductRegistry } from '../../functions/products/registry.ts';
 
 /**
  * Runs the `vrn` command's main function in this process, as `node functions/cli/vrn.js …` would, and returns its
  * exit code and what it printed. For tests of a command's logic: spawning a process costs seconds on a busy machine,
  * so only a few smoke tests (tests/cli/vrn.test.ts) run the real executable.
  */
-export async function vrnInProcess(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+export const vrnInProcess = (...args: string[]) => vrnInProcessWith(undefined, ...args);
+
+/** As vrnInProcess, with a test's own product registry. */
+export async function vrnInProcessWith(registry: ProductRegistry | undefined, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const out: string[] = [];
   const err: string[] = [];
   const saved = { log: console.log, error: console.error, warn: console.warn, stdout: process.stdout.write, stderr: process.stderr.write };
@@ -17,7 +21,7 @@ export async function vrnInProcess(...args: string[]): Promise<{ code: number; s
   process.stdout.write = chunk(out);
   process.stderr.write = chunk(err);
   try {
-    const code = await main(args);
+    const code = await main(args, registry);
     return { code, stdout: out.join(''), stderr: err.join('') };
   } finally {
     Object.assign(console, { log: saved.log, error: saved.error, warn: saved.warn });

@@ -6,7 +6,7 @@ import { SqlEngine } from '../../analytics/engines/sql.ts';
 import type { CountQuery, Engine, Params, RowQuery } from '../../analytics/ir.ts';
 import { loadLinkRows } from '../../analytics/matching/link-rows.ts';
 import { preventionPanelCohort } from '../../analytics/products/cohort.ts';
-import { cspMeasures } from '../../analytics/products/csp-release.ts';
+import { countMeasures } from '../../analytics/products/csp-release.ts';
 import { deepDive } from '../../analytics/products/deep-dive.ts';
 import { localityProfile } from '../../analytics/products/locality-profile.ts';
 import { successMeasures } from '../../analytics/products/success-measures.ts';
@@ -70,7 +70,7 @@ describe('every product\'s SQL in the Athena dialect parses as Trino', () => {
 
   const products: [string, (engine: Engine) => Promise<unknown>][] = [
     ['success measures', (e) => successMeasures(e, '2024-25', '2019-20')],
-    ['the CSP measures', (e) => cspMeasures(e, llr, agreement, '2024-25', '2019-20', 'csp')],
+    ['the CSP measures', (e) => countMeasures(e, llr, agreement, '2024-25', '2019-20', 'csp')],
     ['a locality profile (CSP)', (e) => localityProfile(e, llr, agreement, { locality: 'leicester', period: '2024-25' })],
     ['a locality profile (analyst)', (e) => localityProfile(e, llr, agreement, { locality: 'charnwood', period: '2024-25', audience: 'analyst' })],
     ['a Prevention Panel cohort (fuzzy linkage)', (e) => preventionPanelCohort(e, llr, cohortRules, 'city', '2025-09-30')],

@@ -1,4 +1,5 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { EngineName } from '../../../analytics/engine.ts';
 import type { Platform } from '../../platform/platform.ts';
 import type { ProductCache } from '../../products/cache.ts';
 import type { ApiEnv } from '../context.ts';
@@ -15,6 +16,8 @@ export interface Limits {
 /** What every route module is given: the platform, the product cache and the app's configuration. */
 export interface RouteDeps {
   platform: Platform;
+  /** The engine requests run on (products, through the cache, and the review queue). */
+  engine: EngineName;
   products: ProductCache;
   uploadUrls: UploadUrls;
   limits: Limits;

@@ -98,7 +98,7 @@ const statsRoute = createRoute({
 export function registerLinkageReview(app: ApiApp, deps: RouteDeps) {
   const { platform } = deps;
   const withEngine = async <T>(use: (engine: Engine) => Promise<T>) => {
-    const engine = await openEngine('sql', platform);
+    const engine = await openEngine(deps.engine, platform);
     try { return await use(engine); } finally { await engine.close(); }
   };
   const found = async <T extends { pair: string }>(list: Promise<T[]>, pair: string) => {

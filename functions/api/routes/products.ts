@@ -1,84 +1,47 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { DEFAULT_BASELINE } from '../../../analytics/products/success-measures.ts';
-import { policy } from '../../../schemas/access.ts';
-import type { ProductFormat, ProductRequest } from '../../products/service.ts';
+import type { Product, ProductFormat } from '../../products/product.ts';
+import { cohort } from '../../products/cohort.ts';
+import { deepDive } from '../../products/deep-dive.ts';
+import { measures } from '../../products/measures.ts';
+import { profile } from '../../products/profile.ts';
 import { checkScope, requireAction } from '../middleware/guard.ts';
 import { bearer, errorResponses, type ApiApp, type RouteDeps } from './deps.ts';
-import { financialYear, isoDate, productBody, slug } from './schemas.ts';
 
-const format = <F extends ProductFormat>(...formats: [F, ...F[]]) => z.enum(formats).default(formats[0]);
-const n = z.number().nullable();
-/** The product as JSON (the shapes in ./schemas.ts), or the file asked for by format. */
-const productResponses = (schema: z.ZodType, files: string[]) => ({
+const mediaTypes: Record<Exclude<ProductFormat, 'json'>, string> = { csv: 'text/csv', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', html: 'text/html' };
+
+/** The product as JSON, or the file asked for by format. */
+const productResponses = (product: Product) => ({
   200: {
     description: 'The product as JSON, or the file asked for by format',
     content: {
-      'application/json': { schema },
-      ...Object.fromEntries(files.map((type) => [type, { schema: z.string().openapi({ format: 'binary' }) }])),
+      'application/json': { schema: product.api.body },
+      ...Object.fromEntries(product.formats.filter((f) => f !== 'json').map((f) => [mediaTypes[f], { schema: z.string().openapi({ format: 'binary' }) }])),
     },
   },
   ...errorResponses,
 });
-const CSV = 'text/csv', XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', HTML = 'text/html';
-/** For the csp audience a withheld count is null, and the under-25 monthly and rolling series are empty. */
-const Measures = productBody('Measures', {
-  period: z.string(), baseline: z.string(), audience: z.enum(['csp', 'analyst']),
-  measures: z.array(z.object({ id: z.string(), split: z.enum(['all_ages', 'under_25']), count: n, baseline_count: n, change_vs_baseline_pct: n, previous_count: n, change_vs_previous_pct: n, monthly: z.array(z.object({ month: z.string(), count: n })) })),
-});
-const Profile = productBody('Profile', {
-  locality: z.string(), period: z.string(), audience: z.enum(['csp', 'analyst']), rounded: z.boolean(), population: z.number(),
-  serious_violence: z.object({ count: n, rate_per_1000: n, llr_rate_per_1000: n, previous_count: n, change_pct: n }),
-  by_offence_group: z.array(z.object({ group: z.string(), count: n, suppressed: z.boolean() })),
-});
-const Cohort = productBody('Cohort', {
-  panel: z.string(), as_of: z.string(), linkage: z.enum(['fuzzy', 'exact']), linkage_note: z.string().optional(), count: z.number().int(),
-  members: z.array(z.object({ person_id: z.string(), age: z.number(), sex: z.string().nullable(), locality: z.string(), criteria: z.array(z.string()), factors: z.array(z.string()), score: z.number(), events: z.record(z.string(), z.number()), last_event_date: z.string().nullable(), partners: z.array(z.string()) })),
-});
-const DeepDive = productBody('DeepDive', { groups: z.array(z.string()), area: z.string(), period: z.string(), linkage: z.enum(['fuzzy', 'exact']), linkage_note: z.string().optional(), crimes: z.number() });
-export const productBodies = { Measures, Profile, Cohort, DeepDive };
 
-const measures = createRoute({
-  method: 'get', path: '/v1/measures', security: bearer, middleware: [requireAction('measures.read')] as const,
-  summary: 'The Home Office success measures; as CSV or XLSX, the return. Disclosure-controlled for the csp audience, the default for roles that see only csp figures',
-  request: { query: z.object({ period: financialYear('period'), baseline: financialYear('baseline').default(DEFAULT_BASELINE), audience: z.enum(['csp', 'analyst']).optional(), format: format('json', 'csv', 'xlsx') }) },
-  responses: productResponses(Measures, [CSV, XLSX]),
-});
-
-const profile = createRoute({
-  method: 'get', path: '/v1/localities/{slug}/profile', security: bearer, middleware: [requireAction('profile.read')] as const,
-  summary: "A locality's profile: disclosure-controlled for the csp audience (the default)",
+/** A product's route and OpenAPI entry, from its declaration: its path, its request fields and `format`. */
+const routeOf = (product: Product) => createRoute({
+  method: 'get', path: product.api.path, security: bearer, middleware: [requireAction(product.action)] as const,
+  summary: product.api.summary,
   request: {
-    params: z.object({ slug: slug('locality') }),
-    query: z.object({ period: financialYear('period'), audience: z.enum(['csp', 'analyst']).default('csp'), format: format('json', 'csv', 'xlsx', 'html') }),
+    ...(product.api.params ? { params: product.api.params } : {}),
+    query: product.api.query.extend({ format: z.enum(product.formats).default(product.formats[0]) }),
   },
-  responses: productResponses(Profile, [CSV, XLSX, HTML]),
+  responses: productResponses(product),
 });
 
-const cohort = createRoute({
-  method: 'get', path: '/v1/panels/{panel}/cohort', security: bearer, middleware: [requireAction('cohort.read')] as const,
-  summary: "A Prevention Panel's cohort on a date, pseudonymised",
-  request: { params: z.object({ panel: slug('panel') }), query: z.object({ as_of: isoDate('as_of'), format: format('json', 'csv', 'xlsx') }) },
-  responses: productResponses(Cohort, [CSV, XLSX]),
-});
+/** The JSON answers' schemas, as the OpenAPI document names them. */
+export const productBodies = { Measures: measures.api.body, Profile: profile.api.body, Cohort: cohort.api.body, DeepDive: deepDive.api.body };
 
-const deepDive = createRoute({
-  method: 'get', path: '/v1/deep-dive', security: bearer, middleware: [requireAction('deep-dive.read')] as const,
-  summary: 'Offence groups in LLR or a locality over a year: trend, places, times, people, linked contact',
-  request: {
-    query: z.object({
-      groups: z.string().regex(/^[a-z_]+(,[a-z_]+)*$/, 'groups must be offence groups separated by commas'),
-      area: slug('area'), period: financialYear('period'), format: format('json', 'csv', 'xlsx', 'html'),
-    }),
-  },
-  responses: productResponses(DeepDive, [CSV, XLSX, HTML]),
-});
-
+/** Every product of the registry at its route: the policy's action, then the request's scope, then the cached file. */
 export function registerProducts(app: ApiApp, deps: RouteDeps) {
   const { platform, products } = deps;
 
   /** Every format, JSON too, rendered once per catalog version and then served from the cache. */
-  async function send(c: Context, request: ProductRequest, as: ProductFormat) {
+  async function send(c: Context, request: { product: string }, as: ProductFormat) {
     c.set('touched', { product: request.product, format: as });
     const file = await products.rendered(request, as);
     c.header('content-type', file.contentType);
@@ -86,30 +49,13 @@ export function registerProducts(app: ApiApp, deps: RouteDeps) {
     return c.body(typeof file.body === 'string' ? file.body : new Uint8Array(file.body), 200);
   }
 
-  app.openapi(measures, async (c) => {
-    const q = c.req.valid('query');
-    const audience = q.audience ?? (policy[c.var.user!.role]?.['measures.read']?.audiences?.includes('analyst') === false ? 'csp' : 'analyst');
-    checkScope(c, platform.agreement, 'measures.read', { audience });
-    return send(c, { product: 'measures', period: q.period, baseline: q.baseline, audience }, q.format) as never;
-  });
-
-  app.openapi(profile, async (c) => {
-    const { slug: locality } = c.req.valid('param');
-    const q = c.req.valid('query');
-    checkScope(c, platform.agreement, 'profile.read', { locality, audience: q.audience });
-    return send(c, { product: 'profile', locality, period: q.period, audience: q.audience }, q.format) as never;
-  });
-
-  app.openapi(cohort, async (c) => {
-    const { panel } = c.req.valid('param');
-    const q = c.req.valid('query');
-    checkScope(c, platform.agreement, 'cohort.read', { panel });
-    return send(c, { product: 'cohort', panel, asOf: q.as_of }, q.format) as never;
-  });
-
-  app.openapi(deepDive, async (c) => {
-    const q = c.req.valid('query');
-    checkScope(c, platform.agreement, 'deep-dive.read', {});
-    return send(c, { product: 'deep-dive', groups: q.groups.split(','), area: q.area, period: q.period }, q.format) as never;
-  });
+  for (const product of products.registry) {
+    app.openapi(routeOf(product), async (c) => {
+      const params = (product.api.params ? c.req.valid('param' as never) : {}) as Record<string, string>;
+      const query = c.req.valid('query') as Record<string, unknown> & { format: ProductFormat };
+      const request = product.api.request({ params, query }, c.var.user!);
+      checkScope(c, platform.agreement, product.action, product.scope(request));
+      return send(c, request, query.format) as never;
+    });
+  }
 }
