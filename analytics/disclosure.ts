@@ -191,8 +191,11 @@ export class Publication {
 export interface Counted<R> {
   audience: Audience;
   cells: Publication;
-  answer: (shown: (cell: number) => SuppressedCount) => R;
+  answer: (show: Shown) => R;
 }
+
+/** A published cell, as the audience sees it. */
+export type Shown = (cell: number) => SuppressedCount;
 
 /** An answer with no controlled cells (a product for analysts only, or the analyst audience of one). */
 export const uncontrolled = <R>(result: R): Counted<R> => ({ audience: 'analyst', cells: new Publication(), answer: () => result });

@@ -1,7 +1,7 @@
 import type { Agreement } from '../../schemas/agreement.ts';
 import type { Area } from '../../schemas/area/index.ts';
 import { ageBands, codeLists, seriousViolenceGroups, violenceRelatedExclusionReasons } from '../../schemas/code-lists.ts';
-import { maxSuppressed, Publication, uncontrolled, type Audience, type Counted, type SuppressedCount } from '../disclosure.ts';
+import { maxSuppressed, Publication, uncontrolled, type Audience, type Counted, type Shown, type SuppressedCount } from '../disclosure.ts';
 import { financialYear, monthsOf, yearStarting, type FinancialYear } from '../financial-year.ts';
 import { and, between, col, date, eq, isIn, lit, month, param, type Engine, type Expr, type ResultRow } from '../ir.ts';
 import { measureDefinitions, measureQueries, pct, successMeasures, type MeasureResult, type MeasuresResult } from './success-measures.ts';
@@ -92,9 +92,6 @@ async function perLocality(engine: Engine, dataset: string, where: Expr, groupBy
   }
   return out;
 }
-
-/** How a release is read once its cells are published. */
-export type Shown = (cell: number) => SuppressedCount;
 
 /**
  * Counts the year's release for an audience into a publication (its cells and lines) and returns how to read it
