@@ -1,5 +1,6 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
+import { deploymentNames } from '../schemas/deployments/index.ts';
 
 const retentions = Object.values(RetentionDays).filter((v): v is number => typeof v === 'number');
 
@@ -8,6 +9,8 @@ const retentions = Object.values(RetentionDays).filter((v): v is number => typeo
  * the safe ones: data is retained, the audit trail locked in compliance mode, the ingest bounded.
  */
 export const StageConfig = z.object({
+  /** The deployment bundle (schemas/deployments/<name>/) the stage serves; the Lambdas get it as VRN_DEPLOYMENT. */
+  deployment: z.string().refine((name) => deploymentNames.includes(name), `one of the deployments: ${deploymentNames.join(', ')}`),
   account: z.string().regex(/^\d{12}$/),
   region: z.string().min(1),
   /** Object Lock on the audit bucket: governance lets a privileged admin shorten it; compliance lets nobody. */

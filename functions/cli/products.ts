@@ -18,7 +18,7 @@ async function runAndWrite(platform: Platform, flags: Flags, request: ProductReq
   const out = optional(flags, 'out');
   if (format === 'xlsx' && !out) throw new UsageError('--format xlsx needs --out FILE');
   try {
-    const { body } = await renderProduct(request, await runProduct(platform, engineName, request), format);
+    const { body } = await renderProduct(request, await runProduct(platform, engineName, request), format, platform.deployment);
     if (out) writeFileSync(out, body);
     else process.stdout.write(body);
     return 0;

@@ -54,7 +54,7 @@ export async function refreshProducts(platform: Platform, engineName: EngineName
     for (const { slug } of platform.area.localities) {
       const profile = await localityProfile(engine, platform.area, platform.agreement, { locality: slug, period, audience: 'csp' });
       await write(`csp/profiles/${slug}.json`, JSON.stringify(profile, null, 1));
-      await write(`csp/profiles/${slug}.html`, profileHtml(profile));
+      await write(`csp/profiles/${slug}.html`, profileHtml(profile, platform.deployment));
     }
   } finally {
     await engine.close();

@@ -19,7 +19,7 @@ export class ProductCache {
   }
 
   rendered(request: ProductRequest, format: ProductFormat): Promise<RenderedProduct> {
-    return this.cached(`${JSON.stringify(request)}|${format}`, async () => renderProduct(request, await this.result(request), format));
+    return this.cached(`${JSON.stringify(request)}|${format}`, async () => renderProduct(request, await this.result(request), format, this.platform.deployment));
   }
 
   private async cached<T>(key: string, compute: () => Promise<T>): Promise<T> {

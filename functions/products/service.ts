@@ -7,10 +7,9 @@ import { localityProfile, profileLongTable, profileTables, type ProfileResult } 
 import { cspMeasures } from '../../analytics/products/csp-release.ts';
 import { measuresTables, type MeasuresResult } from '../../analytics/products/success-measures.ts';
 import { toCsv } from '../../analytics/render/csv.ts';
-import { deepDiveHtml, profileHtml } from '../../analytics/render/reports.ts';
+import { deepDiveHtml, profileHtml, type ReportContext } from '../../analytics/render/reports.ts';
 import type { Table } from '../../analytics/render/table.ts';
 import { toXlsx } from '../../analytics/render/xlsx.ts';
-import { cohortRules } from '../../schemas/cohort.ts';
 import type { Platform } from '../platform/platform.ts';
 import { currentLinkage } from '../linkage/people.ts';
 
@@ -48,7 +47,7 @@ export async function computeProduct(engine: Engine, platform: Platform, request
     switch (request.product) {
       case 'measures': return await cspMeasures(engine, platform.area, platform.agreement, request.period, request.baseline, request.audience ?? 'analyst');
       case 'profile': return await localityProfile(engine, platform.area, platform.agreement, request);
-      case 'cohort': return await preventionPanelCohort(engine, platform.area, cohortRules, request.panel, request.asOf, await currentLinkage(platform, engine));
+      case 'cohort': return await preventionPanelCohort(engine, platform.area, platform.deployment.cohort, request.panel, request.asOf, await currentLinkage(platform, engine));
       case 'deep-dive': return await deepDive(engine, platform.area, request, await currentLinkage(platform, engine));
     }
   } catch (error) {
@@ -105,13 +104,14 @@ export function productFileName(request: ProductRequest, format: ProductFormat):
   return `${parts.join('-').replace(/[^a-z0-9-]/gi, '_')}.${format}`;
 }
 
-export async function renderProduct(request: ProductRequest, result: ProductResult, format: ProductFormat): Promise<RenderedProduct> {
+/** `context`: whose names and area the HTML reports carry (the platform's deployment). */
+export async function renderProduct(request: ProductRequest, result: ProductResult, format: ProductFormat, context: ReportContext): Promise<RenderedProduct> {
   if (!productFormats[request.product].includes(format)) {
     throw new ProductRequestError(`format must be one of ${productFormats[request.product].join(', ')}`);
   }
   const body = format === 'json' ? JSON.stringify(result, null, 2) + '\n'
     : format === 'csv' ? toCsv(tablesOf(request, result).csv)
       : format === 'xlsx' ? await toXlsx(tablesOf(request, result).sheets)
-        : request.product === 'profile' ? profileHtml(result as ProfileResult) : deepDiveHtml(result as DeepDiveResult);
+        : request.product === 'profile' ? profileHtml(result as ProfileResult, context) : deepDiveHtml(result as DeepDiveResult, context);
   return { body, contentType: contentTypes[format], filename: productFileName(request, format) };
 }
