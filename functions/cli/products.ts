@@ -43,6 +43,6 @@ export function runProfile(platform: Platform, flags: Flags) {
 export const runCohort = (platform: Platform, flags: Flags) => runAndWrite(platform, flags,
   { product: 'cohort', panel: required(flags, 'panel'), asOf: required(flags, 'as-of') });
 
-/** `vrn deep-dive`: offence groups in LLR or a locality over a year, for analysts. */
+/** `vrn deep-dive`: offence groups in the whole area (its id) or a locality over a year, for analysts. */
 export const runDeepDive = (platform: Platform, flags: Flags) => runAndWrite(platform, flags,
   { product: 'deep-dive', groups: required(flags, 'groups').split(',').map((g) => g.trim()), area: required(flags, 'area'), period: required(flags, 'period') });

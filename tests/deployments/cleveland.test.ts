@@ -6,6 +6,7 @@ import { preventionPanelCohort } from '../../analytics/products/cohort.ts';
 import { localityProfile } from '../../analytics/products/locality-profile.ts';
 import { successMeasures } from '../../analytics/products/success-measures.ts';
 import { COMMITTED_SAMPLE, loadDeploymentSample } from '../../functions/ingest/sample-loader.ts';
+import { markDataDir } from '../../functions/platform/local.ts';
 import type { IngestReport } from '../../functions/ingest/report.ts';
 import { generateSample } from '../../sample-data/generator/index.ts';
 import { loadDeployment } from '../../schemas/deployments/index.ts';
@@ -118,5 +119,18 @@ describe('the cleveland deployment', () => {
     const profile = await vrn('profile', '--locality', 'charnwood', '--period', '2024-25');
     expect(profile.code).toBe(2);
     expect(profile.stderr).toContain('unknown locality "charnwood"; known: hartlepool, middlesbrough, redcar-and-cleveland, stockton-on-tees');
+  });
+
+  it("refuses to serve a data dir marked as another deployment's", async () => {
+    markDataDir(t.dir, 'cleveland');
+    process.env.VRN_DEPLOYMENT = 'llr';
+    try {
+      const { code, stderr } = await vrn('profile', '--locality', 'charnwood', '--period', '2024-25');
+      expect(code).toBe(1);
+      expect(stderr).toContain(`holds deployment "cleveland"'s data, not "llr"'s: set VRN_DEPLOYMENT=cleveland or use another --data-dir`);
+    } finally {
+      process.env.VRN_DEPLOYMENT = 'cleveland';
+    }
+    expect((await vrn('profile', '--locality', 'hartlepool', '--period', '2024-25')).code).toBe(0);
   });
 });

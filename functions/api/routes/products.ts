@@ -64,7 +64,7 @@ const cohort = createRoute({
 
 const deepDive = createRoute({
   method: 'get', path: '/v1/deep-dive', security: bearer, middleware: [requireAction('deep-dive.read')] as const,
-  summary: 'Offence groups in LLR or a locality over a year: trend, places, times, people, linked contact',
+  summary: 'Offence groups in the whole area or a locality over a year: trend, places, times, people, linked contact',
   request: {
     query: z.object({
       groups: z.string().regex(/^[a-z_]+(,[a-z_]+)*$/, 'groups must be offence groups separated by commas'),
