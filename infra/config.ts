@@ -9,8 +9,6 @@ const retentions = Object.values(RetentionDays).filter((v): v is number => typeo
  * the safe ones: data is retained, the audit trail locked in compliance mode, the ingest bounded.
  */
 export const StageConfig = z.object({
-  /** The deployment bundle (schemas/deployments/<name>/) the stage serves; the Lambdas get it as VRN_DEPLOYMENT. */
-  deployment: z.string().refine((name) => deploymentNames.includes(name), `one of the deployments: ${deploymentNames.join(', ')}`),
   account: z.string().regex(/^\d{12}$/),
   region: z.string().min(1),
   /** Object Lock on the audit bucket: governance lets a privileged admin shorten it; compliance lets nobody. */
@@ -36,6 +34,8 @@ export const StageConfig = z.object({
     .refine((p) => !/aws|amazon|cognito/.test(p), 'Cognito refuses prefixes containing aws, amazon or cognito'),
   /** Where users reach the portal when it has a custom domain; otherwise the HTTP API's own URL. */
   portalUrl: z.url().optional(),
+  /** The deployment bundle (schemas/deployments/<name>/) the stage serves; the Lambdas get it as VRN_DEPLOYMENT. */
+  deployment: z.enum(deploymentNames as [string, ...string[]], { error: `one of the deployments: ${deploymentNames.join(', ')}` }),
 });
 export type StageConfig = z.infer<typeof StageConfig>;
 

@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { preventionPanelCohort } from '../../analytics/products/cohort.ts';
 import { localityProfile } from '../../analytics/products/locality-profile.ts';
 import { successMeasures } from '../../analytics/products/success-measures.ts';
+import { createApp } from '../../functions/api/app.ts';
+import { localAppOptions } from '../../functions/api/local-server.ts';
 import { COMMITTED_SAMPLE, loadDeploymentSample } from '../../functions/ingest/sample-loader.ts';
 import { markDataDir } from '../../functions/platform/local.ts';
 import type { IngestReport } from '../../functions/ingest/report.ts';
@@ -119,6 +121,16 @@ describe('the cleveland deployment', () => {
     const profile = await vrn('profile', '--locality', 'charnwood', '--period', '2024-25');
     expect(profile.code).toBe(2);
     expect(profile.stderr).toContain('unknown locality "charnwood"; known: hartlepool, middlesbrough, redcar-and-cleveland, stockton-on-tees');
+  });
+
+  it("names itself in the OpenAPI document and the portal, whose sign-in lists its own users", async () => {
+    const app = createApp(t.platform, localAppOptions(t.dir, t.platform));
+    const openapi = await (await app.request('/openapi.json')).json();
+    expect(openapi.info).toEqual({ title: 'CURV Data Service', description: 'Cleveland Unit for the Reduction of Violence: uploads, products, SQL and the audit trail', version: '1' });
+    const signIn = await (await app.request('/portal/sign-in')).text();
+    expect(signIn).toContain('<title>Sign in · CURV data service</title>');
+    expect(signIn).toContain('value="middlesbrough-csp"');
+    expect(signIn).not.toMatch(/charnwood|Leicester|VRN Data Service/);
   });
 
   it("refuses to serve a data dir marked as another deployment's", async () => {
