@@ -34,7 +34,8 @@ export function awsEnvironment(env: Record<string, string | undefined>): AwsEnvi
   const parsed = AwsEnvironment.safeParse(env);
   if (!parsed.success) {
     const names = [...new Set(parsed.error.issues.map((i) => String(i.path[0])))].sort();
-    throw new Error(`the AWS platform needs these environment variables set correctly: ${names.join(', ')}`);
+    const known = names.includes('VRN_DEPLOYMENT') ? ` (VRN_DEPLOYMENT: one of the deployments ${deploymentNames.join(', ')})` : '';
+    throw new Error(`the AWS platform needs these environment variables set correctly: ${names.join(', ')}${known}`);
   }
   return parsed.data;
 }
