@@ -5,8 +5,8 @@ import type { Agreement } from '../schemas/agreement.ts';
  * engine ran. Counts from 1 up to the dataset's threshold t are suppressed; zero is shown, since it discloses no one.
  *
  * A suppressed count must not be recoverable from what is published beside it. A *line* is a total and the cells
- * that add up to it (a breakdown and its headline, the hour × weekday grid and the year's count, the nine
- * localities and the LLR figure); whatever a line's cells leave of its total (crimes with no time recorded, no
+ * that add up to it (a breakdown and its headline, the hour × weekday grid and the year's count, the
+ * localities and the whole area's figure); whatever a line's cells leave of its total (crimes with no time recorded, no
  * known locality, outside the listed hotspots) is a *residual* the audience never sees. The audience knows every
  * published count, that a hidden cell is at least 1 (zeros are shown) and a residual at least 0, and every line;
  * from these it can bound each hidden cell ({@link inferBounds}, interval propagation over all lines at once, so

@@ -1,5 +1,6 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
+import { deploymentNames } from '../schemas/deployments/index.ts';
 
 const retentions = Object.values(RetentionDays).filter((v): v is number => typeof v === 'number');
 
@@ -33,6 +34,8 @@ export const StageConfig = z.object({
     .refine((p) => !/aws|amazon|cognito/.test(p), 'Cognito refuses prefixes containing aws, amazon or cognito'),
   /** Where users reach the portal when it has a custom domain; otherwise the HTTP API's own URL. */
   portalUrl: z.url().optional(),
+  /** The deployment bundle (schemas/deployments/<name>/) the stage serves; the Lambdas get it as VRN_DEPLOYMENT. */
+  deployment: z.enum(deploymentNames as [string, ...string[]], { error: `one of the deployments: ${deploymentNames.join(', ')}` }),
 });
 export type StageConfig = z.infer<typeof StageConfig>;
 

@@ -32,6 +32,7 @@ export class VrnStack extends Stack {
       VRN_GLUE_DATABASE: this.analytics.databaseName,
       VRN_ATHENA_WORKGROUP: this.analytics.workGroup.name,
       VRN_RAW_VERSIONED: 'true',
+      VRN_DEPLOYMENT: stage.deployment,
     };
 
     this.api = new Api(this, 'Api', { stage, environment });

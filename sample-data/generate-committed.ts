@@ -4,9 +4,8 @@
  */
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { COMMITTED_SAMPLE as COMMITTED } from '../functions/ingest/sample-loader.ts';
 import { generateSample } from './generator/index.ts';
-
-export const COMMITTED = { seed: 1, scale: 0.02 } as const;
 
 const out = fileURLToPath(new URL('./extracts/', import.meta.url));
 await rm(out, { recursive: true, force: true });

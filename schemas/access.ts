@@ -1,6 +1,4 @@
 import { z } from 'zod';
-import { agreement as llrAgreement, type Agreement } from './agreement.ts';
-import { llr, type Area } from './area/index.ts';
 
 /**
  * Who may do what, as data. Each role lists the actions it may take and, per action, the conditions a request's
@@ -16,6 +14,7 @@ export const actions = [
 ] as const;
 export type Action = (typeof actions)[number];
 
+/** The roles: the one list (a deployment's agreement describes each, and its load checks that it does). */
 export const roles = ['partner_uploader', 'analyst', 'csp_officer', 'panel_coordinator', 'performance_lead', 'admin'] as const;
 export type Role = (typeof roles)[number];
 
@@ -71,35 +70,6 @@ export const User = z.object({
   panel: z.string().optional(),
 });
 export type User = z.infer<typeof User>;
-
-/** A user's scope attributes must name things the agreement and area know, and each role needs its own. */
-export function checkUser(user: User, agreement: Agreement, area: Area): string[] {
-  const problems: string[] = [];
-  if (user.organisation && !agreement.partners.some((p) => p.id === user.organisation)) problems.push(`unknown organisation ${user.organisation}`);
-  if (user.locality && !area.localities.some((l) => l.slug === user.locality)) problems.push(`unknown locality ${user.locality}`);
-  if (user.panel && !area.panels.some((p) => p.id === user.panel)) problems.push(`unknown panel ${user.panel}`);
-  const needs: Partial<Record<Role, (keyof User)[]>> = {
-    partner_uploader: ['organisation'], csp_officer: ['locality'], panel_coordinator: ['panel', 'organisation'],
-  };
-  for (const attribute of needs[user.role] ?? []) if (!user[attribute]) problems.push(`a ${user.role} needs a ${attribute}`);
-  return problems.map((p) => `user ${user.id}: ${p}`);
-}
-
-/** The local users (sample configuration): `vrn token --user ID` and the portal's sign-in list them. */
-export const localUsers: (User & { name: string })[] = z.array(User.extend({ name: z.string() })).parse([
-  { id: 'police-uploader', name: 'Leicestershire Police data officer', role: 'partner_uploader', organisation: 'leicestershire-police' },
-  { id: 'city-education-uploader', name: 'Leicester City Council education data officer', role: 'partner_uploader', organisation: 'leicester-city-council' },
-  { id: 'vrn-analyst', name: 'VRN analyst', role: 'analyst', organisation: 'vrn' },
-  { id: 'charnwood-csp', name: 'Charnwood Community Safety Partnership officer', role: 'csp_officer', locality: 'charnwood' },
-  { id: 'city-panel', name: 'Leicester City Prevention Panel coordinator', role: 'panel_coordinator', panel: 'city', organisation: 'leicester-city-council' },
-  { id: 'county-panel', name: 'Leicestershire County Prevention Panel coordinator', role: 'panel_coordinator', panel: 'county', organisation: 'leicestershire-county-council' },
-  { id: 'performance-lead', name: 'VRN performance lead', role: 'performance_lead', organisation: 'vrn' },
-  { id: 'admin', name: 'Platform admin', role: 'admin' },
-]);
-for (const user of localUsers) {
-  const problems = checkUser(user, llrAgreement, llr);
-  if (problems.length) throw new Error(problems.join('; '));
-}
 
 /** Why a coordinator reveals references: a fixed list, so the audit trail never holds free text about a child. */
 export const reidentificationReasons = {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** The Prevention Panel rules as configuration: the defaults below are the partnership's. */
+/** The Prevention Panel rules as configuration: each deployment's are in schemas/deployments/<name>/cohort.json. */
 export const CohortRules = z.object({
   ageFrom: z.number().int(),
   ageTo: z.number().int(),
@@ -19,16 +19,3 @@ export const CohortRules = z.object({
   weights: z.record(z.enum(['M1', 'M2', 'D1', 'D2', 'D3', 'D4', 'D5']), z.number()),
 });
 export type CohortRules = z.infer<typeof CohortRules>;
-
-export const cohortRules = CohortRules.parse({
-  ageFrom: 10,
-  ageTo: 17,
-  windowMonths: 12,
-  m1MinCrimes: 2,
-  m2MinAsb: 2,
-  suspectRoles: ['suspect', 'offender'],
-  excludingServices: ['youth_justice', 'childrens_social_care'],
-  earlyHelpServices: ['early_help'],
-  d4MinSuspensions: 3,
-  weights: { M1: 3, M2: 2, D1: 2, D2: 2, D3: 1, D4: 1, D5: 1 },
-});

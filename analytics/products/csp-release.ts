@@ -7,17 +7,17 @@ import { and, between, col, date, eq, isIn, lit, month, param, type Engine, type
 import { measureDefinitions, measureQueries, pct, successMeasures, type MeasureResult, type MeasuresResult } from './success-measures.ts';
 
 /**
- * Everything the CSP audience sees for one financial year, controlled together: the nine localities' profile
- * figures and the LLR success measures. CSP officers of all nine localities are one audience, so the lines run
+ * Everything the CSP audience sees for one financial year, controlled together: every locality's profile
+ * figures and the area's success measures. CSP officers of all the localities are one audience, so the lines run
  * across localities and across products as well as within a profile:
  *
  * - within a locality: each breakdown (months, offence groups, domestic, location type, victim age band and sex;
  *   ASB by category; A&E by means and by place; exclusions by category), the hour × weekday grid (whose only
  *   published total is the year's count: crimes with no time recorded are its residual) and the listed hotspots
  *   (sectors outside the list or unknown are the residual) each add up to their headline;
- * - across localities: the nine serious-violence counts (and crimes of no known locality, the residual) add up to
- *   the LLR count every profile shows as a rate per 1,000; the nine knife-enabled counts add up to the LLR
- *   knife-enabled measure;
+ * - across localities: the localities' serious-violence counts (and crimes of no known locality, the residual) add
+ *   up to the whole area's count every profile shows as a rate per 1,000; their knife-enabled counts add up to the
+ *   area's knife-enabled measure;
  * - within the measures: each all-ages count is its months plus nothing, and its under-25 split plus the rest.
  *
  * The measures' under-25 monthly series and the rolling 12-month series are not published to this audience: the
@@ -74,7 +74,7 @@ export interface Release {
   year: FinancialYear;
   audience: Audience;
   localities: Map<string, LocalityRelease>;
-  llrSeriousViolence: SuppressedCount;
+  areaSeriousViolence: SuppressedCount;
   measures: Map<string, { count: SuppressedCount; monthly: ({ month: string } & SuppressedCount)[] }>;
 }
 
@@ -141,9 +141,9 @@ export async function countRelease(engine: Engine, area: Area, agreement: Agreem
     return { slug, headline, parts, grid, sectors };
   });
 
-  const llrCount = [...headlineRows.serious_violence.values()].reduce((n, rows) => n + Number(rows[0]?.count ?? 0), 0);
-  const llr = pub.cell(llrCount, police);
-  pub.line(llr, ids.map((l) => l.headline.serious_violence));
+  const areaCount = [...headlineRows.serious_violence.values()].reduce((n, rows) => n + Number(rows[0]?.count ?? 0), 0);
+  const whole = pub.cell(areaCount, police);
+  pub.line(whole, ids.map((l) => l.headline.serious_violence));
 
   const measureIds = new Map<string, { count: number; monthly: { month: string; id: number }[] }>();
   const months = monthsOf(year);
@@ -170,7 +170,7 @@ export async function countRelease(engine: Engine, area: Area, agreement: Agreem
       grid: l.grid.map((row) => row.map(show)),
       hotspots: l.sectors.filter((s) => !show(s.id).suppressed).map((s) => ({ sector: s.sector, count: show(s.id).count! })),
     }])),
-    llrSeriousViolence: show(llr),
+    areaSeriousViolence: show(whole),
     measures: new Map([...measureIds].map(([k, m]) => [k, { count: show(m.count), monthly: m.monthly.map((p) => ({ month: p.month, ...show(p.id) })) }])),
   });
 }

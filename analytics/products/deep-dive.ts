@@ -8,7 +8,7 @@ import type { Table } from '../render/table.ts';
 import { ageFromMonth } from './cohort.ts';
 
 /**
- * A deep dive for analysts (not disclosure-controlled): a set of offence groups in LLR or one locality over a
+ * A deep dive for analysts (not disclosure-controlled): a set of offence groups in the whole area or one locality over a
  * financial year — trend, hotspots, hour × weekday, victims and suspects by age band and sex, repeat victims and
  * suspects, and how many suspects under 25 were known to other agencies earlier.
  */
@@ -40,13 +40,13 @@ export async function deepDive(engine: Engine, area: Area, request: DeepDiveRequ
   const groups = [...new Set(request.groups)];
   const unknown = groups.filter((g) => !codeLists.offence_group.values.includes(g));
   if (!groups.length || unknown.length) throw new RangeError(`unknown offence group(s) ${unknown.join(', ') || '(none given)'}; known: ${codeLists.offence_group.values.join(', ')}`);
-  const isLlr = request.area === area.id;
-  if (!isLlr && !area.localities.some((l) => l.slug === request.area)) {
+  const isWholeArea = request.area === area.id;
+  if (!isWholeArea && !area.localities.some((l) => l.slug === request.area)) {
     throw new RangeError(`unknown area "${request.area}": use ${area.id} or one of ${area.localities.map((l) => l.slug).join(', ')}`);
   }
   const year = financialYear(request.period);
   const params = { from: year.from, to: year.to, locality: request.area };
-  const scope: Expr = and(isIn(col('offence_group'), groups), between(col('recorded_date'), date(param('from')), date(param('to'))), ...(isLlr ? [] : [eq(col('locality'), param('locality'))]));
+  const scope: Expr = and(isIn(col('offence_group'), groups), between(col('recorded_date'), date(param('from')), date(param('to'))), ...(isWholeArea ? [] : [eq(col('locality'), param('locality'))]));
   const byKey = async (key: Expr, keys: string[] = []): Promise<Counts> => {
     const rows = await engine.count({ from: 'police_crime', where: scope, groupBy: { key } }, params);
     const counts = new Map(rows.map((r) => [r.key === null ? NOT_RECORDED : String(r.key), Number(r.count)]));

@@ -9,7 +9,7 @@ import { countRelease, HOURS, WEEKDAYS, type Breakdown, type Release } from './c
 /**
  * The locality profile of one Community Safety Partnership for a financial year. The figures are the
  * locality's part of the year's release (./csp-release.ts), which counts every locality at once and, for the CSP
- * audience, controls them together with the LLR figures they add up to. A rate, share or change is given only
+ * audience, controls them together with the whole area's figures they add up to. A rate, share or change is given only
  * beside published counts, and computed from the counts as published (rounded, when the agreement rounds).
  */
 export interface ProfileResult {
@@ -20,7 +20,7 @@ export interface ProfileResult {
   /** The agreement's rounding applies: every count a multiple of 5, small counts still suppressed. */
   rounded: boolean;
   population: number;
-  serious_violence: { count: number | null; suppressed: boolean; rate_per_1000: number | null; llr_rate_per_1000: number | null; previous_count: number | null; change_pct: number | null };
+  serious_violence: { count: number | null; suppressed: boolean; rate_per_1000: number | null; area_rate_per_1000: number | null; previous_count: number | null; change_pct: number | null };
   monthly: { month: string; count: number | null; suppressed: boolean }[];
   knife_serious_violence: { count: number | null; suppressed: boolean; previous_count: number | null; change_pct: number | null };
   by_offence_group: { group: string; count: number | null; suppressed: boolean }[];
@@ -61,7 +61,7 @@ function profileOf(area: Area, agreement: Agreement, locality: Area['localities'
   const then = before.localities.get(locality.slug)!.headline;
   const { serious_violence: sv, knife_serious_violence: knife, asb, ae_attendances: ae, school_exclusions: exclusions } = here.headline;
   const b = here.breakdowns;
-  const llrPopulation = area.localities.reduce((n, l) => n + l.population, 0);
+  const areaPopulation = area.localities.reduce((n, l) => n + l.population, 0);
   return {
     locality: locality.slug,
     name: locality.name,
@@ -72,7 +72,7 @@ function profileOf(area: Area, agreement: Agreement, locality: Area['localities'
     serious_violence: {
       ...sv,
       rate_per_1000: per1000(sv.count, locality.population),
-      llr_rate_per_1000: per1000(now.llrSeriousViolence.count, llrPopulation),
+      area_rate_per_1000: per1000(now.areaSeriousViolence.count, areaPopulation),
       previous_count: then.serious_violence.count,
       change_pct: pct(sv.count, then.serious_violence.count),
     },
@@ -108,7 +108,7 @@ export function profileTables(p: ProfileResult): Table[] {
       rows: [
         ['locality', p.name], ['period', p.period], ['audience', p.audience], ['rounded to 5', p.rounded], ['population', p.population],
         ['serious violence', p.serious_violence.count], ['serious violence per 1,000', p.serious_violence.rate_per_1000],
-        ['LLR serious violence per 1,000', p.serious_violence.llr_rate_per_1000], ['serious violence, previous year', p.serious_violence.previous_count],
+        ['whole area serious violence per 1,000', p.serious_violence.area_rate_per_1000], ['serious violence, previous year', p.serious_violence.previous_count],
         ['change %', p.serious_violence.change_pct], ['knife-enabled serious violence', p.knife_serious_violence.count],
         ['ASB incidents', p.asb.count], ['ASB per 1,000', p.asb.rate_per_1000], ['violence-related A&E attendances', p.ae_attendances.count],
         ['violence-related suspensions and exclusions', p.school_exclusions.count],

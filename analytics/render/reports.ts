@@ -1,3 +1,5 @@
+import type { Area } from '../../schemas/area/index.ts';
+import type { DisplayNames } from '../../schemas/deployments/index.ts';
 import type { DeepDiveResult } from '../products/deep-dive.ts';
 import type { ProfileResult } from '../products/locality-profile.ts';
 import { keyValues, reportPage } from './html.ts';
@@ -6,15 +8,18 @@ import { barChart, escapeHtml, heatmap, lineChart } from './svg.ts';
 const label = (key: string) => key.replace(/_/g, ' ');
 const hours = (n: number) => `${String(n).padStart(2, '0')}`;
 
+/** Whose report it is: the deployment's names and area (schemas/deployments/). */
+export interface ReportContext { names: DisplayNames; area: Area }
+
 /** The locality profile as an HTML report with inline SVG charts. Suppressed figures show as "suppressed". */
-export function profileHtml(p: ProfileResult): string {
+export function profileHtml(p: ProfileResult, { names }: ReportContext): string {
   const sv = p.serious_violence;
   const audience = p.audience !== 'csp' ? ''
     : p.rounded ? 'Counts are rounded to the nearest 5, each total on its own; counts from 1 to 4 (1 to 7 for hospital and A&E figures) are suppressed; rates, shares and changes are worked from the rounded counts.'
       : 'Counts from 1 to 4 (1 to 7 for hospital and A&E figures) are suppressed, with further figures where needed so that none can be worked out from a total, this profile\'s or across the localities.'
   return reportPage(`${p.name}: locality profile ${p.period}`, `Community Safety Partnership · population ${p.population.toLocaleString('en-GB')} (Census 2021)`, [
     { heading: 'Serious violence', html: keyValues([
-      ['Crimes', sv.count], ['Per 1,000 residents', sv.rate_per_1000], ['LLR per 1,000 residents', sv.llr_rate_per_1000],
+      ['Crimes', sv.count], ['Per 1,000 residents', sv.rate_per_1000], [`${names.areaShort} per 1,000 residents`, sv.area_rate_per_1000],
       ['Previous year', sv.previous_count], ['Change on previous year (%)', sv.change_pct],
       ['Knife-enabled serious violence', p.knife_serious_violence.count],
     ]) },
@@ -30,13 +35,14 @@ export function profileHtml(p: ProfileResult): string {
     { heading: 'Anti-social behaviour', html: keyValues([['Incidents', p.asb.count], ['Per 1,000 residents', p.asb.rate_per_1000]]) + barChart('ASB by category', p.asb.by_pen_category.map((d) => ({ label: d.key, value: d.count }))) },
     { heading: 'Violence-related A&E attendances', html: keyValues([['Attendances', p.ae_attendances.count]]) + barChart('Means of assault', p.ae_attendances.by_means_of_assault.map((d) => ({ label: label(d.key), value: d.count }))) + barChart('Where the assault happened', p.ae_attendances.by_location_type.map((d) => ({ label: label(d.key), value: d.count }))) },
     { heading: 'Suspensions and exclusions for violence', html: keyValues([['Suspensions and exclusions', p.school_exclusions.count]]) + barChart('By category', p.school_exclusions.by_category.map((d) => ({ label: label(d.key), value: d.count }))) },
-  ], `Leicester, Leicestershire and Rutland Violence Reduction Network. ${audience || 'Analyst view: figures are not disclosure-controlled. Do not share outside the partnership core.'}`);
+  ], `${names.vru}. ${audience || 'Analyst view: figures are not disclosure-controlled. Do not share outside the partnership core.'}`);
 }
 
 /** The deep dive as an HTML report (analysts). */
-export function deepDiveHtml(d: DeepDiveResult): string {
+export function deepDiveHtml(d: DeepDiveResult, { area }: ReportContext): string {
   const l = d.linked_agency_contact;
-  return reportPage(`Deep dive: ${d.groups.map(label).join(', ')}`, `${d.area === 'llr' ? 'Leicester, Leicestershire and Rutland' : d.area} · ${d.period} · ${d.crimes} crimes`, [
+  const where = d.area === area.id ? area.name : area.localities.find((x) => x.slug === d.area)?.name ?? d.area;
+  return reportPage(`Deep dive: ${d.groups.map(label).join(', ')}`, `${where} · ${d.period} · ${d.crimes} crimes`, [
     { heading: 'Trend', html: lineChart('Crimes by month', d.monthly.map((m) => ({ label: m.month, value: m.count }))) },
     { heading: 'Hotspots', html: barChart('Postcode sectors', d.hotspots.map((h) => ({ label: `${h.sector} (${h.share_pct}%)`, value: h.count }))) },
     { heading: 'When', html: heatmap('Hour by weekday', d.hour_by_weekday.weekdays, d.hour_by_weekday.hours.map(hours), d.hour_by_weekday.counts) },

@@ -91,7 +91,7 @@ export function createApp(platform: Platform, options: AppOptions) {
   app.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
-    info: { title: 'VRN Data Service', version: '1', description: 'Leicester, Leicestershire and Rutland Violence Reduction Network: uploads, products, SQL and the audit trail' },
+    info: { ...platform.deployment.names.api, version: '1' },
   });
   return app;
 }

@@ -3,15 +3,14 @@ import type { Platform } from '../platform/platform.ts';
 import { createApp, type AppOptions } from './app.ts';
 import { LocalTokens, localTokenKeyFile } from './auth/local.ts';
 import { LocalUploadUrls } from './upload-urls.ts';
-import { localUsers } from '../../schemas/access.ts';
 import { mountPortal } from '../portal/portal.tsx';
 
 /** Local mode's configuration: tokens signed by a key in the data dir, upload URLs on this server. */
 export function localAppOptions(dataDir: string, platform: Platform): AppOptions & { tokens: LocalTokens } {
-  const tokens = new LocalTokens(localTokenKeyFile(dataDir), undefined, platform.now);
+  const tokens = new LocalTokens(localTokenKeyFile(dataDir), platform.deployment.users, platform.now);
   return {
     tokens, verifier: tokens, uploadUrls: new LocalUploadUrls(() => tokens.key(), platform.now),
-    portal: mountPortal({ verifier: tokens, localSignIn: { users: localUsers, sign: (id) => tokens.sign(id) } }),
+    portal: mountPortal({ verifier: tokens, localSignIn: { users: platform.deployment.users, sign: (id) => tokens.sign(id) } }),
   };
 }
 

@@ -2,11 +2,13 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { engineNamed, UnknownEngine } from '../../analytics/engine.ts';
 import { datasetIds } from '../../schemas/datasets/index.ts';
+import { DEFAULT_DEPLOYMENT, deploymentNames } from '../../schemas/deployments/index.ts';
 import { errorKind } from '../ingest/failure.ts';
 import { ingestExtract } from '../ingest/ingest.ts';
 import type { IngestReport } from '../ingest/report.ts';
 import { fileSource } from '../ingest/source.ts';
 import { diskFault } from '../platform/storage/port.ts';
+import { deploymentFromEnv } from '../platform/deployment.ts';
 import { defaultDataDir, localPlatform } from '../platform/local.ts';
 import { parseArgs, optional, required, UsageError, type ParsedArgs } from './args.ts';
 import { products, type ProductRegistry } from '../products/registry.ts';
@@ -16,7 +18,7 @@ import { productCommand, productUsage, runProductCommand } from './products.ts';
 const usage = (registry: ProductRegistry) => `vrn <command> [--data-dir DIR] [--format json]
 
   serve   [--port 8787]                          the service on http://localhost:PORT, sample data loaded
-  sample  --out DIR [--seed N] [--scale N]       synthetic extracts in the canonical formats
+  sample  --out DIR [--seed N] [--scale N]       synthetic extracts in the canonical formats, of VRN_DEPLOYMENT's area
   ingest  --dataset ID --partner ID --file PATH [--period-from D --period-to D]
                                                  exit 0 accepted, 2 extract rejected, 1 internal error
   sql     --query "SELECT …" [--format json|csv] [--timeout-ms 10000]
@@ -34,7 +36,8 @@ ${productUsage(registry)}
   gc      [--grace-hours 24] [--dry-run]         removes what interrupted ingests left: files no catalog entry
                                                  names, temporary files and locks (0 hours: only when none runs)
 
-datasets: ${datasetIds.join(', ')}`;
+datasets: ${datasetIds.join(', ')}
+deployments (VRN_DEPLOYMENT, default ${DEFAULT_DEPLOYMENT}): ${deploymentNames.join(', ')}`;
 
 type Command = (args: ParsedArgs, dataDir: string) => Promise<number>;
 
@@ -95,6 +98,7 @@ const commands: Record<string, Command> = {
     const out = resolve(required(flags, 'out'));
     const manifest = await generateSample({
       out,
+      deployment: deploymentFromEnv().name,
       seed: Number(optional(flags, 'seed') ?? 1),
       scale: Number(optional(flags, 'scale') ?? 1),
       onProgress: ({ file, rows }) => process.stderr.write(`  ${file}: ${rows.toLocaleString('en-GB')} rows\n`),
@@ -124,7 +128,7 @@ const commands: Record<string, Command> = {
     const hours = Number(optional(flags, 'hours') ?? 8);
     if (!(hours > 0 && hours <= MAX_TOKEN_SECONDS / 3600)) throw new UsageError(`--hours must be more than 0 and at most ${MAX_TOKEN_SECONDS / 3600}`);
     try {
-      console.log(await new LocalTokens(localTokenKeyFile(dataDir)).sign(required(flags, 'user'), Math.round(hours * 3600)));
+      console.log(await new LocalTokens(localTokenKeyFile(dataDir), localPlatform(dataDir).deployment.users).sign(required(flags, 'user'), Math.round(hours * 3600)));
     } catch (error) {
       if ((error as Error).message.startsWith('no local user')) throw new UsageError((error as Error).message);
       throw error;
@@ -185,7 +189,7 @@ export async function main(argv: string[], registry: ProductRegistry = products)
 }
 
 /** Errors whose messages are the service's own words, written never to quote the data. */
-const OWN_WORDS = new Set(['StoreFailed', 'KeyFileProblem', 'IngestFailed']);
+const OWN_WORDS = new Set(['StoreFailed', 'KeyFileProblem', 'IngestFailed', 'DeploymentError']);
 
 /**
  * What an internal error says: our own errors' words, a full or failing disk in plain words (not a system message

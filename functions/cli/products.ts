@@ -24,7 +24,7 @@ export async function runProductCommand(platform: Platform, product: Product, fl
   const out = optional(flags, 'out');
   if (format === 'xlsx' && !out) throw new UsageError('--format xlsx needs --out FILE');
   try {
-    const { body } = await renderProduct(request, await runProduct(platform, engineName, request, registry), format, registry);
+    const { body } = await renderProduct(request, await runProduct(platform, engineName, request, registry), format, platform.deployment, registry);
     if (out) writeFileSync(out, body);
     else process.stdout.write(body);
     return 0;

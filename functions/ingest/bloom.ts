@@ -86,7 +86,7 @@ const postcodeOf = (postcode: string | null): Postcode | null => {
 
 /**
  * A UK postcode: the whole, its district, its sector and the inward code's characters by position (the area
- * letters, shared by everyone in LLR, would only add background). Any other postcode: the whole and its characters
+ * letters, shared by everyone in one VRU's area, would only add background). Any other postcode: the whole and its characters
  * by position.
  */
 export function postcodeTokens(postcode: string | null): string[] {

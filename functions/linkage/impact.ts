@@ -3,7 +3,6 @@ import { linkRowOf, linkSources } from '../../analytics/matching/link-rows.ts';
 import type { ReviewItem } from '../../analytics/matching/review.ts';
 import { personRecordColumn, type Linkage } from '../../analytics/people.ts';
 import { preventionPanelCohort } from '../../analytics/products/cohort.ts';
-import { cohortRules } from '../../schemas/cohort.ts';
 import type { Platform } from '../platform/platform.ts';
 
 /**
@@ -26,10 +25,10 @@ export async function latestCovered(platform: Pick<Platform, 'catalog' | 'now'>)
  * name): the members' records, read back by their record keys, a dataset at a time (for police people, everyone
  * in the members' crimes: a co-suspect's pair changes what a panel sees too).
  */
-export async function cohortRecords(platform: Pick<Platform, 'area'>, engine: Engine, linkage: Linkage, asOf: string): Promise<Set<string>> {
+export async function cohortRecords(platform: Pick<Platform, 'area' | 'deployment'>, engine: Engine, linkage: Linkage, asOf: string): Promise<Set<string>> {
   const keys = new Map<string, Set<string>>();
   for (const panel of platform.area.panels) {
-    const cohort = await preventionPanelCohort(engine, platform.area, cohortRules, panel.id, asOf, linkage);
+    const cohort = await preventionPanelCohort(engine, platform.area, platform.deployment.cohort, panel.id, asOf, linkage);
     for (const m of cohort.members) for (const r of m.records) (keys.get(r.dataset) ?? keys.set(r.dataset, new Set()).get(r.dataset)!).add(r.record_key);
   }
   const ids = new Set<string>();

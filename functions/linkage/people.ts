@@ -158,7 +158,7 @@ async function queueAndPeople(platform: Pick<Platform, 'catalog' | 'storage'>, e
  * `asOf` (default: the latest date the extracts cover), those first; `only: 'cohort'` keeps just those.
  */
 export async function reviewQueueByImpact(
-  platform: Pick<Platform, 'catalog' | 'storage' | 'area' | 'now'>, engine: Engine,
+  platform: Pick<Platform, 'catalog' | 'storage' | 'area' | 'deployment' | 'now'>, engine: Engine,
   options: { asOf?: string; only?: 'cohort' } = {}, config: LinkageConfig = linkageConfig,
 ): Promise<ReviewItemWithImpact[]> {
   const { items, people } = await queueAndPeople(platform, engine, config);

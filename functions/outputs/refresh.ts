@@ -45,7 +45,7 @@ export async function refreshProducts(platform: Platform, engineName: EngineName
       for (const { request, files: names } of product.refresh?.(platform.area, period) ?? []) {
         const result = await computeProduct(engine, platform, request, registry);
         for (const [format, name] of Object.entries(names) as [ProductFormat, string][]) {
-          await platform.storage.put(prefix + name, (await renderProduct(request, result, format, registry)).body);
+          await platform.storage.put(prefix + name, (await renderProduct(request, result, format, platform.deployment, registry)).body);
           files.push(prefix + name);
         }
       }

@@ -3,11 +3,11 @@ import { GlueClient, type GlueClientConfig } from '@aws-sdk/client-glue';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { SecretsManagerClient, type SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
-import { agreement } from '../../schemas/agreement.ts';
-import { llr } from '../../schemas/area/index.ts';
+import { deploymentNames } from '../../schemas/deployments/index.ts';
 import type { AuditSink } from './audit/port.ts';
 import { S3AuditSink } from './audit/s3.ts';
 import { Catalog } from './catalog/catalog.ts';
+import { deploymentFromEnv } from './deployment.ts';
 import { GlueCountingViews } from './catalog/glue.ts';
 import { SecretsManagerKeyStore } from './keys/secrets-manager.ts';
 import type { Platform } from './platform.ts';
@@ -23,6 +23,8 @@ export const AwsEnvironment = z.object({
   VRN_KEY_SECRET_ID: z.string().min(1),
   VRN_GLUE_DATABASE: z.string().regex(/^[a-z0-9_]+$/),
   VRN_ATHENA_WORKGROUP: z.string().min(1),
+  /** Which deployment bundle (schemas/deployments/) the stage serves: cdk.json's `deployment` of the stage. */
+  VRN_DEPLOYMENT: z.enum(deploymentNames as [string, ...string[]]),
   /** 'true' when the raw bucket is versioned (as the CDK app makes it): raw files are then deleted version by version. */
   VRN_RAW_VERSIONED: z.enum(['true', 'false']).default('false'),
 });
@@ -32,7 +34,8 @@ export function awsEnvironment(env: Record<string, string | undefined>): AwsEnvi
   const parsed = AwsEnvironment.safeParse(env);
   if (!parsed.success) {
     const names = [...new Set(parsed.error.issues.map((i) => String(i.path[0])))].sort();
-    throw new Error(`the AWS platform needs these environment variables set correctly: ${names.join(', ')}`);
+    const known = names.includes('VRN_DEPLOYMENT') ? ` (VRN_DEPLOYMENT: one of the deployments ${deploymentNames.join(', ')})` : '';
+    throw new Error(`the AWS platform needs these environment variables set correctly: ${names.join(', ')}${known}`);
   }
   return parsed.data;
 }
@@ -65,12 +68,14 @@ export function awsPlatform(env: Record<string, string | undefined>, clients: Aw
   const countingViews = new GlueCountingViews(new GlueClient(clients.glue ?? {}), { database: config.VRN_GLUE_DATABASE, curatedBucket: config.VRN_CURATED_BUCKET });
   const catalog = overrides.catalog ?? new Catalog(storage);
   const keys = overrides.keys ?? new SecretsManagerKeyStore(new SecretsManagerClient(clients.secretsManager ?? {}), config.VRN_KEY_SECRET_ID);
+  const deployment = overrides.deployment ?? deploymentFromEnv(config);
   return {
     storage,
     keys,
     catalog,
-    area: llr,
-    agreement,
+    deployment,
+    area: deployment.area,
+    agreement: deployment.agreement,
     now: () => new Date(),
     openSql: async () => {
       await countingViews.sync(await catalog.read());

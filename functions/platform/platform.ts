@@ -1,5 +1,6 @@
 import type { Agreement } from '../../schemas/agreement.ts';
 import type { Area } from '../../schemas/area/index.ts';
+import type { Deployment } from '../../schemas/deployments/index.ts';
 import type { AuditSink } from './audit/port.ts';
 import type { Catalog } from './catalog/catalog.ts';
 import type { KeyStore } from './keys/port.ts';
@@ -11,6 +12,9 @@ export interface Platform {
   storage: Storage;
   keys: KeyStore;
   catalog: Catalog;
+  /** The VRU this is: its area, agreement, cohort rules, names and local users (schemas/deployments/). */
+  deployment: Deployment;
+  /** The deployment's area and agreement (the same values as `deployment.area`, `deployment.agreement`). */
   area: Area;
   agreement: Agreement;
   /** Where every request to the API and portal is recorded. */

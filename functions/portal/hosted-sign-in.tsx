@@ -19,6 +19,7 @@ export const hostedSignInPaths = ['/portal/sign-in', CALLBACK, '/portal/signed-o
  * session cookie as a local sign-in. Each callback, signed in or refused, is audited with the user's `sub` only.
  */
 export function registerHostedSignIn(app: ApiApp, deps: RouteDeps, hostedUi: HostedUi, verifier: TokenVerifier) {
+  const service = deps.platform.deployment.names.portalTitle;
   app.get('/portal/sign-in', (c) => {
     const { attempt, url } = hostedUi.begin();
     // Lax, not Strict: the browser comes back to the callback by a navigation that starts at the identity provider.
@@ -33,7 +34,7 @@ export function registerHostedSignIn(app: ApiApp, deps: RouteDeps, hostedUi: Hos
     const refuse = async (status: 400 | 401 | 502, reason: string) => {
       await auditSignIn(deps, { route: CALLBACK, method: 'GET', status, reason });
       return c.html(
-        <Layout title="Sign in">
+        <Layout title="Sign in" service={service}>
           <Problem status={status} message={`${reason}.`} />
           <p><a href="/portal/sign-in">Sign in again</a></p>
         </Layout>, status);
@@ -65,7 +66,7 @@ export function registerHostedSignIn(app: ApiApp, deps: RouteDeps, hostedUi: Hos
     // Not a redirect: a redirect would continue the navigation that began at the identity provider, and a browser
     // withholds a SameSite=Strict cookie from it. A refresh from this page is the portal's own navigation.
     c.header('Refresh', '0; url=/portal');
-    return c.html(<Layout title="Signed in"><p><a href="/portal">Continue to the portal</a></p></Layout>);
+    return c.html(<Layout title="Signed in" service={service}><p><a href="/portal">Continue to the portal</a></p></Layout>);
   });
 
   app.post('/portal/sign-out', (c) => {
@@ -74,8 +75,8 @@ export function registerHostedSignIn(app: ApiApp, deps: RouteDeps, hostedUi: Hos
   });
 
   app.get('/portal/signed-out', (c) => c.html(
-    <Layout title="Signed out">
-      <section><p>You have signed out of the VRN Data Service.</p><p><a class="button" href="/portal/sign-in">Sign in again</a></p></section>
+    <Layout title="Signed out" service={service}>
+      <section><p>You have signed out of the {service}.</p><p><a class="button" href="/portal/sign-in">Sign in again</a></p></section>
     </Layout>,
   ));
 }

@@ -40,19 +40,20 @@ export const portalStyle = `
   .downloads a { margin-right: .8rem; } .charts svg { max-width: 100%; height: auto; } figure { margin: 1rem 0; } figcaption { font-weight: 600; margin-bottom: .3rem; }
 `;
 
-export function Layout(props: { title: string; user?: User; registry?: ProductRegistry; children: Child }) {
+/** `service`: the deployment's portal title (schemas/deployments/<name>/names.json). */
+export function Layout(props: { title: string; service: string; user?: User; registry?: ProductRegistry; children: Child }) {
   return (
     <html lang="en-GB">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{props.title} · VRN Data Service</title>
+        <title>{props.title} · {props.service}</title>
         <link rel="stylesheet" href="/portal/assets/portal.css" />
       </head>
       <body>
         <a class="skip" href="#main">Skip to the content</a>
         <header>
-          <a href="/portal"><strong>VRN Data Service</strong></a>
+          <a href="/portal"><strong>{props.service}</strong></a>
           {props.user && (
             <nav aria-label="Pages">
               <ul>{pagesFor(props.user, props.registry).map((p) => <li><a href={p.href}>{p.label}</a></li>)}</ul>

@@ -44,8 +44,9 @@ export const mountPortal = (options: PortalOptions) => (app: ApiApp, deps: Route
   if (options.hostedSignIn) registerHostedSignIn(app, deps, options.hostedSignIn, options.verifier);
   const open = options.hostedSignIn ? hostedSignInPaths : ['/portal/sign-in'];
 
+  const service = deps.platform.deployment.names.portalTitle;
   app.get('/portal/sign-in', (c) => c.html(
-    <Layout title="Sign in">
+    <Layout title="Sign in" service={service}>
       {options.localSignIn ? (
         <section>
           <p>Local mode: choose a user of the sample configuration. Each sees only what their role allows.</p>
@@ -68,7 +69,7 @@ export const mountPortal = (options: PortalOptions) => (app: ApiApp, deps: Route
     const known = options.localSignIn?.users.find((u) => u.id === id);
     // Sign-ins are audited like API requests; an unknown name is not recorded (it could be anything typed).
     await auditSignIn(deps, { route: '/portal/sign-in', method: 'POST', status: known ? 303 : 400, user: known, reason: known ? undefined : 'not a configured local user' });
-    if (!known || !options.localSignIn) return c.html(<Layout title="Sign in"><Problem status={400} message="Choose one of the listed users." /></Layout>, 400);
+    if (!known || !options.localSignIn) return c.html(<Layout title="Sign in" service={service}><Problem status={400} message="Choose one of the listed users." /></Layout>, 400);
     setCookie(c, SESSION_COOKIE, await options.localSignIn.sign(id), { httpOnly: true, secure: new URL(c.req.url).protocol === 'https:', sameSite: 'Strict', path: '/', maxAge: 8 * 3600 });
     return c.redirect('/portal', 303);
   });
@@ -114,7 +115,7 @@ export const mountPortal = (options: PortalOptions) => (app: ApiApp, deps: Route
       const data = (response.headers.get('content-type') ?? '').includes('json') ? await response.json() : await response.text();
       return { status: response.status, data, response };
     },
-    page: (c, title, body, status = 200) => c.html(<Layout title={title} user={user(c)} registry={deps.products.registry}>{body}</Layout>, status as 200),
+    page: (c, title, body, status = 200) => c.html(<Layout title={title} service={service} user={user(c)} registry={deps.products.registry}>{body}</Layout>, status as 200),
     // A session that has run out sends the user back to sign in; other refusals are shown with their reason.
     problem: (c, title, result) => (result.status === 401 ? c.redirect('/portal/sign-in', 303)
       : portal.page(c, title, <Problem status={result.status} message={result.data?.message ?? 'the request failed'} />, result.status)),

@@ -23,7 +23,7 @@ export class ProductCache {
   }
 
   rendered(request: { product: string }, format: ProductFormat): Promise<RenderedProduct> {
-    return this.cached(`${JSON.stringify(request)}|${format}`, async () => renderProduct(request, await this.result(request), format, this.registry));
+    return this.cached(`${JSON.stringify(request)}|${format}`, async () => renderProduct(request, await this.result(request), format, this.platform.deployment, this.registry));
   }
 
   private async cached<T>(key: string, compute: () => Promise<T>): Promise<T> {

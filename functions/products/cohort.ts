@@ -2,7 +2,6 @@ import { z } from '@hono/zod-openapi';
 import { uncontrolled } from '../../analytics/disclosure.ts';
 import { preventionPanelCohort, type CohortResult } from '../../analytics/products/cohort.ts';
 import type { Table } from '../../analytics/render/table.ts';
-import { cohortRules } from '../../schemas/cohort.ts';
 import { isoDate, productBody, slug } from '../api/routes/schemas.ts';
 import { required } from '../cli/args.ts';
 import { defineProduct } from './product.ts';
@@ -45,7 +44,7 @@ export const cohort = defineProduct({
     request: (flags): CohortRequest => ({ product: 'cohort', panel: required(flags, 'panel'), asOf: required(flags, 'as-of') }),
   },
   formats: ['json', 'csv', 'xlsx'],
-  run: async (engine, { area, linkage }, request) => uncontrolled(await preventionPanelCohort(engine, area, cohortRules, request.panel, request.asOf, await linkage())),
+  run: async (engine, { area, cohort, linkage }, request) => uncontrolled(await preventionPanelCohort(engine, area, cohort, request.panel, request.asOf, await linkage())),
   tables: (result) => ({ csv: cohortTable(result), sheets: [cohortTable(result)] }),
   fileName: (request) => ['cohort', request.panel, request.asOf],
   portal: { href: '/portal/cohort', own: true },

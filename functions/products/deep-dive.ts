@@ -18,7 +18,7 @@ export const deepDive = defineProduct({
   scope: (_request: DeepDiveRequest) => ({}),
   api: {
     path: '/v1/deep-dive',
-    summary: 'Offence groups in LLR or a locality over a year: trend, places, times, people, linked contact',
+    summary: 'Offence groups in the whole area or a locality over a year: trend, places, times, people, linked contact',
     query: z.object({
       groups: z.string().regex(/^[a-z_]+(,[a-z_]+)*$/, 'groups must be offence groups separated by commas'),
       area: slug('area'), period: financialYear('period'),
@@ -28,7 +28,7 @@ export const deepDive = defineProduct({
   },
   cli: {
     command: 'deep-dive',
-    usage: '--groups G1,G2 --area llr|SLUG --period 2024-25',
+    usage: '--groups G1,G2 --area AREA|SLUG --period 2024-25',
     help: 'offence groups in an area: trend, places, times, people, linked contact',
     request: (flags): DeepDiveRequest => ({ product: 'deep-dive', groups: required(flags, 'groups').split(',').map((g) => g.trim()), area: required(flags, 'area'), period: required(flags, 'period') }),
   },

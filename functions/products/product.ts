@@ -2,7 +2,9 @@ import type { z } from '@hono/zod-openapi';
 import type { Counted } from '../../analytics/disclosure.ts';
 import type { Engine } from '../../analytics/ir.ts';
 import type { Linkage } from '../../analytics/people.ts';
+import type { ReportContext } from '../../analytics/render/reports.ts';
 import type { Table } from '../../analytics/render/table.ts';
+import type { CohortRules } from '../../schemas/cohort.ts';
 import type { Action, User } from '../../schemas/access.ts';
 import type { Agreement } from '../../schemas/agreement.ts';
 import type { Area } from '../../schemas/area/index.ts';
@@ -16,6 +18,8 @@ export type Flags = Record<string, string | true>;
 export interface ProductInputs {
   area: Area;
   agreement: Agreement;
+  /** The deployment's Prevention Panel rules. */
+  cohort: CohortRules;
   /** The people the records are linked into, for products that follow people (functions/linkage/people.ts). */
   linkage: () => Promise<Linkage>;
 }
@@ -59,7 +63,8 @@ export interface Product<Req extends { product: string } = { product: string }, 
   run(engine: Engine, inputs: ProductInputs, request: Req): Promise<Counted<Result>>;
   /** One table for CSV, one sheet each for XLSX. */
   tables(result: Result): { csv: Table; sheets: Table[] };
-  html?(result: Result): string;
+  /** `context`: whose names and area the report carries (the deployment). */
+  html?(result: Result, context: ReportContext): string;
   /** The parts of the file name, from request values already validated as ids. */
   fileName(request: Req): string[];
   /**

@@ -11,7 +11,7 @@ export interface ProfileRequest { product: 'profile'; locality: string; period: 
 const n = z.number().nullable();
 const Profile = productBody('Profile', {
   locality: z.string(), period: z.string(), audience: z.enum(['csp', 'analyst']), rounded: z.boolean(), population: z.number(),
-  serious_violence: z.object({ count: n, rate_per_1000: n, llr_rate_per_1000: n, previous_count: n, change_pct: n }),
+  serious_violence: z.object({ count: n, rate_per_1000: n, area_rate_per_1000: n, previous_count: n, change_pct: n }),
   by_offence_group: z.array(z.object({ group: z.string(), count: n, suppressed: z.boolean() })),
 });
 

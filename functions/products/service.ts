@@ -2,6 +2,7 @@ import { disclose } from '../../analytics/disclosure.ts';
 import { openEngine, type EngineName } from '../../analytics/engine.ts';
 import type { Engine } from '../../analytics/ir.ts';
 import { toCsv } from '../../analytics/render/csv.ts';
+import type { ReportContext } from '../../analytics/render/reports.ts';
 import { toXlsx } from '../../analytics/render/xlsx.ts';
 import { currentLinkage } from '../linkage/people.ts';
 import type { Platform } from '../platform/platform.ts';
@@ -20,7 +21,7 @@ export class ProductRequestError extends Error {
 }
 
 const inputs = (platform: Platform, engine: Engine): ProductInputs => ({
-  area: platform.area, agreement: platform.agreement, linkage: () => currentLinkage(platform, engine),
+  area: platform.area, agreement: platform.agreement, cohort: platform.deployment.cohort, linkage: () => currentLinkage(platform, engine),
 });
 
 /**
@@ -65,13 +66,13 @@ function productFileName(request: { product: string }, format: ProductFormat, re
   return `${productNamed(registry, request.product).fileName(request).join('-').replace(/[^a-z0-9-]/gi, '_')}.${format}`;
 }
 
-/** A result as JSON, CSV (one table), XLSX (a sheet per table) or HTML: the one rendering path, for every face and the refresh. */
-export async function renderProduct(request: { product: string }, result: unknown, format: ProductFormat, registry: ProductRegistry = products): Promise<RenderedProduct> {
+/** A result as JSON, CSV (one table), XLSX (a sheet per table) or HTML: the one rendering path, for every face and the refresh. `context`: whose names and area the HTML reports carry (the platform's deployment). */
+export async function renderProduct(request: { product: string }, result: unknown, format: ProductFormat, context: ReportContext, registry: ProductRegistry = products): Promise<RenderedProduct> {
   const product = productNamed(registry, request.product);
   if (!product.formats.includes(format)) throw new ProductRequestError(`format must be one of ${product.formats.join(', ')}`);
   const body = format === 'json' ? JSON.stringify(result, null, 2) + '\n'
     : format === 'csv' ? toCsv(product.tables(result).csv)
       : format === 'xlsx' ? await toXlsx(product.tables(result).sheets)
-        : product.html!(result);
+        : product.html!(result, context);
   return { body, contentType: contentTypes[format], filename: productFileName(request, format, registry) };
 }

@@ -5,7 +5,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { AccountRecovery, CfnUserPoolGroup, ClientAttributes, Mfa, OAuthScope, StringAttribute, UserPool, UserPoolClient, UserPoolClientIdentityProvider, type UserPoolDomain } from 'aws-cdk-lib/aws-cognito';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { agreement } from '../../schemas/agreement.ts';
+import { loadDeployment } from '../../schemas/deployments/index.ts';
 import type { Stage } from '../config.ts';
 import { ServiceFunction } from './service-function.ts';
 
@@ -47,7 +47,7 @@ export class Api extends Construct {
       deletionProtection: !stage.destroyOnRemoval,
       removalPolicy,
     });
-    for (const [role, description] of Object.entries(agreement.roles)) {
+    for (const [role, description] of Object.entries(loadDeployment(stage.deployment).agreement.roles)) {
       new CfnUserPoolGroup(this, `Group-${role}`, { userPoolId: this.userPool.userPoolId, groupName: role, description: description.slice(0, 2048) });
     }
     this.signInDomain = this.userPool.addDomain('SignIn', { cognitoDomain: { domainPrefix: stage.signInDomainPrefix } });

@@ -4,7 +4,7 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectLockRetention, ObjectOwnership, type BucketProps } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { agreement } from '../../schemas/agreement.ts';
+import { loadDeployment } from '../../schemas/deployments/index.ts';
 import type { Stage } from '../config.ts';
 import { grantList, grantObjects } from './grants.ts';
 
@@ -33,7 +33,7 @@ export class DataStore extends Construct {
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED, removalPolicy, ...props,
     });
     const days = (n: number) => Duration.days(n);
-    const rawDays = Math.max(1, Math.ceil(agreement.retention.rawHours / 24));
+    const rawDays = Math.max(1, Math.ceil(loadDeployment(stage.deployment).agreement.retention.rawHours / 24));
     this.raw = bucket('Raw', {
       lifecycleRules: [{ id: 'raw-files-last-a-day', expiration: days(rawDays), noncurrentVersionExpiration: days(1), abortIncompleteMultipartUploadAfter: days(1), expiredObjectDeleteMarker: false }],
     });

@@ -2,7 +2,7 @@ import { ASB_HOURS, OTHER_HOURS, VIOLENCE_HOURS } from './calendar.ts';
 import type { PlantedEvents } from './events.ts';
 import { NAME_STYLES, renderName } from './names.ts';
 import { homeOn, type Person, type Population } from './people.ts';
-import { writtenPostcode } from './places.ts';
+import { writtenPostcode, type Places } from './places.ts';
 import { Rng, Weighted } from './rng.ts';
 
 /** What every dataset generator shares: the seed, the scale, the period, the population and the planted events. */
@@ -14,6 +14,8 @@ export interface Ctx {
   /** The as-of date of the planted Prevention Panel cases (the end of the period). */
   asOf: number;
   population: Population;
+  /** The deployment's localities, postcodes, LSOAs and partners. */
+  places: Places;
   planted: PlantedEvents;
 }
 

@@ -18,6 +18,8 @@ export interface CrimeEvent {
   locationType: string;
   /** The offence location as written (full, sector, out of area or empty). */
   postcode: string;
+  /** The LSOA the police gave with the location, where the deployment's sample carries one. */
+  lsoa?: string;
   victim: Person | null;
   /** Suspects and offenders (and, rarely, the same person twice). */
   involved: { person: Person; role: Exclude<Role, 'victim'>; outcome: string }[];

@@ -1,3 +1,4 @@
+import type { Places } from './places.ts';
 import type { Encoding } from './writers/encoding.ts';
 
 /**
@@ -26,7 +27,6 @@ export interface FileSpec {
   nameStyle: 'police' | 'health' | 'council' | 'vrn';
 }
 
-const POLICE = 'leicestershire-police';
 const titleCase = (name: string) => name.split('_').map((w) => (w === 'id' ? 'ID' : w[0].toUpperCase() + w.slice(1))).join('_');
 
 export const headerOf = (spec: FileSpec, column: string): string => {
@@ -67,24 +67,28 @@ const council = (partner: string, encoding: Encoding, supportAsXlsx: boolean): F
     : csv(partner, 'support_episode', { encoding, dateStyle: 'uk', datetimeStyle: 'iso_space' }),
 ];
 
-/** Every extract of the sample, in the order the partners would upload them. */
-export const FILE_SPECS: FileSpec[] = [
-  csv(POLICE, 'police_crime', { eol: '\r\n', booleanStyle: 'yn', headerCase: 'title', nameStyle: 'police' }),
-  csv(POLICE, 'police_person', { eol: '\r\n', headerCase: 'title', nameStyle: 'police' }),
-  csv(POLICE, 'asb_incident', { eol: '\r\n', nameStyle: 'police' }),
-  csv('uhl', 'ae_attendance', {
-    bom: true, datetimeStyle: 'iso_space', nameStyle: 'health',
-    headers: { nhs_number: 'NHS No', arrival_at: 'Arrival Date Time' },
-  }),
-  csv('mlcsu', 'hospital_admission', { nameStyle: 'health' }),
-  ...council('leicester-city-council', 'windows-1252', false),
-  ...council('leicestershire-county-council', 'utf-8', false),
-  ...council('rutland-county-council', 'utf-8', true),
-  csv('vrn', 'support_episode', { columns: [...COLUMNS.support_episode, 'referral_source'], nameStyle: 'vrn' }),
-];
+/**
+ * Every extract of a deployment's sample, in the order the partners would upload them. The councils' habits go by
+ * their order in the bundle's sample: the first writes Windows-1252 (LLR: Leicester City Council), the last sends
+ * its support episodes as XLSX (LLR: Rutland), the others UTF-8 CSV.
+ */
+export function fileSpecs({ partners, councils }: Places): FileSpec[] {
+  return [
+    csv(partners.police, 'police_crime', { eol: '\r\n', booleanStyle: 'yn', headerCase: 'title', nameStyle: 'police' }),
+    csv(partners.police, 'police_person', { eol: '\r\n', headerCase: 'title', nameStyle: 'police' }),
+    csv(partners.police, 'asb_incident', { eol: '\r\n', nameStyle: 'police' }),
+    csv(partners.emergencyDepartment, 'ae_attendance', {
+      bom: true, datetimeStyle: 'iso_space', nameStyle: 'health',
+      headers: { nhs_number: 'NHS No', arrival_at: 'Arrival Date Time' },
+    }),
+    csv(partners.admissions, 'hospital_admission', { nameStyle: 'health' }),
+    ...councils.flatMap((partner, i) => council(partner, i === 0 && councils.length > 1 ? 'windows-1252' : 'utf-8', i === councils.length - 1 && councils.length > 1)),
+    csv(partners.team, 'support_episode', { columns: [...COLUMNS.support_episode, 'referral_source'], nameStyle: 'vrn' }),
+  ];
+}
 
-export const specFor = (partner: string, dataset: string): FileSpec => {
-  const spec = FILE_SPECS.find((s) => s.partner === partner && s.dataset === dataset);
+export const specFor = (places: Places, partner: string, dataset: string): FileSpec => {
+  const spec = fileSpecs(places).find((s) => s.partner === partner && s.dataset === dataset);
   if (!spec) throw new Error(`no sample file for ${partner} ${dataset}`);
   return spec;
 };

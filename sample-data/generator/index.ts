@@ -8,8 +8,9 @@ import { generateHealth } from './datasets/health.ts';
 import { generatePolice } from './datasets/police.ts';
 import { generateSchools } from './datasets/schools.ts';
 import { generateSupport } from './datasets/support.ts';
-import { FILE_SPECS, type FileSpec } from './files.ts';
+import { fileSpecs, type FileSpec } from './files.ts';
 import { Population } from './people.ts';
+import { placesOf } from './places.ts';
 import { plantCohort, type PlantedCase } from './planted.ts';
 import { Sink, type SampleFile } from './sink.ts';
 import { TruthWriter } from './truth.ts';
@@ -35,10 +36,13 @@ export interface SampleOptions {
   from?: string;
   /** Default 2025-09-30; also the as-of date of the planted cohort. */
   to?: string;
+  /** The deployment bundle whose area and partners the sample is of (schemas/deployments/); default `llr`. */
+  deployment?: string;
   onProgress?: (p: { file: string; rows: number }) => void;
 }
 
-export interface SampleManifest { seed: number; scale: number; from: string; to: string; files: SampleFile[] }
+/** `deployment`: the bundle the sample is of (its partners and localities); a platform loads only its own. */
+export interface SampleManifest { deployment: string; seed: number; scale: number; from: string; to: string; files: SampleFile[] }
 
 export async function generateSample(opts: SampleOptions): Promise<SampleManifest> {
   const seed = opts.seed ?? 1;
@@ -51,9 +55,13 @@ export async function generateSample(opts: SampleOptions): Promise<SampleManifes
   const wanted = new Set(opts.datasets ?? datasetIds);
   for (const id of wanted) if (!datasetIds.includes(id)) throw new Error(`unknown dataset "${id}"; known: ${datasetIds.join(', ')}`);
 
+  const places = placesOf(opts.deployment);
+  const specs = fileSpecs(places);
+  const { police, team } = places.partners;
+
   await mkdir(opts.out, { recursive: true });
-  const population = new Population(seed, scale, from, to);
-  const ctx: Ctx = { seed, scale, from, to, asOf: to, population, planted: { crimes: [], asb: [], ae: [], admissions: [], exclusions: [], support: [] } };
+  const population = new Population(seed, scale, from, to, places);
+  const ctx: Ctx = { seed, scale, from, to, asOf: to, population, places, planted: { crimes: [], asb: [], ae: [], admissions: [], exclusions: [], support: [] } };
   const { events, cases } = plantCohort(ctx);
   ctx.planted = events;
 
@@ -62,7 +70,7 @@ export async function generateSample(opts: SampleOptions): Promise<SampleManifes
   const open = (spec: FileSpec) => (wanted.has(spec.dataset) ? new Sink(spec, opts.out, seed, truth, opts.onProgress) : null);
   const openAll = (dataset: string) => {
     const sinks = new Map<string, Sink>();
-    for (const spec of FILE_SPECS) {
+    for (const spec of specs) {
       if (spec.dataset !== dataset) continue;
       const sink = open(spec);
       if (sink) sinks.set(spec.partner, sink);
@@ -75,18 +83,18 @@ export async function generateSample(opts: SampleOptions): Promise<SampleManifes
 
   // Passes in the manifest's order (police, health, councils, VRN), each only if one of its files is wanted.
   if (wanted.has('police_crime') || wanted.has('police_person')) {
-    const crime = open(FILE_SPECS.find((s) => s.dataset === 'police_crime')!);
-    const person = open(FILE_SPECS.find((s) => s.dataset === 'police_person')!);
+    const crime = open(specs.find((s) => s.dataset === 'police_crime')!);
+    const person = open(specs.find((s) => s.dataset === 'police_person')!);
     await generatePolice(ctx, { crime, person });
     await close(crime, person);
   }
   const asb = openAll('asb_incident');
   if (asb.size) await generateAsb(ctx, asb);
-  const policeAsb = asb.get('leicestershire-police');
+  const policeAsb = asb.get(police);
   await close(policeAsb ?? null);
   if (wanted.has('ae_attendance') || wanted.has('hospital_admission')) {
-    const ae = open(FILE_SPECS.find((s) => s.dataset === 'ae_attendance')!);
-    const admissions = open(FILE_SPECS.find((s) => s.dataset === 'hospital_admission')!);
+    const ae = open(specs.find((s) => s.dataset === 'ae_attendance')!);
+    const admissions = open(specs.find((s) => s.dataset === 'hospital_admission')!);
     await generateHealth(ctx, { ae, admissions });
     await close(ae, admissions);
   }
@@ -94,17 +102,17 @@ export async function generateSample(opts: SampleOptions): Promise<SampleManifes
   if (exclusions.size) await generateSchools(ctx, exclusions);
   const support = openAll('support_episode');
   if (support.size) await generateSupport(ctx, support);
-  for (const spec of FILE_SPECS) {
-    if (spec.partner === 'leicestershire-police' || spec.partner === 'vrn') continue;
+  for (const spec of specs) {
+    if (spec.partner === police || spec.partner === team) continue;
     await close(({ school_exclusion: exclusions, asb_incident: asb, support_episode: support } as Record<string, Map<string, Sink>>)[spec.dataset]?.get(spec.partner) ?? null);
   }
-  await close(support.get('vrn') ?? null);
+  await close(support.get(team) ?? null);
   await truth.close();
 
-  // Files in the order of FILE_SPECS (the order the partners would upload them).
-  const order = new Map(FILE_SPECS.map((s, i) => [s.file, i]));
+  // Files in the order of the specs (the order the partners would upload them).
+  const order = new Map(specs.map((s, i) => [s.file, i]));
   files.sort((a, b) => order.get(a.file)! - order.get(b.file)!);
-  const manifest: SampleManifest = { seed, scale, from: isoDate(from), to: isoDate(to), files };
+  const manifest: SampleManifest = { deployment: places.deployment.name, seed, scale, from: isoDate(from), to: isoDate(to), files };
   await writeFile(join(opts.out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   await writeFile(join(opts.out, 'planted.csv'), plantedCsv(cases));
   return manifest;

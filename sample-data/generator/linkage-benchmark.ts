@@ -1,8 +1,11 @@
 import { addYears, civil, day, isoDate } from './calendar.ts';
 import { inventName, type PersonName } from './names.ts';
 import { nhsNumberFor, upnFor } from './people.ts';
-import { councilOf, postcodeIn, residence } from './places.ts';
+import { placesOf } from './places.ts';
 import { Rng } from './rng.ts';
+
+/** The benchmarks' people live in LLR (its names, localities and councils). */
+const places = placesOf('llr');
 
 /**
  * A linkage benchmark: children known to three agencies (police, health, the council's children's services and
@@ -77,24 +80,24 @@ function makeChildren(seed: number, count: number): Child[] {
   while (children.length < count) {
     const index = children.length;
     const sex = rng.chance(0.7) ? 'male' : 'female';
-    const locality = residence.pick(rng);
+    const locality = places.residence.pick(rng);
     const previous = children[children.length - 1];
     let child: Child;
     if (previous && rng.chance(noise.twins)) {
       // A twin: same surname, birth date and home, another forename.
-      const name = { ...previous.name, forename: inventName(rng, sex, locality === 'leicester').forename };
+      const name = { ...previous.name, forename: inventName(rng, sex, places.isCity(locality)).forename };
       child = { ...previous, id: `C${index}`, index, name, sex };
     } else if (previous && rng.chance(noise.siblings)) {
-      const name = { ...previous.name, forename: inventName(rng, sex, locality === 'leicester').forename };
+      const name = { ...previous.name, forename: inventName(rng, sex, places.isCity(locality)).forename };
       child = { ...previous, id: `C${index}`, index, name, sex, dob: previous.dob + rng.range(400, 2000) * (rng.chance(0.5) ? 1 : -1) };
     } else {
       const dob = day(2006, 1, 1) + rng.int(day(2014, 12, 31) - day(2006, 1, 1));
-      const homes = [postcodeIn(rng, locality)];
-      if (rng.chance(noise.move)) homes.push(postcodeIn(rng, rng.chance(0.6) ? locality : residence.pick(rng)));
-      child = { id: `C${index}`, index, name: inventName(rng, sex, locality === 'leicester'), dob, sex, homes, nhs: null, upn: null, council: councilOf(locality) };
+      const homes = [places.postcodeIn(rng, locality)];
+      if (rng.chance(noise.move)) homes.push(places.postcodeIn(rng, rng.chance(0.6) ? locality : places.residence.pick(rng)));
+      child = { id: `C${index}`, index, name: inventName(rng, sex, places.isCity(locality)), dob, sex, homes, nhs: null, upn: null, council: places.councilOf(locality) };
     }
     child.nhs = rng.chance(0.98) ? nhsNumberFor(100_000 + index) : null;
-    child.upn = upnFor(100_000 + index, child.council, Number(isoDate(addYears(child.dob, 4)).slice(0, 4)));
+    child.upn = upnFor(100_000 + index, places.councilCodes(child.council).laCode, Number(isoDate(addYears(child.dob, 4)).slice(0, 4)));
     children.push(child);
   }
   return children;

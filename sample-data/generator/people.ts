@@ -1,7 +1,7 @@
 import { nhsCheckDigit, upnCheckLetter } from '../../functions/ingest/identifiers.ts';
 import { addYears, ageOn, day, isoDate } from './calendar.ts';
 import { inventName, type PersonName } from './names.ts';
-import { councilOf, incidence, outOfAreaPostcode, postcodeIn, residence, type LocalitySlug } from './places.ts';
+import type { LocalitySlug, Places } from './places.ts';
 import { Rng, Weighted, scramble } from './rng.ts';
 
 /**
@@ -50,21 +50,18 @@ export function nhsNumberFor(index: number): string | null {
   return null;
 }
 
-const LA_CODES: Record<string, string> = { 'leicester-city-council': '856', 'leicestershire-county-council': '855', 'rutland-county-council': '857' };
-
-/** A valid UPN: check letter + LA code + a scrambled establishment and serial + the year it was allocated. */
-export function upnFor(index: number, council: string, yearAllocated: number): string {
+/** A valid UPN: check letter + the council's LA code + a scrambled establishment and serial + the year it was allocated. */
+export function upnFor(index: number, laCode: string, yearAllocated: number): string {
   const body = String(scramble(index, 7, 3)).padStart(7, '0');
-  const rest = `${LA_CODES[council] ?? '855'}${body.slice(0, 4)}${String(yearAllocated % 100).padStart(2, '0')}${body.slice(4)}`;
+  const rest = `${laCode}${body.slice(0, 4)}${String(yearAllocated % 100).padStart(2, '0')}${body.slice(4)}`;
   return `${upnCheckLetter(rest)}${rest}`;
 }
 
 export const policeIdFor = (index: number): string => `LP${String(scramble(index, 8, 41)).padStart(8, '0')}`;
 
-const LA_PREFIX: Record<string, string> = { 'leicester-city-council': 'LCC', 'leicestershire-county-council': 'LEIC', 'rutland-county-council': 'RCC' };
 /** The council's own person id (its case-management system's number). */
-export const laIdFor = (index: number, council: string): string =>
-  `${LA_PREFIX[council]}${String(scramble(index, 7, council.length * 13)).padStart(7, '0')}`;
+export const laIdFor = (index: number, council: string, prefix: string): string =>
+  `${prefix}${String(scramble(index, 7, council.length * 13)).padStart(7, '0')}`;
 
 /** Ages (on 1 July 2022) of each pool, by band. */
 const ADULT_AGES = new Weighted([[18, 24], [25, 34], [35, 49], [50, 64]] as const, [30, 35, 28, 7]);
@@ -86,7 +83,7 @@ export class Population {
   private readonly cache = new Map<number, Person>();
   private readonly planted = new Map<number, Person>();
 
-  constructor(readonly seed: number, scale: number, readonly from: number, readonly to: number) {
+  constructor(readonly seed: number, scale: number, readonly from: number, readonly to: number, readonly places: Places) {
     this.sizes = populationSizes(scale);
   }
 
@@ -119,6 +116,7 @@ export class Population {
     let dob: number;
     let sex: Sex;
     let locality: LocalitySlug | null;
+    const { incidence, residence } = this.places;
     if (pool === 'youth') {
       dob = day(2002, 6, 1) + rng.int(day(2014, 6, 1) - day(2002, 6, 1));
       sex = rng.chance(0.78) ? 'male' : 'female';
@@ -135,16 +133,17 @@ export class Population {
       locality = residence.pick(rng);
     }
     if (rng.chance(0.02)) locality = null; // lives outside the area
-    const name = inventName(rng, sex, locality === 'leicester');
-    const first: Home = { from: -1e9, postcode: locality ? postcodeIn(rng, locality) : outOfAreaPostcode(rng), locality };
+    const name = inventName(rng, sex, this.places.isCity(locality));
+    const first: Home = { from: -1e9, postcode: locality ? this.places.postcodeIn(rng, locality) : this.places.outOfAreaPostcode(rng), locality };
     const homes = [first];
     if (rng.chance(0.1)) {
       const moveTo = locality && rng.chance(0.7) ? locality : residence.pick(rng);
-      homes.push({ from: this.from + rng.int(this.to - this.from), postcode: postcodeIn(rng, moveTo), locality: moveTo });
+      homes.push({ from: this.from + rng.int(this.to - this.from), postcode: this.places.postcodeIn(rng, moveTo), locality: moveTo });
     }
-    const council = councilOf(first.locality ?? 'charnwood');
+    // Someone living outside the area has a UPN from one of its councils (the second listed: LLR's county council).
+    const council = this.places.councilCodes(first.locality ? this.places.councilOf(first.locality) : this.places.councils[this.places.councils.length > 1 ? 1 : 0]);
     // UPNs: children in English schools since 1999 (anyone born from 1994 on).
-    const upn = dob >= day(1994, 9, 1) ? upnFor(index, council, Math.max(2000, Number(isoDate(addYears(dob, 4)).slice(0, 4)))) : null;
+    const upn = dob >= day(1994, 9, 1) ? upnFor(index, council.laCode, Math.max(2000, Number(isoDate(addYears(dob, 4)).slice(0, 4)))) : null;
     return {
       index, id: personId(index), pool, sex, dob, dobIso: isoDate(dob), name, homes,
       nhsNumber: rng.chance(0.99) ? nhsNumberFor(index) : null, upn, policeId: policeIdFor(index), planted: '',

@@ -4,7 +4,7 @@ import { drawSuspect, roleFor, specOf } from './datasets/police.ts';
 import type { CrimeEvent, PlantedEvents } from './events.ts';
 import { inventName, type PersonName } from './names.ts';
 import { PLANTED_BASE, homeOn, nhsNumberFor, personId, policeIdFor, upnFor, type Home, type Person, type Sex } from './people.ts';
-import { councilOf, panelOf, postcodeIn, schoolUrn } from './places.ts';
+import type { Places } from './places.ts';
 import { Rng, Weighted } from './rng.ts';
 
 /**
@@ -21,7 +21,7 @@ type When = number | ((asOf: number) => number);
 
 interface Plan {
   label: string;
-  panel: 'city' | 'county';
+  panel: string;
   locality: string;
   expected: boolean;
   description: string;
@@ -38,22 +38,21 @@ interface Plan {
   support?: { service: 'youth_justice' | 'childrens_social_care' | 'early_help'; start: When; end?: When };
   /** Lived in this locality until the given date, then in the plan's locality. */
   movedFrom?: [string, When];
+  /** A name that exercises the spelling variants. */
+  named?: PersonName & { sex: Sex };
 }
 
-const CITY_REASONS = ['PP', 'VA', 'OW'];
-const COUNTY_REASONS = ['PA', 'VP', 'BW'];
-/** The county cases' localities, in the order of the cases: every district, and Rutland for several council records. */
-const COUNTY_LOCALITIES = [
-  'charnwood', 'blaby', 'hinckley-and-bosworth', 'north-west-leicestershire', 'harborough', 'rutland', 'rutland', 'melton',
-  'rutland', 'oadby-and-wigston', 'charnwood', 'blaby', 'hinckley-and-bosworth', 'north-west-leicestershire', 'harborough',
-  'rutland', 'melton',
-];
+/** The violence-related exclusion reasons of the first panel's cases, and of the others'. */
+const REASONS = [['PP', 'VA', 'OW'], ['PA', 'VP', 'BW']];
 
 const firstDayOfWindow = (asOf: number) => addYears(asOf, -1) + 1;
 
-/** The cases each panel gets: every criterion and factor, alone and combined. */
-function panelPlans(panel: 'city' | 'county'): Plan[] {
-  const reasons = panel === 'city' ? CITY_REASONS : COUNTY_REASONS;
+/**
+ * The cases each panel gets: every criterion and factor, alone and combined, in the panel's localities in turn (the
+ * bundle's sample may give the order: LLR's county cases visit every district, and Rutland for several council records).
+ */
+function panelPlans(panel: string, order: number, localities: string[]): Plan[] {
+  const reasons = REASONS[Math.min(order, 1)];
   const t = (key: string, plan: Omit<Plan, 'panel' | 'locality' | 'expected' | 'label'>) => ({ key, ...plan });
   const list = [
     t('m1', { description: 'M1: suspect or offender in two crimes in the window', crimes: [200, 45] }),
@@ -86,65 +85,72 @@ function panelPlans(panel: 'city' | 'county'): Plan[] {
     }),
   ];
   return list.map(({ key, ...plan }, i) => ({
-    ...plan, label: `${panel}_${key}`, panel, expected: true,
-    locality: panel === 'city' ? 'leicester' : COUNTY_LOCALITIES[i],
+    ...plan, label: `${panel}_${key}`, panel, expected: true, locality: localities[i % localities.length], named: NAMED[`${Math.min(order, 1)}:${key}`],
   }));
 }
 
-const NEAR_MISSES: Plan[] = [
-  {
-    label: 'moved_to_city', panel: 'city', locality: 'leicester', expected: true, movedFrom: ['charnwood', 150],
-    description: 'M1; lived in Charnwood (county) until five months ago, now in Leicester: the latest postcode puts the child in the city panel',
-    crimes: [250, 60], suspensions: [200], asb: [[30, 'council']],
-  },
-  {
-    label: 'excluded_open_youth_justice', panel: 'city', locality: 'leicester', expected: false,
-    name: { forename: 'Jean-Luc', surname: 'Brontë', sex: 'male' },
-    description: 'M1 but in an open youth justice episode on the as-of date: excluded',
-    crimes: [200, 40], support: { service: 'youth_justice', start: 100 },
-  },
-  {
-    label: 'excluded_open_childrens_social_care', panel: 'county', locality: 'blaby', expected: false,
-    description: "M2 but in an open children's social care episode on the as-of date: excluded",
-    asb: [[150, 'police'], [20, 'council']], support: { service: 'childrens_social_care', start: 500 },
-  },
-  {
-    label: 'age_18', panel: 'city', locality: 'leicester', expected: false, age: 18,
-    description: 'M1 and M2 but 18 on the as-of date: excluded', crimes: [200, 30], asb: [[100, 'police'], [50, 'police']],
-  },
-  {
-    label: 'age_9', panel: 'county', locality: 'charnwood', expected: false, age: 9,
-    description: 'M1 and M2 but 9 on the as-of date: excluded', crimes: [150, 30], asb: [[90, 'council'], [45, 'police']],
-  },
-  {
-    label: 'crimes_13_months_apart', panel: 'city', locality: 'leicester', expected: false,
-    description: 'Two crimes 13 months apart: only one in the window, so not M1',
-    crimes: [(asOf) => addMonths(asOf - 5, -13), 5],
-  },
-  {
-    label: 'window_edge_out', panel: 'city', locality: 'leicester', expected: false,
-    description: 'One crime exactly a year before the as-of date (outside: the window starts after it) and one inside',
-    crimes: [(asOf) => addYears(asOf, -1), 10],
-  },
-  {
-    label: 'one_crime_one_asb', panel: 'county', locality: 'hinckley-and-bosworth', expected: false,
-    description: 'One crime and one ASB incident in the window: neither M1 nor M2', crimes: [100], asb: [[50, 'police']],
-  },
-  {
-    label: 'same_crime_twice', panel: 'county', locality: 'north-west-leicestershire', expected: false,
-    description: 'Listed as suspect and as offender of one crime in the window (one distinct crime) and one crime before it: not M1',
-    sameCrimeTwice: 120, crimes: [500],
-  },
-];
+/**
+ * The near misses, in a first panel (a) and a second (b; the same when there is one): a[0] is a locality of a,
+ * b[0..3] localities of b.
+ */
+function nearMisses(places: Places, a: string, aAt: string[], b: string, bAt: string[]): Plan[] {
+  const name = (slug: string) => places.deployment.area.localities.find((l) => l.slug === slug)!.name;
+  const [b0, b1, b2, b3] = [0, 1, 2, 3].map((i) => bAt[i % bAt.length]);
+  return [
+    {
+      label: `moved_to_${a}`, panel: a, locality: aAt[0], expected: true, movedFrom: [b0, 150],
+      description: `M1; lived in ${name(b0)} (${b}) until five months ago, now in ${name(aAt[0])}: the latest postcode puts the child in the ${a} panel`,
+      crimes: [250, 60], suspensions: [200], asb: [[30, 'council']],
+    },
+    {
+      label: 'excluded_open_youth_justice', panel: a, locality: aAt[0], expected: false,
+      name: { forename: 'Jean-Luc', surname: 'Brontë', sex: 'male' },
+      description: 'M1 but in an open youth justice episode on the as-of date: excluded',
+      crimes: [200, 40], support: { service: 'youth_justice', start: 100 },
+    },
+    {
+      label: 'excluded_open_childrens_social_care', panel: b, locality: b1, expected: false,
+      description: "M2 but in an open children's social care episode on the as-of date: excluded",
+      asb: [[150, 'police'], [20, 'council']], support: { service: 'childrens_social_care', start: 500 },
+    },
+    {
+      label: 'age_18', panel: a, locality: aAt[0], expected: false, age: 18,
+      description: 'M1 and M2 but 18 on the as-of date: excluded', crimes: [200, 30], asb: [[100, 'police'], [50, 'police']],
+    },
+    {
+      label: 'age_9', panel: b, locality: b0, expected: false, age: 9,
+      description: 'M1 and M2 but 9 on the as-of date: excluded', crimes: [150, 30], asb: [[90, 'council'], [45, 'police']],
+    },
+    {
+      label: 'crimes_13_months_apart', panel: a, locality: aAt[0], expected: false,
+      description: 'Two crimes 13 months apart: only one in the window, so not M1',
+      crimes: [(asOf) => addMonths(asOf - 5, -13), 5],
+    },
+    {
+      label: 'window_edge_out', panel: a, locality: aAt[0], expected: false,
+      description: 'One crime exactly a year before the as-of date (outside: the window starts after it) and one inside',
+      crimes: [(asOf) => addYears(asOf, -1), 10],
+    },
+    {
+      label: 'one_crime_one_asb', panel: b, locality: b2, expected: false,
+      description: 'One crime and one ASB incident in the window: neither M1 nor M2', crimes: [100], asb: [[50, 'police']],
+    },
+    {
+      label: 'same_crime_twice', panel: b, locality: b3, expected: false,
+      description: 'Listed as suspect and as offender of one crime in the window (one distinct crime) and one crime before it: not M1',
+      sameCrimeTwice: 120, crimes: [500],
+    },
+  ];
+}
 
 /** Names that exercise the spelling variants (accents, hyphens, apostrophes). */
 const NAMED: Record<string, PersonName & { sex: Sex }> = {
-  city_m1: { forename: 'Zoë', surname: "O'Brien-Smith", sex: 'female' },
-  city_m2: { forename: 'Mary-Jane', surname: "D'Souza", sex: 'female' },
-  city_m1_m2: { forename: 'José', surname: 'Peña-Gonçalves', sex: 'male' },
-  city_m1_d1: { forename: 'Chloé', surname: 'McCarthy', sex: 'female' },
-  county_m1: { forename: 'Renée', surname: 'Smith-Jones', sex: 'female' },
-  county_m2: { forename: 'Noël', surname: "O'Neill", sex: 'male' },
+  '0:m1': { forename: 'Zoë', surname: "O'Brien-Smith", sex: 'female' },
+  '0:m2': { forename: 'Mary-Jane', surname: "D'Souza", sex: 'female' },
+  '0:m1_m2': { forename: 'José', surname: 'Peña-Gonçalves', sex: 'male' },
+  '0:m1_d1': { forename: 'Chloé', surname: 'McCarthy', sex: 'female' },
+  '1:m1': { forename: 'Renée', surname: 'Smith-Jones', sex: 'female' },
+  '1:m2': { forename: 'Noël', surname: "O'Neill", sex: 'male' },
 };
 
 export interface PlantedCase {
@@ -159,7 +165,11 @@ const D4_REASONS_LATE = ['DB', 'CB', 'LD', 'DR', 'MP'];
 export function plantCohort(ctx: Ctx): { events: PlantedEvents; cases: PlantedCase[] } {
   const events: PlantedEvents = { crimes: [], asb: [], ae: [], admissions: [], exclusions: [], support: [] };
   const cases: PlantedCase[] = [];
-  const plans = [...panelPlans('city'), ...panelPlans('county'), ...NEAR_MISSES];
+  const { places } = ctx;
+  const { panels, localities } = places.deployment.area;
+  const at = (panel: string) => places.deployment.sample.plantedLocalities[panel] ?? localities.filter((l) => l.panel === panel).map((l) => l.slug);
+  const [a, b = a] = panels.map((p) => p.id);
+  const plans = [...panels.flatMap((p, i) => panelPlans(p.id, i, at(p.id))), ...nearMisses(places, a, at(a), b, at(b))];
   const asOf = ctx.asOf;
   const when = (w: When) => (typeof w === 'number' ? asOf - w : w(asOf));
   const schoolDay = (d: number) => { while (!isSchoolDay(d)) d--; return d; };
@@ -167,24 +177,24 @@ export function plantCohort(ctx: Ctx): { events: PlantedEvents; cases: PlantedCa
   plans.forEach((plan, k) => {
     const rng = new Rng(ctx.seed, 'planted', k);
     const index = PLANTED_BASE + k;
-    const named = plan.name ?? NAMED[plan.label];
+    const named = plan.name ?? plan.named;
     const sex: Sex = named?.sex ?? (rng.chance(0.75) ? 'male' : 'female');
-    const name = named ?? inventName(rng, sex, plan.locality === 'leicester');
+    const name = named ?? inventName(rng, sex, places.isCity(plan.locality));
     const age = plan.age ?? rng.range(12, 16);
     const dob = addYears(asOf, -age) - rng.range(40, 320);
     const homes: Home[] = plan.movedFrom
-      ? [{ from: -1e9, postcode: postcodeIn(rng, plan.movedFrom[0]), locality: plan.movedFrom[0] },
-        { from: when(plan.movedFrom[1]), postcode: postcodeIn(rng, plan.locality), locality: plan.locality }]
-      : [{ from: -1e9, postcode: postcodeIn(rng, plan.locality), locality: plan.locality }];
-    const firstCouncil = councilOf(homes[0].locality!);
+      ? [{ from: -1e9, postcode: places.postcodeIn(rng, plan.movedFrom[0]), locality: plan.movedFrom[0] },
+        { from: when(plan.movedFrom[1]), postcode: places.postcodeIn(rng, plan.locality), locality: plan.locality }]
+      : [{ from: -1e9, postcode: places.postcodeIn(rng, plan.locality), locality: plan.locality }];
+    const firstCouncil = places.councilCodes(places.councilOf(homes[0].locality!));
     const person: Person = {
       index, id: personId(index), pool: 'planted', sex, dob, dobIso: isoDate(dob), name, homes,
-      nhsNumber: nhsNumberFor(index), upn: upnFor(index, firstCouncil, Number(isoDate(addYears(dob, 4)).slice(0, 4))),
+      nhsNumber: nhsNumberFor(index), upn: upnFor(index, firstCouncil.laCode, Number(isoDate(addYears(dob, 4)).slice(0, 4))),
       policeId: policeIdFor(index), planted: plan.label,
     };
     ctx.population.addPlanted(person);
     cases.push({
-      planted: plan.label, person_id: person.id, panel: panelOf(plan.locality), locality: plan.locality,
+      planted: plan.label, person_id: person.id, panel: places.panelOf(plan.locality), locality: plan.locality,
       age_on_as_of: ageOn(dob, asOf), expected_in_cohort: plan.expected, description: plan.description,
     });
 
@@ -192,7 +202,7 @@ export function plantCohort(ctx: Ctx): { events: PlantedEvents; cases: PlantedCa
       const spec = specOf(group);
       return {
         recorded: d, offence: d, minute: minuteOfDay(rng, HOURS.violence), group, knife: group === 'possession_of_weapon' || (group === 'robbery_personal' && rng.chance(0.3)),
-        domestic: false, locationType: spec.where.pick(rng), postcode: postcodeIn(rng, homeOn(person, d).locality!), victim, involved,
+        domestic: false, locationType: spec.where.pick(rng), postcode: places.postcodeIn(rng, homeOn(person, d).locality!), victim, involved,
       };
     };
     const victimFor = (group: string, d: number) => (specOf(group).victim >= 0.5 ? ctx.population.draw(rng, 'general', d, 16, 80) : null);
@@ -218,14 +228,14 @@ export function plantCohort(ctx: Ctx): { events: PlantedEvents; cases: PlantedCa
       const d = when(w);
       const locality = homeOn(person, d).locality!;
       events.asb.push({
-        day: d, minute: minuteOfDay(rng, HOURS.asb), partner: source === 'police' ? 'leicestershire-police' : councilOf(locality),
+        day: d, minute: minuteOfDay(rng, HOURS.asb), partner: source === 'police' ? places.partners.police : places.councilOf(locality),
         source: source === 'police' ? 'police_call' : 'case_management', pen: rng.chance(0.7) ? 'nuisance' : 'personal',
-        postcode: postcodeIn(rng, locality), perpetrator: person,
+        postcode: places.postcodeIn(rng, locality), perpetrator: person,
       });
     }
     const exclusion = (d: number, reason: string) => {
       const locality = homeOn(person, d).locality!;
-      events.exclusions.push({ day: d, partner: councilOf(locality), pupil: person, category: 'suspension', reason, sessions: rng.pick([2, 4, 6]), urn: schoolUrn(rng, locality) });
+      events.exclusions.push({ day: d, partner: places.councilOf(locality), pupil: person, category: 'suspension', reason, sessions: rng.pick([2, 4, 6]), urn: places.schoolUrn(rng, locality) });
     };
     if (plan.violentExclusion) exclusion(schoolDay(when(plan.violentExclusion[0])), plan.violentExclusion[1]);
     for (const w of plan.suspensions ?? []) exclusion(schoolDay(when(w)), rng.pick(D4_REASONS_LATE));
@@ -234,13 +244,13 @@ export function plantCohort(ctx: Ctx): { events: PlantedEvents; cases: PlantedCa
       const minute = minuteOfDay(rng, HOURS.violence);
       events.ae.push({
         day: d, minute, incidentDay: d, incidentMinute: Math.max(0, minute - 45), locationType: 'public_place',
-        incidentPostcode: postcodeIn(rng, homeOn(person, d).locality!), means: plan.ae[1], patient: person, admitted: false,
+        incidentPostcode: places.postcodeIn(rng, homeOn(person, d).locality!), means: plan.ae[1], patient: person, admitted: false,
       });
     }
     if (plan.support) {
       const start = when(plan.support.start);
       const end = plan.support.end === undefined ? null : when(plan.support.end);
-      events.support.push({ partner: councilOf(homeOn(person, start).locality!), service: plan.support.service, programme: '', person, start, end });
+      events.support.push({ partner: places.councilOf(homeOn(person, start).locality!), service: plan.support.service, programme: '', person, start, end });
     }
   });
   return { events, cases };

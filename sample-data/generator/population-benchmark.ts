@@ -3,11 +3,14 @@ import { CITY_SHARE, NAMES, ORIGIN_MIX, type NameTable, type Origin, type Zipf }
 import { DEFAULT_NOISE, writtenIdentity, type BenchmarkRecord, type NoiseRates } from './linkage-benchmark.ts';
 import type { PersonName } from './names.ts';
 import { nhsNumberFor, upnFor, type Sex } from './people.ts';
-import { councilOf, postcodeIn, residence } from './places.ts';
+import { placesOf } from './places.ts';
 import { Rng, Weighted, scramble } from './rng.ts';
 import { nicknames } from '../../schemas/linkage.ts';
 
 const nameOf = (forename: string) => nicknames[forename.toUpperCase()] ?? forename.toUpperCase();
+
+/** The benchmarks' people live in LLR (its names, localities and councils). */
+const places = placesOf('llr');
 
 /**
  * The population benchmark: a city-and-county population whose names have Leicester's and the county's
@@ -86,10 +89,10 @@ function makePeople(seed: number, count: number, noise: NoiseRates): PopulationP
     const rng = new Rng(seed, 'population-family', family);
     const city = rng.chance(CITY_SHARE);
     let locality = 'leicester';
-    while (!city && locality === 'leicester') locality = residence.pick(rng);
+    while (!city && locality === 'leicester') locality = places.residence.pick(rng);
     const origin = MIX[city ? 'city' : 'county'].pick(rng);
     const surname = surnameOf(rng, origin);
-    const home = postcodeIn(rng, locality);
+    const home = places.postcodeIn(rng, locality);
     const [from, to] = FIRST_BORN.pick(rng);
     let dob = day(from, 1, 1) + rng.int(day(to, 1, 1) - day(from, 1, 1));
     const forenames = new Set<string>();
@@ -105,12 +108,12 @@ function makePeople(seed: number, count: number, noise: NoiseRates): PopulationP
         forenames.add(nameOf(forename));
         const index = people.length;
         const homes = [home];
-        if (rng.chance(noise.move)) homes.push(postcodeIn(rng, rng.chance(0.6) ? locality : residence.pick(rng)));
-        const council = councilOf(locality);
+        if (rng.chance(noise.move)) homes.push(places.postcodeIn(rng, rng.chance(0.6) ? locality : places.residence.pick(rng)));
+        const council = places.councilOf(locality);
         people.push({
           id: `Q${index}`, index, family, birth: births, name: { forename, surname }, sex, dob, homes, city, origin, council,
           nhs: rng.chance(0.98) ? nhsNumberFor(index) : null,
-          upn: dob >= day(1996, 9, 1) ? upnFor(index, council, Math.max(2000, Number(isoDate(addYears(dob, 4)).slice(0, 4)))) : null,
+          upn: dob >= day(1996, 9, 1) ? upnFor(index, places.councilCodes(council).laCode, Math.max(2000, Number(isoDate(addYears(dob, 4)).slice(0, 4)))) : null,
         });
       }
       dob += rng.range(330, 6 * 365);

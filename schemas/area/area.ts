@@ -8,6 +8,8 @@ export const Area = z.object({
   id: z.string(),
   name: z.string(),
   populationSource: z.string(),
+  /** Where the figures come from and what is approximate, for a reader of the bundle. */
+  notes: z.array(z.string()).default([]),
   localities: z.array(z.object({
     slug: z.string().regex(/^[a-z0-9-]+$/),
     name: z.string(),

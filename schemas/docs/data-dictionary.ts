@@ -1,4 +1,5 @@
-import { agreement, type Agreement } from '../agreement.ts';
+import type { Agreement } from '../agreement.ts';
+import { DEFAULT_DEPLOYMENT, loadDeployment } from '../deployments/index.ts';
 import { codeLists, codeMaps, type CodeList } from '../code-lists.ts';
 import type { Column, ColumnType, Dataset, IdentityRole, RowRule } from '../dataset.ts';
 import { datasets } from '../datasets/index.ts';
@@ -178,7 +179,8 @@ function linkageSection(): string {
   ].join('\n');
 }
 
-export function dataDictionary(d: Definitions = { datasets, codeLists, codeMaps, agreement }): string {
+/** The partners, aliases and thresholds shown are the default deployment's (LLR); another bundle's differ only there. */
+export function dataDictionary(d: Definitions = { datasets, codeLists, codeMaps, agreement: loadDeployment(DEFAULT_DEPLOYMENT).agreement }): string {
   const all = Object.values(d.datasets);
   const references = all.flatMap((ds) => ds.columns.filter((c) => c.reference).map((c) => [code(`${ds.id}.${c.name}`), code(c.reference!.key)]));
   const overview = table(['dataset', 'title', 'kind', 'columns', 'stored columns', 'shared by'], all.map((ds) => [

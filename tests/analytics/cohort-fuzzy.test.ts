@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { preventionPanelCohort, type CohortResult } from '../../analytics/products/cohort.ts';
-import { llr } from '../../schemas/area/index.ts';
-import { cohortRules } from '../../schemas/cohort.ts';
 import { testPlatform } from '../helpers.ts';
 import { ingestTommy } from './fuzzy-child.ts';
 import { onBothEngines } from './engines.ts';
+import { cohortRules, llr } from '../deployments.ts';
 
 /** The cohort finds a child across three partners only through fuzzy linkage (see fuzzy-child.ts). */
 let t: ReturnType<typeof testPlatform>;

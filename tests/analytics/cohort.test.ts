@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { preventionPanelCohort, type CohortResult } from '../../analytics/products/cohort.ts';
-import { llr } from '../../schemas/area/index.ts';
-import { cohortRules } from '../../schemas/cohort.ts';
 import { upnCheckLetter } from '../../functions/ingest/identifiers.ts';
 import { CRIME_HEADER, POLICE, crimeRow, csv, ingestText, testPlatform } from '../helpers.ts';
 import { onBothEngines } from './engines.ts';
+import { cohortRules, llr } from '../deployments.ts';
 
 /** As of 2025-09-30 the window is 2024-10-01 … 2025-09-30. Each child below tests one rule. */
 const AS_OF = '2025-09-30';

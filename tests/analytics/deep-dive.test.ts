@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deepDive, type DeepDiveResult } from '../../analytics/products/deep-dive.ts';
-import { llr } from '../../schemas/area/index.ts';
 import { CRIME_HEADER, POLICE, crimeRow, csv, ingestText, testPlatform } from '../helpers.ts';
 import { onBothEngines } from './engines.ts';
+import { llr } from '../deployments.ts';
 
 const robbery = (ref: string, day: string, group: string, postcode: string, time = '21:00') =>
   crimeRow(ref, { recorded_date: day, offence_date: day, offence_group: group, postcode, offence_time: time, victim_date_of_birth: '', victim_age: '16', victim_sex: 'male' });

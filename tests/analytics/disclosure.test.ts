@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { inferBounds, maxSuppressed, Publication, suppressionPattern, type Line } from '../../analytics/disclosure.ts';
-import { agreement, Agreement } from '../../schemas/agreement.ts';
+import { Agreement } from '../../schemas/agreement.ts';
 import { breaches, type RuleLine } from './disclosure-rule.ts';
+import { agreement } from '../deployments.ts';
 
 const seeded = (seed: number) => () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
 

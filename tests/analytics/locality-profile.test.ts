@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localityProfile, profileLongTable, type ProfileResult } from '../../analytics/products/locality-profile.ts';
-import { agreement } from '../../schemas/agreement.ts';
-import { llr } from '../../schemas/area/index.ts';
 import { CRIME_HEADER, POLICE, crimeRow, csv, ingestText, testPlatform } from '../helpers.ts';
 import { onBothEngines } from './engines.ts';
+import { agreement, llr } from '../deployments.ts';
 
 /** Charnwood (population 183,900) in 2024-25, with counts small enough to check by hand. */
 const crime = (ref: string, day: string, group: string, cells: Record<string, string> = {}) =>
@@ -42,10 +41,10 @@ describe('locality profile', () => {
     expect(csp.sql.serious_violence).toEqual({
       count: 14, suppressed: false, rate_per_1000: 0.08, // 14 / 183,900 × 1,000
       // LLR's 16 less Charnwood's 14 would leave Leicester's 1 and the unknown locality's 1: the LLR figure goes
-      llr_rate_per_1000: null,
+      area_rate_per_1000: null,
       previous_count: null, change_pct: null, // 2 last year is a small count: withheld from CSP officers
     });
-    expect(analyst.sql.serious_violence).toMatchObject({ count: 14, previous_count: 2, change_pct: 600, llr_rate_per_1000: 0.01 }); // 16 / 1,121,900 × 1,000
+    expect(analyst.sql.serious_violence).toMatchObject({ count: 14, previous_count: 2, change_pct: 600, area_rate_per_1000: 0.01 }); // 16 / 1,121,900 × 1,000
   });
 
   it('suppresses small cells for CSP officers, with secondary suppression, and shows analysts everything', () => {

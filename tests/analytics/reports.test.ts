@@ -2,11 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { ProfileResult } from '../../analytics/products/locality-profile.ts';
 import { profileHtml } from '../../analytics/render/reports.ts';
 import { barChart } from '../../analytics/render/svg.ts';
+import { loadDeployment } from '../../schemas/deployments/index.ts';
+import { llrDeployment } from '../deployments.ts';
 
 const breakdown = (keys: string[], count: number | null = 5) => keys.map((key) => ({ key, count, suppressed: count === null }));
 const profile: ProfileResult = {
   locality: 'charnwood', name: 'Charnwood <script>', period: '2024-25', audience: 'csp', rounded: false, population: 183_900,
-  serious_violence: { count: 40, suppressed: false, rate_per_1000: 0.22, llr_rate_per_1000: 0.3, previous_count: null, change_pct: null },
+  serious_violence: { count: 40, suppressed: false, rate_per_1000: 0.22, area_rate_per_1000: 0.3, previous_count: null, change_pct: null },
   monthly: Array.from({ length: 12 }, (_, i) => ({ month: `2024-${String(i + 1).padStart(2, '0')}`, count: i === 3 ? null : 3 + i, suppressed: i === 3 })),
   knife_serious_violence: { count: null, suppressed: true, previous_count: null, change_pct: null },
   by_offence_group: [{ group: 'robbery_personal', count: null, suppressed: true }, { group: 'assault_with_injury', count: 31, suppressed: false }],
@@ -19,7 +21,16 @@ const profile: ProfileResult = {
 };
 
 describe('HTML reports', () => {
-  const html = profileHtml(profile);
+  const html = profileHtml(profile, llrDeployment);
+
+  it("carries the deployment's names, never another VRU's", () => {
+    expect(html).toContain('Leicester, Leicestershire and Rutland Violence Reduction Network.');
+    expect(html).toContain('LLR per 1,000 residents');
+    const cleveland = profileHtml(profile, loadDeployment('cleveland'));
+    expect(cleveland).toContain('Cleveland Unit for the Reduction of Violence.');
+    expect(cleveland).toContain('Cleveland per 1,000 residents');
+    expect(cleveland).not.toMatch(/Leicester|LLR/);
+  });
 
   it('is one self-contained page with its charts as inline SVG', () => {
     expect(html.startsWith('<!doctype html>')).toBe(true);

@@ -1,17 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
 import { preventionPanelCohort } from '../../analytics/products/cohort.ts';
 import { deepDive } from '../../analytics/products/deep-dive.ts';
 import { localityProfile } from '../../analytics/products/locality-profile.ts';
-import { Pseudonymiser } from '../../functions/ingest/pseudonymise.ts';
 import { committedSampleDir } from '../../functions/ingest/sample-loader.ts';
-import { cohortRules } from '../../schemas/cohort.ts';
 import { successMeasures } from '../../analytics/products/success-measures.ts';
-import { agreement } from '../../schemas/agreement.ts';
-import { llr } from '../../schemas/area/index.ts';
 import { loadSampleExtracts } from '../../functions/ingest/sample-loader.ts';
 import { testPlatform } from '../helpers.ts';
 import { onBothEngines } from './engines.ts';
+import { plantedMembership } from './planted.ts';
+import { agreement, cohortRules, llr } from '../deployments.ts';
 
 /** The committed sample runs through every product on both engines, so neither the sample nor a product can rot. */
 let t: ReturnType<typeof testPlatform>;
@@ -43,21 +40,9 @@ describe('committed sample, both engines', () => {
   it.each(['city', 'county'])('the %s cohort is identical on both engines and holds exactly the planted children it should', async (panel) => {
     const results = await onBothEngines(t.platform, (engine) => preventionPanelCohort(engine, llr, cohortRules, panel, '2025-09-30'));
     expect(results.arquero).toEqual(results.sql);
-    // The generator's truth names each planted child's records; their keyed references find them in the cohort.
-    const lines = (file: string) => readFileSync(`${committedSampleDir}${file}`, 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
-    const planted = lines('planted.csv').filter(([, , p]) => p === panel);
-    const truth = lines('truth.csv');
-    const keysOf = new Map<string, Set<string>>();
-    for (const [dataset, partner, ref, person] of truth) {
-      const pseudonyms = await Pseudonymiser.create(t.platform.keys, partner);
-      const key = pseudonyms.recordKey(dataset === 'police_person' ? 'police_crime' : dataset, partner, ref);
-      (keysOf.get(person) ?? keysOf.set(person, new Set()).get(person)!).add(key);
-    }
-    const memberOf = (person: string) => results.sql.members.find((m) => m.records.some((r) => keysOf.get(person)?.has(r.record_key)));
-    expect(planted.length).toBeGreaterThan(5);
-    for (const [name, person, , , , expected] of planted) {
-      expect({ name, in_cohort: Boolean(memberOf(person)) }).toEqual({ name, in_cohort: expected === 'true' });
-    }
+    const { planted, actual, expected } = await plantedMembership(t.platform, committedSampleDir, panel, results.sql.members);
+    expect(planted).toBeGreaterThan(5);
+    expect(actual).toEqual(expected);
   });
 
   it.each(['llr', 'leicester'])('a deep dive on robbery in %s is identical on both engines', async (area) => {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { authorise, type AccessRequest } from '../../functions/api/authorise.ts';
-import { localUsers } from '../../schemas/access.ts';
-import { agreement } from '../../schemas/agreement.ts';
+import { agreement, localUsers } from '../deployments.ts';
 
 const user = (id: string) => {
   const found = localUsers.find((u) => u.id === id);

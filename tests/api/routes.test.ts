@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CohortResult } from '../../analytics/products/cohort.ts';
-import { localUsers } from '../../schemas/access.ts';
 import { LocalTokens, localTokenKeyFile } from '../../functions/api/auth/local.ts';
 import { runProduct } from '../../functions/products/service.ts';
 import { CRIME_HEADER, crimeRows, csv, tamper } from '../helpers.ts';
 import { startSampleServer } from './sample-server.ts';
+import { localUsers } from '../deployments.ts';
 
 let s: Awaited<ReturnType<typeof startSampleServer>>;
 let policeUpload: string;

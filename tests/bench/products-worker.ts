@@ -13,7 +13,7 @@ import { localityProfile } from '../../analytics/products/locality-profile.ts';
 import { successMeasures } from '../../analytics/products/success-measures.ts';
 import { currentLinkage } from '../../functions/linkage/people.ts';
 import { localPlatform } from '../../functions/platform/local.ts';
-import { cohortRules } from '../../schemas/cohort.ts';
+import { cohortRules } from '../deployments.ts';
 
 const [product, dataDir, engineName] = process.argv.slice(2);
 const platform = localPlatform(dataDir);

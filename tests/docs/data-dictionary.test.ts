@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { agreement } from '../../schemas/agreement.ts';
+import { agreement } from '../deployments.ts';
 import { codeLists, codeMaps } from '../../schemas/code-lists.ts';
 import { Dataset, type ColumnType } from '../../schemas/dataset.ts';
 import { datasets } from '../../schemas/datasets/index.ts';

@@ -11,7 +11,6 @@ import { stageFromContext, type Stage } from '../../infra/config.ts';
 import { Api } from '../../infra/constructs/api.ts';
 import { DataStore } from '../../infra/constructs/data-store.ts';
 import { VrnStack } from '../../infra/stack.ts';
-import { agreement } from '../../schemas/agreement.ts';
 import { datasets } from '../../schemas/datasets/index.ts';
 import { HIVE_TYPE } from '../../schemas/glue.ts';
 import { storedColumns } from '../../schemas/stored.ts';
@@ -21,6 +20,7 @@ import { S3Storage } from '../../functions/platform/storage/s3.ts';
 import { CRIME_HEADER, POLICE, crimeRows, csv } from '../helpers.ts';
 import { awsServicesAnswer, awsTestEnvironment, serveJsonServices } from '../platform/fake-aws.ts';
 import { startS3rver } from '../platform/s3rver.ts';
+import { agreement } from '../deployments.ts';
 
 const context = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context;
 const dev = stageFromContext((key) => context[key]);
@@ -105,6 +105,9 @@ describe('the CDK app: storage', () => {
     expect(() => stageFromContext((key) => (key === 'vrn:stage' ? 'odd' : key === 'vrn:stages' ? bad : undefined)))
       .toThrow(/stage "odd" in cdk.json is not valid: account: .*logRetentionDays: one of CloudWatch's retention periods/);
     expect(() => stageFromContext((key) => (key === 'vrn:stage' ? 'nope' : context[key]))).toThrow('no stage "nope" in cdk.json context vrn:stages (there are: dev, prod)');
+    const elsewhere = { ...context['vrn:stages'], odd: { ...context['vrn:stages'].dev, deployment: 'atlantis' } };
+    expect(() => stageFromContext((key) => (key === 'vrn:stage' ? 'odd' : key === 'vrn:stages' ? elsewhere : undefined)))
+      .toThrow('stage "odd" in cdk.json is not valid: deployment: one of the deployments: cleveland, llr');
   });
 });
 
@@ -147,6 +150,7 @@ describe('the CDK app: functions and events', () => {
         'VRN_RAW_BUCKET', 'VRN_CURATED_BUCKET', 'VRN_OUTPUTS_BUCKET', 'VRN_AUDIT_BUCKET', 'VRN_KEY_SECRET_ID', 'VRN_GLUE_DATABASE', 'VRN_ATHENA_WORKGROUP',
       ]));
       expect(f.Properties.Environment.Variables.VRN_RAW_VERSIONED).toBe('true');
+      expect(f.Properties.Environment.Variables.VRN_DEPLOYMENT).toBe('llr');
     }
   });
 

@@ -1,9 +1,9 @@
 import ExcelJS from 'exceljs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { agreement } from '../../schemas/agreement.ts';
 import { normaliseNhsNumber, normaliseUpn, upnCheckLetter } from '../../functions/ingest/identifiers.ts';
 import { ingestExtract } from '../../functions/ingest/ingest.ts';
 import { CRIME_HEADER, POLICE, crimeRow, csv, ingestText, sql, testPlatform } from '../helpers.ts';
+import { agreement } from '../deployments.ts';
 
 let cleanup = () => {};
 afterEach(() => cleanup());

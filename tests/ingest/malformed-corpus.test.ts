@@ -1,12 +1,12 @@
 import ExcelJS from 'exceljs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { agreement } from '../../schemas/agreement.ts';
 import { ingestExtract } from '../../functions/ingest/ingest.ts';
 import type { IngestReport } from '../../functions/ingest/report.ts';
 import { reportKey } from '../../functions/ingest/report.ts';
 import { getJson } from '../../functions/platform/storage/port.ts';
 import { allFiles, testPlatform } from '../helpers.ts';
 import { sharedStringsRel, sheetXml, workbookParts, zip } from './zip-files.ts';
+import { agreement } from '../deployments.ts';
 
 /**
  * The malformed-file corpus: every file is built here with identifying values planted in it, goes through the real

@@ -8,11 +8,10 @@ import { decide } from '../../functions/linkage/decisions.ts';
 import { preventionPanelCohort } from '../../analytics/products/cohort.ts';
 import { currentLinkage, currentModel, currentReviewQueue, dataVersion, linkAllPeople, peopleKey } from '../../functions/linkage/people.ts';
 import { runProduct, type ProductRequest } from '../../functions/products/service.ts';
-import { llr } from '../../schemas/area/index.ts';
-import { cohortRules } from '../../schemas/cohort.ts';
 import { clkFields, LinkageConfig, linkageConfig } from '../../schemas/linkage.ts';
 import { POLICE, csv, ingestText, testPlatform } from '../helpers.ts';
 import { ASB_HEADER, ingestTommy, stored } from '../analytics/fuzzy-child.ts';
+import { cohortRules, llr } from '../deployments.ts';
 
 /** People linked ahead of time, once per data version, and the products reading them. */
 const cohort: ProductRequest = { product: 'cohort', panel: 'city', asOf: '2025-09-30' };

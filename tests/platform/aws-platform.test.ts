@@ -11,7 +11,14 @@ afterAll(() => s3?.close());
 describe('the AWS platform', () => {
   it('says which environment variables are missing, without echoing any value', () => {
     expect(() => awsPlatform({ VRN_RAW_BUCKET: 'raw-bucket', VRN_GLUE_DATABASE: 'Not-Valid' }))
-      .toThrow('the AWS platform needs these environment variables set correctly: VRN_ATHENA_WORKGROUP, VRN_AUDIT_BUCKET, VRN_CURATED_BUCKET, VRN_GLUE_DATABASE, VRN_KEY_SECRET_ID, VRN_OUTPUTS_BUCKET');
+      .toThrow('the AWS platform needs these environment variables set correctly: VRN_ATHENA_WORKGROUP, VRN_AUDIT_BUCKET, VRN_CURATED_BUCKET, VRN_DEPLOYMENT, VRN_GLUE_DATABASE, VRN_KEY_SECRET_ID, VRN_OUTPUTS_BUCKET (VRN_DEPLOYMENT: one of the deployments cleveland, llr)');
+  });
+
+  it("serves the deployment VRN_DEPLOYMENT names (the stage's in cdk.json)", () => {
+    const env = awsTestEnvironment({ raw: 'raw', curated: 'curated', outputs: 'outputs' });
+    expect(awsPlatform(env).area.id).toBe('llr');
+    const platform = awsPlatform({ ...env, VRN_DEPLOYMENT: 'cleveland' });
+    expect([platform.deployment.name, platform.area.id, platform.agreement.partners[0].id]).toEqual(['cleveland', 'cleveland', 'cleveland-police']);
   });
 
   it('ingests an extract into S3 with the secret from Secrets Manager, and brings Glue up to the catalog before Athena runs', async () => {

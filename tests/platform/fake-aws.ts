@@ -37,7 +37,7 @@ export function fakeJsonService(answer: Answer) {
 /** The environment the CDK app gives the Lambdas, for these buckets. */
 export const awsTestEnvironment = (buckets: { raw: string; curated: string; outputs: string }) => ({
   VRN_RAW_BUCKET: buckets.raw, VRN_CURATED_BUCKET: buckets.curated, VRN_OUTPUTS_BUCKET: buckets.outputs, VRN_AUDIT_BUCKET: 'vrn-test-audit',
-  VRN_KEY_SECRET_ID: 'vrn-test/key', VRN_GLUE_DATABASE: 'vrn_test', VRN_ATHENA_WORKGROUP: 'vrn-test',
+  VRN_KEY_SECRET_ID: 'vrn-test/key', VRN_GLUE_DATABASE: 'vrn_test', VRN_ATHENA_WORKGROUP: 'vrn-test', VRN_DEPLOYMENT: 'llr',
 });
 
 /**

@@ -3,10 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { profileLongTable, profileTables, type ProfileResult } from '../../analytics/products/locality-profile.ts';
 import type { MeasuresResult } from '../../analytics/products/success-measures.ts';
 import { renderProduct, runProduct, type ProductRequest } from '../../functions/products/service.ts';
-import { agreement } from '../../schemas/agreement.ts';
-import { llr } from '../../schemas/area/index.ts';
 import { breaches, type RuleLine } from '../analytics/disclosure-rule.ts';
 import { CRIME_HEADER, POLICE, crimeRow, csv, ingestText, sql, testPlatform } from '../helpers.ts';
+import { agreement, llr } from '../deployments.ts';
 
 /**
  * The red team's attack, end to end: a CSP officer (and the officers of the other eight localities, one audience)
@@ -46,7 +45,7 @@ function crimes(startYear: number, scale: number): string[] {
 let t: ReturnType<typeof testPlatform>;
 const csp = new Map<string, ProfileResult>(), truth = new Map<string, ProfileResult>(), cspPrevious = new Map<string, ProfileResult>();
 const files = new Map<string, { csv: string; xlsx: Uint8Array; html: string; json: ProfileResult }>();
-let llrSeriousViolence: number;
+let areaSeriousViolence: number;
 let measures: { csp: MeasuresResult<number | null>; truth: MeasuresResult; cspPrevious: MeasuresResult<number | null>; csv: string };
 
 beforeAll(async () => {
@@ -63,7 +62,7 @@ beforeAll(async () => {
     ...Array.from({ length: 25 }, (_, i) => `H${i},${dayIn(pick([2024, 2023, 2019]))},21,X99.1,${15 + Math.floor(random() * 30)}`)));
 
   const groups = "('homicide','attempted_murder','threats_to_kill','assault_with_intent_serious_harm','assault_with_injury','robbery_personal','robbery_business','rape','other_sexual_offence')";
-  llrSeriousViolence = Number((await sql(t.platform, `SELECT count(*) AS n FROM police_crime WHERE offence_group IN ${groups} AND recorded_date BETWEEN DATE '2024-04-01' AND DATE '2025-03-31'`))[0].n);
+  areaSeriousViolence = Number((await sql(t.platform, `SELECT count(*) AS n FROM police_crime WHERE offence_group IN ${groups} AND recorded_date BETWEEN DATE '2024-04-01' AND DATE '2025-03-31'`))[0].n);
   const run = async <R,>(request: ProductRequest) => (await runProduct(t.platform, 'sql', request)) as R;
   for (const { slug } of llr.localities) {
     const request: ProductRequest = { product: 'profile', locality: slug, period: PERIOD, audience: 'csp' };
@@ -71,15 +70,15 @@ beforeAll(async () => {
     csp.set(slug, result);
     truth.set(slug, await run<ProfileResult>({ ...request, audience: 'analyst' }));
     if (['leicester', 'melton', 'rutland'].includes(slug)) cspPrevious.set(slug, await run<ProfileResult>({ ...request, period: PREVIOUS }));
-    const body = async (format: 'json' | 'csv' | 'xlsx' | 'html') => (await renderProduct(request, result, format)).body;
+    const body = async (format: 'json' | 'csv' | 'xlsx' | 'html') => (await renderProduct(request, result, format, t.platform.deployment)).body;
     files.set(slug, { json: JSON.parse(String(await body('json'))), csv: String(await body('csv')), xlsx: (await body('xlsx')) as Uint8Array, html: String(await body('html')) });
   }
   // The csp role's measures: what the API gives a csp_officer (the route's default for that role is the csp audience).
   const measuresRequest: ProductRequest = { product: 'measures', period: PERIOD, baseline: BASELINE, audience: 'csp' };
   const cspMeasures = await run<MeasuresResult<number | null>>(measuresRequest);
   measures = {
-    csp: JSON.parse(String((await renderProduct(measuresRequest, cspMeasures, 'json')).body)),
-    csv: String((await renderProduct(measuresRequest, cspMeasures, 'csv')).body),
+    csp: JSON.parse(String((await renderProduct(measuresRequest, cspMeasures, 'json', t.platform.deployment)).body)),
+    csv: String((await renderProduct(measuresRequest, cspMeasures, 'csv', t.platform.deployment)).body),
     truth: await run<MeasuresResult>({ ...measuresRequest, audience: 'analyst' }),
     cspPrevious: await run<MeasuresResult<number | null>>({ ...measuresRequest, period: PREVIOUS }),
   };
@@ -113,9 +112,9 @@ function allLines() {
   }
   // across localities: the LLR count every profile gives as a rate (the same in each; taken as exact), then the
   // knife-enabled measure
-  const llrShown = [...files.values()].map((f) => f.json.serious_violence.llr_rate_per_1000);
+  const llrShown = [...files.values()].map((f) => f.json.serious_violence.area_rate_per_1000);
   expect(new Set(llrShown).size).toBe(1);
-  const llrCount = cell(llrSeriousViolence, llrShown[0] === null ? null : llrSeriousViolence);
+  const llrCount = cell(areaSeriousViolence, llrShown[0] === null ? null : areaSeriousViolence);
   lines.push({ name: 'LLR serious violence over localities', total: llrCount, parts: svCells, max: t4 });
   for (const m of measures.truth.measures) {
     const s = measures.csp.measures.find((x) => x.id === m.id && x.split === m.split)!;
@@ -214,7 +213,7 @@ describe('differencing the csp audience\'s outputs', () => {
       const summary = (label: string) => new RegExp(`${label}</th><td class="n">([^<]*)<`).exec(html)?.[1];
       expect(summary('Crimes')).toBe(asText(f.json.serious_violence.count ?? 'suppressed'));
       expect(summary('Per 1,000 residents')).toBe(asText(f.json.serious_violence.rate_per_1000 ?? 'suppressed'));
-      expect(summary('LLR per 1,000 residents')).toBe(asText(f.json.serious_violence.llr_rate_per_1000 ?? 'suppressed'));
+      expect(summary('LLR per 1,000 residents')).toBe(asText(f.json.serious_violence.area_rate_per_1000 ?? 'suppressed'));
       expect(summary('Previous year')).toBe(asText(f.json.serious_violence.previous_count ?? 'suppressed'));
     }
     const returned = parseCsv(measures.csv);

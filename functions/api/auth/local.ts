@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { jwtVerify, SignJWT } from 'jose';
-import { localUsers, type User } from '../../../schemas/access.ts';
+import type { User } from '../../../schemas/access.ts';
+import { deploymentFromEnv } from '../../platform/deployment.ts';
 import { createKeyFile, damagedKeyFile, readKeyFile } from '../../platform/keys/key-file.ts';
 import { Unauthorised, unauthorisedFrom, type TokenVerifier } from './port.ts';
 
@@ -22,12 +23,12 @@ export async function signingSecret(path: string): Promise<Uint8Array> {
 }
 
 /**
- * Local mode's tokens: HS256, signed with a key in the data dir, for the configured local users only. The token
+ * Local mode's tokens: HS256, signed with a key in the data dir, for the deployment's local users only. The token
  * names the user; their role and scope come from the configuration when it is checked, not from the token.
  */
 export class LocalTokens implements TokenVerifier {
   private secret: Promise<Uint8Array> | null = null;
-  constructor(readonly keyFile: string, private readonly users: (User & { name?: string })[] = localUsers, private readonly now: () => Date = () => new Date()) {}
+  constructor(readonly keyFile: string, private readonly users: (User & { name?: string })[] = deploymentFromEnv().users, private readonly now: () => Date = () => new Date()) {}
 
   key(): Promise<Uint8Array> {
     return (this.secret ??= signingSecret(this.keyFile).catch((error) => { this.secret = null; throw error; }));

@@ -90,8 +90,8 @@ export function registerProductPages(portal: Portal) {
         </form>
         <section>
           <h2>Serious violence, {p.period}</h2>
-          <DataTable columns={['crimes', 'per 1,000 residents', 'LLR per 1,000', 'previous year', 'change %', 'knife-enabled']}
-            rows={[[sv.suppressed ? 'suppressed' : sv.count, sv.rate_per_1000, sv.llr_rate_per_1000, sv.previous_count, sv.change_pct, p.knife_serious_violence.suppressed ? 'suppressed' : p.knife_serious_violence.count]]} />
+          <DataTable columns={['crimes', 'per 1,000 residents', `${deps.platform.deployment.names.areaShort} per 1,000`, 'previous year', 'change %', 'knife-enabled']}
+            rows={[[sv.suppressed ? 'suppressed' : sv.count, sv.rate_per_1000, sv.area_rate_per_1000, sv.previous_count, sv.change_pct, p.knife_serious_violence.suppressed ? 'suppressed' : p.knife_serious_violence.count]]} />
           <p class="muted">{p.audience !== 'csp' ? 'Analyst view: not disclosure-controlled.' : p.rounded ? 'Counts are rounded to the nearest 5; small counts (1–4; 1–7 for hospital and A&E figures) are suppressed.' : 'Small counts are suppressed (1–4; 1–7 for hospital and A&E figures), with further figures where needed so that none can be worked out.'}</p>
           <Downloads base={path} formats={[['html', 'Report (HTML)'], ['xlsx', 'Spreadsheet (XLSX)'], ['csv', 'Table (CSV)']]} />
         </section>
@@ -111,7 +111,7 @@ export function registerProductPages(portal: Portal) {
     if (!may(user, 'deep-dive.read')) return portal.problem(c, 'Deep dive', { status: 403, data: { message: `role ${user.role} may not deep-dive.read` } });
     const defaults = await portal.defaults();
     const groups = c.req.queries('groups') ?? ['robbery_personal', 'robbery_business'];
-    const area = query(c, 'area') ?? 'llr';
+    const area = query(c, 'area') ?? deps.platform.area.id;
     const period = query(c, 'period') ?? defaults.period;
     const form = (
       <form method="get" class="panel">
@@ -120,7 +120,7 @@ export function registerProductPages(portal: Portal) {
         </fieldset>
         <div class="inline">
           <label for="area">Area</label>
-          <select id="area" name="area"><option value="llr">Leicester, Leicestershire and Rutland</option>{localities.map((l) => <option value={l.slug} selected={l.slug === area}>{l.name}</option>)}</select>
+          <select id="area" name="area"><option value={deps.platform.area.id}>{deps.platform.area.name}</option>{localities.map((l) => <option value={l.slug} selected={l.slug === area}>{l.name}</option>)}</select>
           <YearSelect id="period" name="period" label="Financial year" value={period} />
           <button type="submit">Show</button>
         </div>
@@ -135,7 +135,7 @@ export function registerProductPages(portal: Portal) {
       <>
         {form}
         <section>
-          <h2>{d.crimes} crimes · {d.area === 'llr' ? deps.platform.area.name : localities.find((x) => x.slug === d.area)?.name ?? d.area} · {d.period}</h2>
+          <h2>{d.crimes} crimes · {d.area === deps.platform.area.id ? deps.platform.area.name : localities.find((x) => x.slug === d.area)?.name ?? d.area} · {d.period}</h2>
           <Downloads base={path} formats={[['html', 'Report (HTML)'], ['xlsx', 'Spreadsheet (XLSX)'], ['csv', 'Table (CSV)']]} />
           <Svg svg={lineChart('Crimes by month', d.monthly.map((m) => ({ label: m.month, value: m.count })))} />
           <Svg svg={barChart('Hotspots (postcode sectors)', d.hotspots.map((h) => ({ label: `${h.sector} (${h.share_pct}%)`, value: h.count })))} />

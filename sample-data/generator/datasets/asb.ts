@@ -2,20 +2,17 @@ import { ASB_WEEKDAY, day, isoDate, isoDatetime, lockdown, season, weekday, year
 import { HOURS, dailyMeans, minuteOfDay, renderIdentity, type Ctx } from '../context.ts';
 import { byDay, type AsbEvent } from '../events.ts';
 import { laIdFor, type Person } from '../people.ts';
-import { councilOf, incidence, locationPostcode } from '../places.ts';
 import { Rng, Weighted } from '../rng.ts';
 import type { Sink } from '../sink.ts';
 import { CRIMES_PER_YEAR } from './police.ts';
 
 /**
- * asb_incident: police calls for service (leicestershire-police) and the councils' case-management cases (each
+ * asb_incident: police calls for service (the police partner) and the councils' case-management cases (each
  * council only in its own localities). Half as many incidents as crimes, an evening peak, a summer peak, and the
  * spike of 2020–21 when lockdown breaches were reported as ASB.
  */
 
 const PEN = Weighted.of({ nuisance: 70, personal: 20, environmental: 10 });
-const POLICE = 'leicestershire-police';
-
 function weight(ctx: Ctx) {
   return (d: number) => {
     const ld = lockdown(d);
@@ -34,22 +31,20 @@ function drawPerpetrator(ctx: Ctx, rng: Rng, on: number): Person | null {
 }
 
 function makeIncident(ctx: Ctx, rng: Rng, d: number): AsbEvent {
-  const locality = incidence.pick(rng);
+  const { places } = ctx;
+  const locality = places.incidence.pick(rng);
   const council = rng.chance(0.25);
   const source = council ? 'case_management' : 'police_call';
   const known = rng.chance(council ? 0.75 : 0.18);
   return {
-    day: d, minute: minuteOfDay(rng, HOURS.asb), partner: council ? councilOf(locality) : POLICE, source,
-    pen: PEN.pick(rng), postcode: council ? locationPostcode(rng, locality, { none: 0.02, outside: 0, sector: 0.04 }) : locationPostcode(rng, locality),
+    day: d, minute: minuteOfDay(rng, HOURS.asb), partner: council ? places.councilOf(locality) : places.partners.police, source,
+    pen: PEN.pick(rng), postcode: council ? places.locationPostcode(rng, locality, { none: 0.02, outside: 0, sector: 0.04 }) : places.locationPostcode(rng, locality),
     perpetrator: known ? drawPerpetrator(ctx, rng, d) : null,
   };
 }
 
-const REF_PREFIX: Record<string, string> = {
-  [POLICE]: 'ASB', 'leicester-city-council': 'LCC-ASB', 'leicestershire-county-council': 'LEIC-ASB', 'rutland-county-council': 'RCC-ASB',
-};
-
 export async function generateAsb(ctx: Ctx, sinks: Map<string, Sink>): Promise<void> {
+  const POLICE = ctx.places.partners.police;
   const years = (ctx.to - ctx.from + 1) / 365.25;
   const means = dailyMeans(ctx.from, ctx.to, 0.5 * CRIMES_PER_YEAR * years * ctx.scale, weight(ctx));
   const planted = byDay(ctx.planted.asb, (e) => e.day);
@@ -65,13 +60,13 @@ export async function generateAsb(ctx: Ctx, sinks: Map<string, Sink>): Promise<v
       seqs.set(e.partner, seq);
       const sink = sinks.get(e.partner);
       if (!sink) continue;
-      const ref = e.partner === POLICE ? `ASB-${isoDate(d).slice(0, 4)}-${String(seq).padStart(7, '0')}` : `${REF_PREFIX[e.partner]}-${String(seq).padStart(6, '0')}`;
+      const ref = e.partner === POLICE ? `ASB-${isoDate(d).slice(0, 4)}-${String(seq).padStart(7, '0')}` : `${ctx.places.councilCodes(e.partner).prefix}-ASB-${String(seq).padStart(6, '0')}`;
       const prng = new Rng(ctx.seed, `asb-row:${e.partner}`, seq);
       const p = e.perpetrator;
       const police = e.partner === POLICE;
       const id = p ? renderIdentity(prng, p, d, police ? 'police' : 'council', police ? { name: 0.9, dob: 0.8, postcode: 0.8 } : { name: 0.95, dob: 0.9, postcode: 0.9 }) : null;
       const planted = p?.pool === 'planted';
-      const personId = !p ? '' : police ? (planted || prng.chance(0.85) ? p.policeId : '') : (planted || prng.chance(0.5) ? laIdFor(p.index, e.partner) : '');
+      const personId = !p ? '' : police ? (planted || prng.chance(0.85) ? p.policeId : '') : (planted || prng.chance(0.5) ? laIdFor(p.index, e.partner, ctx.places.councilCodes(e.partner).prefix) : '');
       await sink.write({
         incident_ref: ref, source: e.source, reported_at: isoDatetime(d, e.minute), pen_category: e.pen, postcode: e.postcode,
         lsoa_code: '', perpetrator_person_id: personId, perpetrator_forename: id?.forename ?? '',

@@ -2,13 +2,12 @@ import { VIOLENCE_WEEKDAY, ageOn, hhmm, isoDate, isoDatetime, season, weekday, y
 import { HOURS, dailyMeans, minuteOfDay, renderIdentity, type Ctx } from '../context.ts';
 import { byDay, type AdmissionEvent, type AeEvent } from '../events.ts';
 import type { Person } from '../people.ts';
-import { incidence, locationPostcode } from '../places.ts';
 import { Rng, Weighted } from '../rng.ts';
 import type { Sink } from '../sink.ts';
 import { CRIMES_PER_YEAR, KNIFE_TREND } from './police.ts';
 
 /**
- * ae_attendance (uhl: violence-related attendances, ISTV + ECDS) and hospital_admission (mlcsu: SUS/HES), in one
+ * ae_attendance (the emergency department: violence-related attendances, ISTV + ECDS) and hospital_admission (SUS/HES), in one
  * pass: some attendances lead to an admission of the same patient that day; the other admissions came through
  * other routes. Sharp-object injuries fall about 6.5% a year.
  */
@@ -65,7 +64,7 @@ function makeAttendance(ctx: Ctx, rng: Rng, d: number): AeEvent {
   const incidentMinute = rng.chance(0.6) ? (early ? rng.range(20 * 60, 24 * 60 - 1) : Math.max(0, minute - rng.range(10, 180))) : null;
   return {
     day: d, minute, incidentDay, incidentMinute, locationType: LOCATIONS.pick(rng),
-    incidentPostcode: rng.chance(0.45) ? locationPostcode(rng, incidence.pick(rng)) : '',
+    incidentPostcode: rng.chance(0.45) ? ctx.places.locationPostcode(rng, ctx.places.incidence.pick(rng)) : '',
     means, patient: drawPatient(ctx, rng, incidentDay),
     admitted: rng.chance(means === 'knife_or_sharp' || means === 'blunt_object' || means === 'firearm' ? 0.35 : 0.08),
   };

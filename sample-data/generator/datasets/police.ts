@@ -4,7 +4,6 @@ import { HOURS, dailyMeans, minuteOfDay, renderIdentity, type Ctx } from '../con
 import { byDay, type CrimeEvent } from '../events.ts';
 import { officerName } from '../names.ts';
 import { homeOn, type Person } from '../people.ts';
-import { incidence, locationPostcode } from '../places.ts';
 import { Rng, Weighted } from '../rng.ts';
 import type { Sink } from '../sink.ts';
 
@@ -123,10 +122,13 @@ function makeCrime(ctx: Ctx, rng: Rng, recorded: number, group: string): CrimeEv
   const locationType = domestic ? 'dwelling' : spec.where.pick(rng);
   // Domestic crimes happen at the victim's home; others anywhere, the city more than its share of people.
   const home = victim && domestic ? homeOn(victim, offence) : null;
-  const postcode = home && home.locality && rng.chance(0.9) ? home.postcode : locationPostcode(rng, incidence.pick(rng));
+  const atHome = home && home.locality && rng.chance(0.9) ? home : null;
+  const locality = atHome ? atHome.locality! : ctx.places.incidence.pick(rng);
+  const postcode = atHome ? atHome.postcode : ctx.places.locationPostcode(rng, locality);
+  const lsoa = ctx.places.lsoaFor(rng, locality, postcode);
   const violent = group in VIOLENCE || group === 'homicide';
   const minute = rng.chance(0.92) ? minuteOfDay(rng, violent ? HOURS.violence : HOURS.other) : null;
-  return { recorded, offence, minute, group, knife, domestic, locationType, postcode, victim, involved };
+  return { recorded, offence, minute, group, knife, domestic, locationType, postcode, lsoa, victim, involved };
 }
 
 function weights(ctx: Ctx) {
@@ -194,7 +196,7 @@ async function writeCrime(ctx: Ctx, rng: Rng, c: CrimeEvent, seq: number, ref: s
       crime_ref: ref, recorded_date: isoDate(c.recorded), offence_date: isoDate(c.offence),
       offence_time: c.minute === null ? '' : hhmm(c.minute), offence_group: sendGroup ? c.group : '',
       ho_offence_code: sendCode ? code : '', knife_flag: String(c.knife), domestic_flag: String(c.domestic),
-      location_type: locationType, postcode: c.postcode, lsoa_code: '',
+      location_type: locationType, postcode: c.postcode, lsoa_code: c.lsoa ?? '',
       victim_age: victimAge, victim_date_of_birth: victimDob, victim_sex: victimSex, officer_in_charge: officer,
     });
   }

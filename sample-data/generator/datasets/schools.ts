@@ -2,7 +2,6 @@ import { day, isSchoolDay, isoDate, yearsSince } from '../calendar.ts';
 import { dailyMeans, renderIdentity, type Ctx } from '../context.ts';
 import { byDay, type ExclusionEvent } from '../events.ts';
 import { homeOn, type Person } from '../people.ts';
-import { councilOf, schoolUrn } from '../places.ts';
 import { Rng, Weighted } from '../rng.ts';
 import type { Sink } from '../sink.ts';
 import { CRIMES_PER_YEAR } from './police.ts';
@@ -40,8 +39,6 @@ function drawPupil(ctx: Ctx, rng: Rng, d: number): Person | null {
   return null;
 }
 
-const PREFIX: Record<string, string> = { 'leicester-city-council': 'LCC-EX', 'leicestershire-county-council': 'LEIC-EX', 'rutland-county-council': 'RCC-EX' };
-
 export async function generateSchools(ctx: Ctx, sinks: Map<string, Sink>): Promise<void> {
   const years = (ctx.to - ctx.from + 1) / 365.25;
   // Suspensions rose after the pandemic, by about a tenth a year.
@@ -59,8 +56,8 @@ export async function generateSchools(ctx: Ctx, sinks: Map<string, Sink>): Promi
       const locality = homeOn(pupil, d).locality!;
       const permanent = rng.chance(0.015);
       events.push({
-        day: d, partner: councilOf(locality), pupil, category: permanent ? 'permanent_exclusion' : 'suspension',
-        reason: reasonOn(rng, d), sessions: permanent ? null : sessionsOf(rng), urn: schoolUrn(rng, locality),
+        day: d, partner: ctx.places.councilOf(locality), pupil, category: permanent ? 'permanent_exclusion' : 'suspension',
+        reason: reasonOn(rng, d), sessions: permanent ? null : sessionsOf(rng), urn: ctx.places.schoolUrn(rng, locality),
       });
     }
     events.push(...(planted.get(d) ?? []));
@@ -69,7 +66,7 @@ export async function generateSchools(ctx: Ctx, sinks: Map<string, Sink>): Promi
       seqs.set(e.partner, seq);
       const sink = sinks.get(e.partner);
       if (!sink) continue;
-      const ref = `${PREFIX[e.partner]}-${String(seq).padStart(6, '0')}`;
+      const ref = `${ctx.places.councilCodes(e.partner).prefix}-EX-${String(seq).padStart(6, '0')}`;
       const prng = new Rng(ctx.seed, `exclusion-row:${e.partner}`, seq);
       const p = e.pupil;
       const planted = p.pool === 'planted';

@@ -2,7 +2,6 @@ import { isoDate } from '../calendar.ts';
 import { renderIdentity, type Ctx } from '../context.ts';
 import type { SupportEvent } from '../events.ts';
 import { homeOn, laIdFor, type Person } from '../people.ts';
-import { councilOf } from '../places.ts';
 import { Rng, Weighted } from '../rng.ts';
 import type { Sink } from '../sink.ts';
 import { CRIMES_PER_YEAR } from './police.ts';
@@ -18,10 +17,6 @@ const DURATION: Record<string, [number, number]> = {
   youth_justice: [90, 365], childrens_social_care: [30, 730], early_help: [60, 270], vrn_intervention: [30, 180],
 };
 const VRN_PROGRAMMES = Weighted.of({ vip: 40, phoenix: 30, reach: 30 });
-const REFERRALS = [
-  'Custody, Euston Street', 'ED navigator, Leicester Royal Infirmary', 'School, via the DSL', 'Youth worker, Braunstone',
-  'Police, neighbourhood team', 'Self-referral', 'Parent, by phone', 'Youth justice, city team', 'Probation, county',
-];
 
 function councilEpisode(ctx: Ctx, rng: Rng, start: number): SupportEvent | null {
   const service = COUNCIL_SERVICES.pick(rng);
@@ -32,7 +27,7 @@ function councilEpisode(ctx: Ctx, rng: Rng, start: number): SupportEvent | null 
     const locality = p ? homeOn(p, start).locality : null;
     if (!p || !locality) continue;
     const programme = service === 'youth_justice' && rng.chance(0.15) ? 'turnaround' : service === 'early_help' && rng.chance(0.2) ? 'supporting_families' : '';
-    return { partner: councilOf(locality), service, programme, person: p, start, end: endOf(ctx, rng, service, start) };
+    return { partner: ctx.places.councilOf(locality), service, programme, person: p, start, end: endOf(ctx, rng, service, start) };
   }
   return null;
 }
@@ -40,7 +35,7 @@ function councilEpisode(ctx: Ctx, rng: Rng, start: number): SupportEvent | null 
 function vrnEpisode(ctx: Ctx, rng: Rng, start: number): SupportEvent | null {
   const p = rng.chance(0.6) ? ctx.population.draw(rng, 'youth', start, 10, 24) : ctx.population.draw(rng, 'adult', start, 18, 25, 1.5);
   if (!p) return null;
-  return { partner: 'vrn', service: 'vrn_intervention', programme: VRN_PROGRAMMES.pick(rng), person: p, start, end: endOf(ctx, rng, 'vrn_intervention', start) };
+  return { partner: ctx.places.partners.team, service: 'vrn_intervention', programme: VRN_PROGRAMMES.pick(rng), person: p, start, end: endOf(ctx, rng, 'vrn_intervention', start) };
 }
 
 function endOf(ctx: Ctx, rng: Rng, service: string, start: number): number | null {
@@ -49,9 +44,9 @@ function endOf(ctx: Ctx, rng: Rng, service: string, start: number): number | nul
   return end > ctx.to ? null : end;
 }
 
-const PREFIX: Record<string, string> = { 'leicester-city-council': 'LCC-EP', 'leicestershire-county-council': 'LEIC-EP', 'rutland-county-council': 'RCC-EP', vrn: 'VRN' };
-
 export async function generateSupport(ctx: Ctx, sinks: Map<string, Sink>): Promise<void> {
+  const { places } = ctx;
+  const team = places.partners.team;
   const rng = new Rng(ctx.seed, 'support');
   const first = ctx.from - 365;
   const years = (ctx.to - first + 1) / 365.25;
@@ -72,20 +67,20 @@ export async function generateSupport(ctx: Ctx, sinks: Map<string, Sink>): Promi
     seqs.set(e.partner, seq);
     const sink = sinks.get(e.partner);
     if (!sink) continue;
-    const ref = `${PREFIX[e.partner]}-${String(seq).padStart(6, '0')}`;
+    const ref = `${e.partner === team ? 'VRN' : `${places.councilCodes(e.partner).prefix}-EP`}-${String(seq).padStart(6, '0')}`;
     const prng = new Rng(ctx.seed, `support-row:${e.partner}`, seq);
     const p = e.person;
     const planted = p.pool === 'planted';
-    const vrn = e.partner === 'vrn';
+    const vrn = e.partner === team;
     const id = renderIdentity(prng, p, e.start, vrn ? 'vrn' : 'council', { name: 0.96, dob: 0.95, postcode: 0.9 });
     await sink.write({
       episode_id: ref, service: e.service, programme: e.programme,
-      la_person_id: !vrn && (planted || prng.chance(0.95)) ? laIdFor(p.index, e.partner) : '',
+      la_person_id: !vrn && (planted || prng.chance(0.95)) ? laIdFor(p.index, e.partner, places.councilCodes(e.partner).prefix) : '',
       upn: (planted ? !vrn : prng.chance(0.55)) && p.upn ? p.upn : '',
       nhs_number: prng.chance(vrn ? 0.4 : 0.25) && p.nhsNumber ? p.nhsNumber : '',
       forename: id.forename, surname: id.surname, date_of_birth: id.dob, sex: id.sex, home_postcode: id.postcode,
       start_date: isoDate(e.start), end_date: e.end === null ? '' : isoDate(e.end),
-      status: e.end === null ? 'Open' : 'Closed', referral_source: vrn ? prng.pick(REFERRALS) : '',
+      status: e.end === null ? 'Open' : 'Closed', referral_source: vrn ? prng.pick(places.deployment.sample.referralSources) : '',
     }, { ref, who: p });
   }
 }

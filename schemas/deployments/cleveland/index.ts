@@ -1,0 +1,10 @@
+import agreement from './agreement.json' with { type: 'json' };
+import area from './area.json' with { type: 'json' };
+import boundaries from './boundaries.json' with { type: 'json' };
+import cohort from './cohort.json' with { type: 'json' };
+import names from './names.json' with { type: 'json' };
+import sample from './sample.json' with { type: 'json' };
+import users from './users.json' with { type: 'json' };
+
+/** Cleveland (the Cleveland Unit for the Reduction of Violence): the bundle's files, parsed and cross-checked by loadDeployment('cleveland'). */
+export const cleveland = { name: 'cleveland', names, area, agreement, cohort, users, boundaries, sample };
