@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, writeFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import { datasetIds } from '../../schemas/datasets/index.ts';
 import { errorKind } from '../ingest/failure.ts';
 import { ingestExtract } from '../ingest/ingest.ts';
@@ -8,14 +8,17 @@ import { fileSource } from '../ingest/source.ts';
 import { diskFault } from '../platform/storage/port.ts';
 import { defaultDataDir, localPlatform } from '../platform/local.ts';
 import { parseArgs, optional, required, UsageError, type ParsedArgs } from './args.ts';
-import { printReport, printRows } from './output.ts';
+import { printReport, printRows, wrote } from './output.ts';
 
 const USAGE = `vrn <command> [--data-dir DIR] [--format json]
 
   serve   [--port 8787]                          the service on http://localhost:PORT, sample data loaded
   sample  --out DIR [--seed N] [--scale N]       synthetic extracts in the canonical formats
-  ingest  --dataset ID --partner ID --file PATH [--period-from D --period-to D]
-                                                 exit 0 accepted, 2 extract rejected, 1 internal error
+  ingest  --dataset ID --partner ID --file PATH [--period-from D --period-to D] [--rejected-out FILE]
+                                                 exit 0 accepted, 2 extract rejected, 1 internal error;
+                                                 --rejected-out: the rejected rows as CSV (line, column, code, reason)
+  template --dataset ID --out FILE               a dataset's template: header and example row (.csv), or with
+                                                 the data dictionary's notes on a second sheet (.xlsx)
   sql     --query "SELECT …" [--format json|csv] [--timeout-ms 10000]
                                                  read-only SQL over the pseudonymised tables, 10 s at most
   measures --period 2024-25 [--baseline 2019-20] [--engine arquero|sql] [--format json|csv|xlsx] [--out FILE]
@@ -56,10 +59,30 @@ const commands: Record<string, Command> = {
       source: fileSource(file),
       periodFrom: optional(flags, 'period-from'),
       periodTo: optional(flags, 'period-to'),
+      fileName: basename(file),
+      uploadedBy: 'cli',
       onProgress: ({ rows_read }) => process.stderr.write(`  ${rows_read.toLocaleString('en-GB')} rows read…\n`),
     });
+    const rejectedOut = optional(flags, 'rejected-out');
     printReport(report, flags.format === 'json');
+    if (rejectedOut) {
+      const { rejectedRowsCsv } = await import('../ingest/rejected-rows.ts');
+      writeFileSync(rejectedOut, rejectedRowsCsv(report));
+      wrote(rejectedOut, `${report.errors.length} problem(s) of the rejected rows`);
+    }
     return report.status === 'accepted' ? 0 : 2;
+  },
+
+  async template({ flags }) {
+    const { datasetTemplate } = await import('../ingest/template.ts');
+    const dataset = required(flags, 'dataset');
+    if (!datasetIds.includes(dataset)) throw new UsageError(`--dataset must be one of ${datasetIds.join(', ')}`);
+    const out = required(flags, 'out');
+    const format = out.endsWith('.csv') ? 'csv' : 'xlsx';
+    const file = await datasetTemplate(dataset, format);
+    writeFileSync(out, file.body);
+    wrote(out, format === 'csv' ? `the ${dataset} header and an example row` : `the ${dataset} template and its data dictionary`);
+    return 0;
   },
 
   async sql({ flags }, dataDir) {
@@ -126,6 +149,7 @@ const commands: Record<string, Command> = {
     });
     if (flags.format === 'json') console.log(JSON.stringify(manifest, null, 2));
     else for (const f of manifest.files) console.log(`${f.file}\t${f.dataset}\t${f.partner}\t${f.rows} rows`);
+    wrote(out, `${manifest.files.length} synthetic extracts`);
     return 0;
   },
 
@@ -175,6 +199,7 @@ const commands: Record<string, Command> = {
   async serve({ flags }, dataDir) {
     const { serveWithSample } = await import('./serve.ts');
     const port = Number(optional(flags, 'port') ?? process.env.PORT ?? 8787);
+    if (!(Number.isInteger(port) && port >= 0 && port < 65536)) throw new UsageError('--port must be a port number, 0 to 65535');
     await serveWithSample(localPlatform(dataDir), port, dataDir);
     return new Promise<number>(() => {}); // runs until stopped
   },
@@ -194,7 +219,7 @@ export async function main(argv: string[]): Promise<number> {
     return await command(args, dataDir);
   } catch (error) {
     if (error instanceof UsageError) {
-      console.error(`vrn: ${error.message}\n\n${USAGE}`);
+      console.error(`vrn: ${error.message}\n${usageOf(argv)}`);
       return 2;
     }
     if ((error as Error).name === 'QueryRefused') {
@@ -206,8 +231,17 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** The one line of usage of the command asked for (the whole help is `vrn help`). */
+function usageOf(argv: string[]): string {
+  let command: string | undefined;
+  try { command = parseArgs(argv).command; } catch { command = argv.find((a) => !a.startsWith('-')); }
+  const line = command && commands[command] ? USAGE.split('\n').find((l) => l.startsWith(`  ${command} `)) : undefined;
+  const synopsis = line ? `vrn ${line.trim().split(/\s{3,}/)[0].replace(/\s{2,}/, ' ')}` : 'vrn <command> [--data-dir DIR] [--format json]';
+  return `usage: ${synopsis}   (vrn help: every command)`;
+}
+
 /** Errors whose messages are the service's own words, written never to quote the data. */
-const OWN_WORDS = new Set(['StoreFailed', 'KeyFileProblem', 'IngestFailed']);
+const OWN_WORDS = new Set(['StoreFailed', 'KeyFileProblem', 'IngestFailed', 'PortInUse']);
 
 /**
  * What an internal error says: our own errors' words, a full or failing disk in plain words (not a system message
