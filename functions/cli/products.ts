@@ -5,6 +5,7 @@ import { DEFAULT_BASELINE } from '../../analytics/products/success-measures.ts';
 import type { Platform } from '../platform/platform.ts';
 import { ProductRequestError, productFormats, renderProduct, runProduct, type ProductFormat, type ProductRequest } from '../products/service.ts';
 import { optional, required, UsageError, type ParsedArgs } from './args.ts';
+import { wrote } from './output.ts';
 
 type Flags = ParsedArgs['flags'];
 
@@ -19,8 +20,10 @@ async function runAndWrite(platform: Platform, flags: Flags, request: ProductReq
   if (format === 'xlsx' && !out) throw new UsageError('--format xlsx needs --out FILE');
   try {
     const { body } = await renderProduct(request, await runProduct(platform, engineName, request), format);
-    if (out) writeFileSync(out, body);
-    else process.stdout.write(body);
+    if (out) {
+      writeFileSync(out, body);
+      wrote(out, `the ${request.product} as ${format.toUpperCase()} (${body.length.toLocaleString('en-GB')} ${typeof body === 'string' ? 'characters' : 'bytes'})`);
+    } else process.stdout.write(body);
     return 0;
   } catch (error) {
     if (error instanceof ProductRequestError) throw new UsageError(error.message);
