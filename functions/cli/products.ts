@@ -3,6 +3,7 @@ import type { Audience } from '../../analytics/disclosure.ts';
 import { engineNames, type EngineName } from '../../analytics/engine.ts';
 import { DEFAULT_BASELINE } from '../../analytics/products/success-measures.ts';
 import type { Platform } from '../platform/platform.ts';
+import { exportAbout } from '../products/about.ts';
 import { ProductRequestError, productFormats, renderProduct, runProduct, type ProductFormat, type ProductRequest } from '../products/service.ts';
 import { optional, required, UsageError, type ParsedArgs } from './args.ts';
 import { wrote } from './output.ts';
@@ -19,7 +20,7 @@ async function runAndWrite(platform: Platform, flags: Flags, request: ProductReq
   const out = optional(flags, 'out');
   if (format === 'xlsx' && !out) throw new UsageError('--format xlsx needs --out FILE');
   try {
-    const { body } = await renderProduct(request, await runProduct(platform, engineName, request), format);
+    const { body } = await renderProduct(request, await runProduct(platform, engineName, request), format, await exportAbout(platform, request));
     if (out) {
       writeFileSync(out, body);
       wrote(out, `the ${request.product} as ${format.toUpperCase()} (${body.length.toLocaleString('en-GB')} ${typeof body === 'string' ? 'characters' : 'bytes'})`);

@@ -2,6 +2,7 @@ import type { EngineName } from '../../analytics/engine.ts';
 import type { Platform } from '../platform/platform.ts';
 import { renderProduct, runProduct, type ProductFormat, type ProductRequest, type ProductResult, type RenderedProduct } from './service.ts';
 import { productsVersion } from '../linkage/people.ts';
+import { exportAbout } from './about.ts';
 
 /**
  * Products cached per version of what they read (the catalog, the review decisions, the stored people): a repeated
@@ -19,7 +20,7 @@ export class ProductCache {
   }
 
   rendered(request: ProductRequest, format: ProductFormat): Promise<RenderedProduct> {
-    return this.cached(`${JSON.stringify(request)}|${format}`, async () => renderProduct(request, await this.result(request), format));
+    return this.cached(`${JSON.stringify(request)}|${format}`, async () => renderProduct(request, await this.result(request), format, await exportAbout(this.platform, request)));
   }
 
   private async cached<T>(key: string, compute: () => Promise<T>): Promise<T> {

@@ -13,6 +13,8 @@ import { toXlsx } from '../../analytics/render/xlsx.ts';
 import { cohortRules } from '../../schemas/cohort.ts';
 import type { Platform } from '../platform/platform.ts';
 import { currentLinkage } from '../linkage/people.ts';
+import { labelled, type ExportAbout } from '../../analytics/render/labels.ts';
+import { beyondTheData } from './about.ts';
 
 /** A product request: what the CLI's flags and the API's query strings both become. */
 export type ProductRequest =
@@ -44,6 +46,8 @@ export class ProductRequestError extends Error {
 
 /** Runs one product on an open engine. */
 export async function computeProduct(engine: Engine, platform: Platform, request: ProductRequest): Promise<ProductResult> {
+  const beyond = await beyondTheData(platform, request);
+  if (beyond) throw new ProductRequestError(beyond);
   try {
     switch (request.product) {
       case 'measures': return await cspMeasures(engine, platform.area, platform.agreement, request.period, request.baseline, request.audience ?? 'analyst');
@@ -105,13 +109,15 @@ export function productFileName(request: ProductRequest, format: ProductFormat):
   return `${parts.join('-').replace(/[^a-z0-9-]/gi, '_')}.${format}`;
 }
 
-export async function renderProduct(request: ProductRequest, result: ProductResult, format: ProductFormat): Promise<RenderedProduct> {
+/** Files for people (CSV, XLSX, HTML) use labels, not codes, and name the VRU, the period, the data's last date and when (`about`). */
+export async function renderProduct(request: ProductRequest, result: ProductResult, format: ProductFormat, about?: ExportAbout): Promise<RenderedProduct> {
   if (!productFormats[request.product].includes(format)) {
     throw new ProductRequestError(`format must be one of ${productFormats[request.product].join(', ')}`);
   }
+  const names = about?.names;
   const body = format === 'json' ? JSON.stringify(result, null, 2) + '\n'
-    : format === 'csv' ? toCsv(tablesOf(request, result).csv)
-      : format === 'xlsx' ? await toXlsx(tablesOf(request, result).sheets)
-        : request.product === 'profile' ? profileHtml(result as ProfileResult) : deepDiveHtml(result as DeepDiveResult);
+    : format === 'csv' ? toCsv(labelled(tablesOf(request, result).csv, names), about)
+      : format === 'xlsx' ? await toXlsx(tablesOf(request, result).sheets.map((t) => labelled(t, names)), about)
+        : request.product === 'profile' ? profileHtml(result as ProfileResult, about) : deepDiveHtml(result as DeepDiveResult, about);
   return { body, contentType: contentTypes[format], filename: productFileName(request, format) };
 }

@@ -59,6 +59,7 @@ export const AuditBody = z.object({
     time: z.string(), user: z.string(), role: z.string(), method: z.string(), route: z.string(), scope: z.record(z.string(), z.string()),
     outcome: z.enum(['allowed', 'denied', 'error']), status: z.number().int(), touched: z.record(z.string(), z.string()).optional(), reason: z.string().optional(),
   })),
+  total: z.number().int().describe('entries that match the filter, on every page'),
 }).openapi('AuditEntries');
 
 export const ReidentificationBody = z.object({
