@@ -10,7 +10,7 @@ import { PORTAL_API, portalUser, type Portal } from '../portal.tsx';
 const EXAMPLE = 'SELECT locality, count(*) AS crimes\nFROM police_crime\nGROUP BY 1\nORDER BY 2 DESC';
 /** Result rows shown on one page of the SQL page (the query's own limit is the API's). */
 const SQL_PAGE = 100;
-/** Audit entries on one page of the audit page. */
+/** Audit entries on one page of the audit page, unless ?size= says otherwise. */
 const AUDIT_PAGE = 100;
 
 /** The tables an analyst may query and their columns, from the definitions (what the views hold). */
@@ -111,15 +111,17 @@ export function registerAdminPages(portal: Portal) {
     const filters = new URLSearchParams();
     for (const name of ['user', 'outcome', 'from', 'to']) if (c.req.query(name)) filters.set(name, c.req.query(name)!);
     const page = Math.max(1, Math.floor(Number(c.req.query('page'))) || 1);
-    const result = await portal.api(c, 'GET', `/v1/audit?${filters}&limit=${AUDIT_PAGE}&offset=${(page - 1) * AUDIT_PAGE}`);
+    const size = Math.min(500, Math.max(1, Math.floor(Number(c.req.query('size'))) || AUDIT_PAGE));
+    if (size !== AUDIT_PAGE) filters.set('size', String(size));
+    const result = await portal.api(c, 'GET', `/v1/audit?${new URLSearchParams([...filters].filter(([k]) => k !== 'size'))}&limit=${size}&offset=${(page - 1) * size}`);
     if (result.status !== 200) return portal.problem(c, 'Audit trail', result);
     const entries = (result.data.entries as AuditEntry[]).slice().reverse();
     const total = result.data.total as number;
-    const pages = Math.max(1, Math.ceil(total / AUDIT_PAGE));
+    const pages = Math.max(1, Math.ceil(total / size));
     const link = (to: number) => `/portal/audit?${new URLSearchParams([...filters, ['page', String(to)]])}`;
     const pager = (where: string) => pages > 1 && (
       <nav class="pager downloads" aria-label={`pages of the trail (${where} the table)`}>
-        <span>Entries {total === 0 ? 0 : (page - 1) * AUDIT_PAGE + 1} to {(page - 1) * AUDIT_PAGE + entries.length} of {total}, newest first, page {page} of {pages}.</span>{' '}
+        <span>Entries {total === 0 ? 0 : (page - 1) * size + 1} to {(page - 1) * size + entries.length} of {total}, newest first, page {page} of {pages}.</span>{' '}
         {page > 1 && <a href={link(page - 1)} rel="prev">Newer entries</a>}
         {page < pages && <a href={link(page + 1)} rel="next">Older entries</a>}
       </nav>
@@ -136,7 +138,7 @@ export function registerAdminPages(portal: Portal) {
         </form>
         <section>
           <p>{total} matching entries, newest first.</p>
-          <p class="downloads"><a href={`${PORTAL_API}/audit?${new URLSearchParams([...filters, ['format', 'csv'], ['limit', '5000']])}`} download="">Export these entries (CSV, the newest 5,000)</a></p>
+          <p class="downloads"><a href={`${PORTAL_API}/audit?${new URLSearchParams([...[...filters].filter(([k]) => k !== 'size'), ['format', 'csv'], ['limit', '5000']])}`} download="">Export these entries (CSV, the newest 5,000)</a></p>
           {pager('above')}
           <div class="scroll">
             <DataTable columns={['time', 'user', 'role', 'method', 'route', 'scope', 'touched', 'outcome', 'status', 'reason']}
