@@ -44,16 +44,17 @@ function labelCell(value: string, names: Record<string, string>): string {
 
 /**
  * A table with labels for people to read: headers and codes in words, booleans as Yes/No, and a missing value in a
- * column of words as `Not recorded` (a missing count stays empty: the table says whether it was suppressed).
+ * column of words as `Not recorded` (a missing count or flag stays empty: the table says whether it was suppressed).
  * `names` adds the area's own (locality slugs → names).
  */
 export function labelled(table: Table, names: Record<string, string> = {}): Table {
-  const numeric = table.columns.map((_, i) => table.rows.some((r) => typeof r[i] === 'number'));
+  // Only a column of words alone says `Not recorded`; in one of counts or flags an empty cell is no figure.
+  const words = table.columns.map((_, i) => table.rows.every((r) => r[i] === null || r[i] === undefined || typeof r[i] === 'string'));
   return {
     name: table.name,
     columns: table.columns.map((c) => named[c] ?? sentence(c)),
     rows: table.rows.map((row) => row.map((v, i) => {
-      if (v === null || v === undefined) return numeric[i] ? null : 'Not recorded';
+      if (v === null || v === undefined) return words[i] ? 'Not recorded' : null;
       if (typeof v === 'boolean') return v ? 'Yes' : 'No';
       return typeof v === 'string' ? labelCell(v, names) : v;
     })),

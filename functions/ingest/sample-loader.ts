@@ -16,7 +16,9 @@ export async function loadSampleExtracts(platform: Platform, dir = committedSamp
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { files: ManifestFile[] };
   const reports: IngestReport[] = [];
   for (const entry of manifest.files) {
-    const report = await ingestExtract(platform, { dataset: entry.dataset, partner: entry.partner, source: fileSource(join(dir, entry.file)) });
+    const report = await ingestExtract(platform, {
+      dataset: entry.dataset, partner: entry.partner, source: fileSource(join(dir, entry.file)), fileName: entry.file, uploadedBy: 'sample',
+    });
     onReport?.(entry.file, report);
     reports.push(report);
   }
