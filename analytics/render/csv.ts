@@ -1,3 +1,4 @@
+import { aboutRows, type ExportAbout } from './labels.ts';
 import { neutralise, type Table } from './table.ts';
 
 const cell = (value: unknown): string => {
@@ -7,6 +8,8 @@ const cell = (value: unknown): string => {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };
 
-export function toCsv(table: Pick<Table, 'columns' | 'rows'>): string {
-  return [table.columns.map(cell).join(','), ...table.rows.map((row) => row.map(cell).join(','))].join('\r\n') + '\r\n';
+/** A table as CSV; with `about`, it opens with lines naming the VRU, the period, the data's last date and when, then a blank line. */
+export function toCsv(table: Pick<Table, 'columns' | 'rows'>, about?: ExportAbout): string {
+  const opening = about ? [...aboutRows(about).map((r) => r.map(cell).join(',')), ''] : [];
+  return [...opening, table.columns.map(cell).join(','), ...table.rows.map((row) => row.map(cell).join(','))].join('\r\n') + '\r\n';
 }

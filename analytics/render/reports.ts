@@ -3,16 +3,19 @@ import type { DisplayNames } from '../../schemas/deployments/index.ts';
 import type { DeepDiveResult } from '../products/deep-dive.ts';
 import type { ProfileResult } from '../products/locality-profile.ts';
 import { keyValues, reportPage } from './html.ts';
+import { aboutRows, type ExportAbout } from './labels.ts';
 import { barChart, escapeHtml, heatmap, lineChart } from './svg.ts';
 
 const label = (key: string) => key.replace(/_/g, ' ');
+/** The footnote's opening: the VRU, the period, the data's last date and when the report was made. */
+const aboutLine = (about?: ExportAbout) => (about ? `${aboutRows(about).map(([k, v]) => `${k}: ${v}`).join(' · ')}. ` : '');
 const hours = (n: number) => `${String(n).padStart(2, '0')}`;
 
 /** Whose report it is: the deployment's names and area (schemas/deployments/). */
 export interface ReportContext { names: DisplayNames; area: Area }
 
 /** The locality profile as an HTML report with inline SVG charts. Suppressed figures show as "suppressed". */
-export function profileHtml(p: ProfileResult, { names }: ReportContext): string {
+export function profileHtml(p: ProfileResult, { names }: ReportContext, about?: ExportAbout): string {
   const sv = p.serious_violence;
   const audience = p.audience !== 'csp' ? ''
     : p.rounded ? 'Counts are rounded to the nearest 5, each total on its own; counts from 1 to 4 (1 to 7 for hospital and A&E figures) are suppressed; rates, shares and changes are worked from the rounded counts.'
@@ -35,11 +38,11 @@ export function profileHtml(p: ProfileResult, { names }: ReportContext): string 
     { heading: 'Anti-social behaviour', html: keyValues([['Incidents', p.asb.count], ['Per 1,000 residents', p.asb.rate_per_1000]]) + barChart('ASB by category', p.asb.by_pen_category.map((d) => ({ label: d.key, value: d.count }))) },
     { heading: 'Violence-related A&E attendances', html: keyValues([['Attendances', p.ae_attendances.count]]) + barChart('Means of assault', p.ae_attendances.by_means_of_assault.map((d) => ({ label: label(d.key), value: d.count }))) + barChart('Where the assault happened', p.ae_attendances.by_location_type.map((d) => ({ label: label(d.key), value: d.count }))) },
     { heading: 'Suspensions and exclusions for violence', html: keyValues([['Suspensions and exclusions', p.school_exclusions.count]]) + barChart('By category', p.school_exclusions.by_category.map((d) => ({ label: label(d.key), value: d.count }))) },
-  ], `${names.vru}. ${audience || 'Analyst view: figures are not disclosure-controlled. Do not share outside the partnership core.'}`);
+  ], `${aboutLine(about) || `${names.vru}. `}${audience || 'Analyst view: figures are not disclosure-controlled. Do not share outside the partnership core.'}`);
 }
 
 /** The deep dive as an HTML report (analysts). */
-export function deepDiveHtml(d: DeepDiveResult, { area }: ReportContext): string {
+export function deepDiveHtml(d: DeepDiveResult, { area }: ReportContext, about?: ExportAbout): string {
   const l = d.linked_agency_contact;
   const where = d.area === area.id ? area.name : area.localities.find((x) => x.slug === d.area)?.name ?? d.area;
   return reportPage(`Deep dive: ${d.groups.map(label).join(', ')}`, `${where} · ${d.period} · ${d.crimes} crimes`, [
@@ -52,5 +55,5 @@ export function deepDiveHtml(d: DeepDiveResult, { area }: ReportContext): string
       ['Suspects under 25', l.suspects_under_25], ['Earlier violence-related A&E attendance', l.earlier_ae_attendance],
       ['Earlier suspension or exclusion', l.earlier_suspension], ['Earlier ASB record as perpetrator', l.earlier_asb], ['Any of these', l.any],
     ]) },
-  ], 'Analyst view: figures are not disclosure-controlled. Do not share outside the partnership core.');
+  ], `${aboutLine(about)}Analyst view: figures are not disclosure-controlled. Do not share outside the partnership core.`);
 }

@@ -6,7 +6,7 @@ import { ProductCache } from '../products/cache.ts';
 import type { ProductRegistry } from '../products/registry.ts';
 import type { TokenVerifier } from './auth/port.ts';
 import type { ApiEnv } from './context.ts';
-import { errorBody, onError } from './errors.ts';
+import { errorBody, noRoute, onError } from './errors.ts';
 import { auditTrail } from './middleware/audit-trail.ts';
 import { authenticate } from './middleware/authenticate.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
@@ -63,7 +63,7 @@ export function createApp(platform: Platform, options: AppOptions) {
   };
   app.use('*', securityHeaders(options.uploadOrigins));
   app.onError(onError);
-  app.notFound((c) => c.json(errorBody('not_found', `no route ${c.req.method} ${new URL(c.req.url).pathname}`), 404));
+  app.notFound(noRoute);
 
   app.get('/health', async (c) => {
     const catalog = await platform.catalog.read();

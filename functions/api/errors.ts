@@ -29,6 +29,9 @@ export class BadRequest extends Error {
 
 export const errorBody = (error: string, message: string) => ({ error, message });
 
+/** No route at this address: JSON, naming the method and path (the portal answers its own with a page). */
+export const noRoute = (c: Context) => c.json(errorBody('not_found', `no route ${c.req.method} ${new URL(c.req.url).pathname}`), 404);
+
 /**
  * Every error becomes a status and a message of our own words. Unexpected errors say nothing of their cause to the
  * caller (it could hold a value from the data); the audit trail records only that one happened.

@@ -15,8 +15,9 @@ export function localAppOptions(dataDir: string, platform: Platform): AppOptions
 }
 
 export function startLocalServer(platform: Platform, port: number, options: AppOptions): Promise<{ server: ServerType; port: number; url: string }> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const server = serve({ fetch: createApp(platform, options).fetch, port, hostname: '127.0.0.1' },
       (info) => resolve({ server, port: info.port, url: `http://127.0.0.1:${info.port}` }));
+    server.once('error', reject); // a port in use, say: the caller says so in words
   });
 }

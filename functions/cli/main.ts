@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, writeFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import { engineNamed, UnknownEngine } from '../../analytics/engine.ts';
 import { datasetIds } from '../../schemas/datasets/index.ts';
 import { DEFAULT_DEPLOYMENT, deploymentNames } from '../../schemas/deployments/index.ts';
@@ -12,15 +12,18 @@ import { deploymentFromEnv } from '../platform/deployment.ts';
 import { defaultDataDir, localPlatform } from '../platform/local.ts';
 import { parseArgs, optional, required, UsageError, type ParsedArgs } from './args.ts';
 import { products, type ProductRegistry } from '../products/registry.ts';
-import { printReport, printRows } from './output.ts';
+import { printReport, printRows, wrote } from './output.ts';
 import { productCommand, productUsage, runProductCommand } from './products.ts';
 
 const usage = (registry: ProductRegistry) => `vrn <command> [--data-dir DIR] [--format json]
 
   serve   [--port 8787]                          the service on http://localhost:PORT, sample data loaded
   sample  --out DIR [--seed N] [--scale N]       synthetic extracts in the canonical formats, of VRN_DEPLOYMENT's area
-  ingest  --dataset ID --partner ID --file PATH [--period-from D --period-to D]
-                                                 exit 0 accepted, 2 extract rejected, 1 internal error
+  ingest  --dataset ID --partner ID --file PATH [--period-from D --period-to D] [--rejected-out FILE]
+                                                 exit 0 accepted, 2 extract rejected, 1 internal error;
+                                                 --rejected-out: the rejected rows as CSV (line, column, code, reason)
+  template --dataset ID --out FILE               a dataset's template: header and example row (.csv), or with
+                                                 the data dictionary's notes on a second sheet (.xlsx)
   sql     --query "SELECT …" [--format json|csv] [--timeout-ms 10000]
                                                  read-only SQL over the pseudonymised tables, 10 s at most
 ${productUsage(registry)}
@@ -55,10 +58,30 @@ const commands: Record<string, Command> = {
       source: fileSource(file),
       periodFrom: optional(flags, 'period-from'),
       periodTo: optional(flags, 'period-to'),
+      fileName: basename(file),
+      uploadedBy: 'cli',
       onProgress: ({ rows_read }) => process.stderr.write(`  ${rows_read.toLocaleString('en-GB')} rows read…\n`),
     });
+    const rejectedOut = optional(flags, 'rejected-out');
     printReport(report, flags.format === 'json');
+    if (rejectedOut) {
+      const { rejectedRowsCsv } = await import('../ingest/rejected-rows.ts');
+      writeFileSync(rejectedOut, rejectedRowsCsv(report));
+      wrote(rejectedOut, `${report.errors.length} problem(s) of the rejected rows`);
+    }
     return report.status === 'accepted' ? 0 : 2;
+  },
+
+  async template({ flags }) {
+    const { datasetTemplate } = await import('../ingest/template.ts');
+    const dataset = required(flags, 'dataset');
+    if (!datasetIds.includes(dataset)) throw new UsageError(`--dataset must be one of ${datasetIds.join(', ')}`);
+    const out = required(flags, 'out');
+    const format = out.endsWith('.csv') ? 'csv' : 'xlsx';
+    const file = await datasetTemplate(dataset, format);
+    writeFileSync(out, file.body);
+    wrote(out, format === 'csv' ? `the ${dataset} header and an example row` : `the ${dataset} template and its data dictionary`);
+    return 0;
   },
 
   async sql({ flags }, dataDir) {
@@ -105,6 +128,7 @@ const commands: Record<string, Command> = {
     });
     if (flags.format === 'json') console.log(JSON.stringify(manifest, null, 2));
     else for (const f of manifest.files) console.log(`${f.file}\t${f.dataset}\t${f.partner}\t${f.rows} rows`);
+    wrote(out, `${manifest.files.length} synthetic extracts`);
     return 0;
   },
 
@@ -154,6 +178,7 @@ const commands: Record<string, Command> = {
   async serve({ flags }, dataDir) {
     const { serveWithSample } = await import('./serve.ts');
     const port = Number(optional(flags, 'port') ?? process.env.PORT ?? 8787);
+    if (!(Number.isInteger(port) && port >= 0 && port < 65536)) throw new UsageError('--port must be a port number, 0 to 65535');
     await serveWithSample(localPlatform(dataDir), port, dataDir);
     return new Promise<number>(() => {}); // runs until stopped
   },
@@ -176,7 +201,7 @@ export async function main(argv: string[], registry: ProductRegistry = products)
     return await command(args, dataDir);
   } catch (error) {
     if (error instanceof UsageError || error instanceof UnknownEngine) {
-      console.error(`vrn: ${error.message}\n\n${USAGE}`);
+      console.error(`vrn: ${error.message}\n${usageOf(argv, registry)}`);
       return 2;
     }
     if ((error as Error).name === 'QueryRefused') {
@@ -188,8 +213,18 @@ export async function main(argv: string[], registry: ProductRegistry = products)
   }
 }
 
+/** The one line of usage of the command asked for (the whole help is `vrn help`). */
+function usageOf(argv: string[], registry: ProductRegistry): string {
+  let command: string | undefined;
+  try { command = parseArgs(argv).command; } catch { command = argv.find((a) => !a.startsWith('-')); }
+  const known = command && (commands[command] || productCommand(registry, command));
+  const line = known ? usage(registry).split('\n').find((l) => l.startsWith(`  ${command} `)) : undefined;
+  const synopsis = line ? `vrn ${line.trim().split(/\s{3,}/)[0].replace(/\s{2,}/, ' ')}` : 'vrn <command> [--data-dir DIR] [--format json]';
+  return `usage: ${synopsis}   (vrn help: every command)`;
+}
+
 /** Errors whose messages are the service's own words, written never to quote the data. */
-const OWN_WORDS = new Set(['StoreFailed', 'KeyFileProblem', 'IngestFailed', 'DeploymentError']);
+const OWN_WORDS = new Set(['StoreFailed', 'KeyFileProblem', 'IngestFailed', 'DeploymentError', 'PortInUse']);
 
 /**
  * What an internal error says: our own errors' words, a full or failing disk in plain words (not a system message

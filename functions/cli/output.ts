@@ -1,4 +1,6 @@
 import { toCsv } from '../../analytics/render/csv.ts';
+import { datasets } from '../../schemas/datasets/index.ts';
+import { expectedFor } from '../../schemas/dictionary.ts';
 import type { IngestReport } from '../ingest/report.ts';
 import type { QueryResult } from '../platform/sql/port.ts';
 
@@ -17,10 +19,15 @@ export function printReport(report: IngestReport, json: boolean) {
   if (report.columns_ignored.length) lines.push(`  ignored     ${report.columns_ignored.join(', ')} (not in the schema: not stored)`);
   if (report.supersedes.length) lines.push(`  supersedes  ${report.supersedes.join(', ')}`);
   const rejections = report.rejections ?? []; // reports stored before the summary existed have none
+  const dataset = datasets[report.dataset];
   if (rejections.length) {
-    lines.push('  rejected rows by column and code:');
-    for (const r of rejections) lines.push(`    ${String(r.rows).padStart(9)}  ${r.column ?? '(whole row)'} [${r.code}]`);
+    lines.push('  rejected rows by column and code (and what is expected):');
+    for (const r of rejections) {
+      const expected = dataset ? expectedFor(dataset, r.column, r.code) : null;
+      lines.push(`    ${String(r.rows).padStart(9)}  ${r.column ?? '(whole row)'} [${r.code}]${expected ? `: expected ${expected}` : ''}`);
+    }
   }
+  for (const w of report.warnings ?? []) lines.push(`  warning     ${w.column ? `${w.column}: ` : ''}${w.message} [${w.code}]`);
   if (report.errors.length) {
     lines.push('  problems:');
     for (const e of report.errors) lines.push(`    ${e.line === null ? 'extract' : `line ${e.line}`}${e.column ? `, ${e.column}` : ''}: ${e.message} [${e.code}]`);
@@ -44,4 +51,9 @@ export function printRows(result: QueryResult, format: 'json' | 'csv' | 'table')
   const line = (row: string[]) => row.map((c, i) => c.slice(0, 40).padEnd(widths[i])).join('  ');
   console.log([line(names), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n'));
   console.log(`(${result.rows.length} row${result.rows.length === 1 ? '' : 's'}${result.truncated ? ', truncated' : ''})`);
+}
+
+/** What `--out` wrote, on stderr, so that stdout stays the command's own output. */
+export function wrote(file: string, what: string) {
+  process.stderr.write(`wrote ${what} to ${file}\n`);
 }

@@ -5,6 +5,8 @@ import type { Product, ProductFormat } from '../products/product.ts';
 import type { ProductRegistry } from '../products/registry.ts';
 import { ProductRequestError, renderProduct, runProduct } from '../products/service.ts';
 import { optional, UsageError, type ParsedArgs } from './args.ts';
+import { exportAbout } from '../products/about.ts';
+import { wrote } from './output.ts';
 
 type Flags = ParsedArgs['flags'];
 
@@ -24,9 +26,11 @@ export async function runProductCommand(platform: Platform, product: Product, fl
   const out = optional(flags, 'out');
   if (format === 'xlsx' && !out) throw new UsageError('--format xlsx needs --out FILE');
   try {
-    const { body } = await renderProduct(request, await runProduct(platform, engineName, request, registry), format, platform.deployment, registry);
-    if (out) writeFileSync(out, body);
-    else process.stdout.write(body);
+    const { body } = await renderProduct(request, await runProduct(platform, engineName, request, registry), format, platform.deployment, registry, await exportAbout(platform, request));
+    if (out) {
+      writeFileSync(out, body);
+      wrote(out, `the ${request.product} as ${format.toUpperCase()} (${body.length.toLocaleString('en-GB')} ${typeof body === 'string' ? 'characters' : 'bytes'})`);
+    } else process.stdout.write(body);
     return 0;
   } catch (error) {
     if (error instanceof ProductRequestError) throw new UsageError(error.message);

@@ -14,11 +14,12 @@ import { readCsv, type FileRecord } from './read-csv.ts';
 import { readXlsx } from './read-xlsx.ts';
 import { RowRejections, type RejectionCount } from './rejections.ts';
 import { ReferenceVaultWriter, vaultKey } from './reference-vault.ts';
-import { reportKey, type IngestReport } from './report.ts';
+import { reportKey, safeFileName, type IngestReport } from './report.ts';
 import { rowValidator } from './row-schema.ts';
 import { SeenIds } from './seen-ids.ts';
 import { decodeText, fingerprint, type ByteSource, type Fingerprint } from './source.ts';
 import { storedRowBuilder } from './stored-row.ts';
+import { historyWarnings, outsideAreaCounter, type IngestWarning } from './warnings.ts';
 
 export interface IngestRequest {
   dataset: string;
@@ -28,6 +29,9 @@ export interface IngestRequest {
   periodTo?: string;
   /** Given when the id was handed out before the file arrived (a two-step upload); otherwise a new one. */
   uploadId?: string;
+  /** The file's name and who sent it, for the uploads list (the name is reduced to safe characters). */
+  fileName?: string;
+  uploadedBy?: string;
   onProgress?: (progress: { rows_read: number; rows_rejected: number }) => void;
   /** Test seam: runs after the extract's data is written and before the catalog records it. */
   beforeCommit?: () => Promise<void>;
@@ -70,6 +74,7 @@ async function ingest(platform: Platform, request: IngestRequest & { uploadId: s
     rows_read: 0, rows_accepted: 0, rows_rejected: 0, columns_ignored: [] as string[], supersedes: [] as string[],
     rejections: [] as RejectionCount[], rejected_rows_not_listed: 0,
     format: null as Fingerprint['format'] | null, encoding: null as string | null, received_at: receivedAt.toISOString(),
+    ...uploadedAs(request),
   };
   const finish = async (report: Omit<IngestReport, 'finished_at'>): Promise<IngestReport> => {
     const done = { ...report, finished_at: platform.now().toISOString() };
@@ -87,7 +92,7 @@ async function ingest(platform: Platform, request: IngestRequest & { uploadId: s
     // Only what already counts is a no-op: an earlier upload of this content that a later extract superseded is
     // ingested again and becomes the latest for its period.
     const earlier = await platform.catalog.findByContent(contentKey);
-    if (earlier?.counting) return duplicateOf(platform, earlier.entry.upload_id, base);
+    if (earlier?.counting) return duplicateOf(platform, earlier.entry.upload_id, base, uploadId);
 
     const key = curatedKey(dataset.id, uploadId);
     const references = vaultKey(dataset.id, uploadId);
@@ -132,10 +137,13 @@ async function ingest(platform: Platform, request: IngestRequest & { uploadId: s
     if (!committed.added) {
       // The same file landed from a concurrent upload first; this copy is surplus.
       await discard();
-      return duplicateOf(platform, committed.entry.upload_id, base);
+      return duplicateOf(platform, committed.entry.upload_id, base, uploadId);
     }
+    const warnings = [...outcome.warnings, ...await historyWarnings(platform, dataset, partner, {
+      upload_id: uploadId, columns_sent: outcome.columnsSent, period_from: committed.entry.period_from, period_to: committed.entry.period_to,
+    })];
     return finish({
-      ...base, status: 'accepted', errors: outcome.errors,
+      ...base, status: 'accepted', errors: outcome.errors, warnings, columns_sent: outcome.columnsSent,
       period_from: committed.entry.period_from, period_to: committed.entry.period_to,
       supersedes: supersededBy(dataset, committed.before, committed.after),
       ...(committed.restores ? { restores: committed.restores } : {}),
@@ -152,10 +160,20 @@ async function ingest(platform: Platform, request: IngestRequest & { uploadId: s
  * The answer to an upload of what already counts: the earlier upload's report, saying so (or this one's counts
  * under the earlier id, when that upload is still writing its report).
  */
-async function duplicateOf(platform: Platform, uploadId: string, base: Omit<IngestReport, 'status' | 'errors' | 'finished_at'>): Promise<IngestReport> {
+async function duplicateOf(platform: Platform, uploadId: string, base: Omit<IngestReport, 'status' | 'errors' | 'finished_at'>, attempt: string): Promise<IngestReport> {
   const report = await getJson<IngestReport>(platform.storage, reportKey(uploadId));
   const { restores: _, ...earlier } = report?.value ?? { ...base, status: 'accepted' as const, errors: [], finished_at: '' };
-  return { ...earlier, upload_id: uploadId, supersedes: [], duplicate_of: uploadId };
+  const duplicate = { ...earlier, upload_id: uploadId, supersedes: [], duplicate_of: uploadId };
+  // The attempt is listed too, under its own id, as who sent it and when, saying it changed nothing.
+  const { file_name, uploaded_by, received_at } = base;
+  if (attempt !== uploadId) await platform.storage.put(reportKey(attempt), JSON.stringify({ ...duplicate, upload_id: attempt, file_name, uploaded_by, received_at, finished_at: platform.now().toISOString() }, null, 1));
+  return duplicate;
+}
+
+/** The file's name (in safe characters) and who sent it. */
+function uploadedAs(request: IngestRequest): { file_name?: string; uploaded_by?: string } {
+  const name = safeFileName(request.fileName);
+  return { ...(name ? { file_name: name } : {}), ...(request.uploadedBy ? { uploaded_by: request.uploadedBy } : {}) };
 }
 
 /** Whether the catalog holds the extract under this upload; null when that cannot be told (gc decides later). */
@@ -220,6 +238,7 @@ async function validateAndWrite(
   const eventIsDatetime = dataset.columns.find((c) => c.name === eventColumn)?.type.kind === 'datetime';
   const seen = dataset.uniqueId ? new SeenIds() : null;
   const rejections = new RowRejections();
+  const outsideArea = outsideAreaCounter(dataset);
   let minDay: number | null = null, maxDay: number | null = null;
   let header: ReturnType<typeof matchHeader> | null = null;
   let validate: ReturnType<typeof rowValidator> | null = null;
@@ -276,7 +295,9 @@ async function validateAndWrite(
       reject(line, [{ column: dataset.uniqueId, code: 'duplicate_id', message: `${dataset.uniqueId} repeats an earlier row of this extract (the first is kept)` }]);
       continue;
     }
-    const written = sink.append(toStored(row));
+    const stored = toStored(row);
+    outsideArea.count(row, stored);
+    const written = sink.append(stored);
     if (written) await written;
     if (counts.rows_accepted % VAULT_CHUNK === VAULT_CHUNK - 1) await vault.flush();
     counts.rows_accepted++;
@@ -288,7 +309,9 @@ async function validateAndWrite(
   if (!header) throw new ExtractRejected([{ line: 1, column: null, code: 'no_header', message: 'the file is empty: it needs a header row' }]);
   counts.rejections = rejections.summary();
   counts.rejected_rows_not_listed = rejections.notListed;
-  return { errors: rejections.listed, minDay, maxDay };
+  const columnsSent = dataset.columns.filter((c) => header!.present.has(c.name)).map((c) => c.name);
+  const warnings: IngestWarning[] = outsideArea.warnings(platform.area.name);
+  return { errors: rejections.listed, minDay, maxDay, columnsSent, warnings };
 }
 
 function headerProblem(code: string, index: number | null): ExtractRejected {

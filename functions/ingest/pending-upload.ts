@@ -18,6 +18,8 @@ export const PendingUpload = z.object({
   period_from: z.string().nullable(),
   period_to: z.string().nullable(),
   requested_at: z.string(),
+  file_name: z.string().optional(),
+  uploaded_by: z.string().optional(),
 });
 export type PendingUpload = z.infer<typeof PendingUpload>;
 
@@ -33,11 +35,12 @@ export function uploadIdOfRawKey(key: string): string | null {
   return PendingUpload.shape.upload_id.safeParse(id).success ? id : null;
 }
 
-export async function requestUpload(platform: Platform, request: { dataset: string; partner: string; periodFrom?: string; periodTo?: string }): Promise<PendingUpload> {
+export async function requestUpload(platform: Platform, request: { dataset: string; partner: string; periodFrom?: string; periodTo?: string; fileName?: string; uploadedBy?: string }): Promise<PendingUpload> {
   const now = platform.now();
   const pending: PendingUpload = {
     upload_id: newUploadId(now), dataset: request.dataset, partner: request.partner,
     period_from: request.periodFrom ?? null, period_to: request.periodTo ?? null, requested_at: now.toISOString(),
+    ...(request.fileName ? { file_name: request.fileName } : {}), ...(request.uploadedBy ? { uploaded_by: request.uploadedBy } : {}),
   };
   await platform.storage.put(pendingKey(pending.upload_id), JSON.stringify(pending), { ifNoneMatch: '*' });
   return pending;
@@ -100,6 +103,7 @@ export async function ingestPendingUpload(platform: Platform, uploadId: string, 
     report = await ingestExtract(platform, {
       uploadId, dataset: request.dataset, partner: request.partner,
       periodFrom: request.period_from ?? undefined, periodTo: request.period_to ?? undefined,
+      fileName: request.file_name, uploadedBy: request.uploaded_by,
       source: () => platform.storage.read(raw), onProgress,
     });
   } catch (error) {
@@ -110,7 +114,7 @@ export async function ingestPendingUpload(platform: Platform, uploadId: string, 
   }
   if (report.duplicate_of) {
     // The same file came before under another id: this upload's status answers with that report.
-    report = { ...report, upload_id: uploadId };
+    report = { ...report, upload_id: uploadId, file_name: request.file_name, uploaded_by: request.uploaded_by };
     await platform.storage.put(reportKey(uploadId), JSON.stringify(report, null, 1));
   }
   await platform.storage.delete(raw);

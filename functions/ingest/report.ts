@@ -1,5 +1,6 @@
 import type { ExtractError } from './errors.ts';
 import type { RejectionCount } from './rejections.ts';
+import type { IngestWarning } from './warnings.ts';
 
 /** The validation report of one upload, as partners receive it. rows_read = rows_accepted + rows_rejected. */
 export interface IngestReport {
@@ -21,6 +22,13 @@ export interface IngestReport {
   /** Rejected rows past the first 1,000: counted in `rejections`, not listed in `errors`. */
   rejected_rows_not_listed: number;
   supersedes: string[];
+  /** What looks like a mistake but rejected nothing (reports stored before warnings existed have none). */
+  warnings?: IngestWarning[];
+  /** The schema's columns the file's header held (names from the schema, never the header's own text). */
+  columns_sent?: string[];
+  /** The file's name as sent, reduced to safe characters; who sent it (a user id, or `cli`). */
+  file_name?: string;
+  uploaded_by?: string;
   /** Set when the same file was uploaded before and all of it still counts: nothing changed, this is the earlier upload. */
   duplicate_of?: string;
   /**
@@ -35,3 +43,7 @@ export interface IngestReport {
 }
 
 export const reportKey = (uploadId: string) => `reports/${uploadId}.json`;
+
+/** A file's name without its folders, in safe characters only (it is shown in lists and never holds more). */
+export const safeFileName = (name: string | undefined) =>
+  name?.split(/[\\/]/).pop()?.replace(/[^A-Za-z0-9._ -]/g, '_').slice(0, 120) || undefined;

@@ -23,7 +23,9 @@ export async function loadSampleExtracts(platform: Platform, dir = committedSamp
   }
   const reports: IngestReport[] = [];
   for (const entry of manifest.files) {
-    const report = await ingestExtract(platform, { dataset: entry.dataset, partner: entry.partner, source: fileSource(join(dir, entry.file)) });
+    const report = await ingestExtract(platform, {
+      dataset: entry.dataset, partner: entry.partner, source: fileSource(join(dir, entry.file)), fileName: entry.file, uploadedBy: 'sample',
+    });
     onReport?.(entry.file, report);
     reports.push(report);
   }

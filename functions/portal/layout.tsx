@@ -20,7 +20,7 @@ export const may = (user: User, action: Action) => Boolean(policy[user.role]?.[a
 export const portalStyle = `
   body { font: 16px/1.45 system-ui, sans-serif; margin: 0; color: #1b1b1b; background: #f6f7f9; }
   header { background: #123a57; color: #fff; padding: .6rem 1.2rem; display: flex; gap: 1rem; align-items: center; flex-wrap: wrap; }
-  header a { color: #fff; } header .who { margin-left: auto; font-size: .9rem; }
+  header a { color: #fff; } header nav a[aria-current=page] { font-weight: 700; text-decoration-thickness: 3px; text-underline-offset: .3em; } header .who { margin-left: auto; font-size: .9rem; }
   nav ul { list-style: none; display: flex; flex-wrap: wrap; gap: .2rem 1rem; margin: 0; padding: 0; }
   main { max-width: 1240px; margin: 1rem auto; padding: 0 1.2rem 3rem; }
   section, .panel { background: #fff; border: 1px solid #d8dde3; border-radius: 6px; padding: 1rem 1.2rem; margin: 1rem 0; }
@@ -37,11 +37,18 @@ export const portalStyle = `
   .drop-zone { margin: 1rem 0; border: 2px dashed #1f5f8b; border-radius: 8px; padding: 1.5rem; text-align: center; background: #f4f8fb; }
   .drop-zone.over { background: #dcecf7; } .error { color: #a4161a; } .muted { color: #5a6570; } .accepted { color: #1d6b2f; }
   details.evidence[open] { min-width: 36rem; }
+  .sql-layout { display: grid; grid-template-columns: minmax(0, 1fr) 20rem; gap: 1rem; align-items: start; } .sql-main { min-width: 0; }
+  .tables { font-size: .88rem; max-height: 80vh; overflow-y: auto; } .tables ul { padding-left: 1rem; margin: .3rem 0; }
+  .result-table { max-height: 70vh; overflow: auto; } .pager { align-items: center; flex-wrap: wrap; margin: .4rem 0; color: #1b1b1b; font-size: 1rem; }
+  .checks { display: flex; flex-wrap: wrap; gap: .3rem 1.2rem; } .checks label { display: inline; font-weight: 400; margin: 0 0 0 .25rem; }
   .downloads a { margin-right: .8rem; } .charts svg { max-width: 100%; height: auto; } figure { margin: 1rem 0; } figcaption { font-weight: 600; margin-bottom: .3rem; }
 `;
 
+/** The menu entry of the page at this path (its own page, or one under it such as an upload's report). */
+const isCurrent = (href: string, path?: string) => !!path && (path === href || path.startsWith(`${href}/`) || path.startsWith(`${href}s/`));
+
 /** `service`: the deployment's portal title (schemas/deployments/<name>/names.json). */
-export function Layout(props: { title: string; service: string; user?: User; registry?: ProductRegistry; children: Child }) {
+export function Layout(props: { title: string; service: string; user?: User; path?: string; registry?: ProductRegistry; children: Child }) {
   return (
     <html lang="en-GB">
       <head>
@@ -56,7 +63,7 @@ export function Layout(props: { title: string; service: string; user?: User; reg
           <a href="/portal"><strong>{props.service}</strong></a>
           {props.user && (
             <nav aria-label="Pages">
-              <ul>{pagesFor(props.user, props.registry).map((p) => <li><a href={p.href}>{p.label}</a></li>)}</ul>
+              <ul>{pagesFor(props.user, props.registry).map((p) => <li><a href={p.href} aria-current={isCurrent(p.href, props.path) ? 'page' : undefined}>{p.label}</a></li>)}</ul>
             </nav>
           )}
           {props.user && (

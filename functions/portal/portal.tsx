@@ -4,7 +4,7 @@ import { csrf } from 'hono/csrf';
 import { yearStarting } from '../../analytics/financial-year.ts';
 import type { HostedUi } from '../api/auth/hosted-ui.ts';
 import type { TokenVerifier } from '../api/auth/port.ts';
-import { errorBody } from '../api/errors.ts';
+import { errorBody, noRoute } from '../api/errors.ts';
 import { PORTAL_HEADER, SESSION_COOKIE } from '../api/middleware/authenticate.ts';
 import type { ApiApp, RouteDeps } from '../api/routes/deps.ts';
 import { hostedSignInPaths, registerHostedSignIn } from './hosted-sign-in.tsx';
@@ -17,6 +17,7 @@ import { registerProductPages } from './pages/products.tsx';
 import { registerUploadPages, uploadScript } from './pages/upload.tsx';
 import { PORTAL_API, PORTAL_ASSETS, portalUser as user, type Portal } from './page-context.ts';
 import { auditSignIn } from './sign-in-audit.ts';
+import { dataTo } from '../products/about.ts';
 
 export interface PortalOptions {
   verifier: TokenVerifier;
@@ -115,14 +116,12 @@ export const mountPortal = (options: PortalOptions) => (app: ApiApp, deps: Route
       const data = (response.headers.get('content-type') ?? '').includes('json') ? await response.json() : await response.text();
       return { status: response.status, data, response };
     },
-    page: (c, title, body, status = 200) => c.html(<Layout title={title} service={service} user={user(c)} registry={deps.products.registry}>{body}</Layout>, status as 200),
+    page: (c, title, body, status = 200) => c.html(<Layout title={title} service={service} user={user(c)} path={c.req.path} registry={deps.products.registry}>{body}</Layout>, status as 200),
     // A session that has run out sends the user back to sign in; other refusals are shown with their reason.
     problem: (c, title, result) => (result.status === 401 ? c.redirect('/portal/sign-in', 303)
       : portal.page(c, title, <Problem status={result.status} message={result.data?.message ?? 'the request failed'} />, result.status)),
     async defaults() {
-      const { extracts } = await deps.platform.catalog.read();
-      const today = deps.platform.now().toISOString().slice(0, 10);
-      const latest = extracts.map((e) => e.period_to).filter((d): d is string => !!d && d <= today).sort().pop() ?? today;
+      const latest = (await dataTo(deps.platform)) ?? deps.platform.now().toISOString().slice(0, 10);
       const [y, m] = latest.split('-').map(Number);
       // The last financial year that ends on or before the latest date covered.
       const endsBy = latest.endsWith('-03-31') ? y - 1 : m >= 4 ? y - 1 : y - 2;
@@ -146,4 +145,15 @@ export const mountPortal = (options: PortalOptions) => (app: ApiApp, deps: Route
   registerLinkageReviewPages(portal);
   registerAdminPages(portal);
   for (const product of deps.products.registry) registerProductPage(portal, product);
+
+  // An unknown portal address is a page of the portal that says so (signed in: the check above has run); the
+  // API's addresses stay JSON.
+  app.notFound((c) => (c.req.path === '/portal' || c.req.path.startsWith('/portal/')) && c.get('user')
+    ? portal.page(c, 'Page not found', (
+      <section role="alert">
+        <p class="error"><strong>There is no page at this address.</strong> Check the address, or choose a page from the menu.</p>
+        <p><a href="/portal">Back to the start page</a></p>
+      </section>
+    ), 404)
+    : noRoute(c));
 };

@@ -3,6 +3,7 @@ import type { Platform } from '../platform/platform.ts';
 import { products, type ProductRegistry } from './registry.ts';
 import { renderProduct, runProduct, type ProductFormat, type ProductRequest, type ProductResult, type RenderedProduct } from './service.ts';
 import { productsVersion } from '../linkage/people.ts';
+import { exportAbout } from './about.ts';
 
 /**
  * Products cached per version of what they read (the catalog, the review decisions, the stored people): a repeated
@@ -23,7 +24,7 @@ export class ProductCache {
   }
 
   rendered(request: { product: string }, format: ProductFormat): Promise<RenderedProduct> {
-    return this.cached(`${JSON.stringify(request)}|${format}`, async () => renderProduct(request, await this.result(request), format, this.platform.deployment, this.registry));
+    return this.cached(`${JSON.stringify(request)}|${format}`, async () => renderProduct(request, await this.result(request), format, this.platform.deployment, this.registry, await exportAbout(this.platform, request)));
   }
 
   private async cached<T>(key: string, compute: () => Promise<T>): Promise<T> {

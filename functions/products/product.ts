@@ -2,6 +2,7 @@ import type { z } from '@hono/zod-openapi';
 import type { Counted } from '../../analytics/disclosure.ts';
 import type { Engine } from '../../analytics/ir.ts';
 import type { Linkage } from '../../analytics/people.ts';
+import type { ExportAbout } from '../../analytics/render/labels.ts';
 import type { ReportContext } from '../../analytics/render/reports.ts';
 import type { Table } from '../../analytics/render/table.ts';
 import type { CohortRules } from '../../schemas/cohort.ts';
@@ -64,7 +65,7 @@ export interface Product<Req extends { product: string } = { product: string }, 
   /** One table for CSV, one sheet each for XLSX. */
   tables(result: Result): { csv: Table; sheets: Table[] };
   /** `context`: whose names and area the report carries (the deployment). */
-  html?(result: Result, context: ReportContext): string;
+  html?(result: Result, context: ReportContext, about?: ExportAbout): string;
   /** The parts of the file name, from request values already validated as ids. */
   fileName(request: Req): string[];
   /**

@@ -8,6 +8,8 @@ import { currentLinkage } from '../linkage/people.ts';
 import type { Platform } from '../platform/platform.ts';
 import type { ProductFormat, ProductInputs } from './product.ts';
 import { productNamed, products, type ProductRegistry, type ProductRequest, type ProductResult } from './registry.ts';
+import { labelled, type ExportAbout } from '../../analytics/render/labels.ts';
+import { beyondTheData } from './about.ts';
 
 export type { ProductFormat } from './product.ts';
 export type { ProductName, ProductRequest, ProductResult } from './registry.ts';
@@ -32,6 +34,8 @@ export async function computeProduct(engine: Engine, platform: Platform, request
 export async function computeProduct(engine: Engine, platform: Platform, request: { product: string }, registry?: ProductRegistry): Promise<unknown>;
 export async function computeProduct(engine: Engine, platform: Platform, request: { product: string }, registry: ProductRegistry = products): Promise<unknown> {
   const product = productNamed(registry, request.product);
+  const beyond = await beyondTheData(platform, request);
+  if (beyond) throw new ProductRequestError(beyond);
   try {
     return disclose(await product.run(engine, inputs(platform, engine), request), platform.agreement.disclosure.rounding);
   } catch (error) {
@@ -66,13 +70,18 @@ function productFileName(request: { product: string }, format: ProductFormat, re
   return `${productNamed(registry, request.product).fileName(request).join('-').replace(/[^a-z0-9-]/gi, '_')}.${format}`;
 }
 
-/** A result as JSON, CSV (one table), XLSX (a sheet per table) or HTML: the one rendering path, for every face and the refresh. `context`: whose names and area the HTML reports carry (the platform's deployment). */
-export async function renderProduct(request: { product: string }, result: unknown, format: ProductFormat, context: ReportContext, registry: ProductRegistry = products): Promise<RenderedProduct> {
+/**
+ * A result as JSON, CSV (one table), XLSX (a sheet per table) or HTML: the one rendering path, for every face and the
+ * refresh. `context`: whose names and area the HTML reports carry (the platform's deployment); files for people (CSV,
+ * XLSX, HTML) use labels, not codes, and name the VRU, the period, the data's last date and when (`about`).
+ */
+export async function renderProduct(request: { product: string }, result: unknown, format: ProductFormat, context: ReportContext, registry: ProductRegistry = products, about?: ExportAbout): Promise<RenderedProduct> {
   const product = productNamed(registry, request.product);
   if (!product.formats.includes(format)) throw new ProductRequestError(`format must be one of ${product.formats.join(', ')}`);
+  const names = about?.names;
   const body = format === 'json' ? JSON.stringify(result, null, 2) + '\n'
-    : format === 'csv' ? toCsv(product.tables(result).csv)
-      : format === 'xlsx' ? await toXlsx(product.tables(result).sheets)
-        : product.html!(result, context);
+    : format === 'csv' ? toCsv(labelled(product.tables(result).csv, names), about)
+      : format === 'xlsx' ? await toXlsx(product.tables(result).sheets.map((t) => labelled(t, names)), about)
+        : product.html!(result, context, about);
   return { body, contentType: contentTypes[format], filename: productFileName(request, format, registry) };
 }

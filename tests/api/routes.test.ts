@@ -119,7 +119,8 @@ const routes: RouteCase[] = [
     name: 'county cohort', route: '/v1/panels/:panel/cohort',
     request: () => ({ method: 'GET', path: '/v1/panels/county/cohort?as_of=2025-09-30&format=csv' }),
     allowed: { 'vrn-analyst': 200, 'county-panel': 200 },
-    shape: (b) => expect(b).toMatch(/^person_id,age,sex,locality,criteria/),
+    // An export opens with the VRU, the period, the data to date and when, then the labelled header.
+    shape: (b) => expect(b).toMatch(/^Produced by,"Leicester, Leicestershire and Rutland Violence Reduction Network"\r\nPeriod,as of 2025-09-30\r\nData to,2025-09-30\r\n[^\r]*\r\n\r\nPerson id,Age,Sex,Locality,Criteria/),
   },
   {
     name: 're-identification', route: '/v1/panels/:panel/cohort/:person_id/reidentify',

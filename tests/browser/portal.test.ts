@@ -98,6 +98,60 @@ async function reviewLinkage(page: Page) {
   expect(refused).toEqual([]);
 }
 
+/** The SQL page: tables beside the editor, a long result a page at a time, a wide one scrolling in its panel, the CSV. */
+async function sqlPage(page: Page) {
+  await expect(page.locator('header nav a[aria-current=page]').textContent()).resolves.toBe('SQL');
+  await page.locator('aside.tables summary:has-text("police_crime")').click();
+  expect(await page.locator('aside.tables details[open] li code').allTextContents()).toEqual(expect.arrayContaining(['locality', 'offence_group', 'victim_age_band']));
+  expect(await page.locator('aside.tables').textContent()).not.toContain('victim_date_of_birth');
+  // 250 rows, 30 columns: three pages, the table scrolls inside its panel, not the page.
+  const wide = Array.from({ length: 30 }, (_, i) => `'a fairly long text in column ${i}' AS column_${i}`).join(', ');
+  await page.fill('#sql', `SELECT range AS n, ${wide} FROM range(250)`);
+  await page.click('button:has-text("Run")');
+  await expect(page.locator('[role=status]').textContent()).resolves.toBe('250 row(s).');
+  expect(await page.locator('.result-table tbody tr').count()).toBe(100);
+  const where = await page.locator('form.pager span').allTextContents();
+  expect(where).toEqual(['Rows 1 to 100 of 250, page 1 of 3.', 'Rows 1 to 100 of 250, page 1 of 3.']);
+  const panel = await page.locator('.result-table').evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
+  expect(panel.scroll).toBeGreaterThan(panel.client);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+  await shot(page, 'analyst-sql-paged');
+  await page.locator('form.pager').last().locator('button:has-text("Next page")').click();
+  await expect(page.locator('form.pager span').first().textContent()).resolves.toBe('Rows 101 to 200 of 250, page 2 of 3.');
+  await expect(page.locator('.result-table tbody tr td').first().textContent()).resolves.toBe('100');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('button:has-text("Download the result (CSV)")')]);
+  expect(download.suggestedFilename()).toBe('query-result.csv');
+  const lines = readFileSync((await download.path())!, 'utf8').trim().split('\r\n');
+  expect([lines.length, lines[0].split(',').length, lines[250].split(',')[0]]).toEqual([251, 31, '249']);
+  expect(await unlabelled(page)).toEqual([]);
+}
+
+/** The deep dive's boxes: each with its own label; none ticked is an error; no crimes is said in words. */
+async function deepDiveForm(page: Page) {
+  const bound = await page.evaluate(() => [...document.querySelectorAll('input[type=checkbox]')].map((box) => {
+    const labels = (box as HTMLInputElement).labels!;
+    return [labels.length, labels[0]?.htmlFor === box.id, labels[0]?.textContent?.replace(/ /g, '_'), (box as HTMLInputElement).value];
+  }));
+  expect(bound.length).toBeGreaterThan(10);
+  for (const [count, forIt, text, value] of bound) expect([count, forIt, text]).toEqual([1, true, value]);
+  // Clicking a label ticks its own box.
+  await page.click('label[for=group-robbery_personal]');
+  expect(await page.isChecked('#group-robbery_personal')).toBe(false);
+  await page.click('label[for=group-robbery_business]');
+  const none = page.waitForResponse((r) => r.url().includes('/portal/deep-dive'));
+  await page.click('button:has-text("Show")');
+  expect((await none).status()).toBe(400);
+  await expect(page.locator('[role=alert]').textContent()).resolves.toBe('Tick at least one offence group: with none ticked there is nothing to show.');
+  await shot(page, 'analyst-deep-dive-none-ticked');
+  await page.click('label[for=group-homicide]');
+  await page.selectOption('#area', 'rutland');
+  await page.click('button:has-text("Show")');
+  await expect(page.locator('#no-crimes').textContent()).resolves.toMatch(/^No crimes of homicide in Rutland in \d{4}-\d{2}: nothing to chart\.$/);
+  expect(await page.locator('.charts svg').count()).toBe(0);
+  await shot(page, 'analyst-deep-dive-no-crimes');
+  await page.goto(page.url().replace(/\/portal\/.*$/, '/portal/deep-dive'));
+}
+
 describe.skipIf(!available)('the portal in Chromium', () => {
   it('a partner uploader uploads a CSV by the upload page and sees its validation report', async () => {
     const page = await signIn('police-uploader');
@@ -108,6 +162,7 @@ describe.skipIf(!available)('the portal in Chromium', () => {
     await page.fill('#period_from', '2016-04-01');
     await page.fill('#period_to', '2016-04-30');
     const file = csv(CRIME_HEADER, ...crimeRows('BR', 10, '2016-04-01'), crimeRow('BR-bad', { recorded_date: '2016-04-31', offence_date: '2016-04-02' }));
+    expect(file).toContain('2016-04-31');
     expect(file.length).toBeLessThan(2048);
     await page.setInputFiles('#file', { name: 'police-april-2016.csv', mimeType: 'text/csv', buffer: Buffer.from(file) });
     await expect(page.locator('#chosen').textContent()).resolves.toContain('police-april-2016.csv');
@@ -117,10 +172,28 @@ describe.skipIf(!available)('the portal in Chromium', () => {
     const summary = await page.locator('table').first().locator('tbody td').allTextContents();
     expect(summary).toEqual(['police_crime', 'leicestershire-police', '2016-04-01 to 2016-04-30', '11', '10', '1']);
     const problem = await page.locator('table').nth(1).locator('tbody tr').first().locator('td').allTextContents();
-    expect(problem.slice(0, 2)).toEqual(['12', 'recorded_date']);
+    expect(problem).toEqual(['12', 'recorded_date', 'invalid_date', 'not a real calendar date', 'a date as YYYY-MM-DD or DD/MM/YYYY, not in the future']);
     const counted = await page.locator('table').nth(2).locator('tbody td').allTextContents();
-    expect(counted).toEqual(['recorded_date', 'invalid_date', '1']);
+    expect(counted).toEqual(['recorded_date', 'invalid_date', '1', 'a date as YYYY-MM-DD or DD/MM/YYYY, not in the future']);
+    // The rejected rows as CSV: line, column, code, reason, expected; never the cell.
+    const [rejected] = await Promise.all([page.waitForEvent('download'), page.click('text=Rejected rows (CSV')]);
+    const rows = readFileSync((await rejected.path())!, 'utf8').trim().split('\r\n');
+    expect(rows).toEqual(['line,column,code,reason,expected', '12,recorded_date,invalid_date,not a real calendar date,"a date as YYYY-MM-DD or DD/MM/YYYY, not in the future"']);
     await shot(page, 'upload-report');
+    // The uploads list: the file, the period, who sent it; and a template to download.
+    await page.goto(`${s.url}/portal/upload`);
+    await expect(page.locator('header nav a[aria-current=page]').textContent()).resolves.toBe('Upload an extract');
+    const listed = await page.locator('section:has(h2:has-text("recent uploads")) tbody tr:has-text("police-april-2016.csv")').locator('td').allTextContents();
+    expect(listed.slice(1, 6)).toEqual(['police-april-2016.csv', 'police_crime', '2016-04-01 to 2016-04-30', 'police-uploader', 'accepted']);
+    // The sample's police extract: stored, with a warning about postcodes outside the area that names no postcode.
+    await page.locator('tbody tr:has-text("leicestershire-police__police_crime.csv") a').click();
+    const warnings = await page.locator('#warnings li').allTextContents();
+    expect(warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^postcode \[outside_area\]: \d+ row\(s\) have a postcode outside Leicester, Leicestershire and Rutland/)]));
+    await shot(page, 'upload-warnings');
+    await page.goto(`${s.url}/portal/upload`);
+    const [template] = await Promise.all([page.waitForEvent('download'), page.click('text=header and example (CSV)')]);
+    expect(template.suggestedFilename()).toBe('template-police_crime.csv');
+    await shot(page, 'upload-list-templates');
     await page.context().close();
   });
 
@@ -168,6 +241,19 @@ describe.skipIf(!available)('the portal in Chromium', () => {
     const api = await page.goto(`${s.url}/v1/panels/county/cohort?as_of=2025-09-30`);
     expect(api!.status()).toBe(403);
     await shot(page, 'csp-cohort-refused');
+    // Another locality: told so in words, not shown their own.
+    const other = await page.goto(`${s.url}/portal/profile?locality=leicester`);
+    expect(other!.status()).toBe(403);
+    await expect(page.locator('[role=alert]').textContent()).resolves.toBe("Not allowed: you may see only Charnwood's profile, not Leicester's: a CSP officer sees their own locality");
+    await shot(page, 'csp-other-locality');
+    // An unknown address is a page of the portal, not JSON; the API's stays JSON.
+    const missing = await page.goto(`${s.url}/portal/no-such-page`);
+    expect([missing!.status(), missing!.headers()['content-type']]).toEqual([404, 'text/html; charset=UTF-8']);
+    await expect(page.locator('h1').textContent()).resolves.toBe('Page not found');
+    expect(await page.locator('header nav a').count()).toBe(2);
+    await shot(page, 'portal-404');
+    const noRoute = await page.goto(`${s.url}/v1/no-such-route`);
+    expect(noRoute!.headers()['content-type']).toMatch(/^application\/json/);
     await page.context().close();
   });
 
@@ -198,15 +284,12 @@ describe.skipIf(!available)('the portal in Chromium', () => {
     expect(await menu(page)).toEqual(['Success measures', 'Locality profile', 'Prevention Panel cohort', 'Deep dive', 'SQL', 'Linkage review']);
     await page.click('text=Linkage review');
     await reviewLinkage(page);
-    await page.click('text=SQL');
-    await page.fill('#sql', 'SELECT offence_group, count(*) AS crimes FROM police_crime GROUP BY 1 ORDER BY 2 DESC');
-    await page.click('button:has-text("Run")');
-    await expect(page.locator('[role=status]').textContent()).resolves.toMatch(/^\d+ row\(s\)\.$/);
-    expect(await unlabelled(page)).toEqual([]);
-    await shot(page, 'analyst-sql');
+    await page.click('header >> text=SQL');
+    await sqlPage(page);
     await page.click('text=Deep dive');
     expect(await page.locator('.charts svg').count()).toBe(3);
     expect(await unlabelled(page)).toEqual([]);
+    await deepDiveForm(page);
     await shot(page, 'analyst-deep-dive');
     await page.click('text=Success measures');
     expect(await page.locator('.charts svg').count()).toBe(3);
@@ -225,6 +308,20 @@ describe.skipIf(!available)('the portal in Chromium', () => {
     expect(outcomes.length).toBeGreaterThan(0);
     expect(new Set(outcomes)).toEqual(new Set(['denied']));
     await shot(admin, 'admin-audit');
+    // Every entry, a hundred a page, newest first; the filtered entries export as CSV.
+    await admin.goto(`${s.url}/portal/audit?size=20`);
+    const pager = await admin.locator('nav.pager span').first().textContent();
+    expect(pager).toMatch(/^Entries 1 to 20 of (\d+), newest first, page 1 of \d+\.$/);
+    expect(await admin.locator('main tbody tr').count()).toBe(20);
+    const newest = await admin.locator('tbody tr td:nth-child(1)').first().textContent();
+    await admin.locator('nav.pager').last().locator('a:has-text("Older entries")').click();
+    await expect(admin.locator('nav.pager span').first().textContent()).resolves.toMatch(/^Entries 21 to 40 of \d+/);
+    expect((await admin.locator('tbody tr td:nth-child(1)').first().textContent())! <= newest!).toBe(true);
+    await shot(admin, 'admin-audit-page-2');
+    const [exported] = await Promise.all([admin.waitForEvent('download'), admin.click('text=Export these entries')]);
+    const trail = readFileSync((await exported.path())!, 'utf8').trim().split('\r\n');
+    expect(trail[0]).toBe('time,user,role,method,route,scope,touched,outcome,status,reason');
+    expect(trail.length).toBeGreaterThan(40);
     await admin.context().close();
     const signIns = (await s.platform.audit.read()).filter((e) => e.route === '/portal/sign-in').map((e) => e.user);
     expect(new Set(signIns)).toEqual(new Set(['police-uploader', 'charnwood-csp', 'city-panel', 'vrn-analyst', 'admin']));

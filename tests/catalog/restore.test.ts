@@ -130,7 +130,7 @@ describe('the portal says which happened', () => {
     expect(nothing).toContain(`This file is already the latest extract for its period (upload ${restore.upload_id}): nothing changed.`);
     expect(nothing).not.toContain('counts again');
     const list = text(await page('/portal/upload'));
-    expect(list).toContain('accepted, counts again');
-    expect(list).toContain('accepted, nothing changed');
+    expect(list).toContain(`accepted: restored ${a.upload_id}, which counts again`);
+    expect(list).toContain(`accepted: a duplicate of ${restore.upload_id}, nothing changed`);
   });
 });

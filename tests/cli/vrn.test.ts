@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -42,6 +43,22 @@ describe('vrn CLI, the real executable (one process per command family)', () => 
   });
 });
 
+describe('vrn serve on a port in use (the one spawned serve)', () => {
+  it('says the port is in use and exits 1, with no stack trace, before loading anything', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const port = (holder.address() as AddressInfo).port;
+    try {
+      const data = join(t.dir, 'busy');
+      const served = await vrn('serve', '--port', String(port), '--data-dir', data);
+      expect(served).toEqual({ code: 1, stdout: '', stderr: `vrn: port ${port} is in use: stop what is listening there, or choose another with --port N (or PORT)\n` });
+      expect(existsSync(join(data, 'catalog'))).toBe(false); // nothing was loaded
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
+    }
+  });
+});
+
 describe('vrn commands (main, in process)', () => {
   const data = () => join(t.dir, 'data');
 
@@ -55,9 +72,18 @@ describe('vrn commands (main, in process)', () => {
     expect(csvOut.stdout.trim().split(/\r?\n/)).toEqual(['formula,comma', `'=1+1,"a,b"`]);
     const profile = await vrnInProcess('profile', '--locality', 'leicester', '--period', '2024-25', '--data-dir', data(), '--audience', 'analyst');
     expect(JSON.parse(profile.stdout).serious_violence.count).toBe(20);
-    const cohort = await vrnInProcess('cohort', '--panel', 'city', '--as-of', '2025-09-30', '--data-dir', data(), '--format', 'csv');
-    expect(cohort.stdout.trim()).toBe('person_id,age,sex,locality,criteria,factors,score,events,last_event_date,partners');
-    expect((await vrnInProcess('cohort', '--panel', 'atlantis', '--as-of', '2025-09-30', '--data-dir', data())).code).toBe(2);
+    // The data runs to 2024-04-20 (20 days of crimes): an export names it, and a cohort after it is refused in words.
+    const cohort = await vrnInProcess('cohort', '--panel', 'city', '--as-of', '2024-04-20', '--data-dir', data(), '--format', 'csv');
+    expect(cohort.stdout.trim().split('\r\n')).toEqual([
+      'Produced by,"Leicester, Leicestershire and Rutland Violence Reduction Network"', 'Period,as of 2024-04-20', 'Data to,2024-04-20',
+      expect.stringMatching(/^Produced,\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/), '',
+      'Person id,Age,Sex,Locality,Criteria,Factors,Score,Events,Last event date,Partners',
+    ]);
+    const beyond = await vrnInProcess('cohort', '--panel', 'city', '--as-of', '2025-09-30', '--data-dir', data());
+    expect([beyond.code, beyond.stderr.split('\n')[0]]).toEqual([2, 'vrn: as of 2025-09-30 is after the data, which runs to 2024-04-20: choose a date on or before 2024-04-20']);
+    const year = await vrnInProcess('measures', '--period', '2025-26', '--data-dir', data());
+    expect([year.code, year.stderr.split('\n')[0]]).toEqual([2, 'vrn: 2025-26 starts after the data, which runs to 2024-04-20: choose a year that starts on or before 2024-04-20']);
+    expect((await vrnInProcess('cohort', '--panel', 'atlantis', '--as-of', '2024-04-20', '--data-dir', data())).code).toBe(2);
     const page = await vrnInProcess('profile', '--locality', 'leicester', '--period', '2024-25', '--data-dir', data(), '--format', 'html');
     expect(page.stdout).toMatch(/^<!doctype html>[\s\S]*<svg [\s\S]*<\/html>\s*$/);
     const dive = await vrnInProcess('deep-dive', '--groups', 'assault_with_injury', '--area', 'llr', '--period', '2024-25', '--data-dir', data(), '--format', 'json');
@@ -76,6 +102,41 @@ describe('vrn commands (main, in process)', () => {
     const usage = await vrnInProcess('ingest', '--dataset', 'police_crime', '--data-dir', data2);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('is required');
+  });
+
+  it('an error prints the error and one line of usage for that command, not the whole help', async () => {
+    const cases: [string[], string, string][] = [
+      [['ingest', '--dataset', 'police_crime'], 'vrn: --file is required', 'usage: vrn ingest --dataset ID --partner ID --file PATH'],
+      [['measures', '--period', '2024'], 'vrn: "2024" is not a financial year like 2024-25', 'usage: vrn measures --period 2024-25'],
+      [['review', 'list', '--limit'], 'vrn: --limit needs a value', 'usage: vrn review list [--limit 50]'],
+      [['template', '--dataset', 'crime'], 'vrn: --dataset must be one of police_crime, police_person, asb_incident, ae_attendance, hospital_admission, school_exclusion, support_episode', 'usage: vrn template --dataset ID --out FILE'],
+      [['frobnicate'], 'vrn: unknown command "frobnicate"', 'usage: vrn <command> [--data-dir DIR] [--format json]'],
+    ];
+    for (const [args, error, usage] of cases) {
+      const out = await vrnInProcess(...args, '--data-dir', join(t.dir, 'data'));
+      const lines = out.stderr.trimEnd().split('\n');
+      expect([out.code, lines.length, lines[0]]).toEqual([2, 2, error]);
+      expect(lines[1]).toMatch(new RegExp(`^${usage.replace(/[[\]|.*+?()]/g, '\\$&')}.*\\(vrn help: every command\\)$`));
+    }
+    const help = await vrnInProcess('help');
+    expect(help.stdout.split('\n').length).toBeGreaterThan(20);
+  });
+
+  it('--out says what it wrote: a product, the rejected rows and a template', async () => {
+    const xlsx = join(t.dir, 'measures.xlsx');
+    const measures = await vrnInProcess('measures', '--period', '2024-25', '--format', 'xlsx', '--out', xlsx, '--data-dir', data());
+    expect([measures.code, measures.stdout]).toEqual([0, '']);
+    expect(measures.stderr).toMatch(new RegExp(`^wrote the measures as XLSX \\([\\d,]+ bytes\\) to ${xlsx}\n$`));
+    const rejected = join(t.dir, 'rejected.csv');
+    const ingest = await vrnInProcess('ingest', '--dataset', 'police_crime', '--partner', 'leicestershire-police', '--file', join(t.dir, 'good.csv'), '--rejected-out', rejected, '--data-dir', join(t.dir, 'out'));
+    expect(ingest.stderr).toContain(`wrote 1 problem(s) of the rejected rows to ${rejected}`);
+    expect(ingest.stdout).toContain('knife_flag [invalid_boolean]: expected true/false, yes/no, y/n or 1/0');
+    expect(readFileSync(rejected, 'utf8').split('\r\n').slice(0, 2)).toEqual(['line,column,code,reason,expected', '22,knife_flag,invalid_boolean,"not one of true/false, yes/no, y/n, 1/0","true/false, yes/no, y/n or 1/0"']);
+    expect(readFileSync(rejected, 'utf8')).not.toContain('sometimes');
+    const template = join(t.dir, 'template.csv');
+    const made = await vrnInProcess('template', '--dataset', 'school_exclusion', '--out', template);
+    expect([made.code, made.stderr]).toEqual([0, `wrote the school_exclusion header and an example row to ${template}\n`]);
+    expect(readFileSync(template, 'utf8').split('\r\n')).toHaveLength(3);
   });
 
   it('says clearly when the file is not there', async () => {

@@ -13,8 +13,8 @@ import { POLICE, csv, ingestText, testPlatform } from '../helpers.ts';
 import { ASB_HEADER, ingestTommy, stored } from '../analytics/fuzzy-child.ts';
 import { cohortRules, llr } from '../deployments.ts';
 
-/** People linked ahead of time, once per data version, and the products reading them. */
-const cohort: ProductRequest = { product: 'cohort', panel: 'city', asOf: '2025-09-30' };
+/** People linked ahead of time, once per data version, and the products reading them (as of the data's last date). */
+const cohort: ProductRequest = { product: 'cohort', panel: 'city', asOf: '2025-07-01' };
 const aboveTheLimit = LinkageConfig.parse({ ...linkageConfig, productsUpTo: 0 });
 let t: ReturnType<typeof testPlatform>;
 let linkedInRequest: unknown;

@@ -27,6 +27,9 @@ export const IngestReportBody = z.object({
     .describe('every rejected row counted by column and code, listed or not'),
   rejected_rows_not_listed: z.number().int().describe('rejected rows past the first 1,000: counted in rejections, not listed in errors'),
   supersedes: z.array(z.string()), duplicate_of: z.string().optional(), restores: z.string().optional(),
+  warnings: z.array(z.object({ code: z.string(), column: z.string().nullable(), message: z.string(), rows: z.number().int().optional() })).optional()
+    .describe('what looks like a mistake but rejected nothing: a column sent last time, postcodes outside the area, an unusual period'),
+  file_name: z.string().optional(), uploaded_by: z.string().optional(),
 }).openapi('IngestReport');
 
 export const UploadUrlBody = z.object({
@@ -42,6 +45,7 @@ export const UploadListBody = z.object({
   uploads: z.array(z.object({
     upload_id: z.string(), dataset: z.string(), partner: z.string(), status: z.enum(['accepted', 'rejected']),
     rows_read: z.number().int(), rows_accepted: z.number().int(), rows_rejected: z.number().int(), received_at: z.string(), duplicate_of: z.string().optional(), restores: z.string().optional(),
+    period_from: z.string().nullable(), period_to: z.string().nullable(), file_name: z.string().optional(), uploaded_by: z.string().optional(), warnings: z.number().int(),
   })),
 }).openapi('UploadList');
 
@@ -55,6 +59,7 @@ export const AuditBody = z.object({
     time: z.string(), user: z.string(), role: z.string(), method: z.string(), route: z.string(), scope: z.record(z.string(), z.string()),
     outcome: z.enum(['allowed', 'denied', 'error']), status: z.number().int(), touched: z.record(z.string(), z.string()).optional(), reason: z.string().optional(),
   })),
+  total: z.number().int().describe('entries that match the filter, on every page'),
 }).openapi('AuditEntries');
 
 export const ReidentificationBody = z.object({

@@ -1,8 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { FAILED_REASON, IngestFailed, logFailure, recordFailure } from '../../ingest/failure.ts';
 import { ingestExtract, newUploadId } from '../../ingest/ingest.ts';
 import { ingestPendingUpload, pendingKey, PendingUpload, rawKey, requestUpload, uploadState, uploadStatus } from '../../ingest/pending-upload.ts';
-import type { IngestReport } from '../../ingest/report.ts';
+import { rejectedRowsCsv, rejectedRowsFileName } from '../../ingest/rejected-rows.ts';
+import { safeFileName, type IngestReport } from '../../ingest/report.ts';
+import { datasetTemplate } from '../../ingest/template.ts';
+import { datasetIds } from '../../../schemas/datasets/index.ts';
 import { bytesSource } from '../../ingest/source.ts';
 import { getJson } from '../../platform/storage/port.ts';
 import { BadRequest, errorBody, Forbidden, NotFound } from '../errors.ts';
@@ -11,6 +15,7 @@ import { LOCAL_UPLOAD_PATH, LocalUploadUrls } from '../upload-urls.ts';
 import { bearer, errorResponses, type ApiApp, type RouteDeps } from './deps.ts';
 import { IngestReportBody, isoDate, json, slug, UploadListBody, UploadStatusBody, UploadUrlBody, uploadId } from './schemas.ts';
 
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const UploadFailedBody = z.object({ error: z.literal('internal'), message: z.string(), upload_id: z.string() }).openapi('UploadFailed');
 
 const UploadQuery = z.object({
@@ -18,6 +23,7 @@ const UploadQuery = z.object({
   partner: slug('partner'),
   period_from: isoDate('period_from').optional(),
   period_to: isoDate('period_to').optional(),
+  file_name: z.string().max(400).optional().openapi({ description: "the file's name as the partner knows it, for the uploads list (reduced to safe characters)" }),
 });
 
 const postUpload = createRoute({
@@ -41,6 +47,29 @@ const getUpload = createRoute({
   responses: {
     200: json(UploadStatusBody, 'waiting_for_file, ingesting, accepted or rejected (with the report), or failed (with the reason)'),
     404: { description: "No such upload, or another partner's (the same answer, so ids reveal nothing)" }, ...errorResponses,
+  },
+});
+
+const getRejectedRows = createRoute({
+  method: 'get', path: '/v1/uploads/{id}/rejected-rows', security: bearer, middleware: [requireAction('upload.read')] as const,
+  summary: "An upload's rejected rows as CSV: line, column, code, reason and what was expected (never a value)",
+  request: { params: z.object({ id: uploadId }) },
+  responses: {
+    200: { description: 'The CSV of the listed problems (the first 1,000 rejected rows)', content: { 'text/csv': { schema: z.string() } } },
+    404: { description: "No report yet, no such upload, or another partner's" }, ...errorResponses,
+  },
+});
+
+const getTemplate = createRoute({
+  method: 'get', path: '/v1/datasets/{dataset}/template', security: bearer, middleware: [requireAction('upload.read')] as const,
+  summary: "A dataset's template: the header and an example row; as XLSX with the data dictionary's notes on a second sheet",
+  request: {
+    params: z.object({ dataset: z.enum(datasetIds as [string, ...string[]]) }),
+    query: z.object({ format: z.enum(['xlsx', 'csv']).default('xlsx') }),
+  },
+  responses: {
+    200: { description: 'The template file', content: { 'text/csv': { schema: z.string() }, [XLSX]: { schema: z.string().openapi({ format: 'binary' }) } } },
+    ...errorResponses,
   },
 });
 
@@ -68,7 +97,10 @@ export function registerUploads(app: ApiApp, deps: RouteDeps) {
     checkScope(c, platform.agreement, 'upload.create', { partner: query.partner, dataset: query.dataset });
     c.set('touched', { dataset: query.dataset, partner: query.partner });
     const declared = Number(c.req.header('content-length') ?? NaN);
-    const request = { dataset: query.dataset, partner: query.partner, periodFrom: query.period_from, periodTo: query.period_to };
+    const request = {
+      dataset: query.dataset, partner: query.partner, periodFrom: query.period_from, periodTo: query.period_to,
+      fileName: safeFileName(query.file_name), uploadedBy: c.var.user!.id,
+    };
     const body = declared > limits.directUploadBytes ? null : new Uint8Array(await c.req.arrayBuffer());
     if (body && body.length > limits.directUploadBytes) throw new BadRequest(`files over ${limits.directUploadBytes} bytes go through an upload URL: send the request with no body`);
     if (!body || body.length === 0) {
@@ -102,16 +134,18 @@ export function registerUploads(app: ApiApp, deps: RouteDeps) {
       if (uploads.length >= q.limit) break;
       const report = (await getJson<IngestReport>(platform.storage, key))?.value;
       if (!report || (partner && report.partner !== partner)) continue;
-      const { upload_id, dataset, status, rows_read, rows_accepted, rows_rejected, received_at } = report;
-      uploads.push({ upload_id, dataset, partner: report.partner, status, rows_read, rows_accepted, rows_rejected, received_at, duplicate_of: report.duplicate_of, restores: report.restores });
+      const { upload_id, dataset, status, rows_read, rows_accepted, rows_rejected, received_at, period_from, period_to, file_name, uploaded_by } = report;
+      uploads.push({
+        upload_id, dataset, partner: report.partner, status, rows_read, rows_accepted, rows_rejected, received_at, period_from, period_to,
+        file_name, uploaded_by, duplicate_of: report.duplicate_of, restores: report.restores, warnings: report.warnings?.length ?? 0,
+      });
     }
     return c.json({ uploads }, 200);
   });
 
-  app.openapi(getUpload, async (c) => {
-    const { id } = c.req.valid('param');
+  /** An upload the caller may read: missing and another partner's alike, so an id reveals nothing (the trail's reason says which). */
+  const readableUpload = async (c: Context, id: string) => {
     c.set('touched', { upload_id: id });
-    // Missing and another partner's answer alike, so an id reveals nothing; the audit trail's reason says which.
     const state = await uploadState(platform, id);
     const notFound = (reason: string) => { c.set('reason', reason); return new NotFound(`no upload ${id}`); };
     if (!state) throw notFound('no such upload');
@@ -121,7 +155,28 @@ export function registerUploads(app: ApiApp, deps: RouteDeps) {
       if (error instanceof Forbidden) throw notFound(error.message);
       throw error;
     }
-    return c.json(state.status, 200);
+    return state.status;
+  };
+
+  app.openapi(getUpload, async (c) => c.json(await readableUpload(c, c.req.valid('param').id), 200));
+
+  app.openapi(getRejectedRows, async (c) => {
+    const status = await readableUpload(c, c.req.valid('param').id);
+    if (!('report' in status)) throw new NotFound(`upload ${status.upload_id} has no report yet`);
+    c.header('content-disposition', `attachment; filename="${rejectedRowsFileName(status.report)}"`);
+    return c.body(rejectedRowsCsv(status.report), 200, { 'content-type': 'text/csv; charset=utf-8' }) as never;
+  });
+
+  app.openapi(getTemplate, async (c) => {
+    const { dataset } = c.req.valid('param');
+    // The schema is no secret: whoever may read uploads may have it (an uploader as their own organisation).
+    checkScope(c, platform.agreement, 'upload.read', { partner: c.var.user!.organisation });
+    c.set('touched', { dataset });
+    const { format } = c.req.valid('query');
+    const file = await datasetTemplate(dataset, format);
+    c.header('content-disposition', `attachment; filename="${file.filename}"`);
+    c.header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : XLSX);
+    return c.body(typeof file.body === 'string' ? file.body : new Uint8Array(file.body), 200) as never;
   });
 }
 

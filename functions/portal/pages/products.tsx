@@ -65,7 +65,13 @@ export function registerProductPages(portal: Portal) {
   app.get('/portal/profile', async (c) => {
     const user = portalUser(c);
     const defaults = await portal.defaults();
-    const locality = user.locality ?? query(c, 'locality') ?? localities[0].slug;
+    const asked = query(c, 'locality');
+    // A CSP officer asking for another locality is told so, not quietly shown their own.
+    if (user.locality && asked && asked !== user.locality) {
+      const name = (slug: string) => localities.find((l) => l.slug === slug)?.name ?? 'that locality';
+      return portal.problem(c, 'Locality profile', { status: 403, data: { message: `you may see only ${name(user.locality)}'s profile, not ${name(asked)}'s: a CSP officer sees their own locality` } });
+    }
+    const locality = user.locality ?? asked ?? localities[0].slug;
     const period = query(c, 'period') ?? defaults.period;
     const audience = user.role === 'csp_officer' ? 'csp' : (query(c, 'audience') ?? 'csp');
     const path = `/v1/localities/${encodeURIComponent(locality)}/profile?period=${encodeURIComponent(period)}&audience=${encodeURIComponent(audience)}`;
@@ -110,13 +116,18 @@ export function registerProductPages(portal: Portal) {
     const user = portalUser(c);
     if (!may(user, 'deep-dive.read')) return portal.problem(c, 'Deep dive', { status: 403, data: { message: `role ${user.role} may not deep-dive.read` } });
     const defaults = await portal.defaults();
-    const groups = c.req.queries('groups') ?? ['robbery_personal', 'robbery_business'];
+    // The form says it was sent (shown=1), so that nothing ticked is an error and not the first visit's default.
+    const sent = query(c, 'shown') === '1';
+    const groups = c.req.queries('groups') ?? (sent ? [] : ['robbery_personal', 'robbery_business']);
     const area = query(c, 'area') ?? deps.platform.area.id;
     const period = query(c, 'period') ?? defaults.period;
     const form = (
       <form method="get" class="panel">
-        <fieldset class="inline"><legend>Offence groups</legend>
-          {offenceGroups.values.map((g) => <label><input type="checkbox" name="groups" value={g} checked={groups.includes(g)} /> {label(g)}</label>)}
+        <input type="hidden" name="shown" value="1" />
+        <fieldset><legend>Offence groups</legend>
+          <div class="checks">{offenceGroups.values.map((g) => (
+            <span><input type="checkbox" id={`group-${g}`} name="groups" value={g} checked={groups.includes(g)} /><label for={`group-${g}`}>{label(g)}</label></span>
+          ))}</div>
         </fieldset>
         <div class="inline">
           <label for="area">Area</label>
@@ -126,16 +137,23 @@ export function registerProductPages(portal: Portal) {
         </div>
       </form>
     );
+    if (groups.length === 0) {
+      return portal.page(c, 'Deep dive', <>{form}<p class="panel error" role="alert">Tick at least one offence group: with none ticked there is nothing to show.</p></>, 400);
+    }
     const path = `/v1/deep-dive?groups=${encodeURIComponent(groups.join(','))}&area=${encodeURIComponent(area)}&period=${encodeURIComponent(period)}`;
     const result = await portal.api(c, 'GET', path);
     if (result.status !== 200) return portal.page(c, 'Deep dive', <>{form}<p class="error" role="alert">{result.data.message}</p></>, result.status);
     const d = result.data as DeepDiveResult;
     const l = d.linked_agency_contact;
+    const where = d.area === deps.platform.area.id ? deps.platform.area.name : localities.find((x) => x.slug === d.area)?.name ?? d.area;
+    if (d.crimes === 0) {
+      return portal.page(c, 'Deep dive', <>{form}<section><p role="status" id="no-crimes">No crimes of {d.groups.map(label).join(', ')} in {where} in {d.period}: nothing to chart.</p></section></>);
+    }
     return portal.page(c, 'Deep dive', (
       <>
         {form}
         <section>
-          <h2>{d.crimes} crimes · {d.area === deps.platform.area.id ? deps.platform.area.name : localities.find((x) => x.slug === d.area)?.name ?? d.area} · {d.period}</h2>
+          <h2>{d.crimes} crimes · {where} · {d.period}</h2>
           <Downloads base={path} formats={[['html', 'Report (HTML)'], ['xlsx', 'Spreadsheet (XLSX)'], ['csv', 'Table (CSV)']]} />
           <Svg svg={lineChart('Crimes by month', d.monthly.map((m) => ({ label: m.month, value: m.count })))} />
           <Svg svg={barChart('Hotspots (postcode sectors)', d.hotspots.map((h) => ({ label: `${h.sector} (${h.share_pct}%)`, value: h.count })))} />

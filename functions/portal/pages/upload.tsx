@@ -1,3 +1,5 @@
+import { datasets } from '../../../schemas/datasets/index.ts';
+import { expectedFor } from '../../../schemas/dictionary.ts';
 import type { IngestReport } from '../../ingest/report.ts';
 import type { UploadStatus } from '../../ingest/pending-upload.ts';
 import { DataTable } from '../layout.tsx';
@@ -35,7 +37,7 @@ form.addEventListener('submit', async (e) => {
   e.preventDefault();
   if (!input.files.length) { status.textContent = 'Choose a file first.'; return; }
   const file = input.files[0];
-  const q = new URLSearchParams({ dataset: form.dataset.value, partner: form.partner.value });
+  const q = new URLSearchParams({ dataset: form.dataset.value, partner: form.partner.value, file_name: file.name });
   if (form.period_from.value) q.set('period_from', form.period_from.value);
   if (form.period_to.value) q.set('period_to', form.period_to.value);
   bar.value = 0; status.textContent = 'Uploading ' + file.name + '…';
@@ -64,7 +66,10 @@ export function registerUploadPages(portal: Portal) {
     const partner = deps.platform.agreement.partners.find((p) => p.id === user.organisation);
     if (!partner || user.role !== 'partner_uploader') return portal.problem(c, 'Upload an extract', { status: 403, data: { message: 'only partner uploaders upload extracts' } });
     const recent = await portal.api(c, 'GET', '/v1/uploads?limit=20');
-    const uploads = (recent.status === 200 ? recent.data.uploads : []) as { upload_id: string; dataset: string; status: string; rows_read: number; rows_rejected: number; received_at: string; duplicate_of?: string; restores?: string }[];
+    const uploads = (recent.status === 200 ? recent.data.uploads : []) as {
+      upload_id: string; dataset: string; status: string; rows_read: number; rows_rejected: number; received_at: string; duplicate_of?: string; restores?: string;
+      period_from: string | null; period_to: string | null; file_name?: string; uploaded_by?: string; warnings: number;
+    }[];
     return portal.page(c, 'Upload an extract', (
       <>
       <section>
@@ -89,12 +94,23 @@ export function registerUploadPages(portal: Portal) {
         <script src={`${PORTAL_ASSETS}/upload.js`} />
       </section>
       <section>
+        <h2>Templates</h2>
+        <p>The header and one example row of each dataset you share; the spreadsheet has the data dictionary (what each column expects, and notes) on its second sheet.</p>
+        <ul class="downloads">{partner.datasets.map((d) => (
+          <li>{datasets[d]?.title ?? d}: <a href={`${PORTAL_API}/datasets/${d}/template?format=xlsx`} download="">template (XLSX)</a>
+            <a href={`${PORTAL_API}/datasets/${d}/template?format=csv`} download="">header and example (CSV)</a></li>
+        ))}</ul>
+      </section>
+      <section>
         <h2>Your organisation's recent uploads</h2>
         {uploads.length === 0 ? <p>None yet.</p> : (
           <table>
-            <thead><tr>{['received', 'dataset', 'outcome', 'rows read', 'rejected', 'report'].map((h) => <th scope="col">{h}</th>)}</tr></thead>
+            <thead><tr>{['received', 'file', 'dataset', 'period', 'uploaded by', 'outcome', 'rows read', 'rejected', 'report'].map((h) => <th scope="col">{h}</th>)}</tr></thead>
             <tbody>{uploads.map((u) => (
-              <tr><td class="date">{u.received_at.slice(0, 16).replace('T', ' ')}</td><td>{u.dataset}</td><td class={u.status}>{u.status}{u.duplicate_of ? ', nothing changed' : u.restores ? ', counts again' : ''}</td>
+              <tr><td class="date">{u.received_at.slice(0, 16).replace('T', ' ')}</td><td>{u.file_name ?? '—'}</td><td>{u.dataset}</td>
+                <td class="date">{u.period_from ?? '—'} to {u.period_to ?? '—'}</td><td>{u.uploaded_by ?? '—'}</td>
+                <td class={u.status}>{u.status}{u.duplicate_of ? `: a duplicate of ${u.duplicate_of}, nothing changed` : u.restores ? `: restored ${u.restores}, which counts again` : ''}
+                  {u.warnings > 0 && <span class="muted"> ({u.warnings} warning{u.warnings === 1 ? '' : 's'})</span>}</td>
                 <td class="n">{u.rows_read}</td><td class="n">{u.rows_rejected}</td><td><a href={`/portal/uploads/${u.upload_id}`}>{u.upload_id}</a></td></tr>
             ))}</tbody>
           </table>
@@ -119,6 +135,9 @@ export function registerUploadPages(portal: Portal) {
 
 function Report({ report }: { report: IngestReport }) {
   const rejections = report.rejections ?? []; // reports stored before the summary existed have none
+  const warnings = report.warnings ?? [];
+  const dataset = datasets[report.dataset];
+  const expected = (column: string | null, code: string) => (dataset ? expectedFor(dataset, column, code) : null);
   return (
     <>
       <section>
@@ -129,20 +148,28 @@ function Report({ report }: { report: IngestReport }) {
           rows={[[report.dataset, report.partner, `${report.period_from ?? '—'} to ${report.period_to ?? '—'}`, report.rows_read, report.rows_accepted, report.rows_rejected]]} />
         {report.columns_ignored.length > 0 && <p>Columns not in the schema, not stored: {report.columns_ignored.join(', ')}</p>}
         {report.supersedes.length > 0 && <p>Supersedes: {report.supersedes.join(', ')}</p>}
+        {(report.file_name || report.uploaded_by) && <p class="muted">{report.file_name ? `File ${report.file_name}` : 'Uploaded'}{report.uploaded_by ? `, by ${report.uploaded_by}` : ''}, received {report.received_at.slice(0, 16).replace('T', ' ')}.</p>}
       </section>
+      {warnings.length > 0 && (
+        <section aria-labelledby="warnings-head">
+          <h2 id="warnings-head">Warnings ({warnings.length}): stored, but worth a look</h2>
+          <ul id="warnings">{warnings.map((w) => <li><strong>{w.column ?? 'period'}</strong> [{w.code}]: {w.message}</li>)}</ul>
+        </section>
+      )}
       <section>
         <h2>Problems ({report.errors.length})</h2>
         {report.errors.length === 0 ? <p>None: every row was accepted.</p> : (
-          <DataTable caption="Rejected rows and extract problems" columns={['line', 'column', 'code', 'reason']}
-            rows={report.errors.map((e) => [e.line ?? 'extract', e.column, e.code, e.message])} />
+          <DataTable caption="Rejected rows and extract problems" columns={['line', 'column', 'code', 'reason', 'expected']}
+            rows={report.errors.map((e) => [e.line ?? 'extract', e.column, e.code, e.message, expected(e.column, e.code)])} />
         )}
+        {report.errors.length > 0 && <p class="downloads"><a href={`${PORTAL_API}/uploads/${report.upload_id}/rejected-rows`} download="">Rejected rows (CSV: line, column, code, reason, expected)</a></p>}
         {report.rejected_rows_not_listed > 0 && <p>The first 1,000 rejected rows are listed; {report.rejected_rows_not_listed} more are counted below but not listed.</p>}
       </section>
       {rejections.length > 0 && (
         <section>
           <h2>Rejected rows by column and code</h2>
-          <DataTable caption="Every rejected row, counted by column and code" columns={['column', 'code', 'rows']}
-            rows={rejections.map((r) => [r.column ?? '(whole row)', r.code, r.rows])} />
+          <DataTable caption="Every rejected row, counted by column and code, with what is expected" columns={['column', 'code', 'rows', 'expected']}
+            rows={rejections.map((r) => [r.column ?? '(whole row)', r.code, r.rows, expected(r.column, r.code)])} />
         </section>
       )}
     </>
