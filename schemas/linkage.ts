@@ -62,6 +62,11 @@ export type ComparisonSettings = z.infer<typeof Comparison>;
 const Guard = z.object({
   name: z.string().regex(/^[a-z-]+$/),
   why: z.string().min(1),
+  /**
+   * `review`: to the review queue at most. `apart`: not linked and not queued either, for patterns that are, on the
+   * population benchmark, another member of the household and never one person (the queue's time is an analyst's).
+   */
+  action: z.enum(['review', 'apart']).default('review'),
   when: z.partialRecord(z.enum(clkFields), z.array(z.string().regex(/^[a-z]+$/)).min(1)),
 });
 export type Guard = z.infer<typeof Guard>;
@@ -193,6 +198,11 @@ export const linkageConfig: LinkageConfig = LinkageConfig.parse({
     sex: { levels: [{ level: 'exact', dice: 0.98, start: { m: 0.97, u: 0.5 } }], different: { m: 0.03, u: 0.5 } },
   },
   guards: [
+    {
+      name: 'family', action: 'apart',
+      why: 'a forename that disagrees (or is missing) and a birth date that disagrees (or is missing): a brother, a sister or a parent',
+      when: { forename: ['different', 'missing'], dob: ['year', 'different', 'missing'] },
+    },
     {
       name: 'twins', why: 'another forename with the same surname, birth date and home (or no postcode): twins look like this',
       when: { forename: ['near', 'different', 'missing'], surname: ['exact', 'swapped', 'close', 'partial', 'near'], dob: ['exact', 'close'], postcode: ['whole', 'sector', 'missing'] },

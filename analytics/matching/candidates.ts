@@ -57,7 +57,7 @@ export function unitCandidates(table: LinkTable, config: LinkageConfig = table.c
   const consider = (u: number, v: number) => {
     stats.compared++;
     const s = compare(u, v);
-    if (s !== null && s >= config.thresholds.review) out.push(u, v, s, s >= config.thresholds.autoLink && held(u, v));
+    if (s !== null && s >= config.thresholds.review && !(scoreOf === undefined && table.apart(u, v))) out.push(u, v, s, s >= config.thresholds.autoLink && held(u, v));
   };
   for (const u of comparable) if (table.members[u].length > 1) consider(u, u);
   if (stats.allPairs) {

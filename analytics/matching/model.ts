@@ -61,7 +61,7 @@ export class CompiledModel {
   /** m of each name comparison's exact level (term-frequency weights are ln(m / f)). */
   readonly exactM: Float64Array;
   /** Per guard (schemas/linkage.ts guards), per comparison: a bit for each level it holds at (the last bit: missing); 0 for a comparison it does not name. */
-  private readonly guards: { name: string; masks: Uint32Array }[];
+  private readonly guards: { name: string; apart: boolean; masks: Uint32Array }[];
 
   constructor(readonly model: TrainedModel, config: LinkageConfig) {
     this.prior = logit(model.prior);
@@ -71,7 +71,7 @@ export class CompiledModel {
     });
     this.exactM = Float64Array.from(clkFields, (c) => model.comparisons[c].m[0]);
     this.guards = config.guards.map((guard) => ({
-      name: guard.name,
+      name: guard.name, apart: guard.action === 'apart',
       masks: Uint32Array.from(clkFields, (c) => {
         const names = levelNames(config, c);
         return (guard.when[c] ?? []).reduce((mask, level) => mask | (1 << (level === 'missing' ? MISSING_BIT : names.indexOf(level))), 0);
@@ -79,9 +79,23 @@ export class CompiledModel {
     }));
   }
 
-  /** The guard that holds a pair at these levels from linking without review (schemas/linkage.ts guards), or null. */
+  /** The guard that holds a pair at these levels for review (schemas/linkage.ts guards), or null. */
   guardOf(levels: Int8Array | readonly number[]): string | null {
-    for (const { name, masks } of this.guards) {
+    return this.matching(levels, false);
+  }
+
+  holds(levels: Int8Array | readonly number[]): boolean {
+    return this.guardOf(levels) !== null;
+  }
+
+  /** Whether a guard keeps a pair at these levels apart: neither linked nor queued. */
+  apart(levels: Int8Array | readonly number[]): boolean {
+    return this.matching(levels, true) !== null;
+  }
+
+  private matching(levels: Int8Array | readonly number[], apart: boolean): string | null {
+    for (const { name, apart: keepsApart, masks } of this.guards) {
+      if (keepsApart !== apart) continue;
       let all = true;
       for (let c = 0; c < masks.length && all; c++) {
         if (masks[c] && !(masks[c] & (1 << (levels[c] === MISSING ? MISSING_BIT : levels[c])))) all = false;
@@ -89,10 +103,6 @@ export class CompiledModel {
       if (all) return name;
     }
     return null;
-  }
-
-  holds(levels: Int8Array | readonly number[]): boolean {
-    return this.guardOf(levels) !== null;
   }
 }
 

@@ -352,6 +352,11 @@ export class LinkTable {
     return this.guardOf(u, v) !== null;
   }
 
+  /** Whether a guard keeps the pair apart: neither linked nor queued (schemas/linkage.ts guards). */
+  apart(u: number, v: number): boolean {
+    return this.levels(u, v, scratch) && this.compiled.apart(scratch);
+  }
+
   /** The guard that holds the pair from linking without review, or null. */
   guardOf(u: number, v: number): string | null {
     return this.levels(u, v, scratch) ? this.compiled.guardOf(scratch) : null;

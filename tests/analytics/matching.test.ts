@@ -95,6 +95,8 @@ describe('candidate pairs and resolution', () => {
     expect(JSON.stringify(item)).not.toMatch(/Ava|Eva|Mistry|2010|LE4/);
     expect(resolvePeople(records, new Map(), config({ autoLink: near(0.2), review: near(0.1) })).review).toEqual([]);
     expect(() => config({ autoLink: 0.7, review: 0.8 })).toThrow(/review threshold/);
+    // A guard may name only levels its comparisons have.
+    expect(() => LinkageConfig.parse({ ...linkageConfig, guards: [{ name: 'odd', why: 'a test', when: { dob: ['nearly'] } }] })).toThrow(/no level nearly in dob/);
   });
 
   it('follows decisions: an accepted pair links, a rejected one stays apart even through a third record', () => {

@@ -7,7 +7,7 @@ import { linkPopulation, populationRecords } from '../bench/population-eval.ts';
 /**
  * A small population benchmark (3,000 people; the full one is `npm run bench:linkage`) through the real encoder
  * and matcher. The floors are what the trained model and its guards meet (precision 1.0 with no twin, sibling or
- * stranger linked, recall 0.940, 0.990 with the review queue, a queue of 3.9% of records), so that a change which
+ * stranger linked, recall 0.940, 0.989 with the review queue, a queue of 2.8% of records), so that a change which
  * makes it worse fails here. Recall at auto-link stays below the issue's 0.97 because a twin and a misspelt forename
  * look alike (README: Fuzzy linkage).
  */
@@ -28,7 +28,7 @@ describe('linkage on the seeded population benchmark', () => {
     expect(autoLink.recall).toBeGreaterThanOrEqual(0.93);
     expect(withReview.recall).toBeGreaterThanOrEqual(autoLink.recall);
     expect(withReview.recall).toBeGreaterThanOrEqual(0.985);
-    expect(run.queue / run.records).toBeLessThan(0.045);
+    expect(run.queue / run.records).toBeLessThan(0.032);
     expect(autoLink.falseMerges.twin.people).toBe(0);
     expect(autoLink.falseMerges.sibling.people).toBe(0);
     expect(autoLink.falseMerges.stranger.people).toBe(0);

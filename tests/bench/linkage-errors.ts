@@ -77,3 +77,26 @@ for (const records of byTruth.values()) {
 }
 show('missed (one person, two clusters): why', reasons);
 show('missed: why and levels', missed, 30);
+
+// The review queue: each pair by why it is there (the guard that held it, or the band) and whether it is one person.
+const queueKinds = new Map<string, number>();
+for (const p of resolution.review) {
+  const guard = t.guardOf(t.unit[p.a], t.unit[p.b]) ?? (p.score >= config.thresholds.autoLink ? 'refused' : `band ${p.score >= 0.9 ? '0.9+' : p.score >= 0.6 ? '0.6-0.9' : '0.3-0.6'}`);
+  const rel = truth[p.a] === truth[p.b] ? 'same person' : relation(population.people.get(truth[p.a])!, population.people.get(truth[p.b])!);
+  tally(queueKinds, `${guard.padEnd(16)} ${rel}`);
+}
+show('the review queue: why each pair is there, and who they are', queueKinds, 40);
+const heldSiblings = new Map<string, number>();
+for (const p of resolution.review) {
+  if (truth[p.a] === truth[p.b]) continue;
+  const guard = t.guardOf(t.unit[p.a], t.unit[p.b]);
+  if (guard === 'forename' || guard === 'twins') tally(heldSiblings, `${guard.padEnd(9)} ${relation(population.people.get(truth[p.a])!, population.people.get(truth[p.b])!).padEnd(8)} ${pattern(t.unit[p.a], t.unit[p.b])} ${p.score.toFixed(2)}`.replace(/ 0\.\d+$/, (x) => ` ${Number(x) >= 0.9 ? '0.9+' : Number(x) >= 0.6 ? '0.6-0.9' : '0.3-0.6'}`));
+}
+show('held pairs of two people: levels', heldSiblings, 25);
+const heldSame = new Map<string, number>();
+for (const p of resolution.review) {
+  if (truth[p.a] !== truth[p.b]) continue;
+  const guard = t.guardOf(t.unit[p.a], t.unit[p.b]);
+  if (guard) tally(heldSame, `${guard.padEnd(9)} ${pattern(t.unit[p.a], t.unit[p.b])}`);
+}
+show('held pairs of one person: levels', heldSame, 20);

@@ -22,7 +22,7 @@ const family = [
 ];
 
 function underKeys() {
-  const runs: { tommyOne: boolean; sisterApart: boolean; twinApart: boolean; twinQueued: boolean; familyApart: string[] }[] = [];
+  const runs: { tommyOne: boolean; sisterApart: boolean; sisterQueued: boolean; twinApart: boolean; twinQueued: boolean; familyApart: string[] }[] = [];
   for (let k = 0; k < KEYS; k++) {
     const encoder = new LinkageEncoder('v1', createHash('sha256').update(`deployment ${k}`).digest());
     const record = (id: string, partner: string, q: QuasiIdentifiers): LinkRecord => {
@@ -41,6 +41,7 @@ function underKeys() {
     runs.push({
       tommyOne: tommy.every((_, i) => personOf.get(`tommy/${i}`) === his),
       sisterApart: personOf.get('sister') !== his,
+      sisterQueued: review.some((p) => records[p.a].id === 'sister' || records[p.b].id === 'sister'),
       twinApart: personOf.get('twin') !== his,
       twinQueued: review.some((p) => p.a === twinIndex || p.b === twinIndex),
       familyApart,
@@ -63,8 +64,9 @@ describe('a sister and a twin at the same address, under many keys', () => {
     expect(runs.filter((r) => r.familyApart.length < family.length).map((r) => family.map((f) => f.id).filter((id) => !r.familyApart.includes(id)))).toEqual([]);
   });
 
-  it('never links his sister (same surname and address, another name and birth date)', () => {
+  it('never links his sister (same surname and address, another name and birth date), nor queues her: the family guard', () => {
     expect(runs.filter((r) => !r.sisterApart)).toEqual([]);
+    expect(runs.filter((r) => r.sisterQueued)).toEqual([]);
   });
 
   it('while his own spellings (a nickname, a typo) become one person under every key', () => {
