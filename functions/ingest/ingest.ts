@@ -237,7 +237,7 @@ async function validateAndWrite(
       if (record.problem) throw headerProblem(record.problem.code, record.problem.index);
       header = matchHeader(dataset, platform.agreement.partners.find((p) => p.id === partner)!, record.cells);
       counts.columns_ignored = header.ignored;
-      validate = rowValidator(dataset, header.present, todayDay(platform.now()));
+      validate = rowValidator(dataset, header.columns, todayDay(platform.now()));
       width = record.cells.length;
       continue;
     }
@@ -255,12 +255,7 @@ async function validateAndWrite(
       reject(line, [{ column: null, code: 'field_count', message: `the row has ${record.cells.length} fields where the header has ${width}` }]);
       continue;
     }
-    const cells: Record<string, string> = {};
-    for (let i = 0; i < header.columns.length; i++) {
-      const column = header.columns[i];
-      if (column) cells[column] = (record.cells[i] ?? '').trim();
-    }
-    const result = validate!(cells);
+    const result = validate!(record.cells);
     if (!result.ok) { reject(line, result.errors); continue; }
     const row = result.row;
     let day: number | null = null;
