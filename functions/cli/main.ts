@@ -2,9 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { datasetIds } from '../../schemas/datasets/index.ts';
 import { errorKind } from '../ingest/failure.ts';
-import { ingestExtract } from '../ingest/ingest.ts';
 import type { IngestReport } from '../ingest/report.ts';
-import { fileSource } from '../ingest/source.ts';
 import { diskFault } from '../platform/storage/port.ts';
 import { defaultDataDir, localPlatform } from '../platform/local.ts';
 import { parseArgs, optional, required, UsageError, type ParsedArgs } from './args.ts';
@@ -48,6 +46,7 @@ const SQL_TIMEOUT_MS = 10_000;
 const commands: Record<string, Command> = {
   async ingest({ flags }, dataDir) {
     const platform = localPlatform(dataDir);
+    const [{ ingestExtract }, { fileSource }] = await Promise.all([import('../ingest/ingest.ts'), import('../ingest/source.ts')]);
     const file = resolve(required(flags, 'file'));
     if (!existsSync(file)) throw new UsageError(`there is no file at ${file}`);
     const report: IngestReport = await ingestExtract(platform, {
