@@ -10,7 +10,7 @@ import { ExtractRejected, type ExtractError } from './errors.ts';
 import { columnLabel, HEADER_CELL_MAX, matchHeader } from './header.ts';
 import { ParquetSink } from './parquet-sink.ts';
 import { Pseudonymiser } from './pseudonymise.ts';
-import { readCsv, type FileRecord } from './read-csv.ts';
+import { readCsvBatches, type FileRecord } from './read-csv.ts';
 import { readXlsx } from './read-xlsx.ts';
 import { RowRejections, type RejectionCount } from './rejections.ts';
 import { ReferenceVaultWriter, vaultKey } from './reference-vault.ts';
@@ -18,7 +18,7 @@ import { reportKey, type IngestReport } from './report.ts';
 import { rowValidator } from './row-schema.ts';
 import { SeenIds } from './seen-ids.ts';
 import { decodeText, fingerprint, type ByteSource, type Fingerprint } from './source.ts';
-import { storedRowBuilder } from './stored-row.ts';
+import { keyedColumns, storedRowBuilder, type StoredValue } from './stored-row.ts';
 
 export interface IngestRequest {
   dataset: string;
@@ -92,7 +92,7 @@ async function ingest(platform: Platform, request: IngestRequest & { uploadId: s
     const key = curatedKey(dataset.id, uploadId);
     const references = vaultKey(dataset.id, uploadId);
     const pseudonyms = await Pseudonymiser.create(platform.keys, partner);
-    const sink = new ParquetSink(storedColumns(dataset), platform.storage.openWriter(key));
+    const sink = new ParquetSink(storedColumns(dataset), platform.storage.openWriter(key), keyedColumns(dataset));
     const vault = new ReferenceVaultWriter(platform.storage.openWriter(references), pseudonyms.referenceKey, dataset.id, uploadId);
     // Until the catalog records the extract, every way out removes what it wrote.
     let closing = false;
@@ -212,10 +212,12 @@ async function validateAndWrite(
     rejections: RejectionCount[]; rejected_rows_not_listed: number;
   },
 ) {
-  const records: AsyncIterable<FileRecord> = print.format === 'xlsx'
-    ? readXlsx(request.source)
-    : readCsv(decodeText(request.source(), print.encoding));
-  const toStored = storedRowBuilder(dataset, platform.area, partner, pseudonyms, (recordKey, reference) => vault.add(recordKey, reference));
+  const batches: AsyncIterable<readonly FileRecord[]> = print.format === 'xlsx'
+    ? oneByOne(readXlsx(request.source))
+    : readCsvBatches(decodeText(request.source(), print.encoding));
+  const columns = storedColumns(dataset);
+  const toStored = storedRowBuilder(dataset, platform.area, partner, pseudonyms, (recordKey, reference) => vault.add(recordKey, reference), columns);
+  const stored: StoredValue[] = new Array(columns.length).fill(null);
   const eventColumn = dataset.eventDate;
   const eventIsDatetime = dataset.columns.find((c) => c.name === eventColumn)?.type.kind === 'datetime';
   const seen = dataset.uniqueId ? new SeenIds() : null;
@@ -232,7 +234,7 @@ async function validateAndWrite(
   const fieldName = (index: number | null) =>
     index === null || index >= width ? null : (header!.columns[index] ?? columnLabel(index));
 
-  for await (const record of records) {
+  for await (const batch of batches) for (const record of batch) {
     if (!header) {
       if (record.problem) throw headerProblem(record.problem.code, record.problem.index);
       header = matchHeader(dataset, platform.agreement.partners.find((p) => p.id === partner)!, record.cells);
@@ -271,7 +273,8 @@ async function validateAndWrite(
       reject(line, [{ column: dataset.uniqueId, code: 'duplicate_id', message: `${dataset.uniqueId} repeats an earlier row of this extract (the first is kept)` }]);
       continue;
     }
-    const written = sink.append(toStored(row));
+    toStored(row, stored);
+    const written = sink.append(stored);
     if (written) await written;
     if (counts.rows_accepted % VAULT_CHUNK === VAULT_CHUNK - 1) await vault.flush();
     counts.rows_accepted++;
@@ -284,6 +287,10 @@ async function validateAndWrite(
   counts.rejections = rejections.summary();
   counts.rejected_rows_not_listed = rejections.notListed;
   return { errors: rejections.listed, minDay, maxDay };
+}
+
+async function* oneByOne(records: AsyncIterable<FileRecord>): AsyncIterable<readonly FileRecord[]> {
+  for await (const record of records) yield [record];
 }
 
 function headerProblem(code: string, index: number | null): ExtractRejected {

@@ -1,7 +1,7 @@
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
 import type { StoredColumn, StoredType } from '../../schemas/stored.ts';
 import type { ObjectWriter } from '../platform/storage/port.ts';
-import type { StoredRow, StoredValue } from './stored-row.ts';
+import type { StoredValue } from './stored-row.ts';
 
 type SchemaElement = ConstructorParameters<typeof ParquetWriter>[0]['schema'][number];
 
@@ -27,7 +27,8 @@ class StreamingByteWriter extends ByteWriter {
 
 /**
  * Writes stored rows as one Parquet file, a row group at a time: memory holds one row group, whatever the size
- * of the extract. Dates are day numbers, timestamps milliseconds.
+ * of the extract. Dates are day numbers, timestamps milliseconds. The `keyed` columns (keyed hashes, encodings) are
+ * written without min/max statistics, which for random-looking values cost time and prune nothing.
  */
 export class ParquetSink {
   private readonly bytes: StreamingByteWriter;
@@ -35,7 +36,10 @@ export class ParquetSink {
   private buffers: StoredValue[][];
   private buffered = 0;
 
-  constructor(private readonly columns: StoredColumn[], private readonly sink: ObjectWriter, private readonly rowGroupSize = 50_000) {
+  constructor(
+    private readonly columns: StoredColumn[], private readonly sink: ObjectWriter,
+    private readonly keyed: ReadonlySet<string> = new Set(), private readonly rowGroupSize = 50_000,
+  ) {
     this.bytes = new StreamingByteWriter(sink);
     this.writer = new ParquetWriter({
       writer: this.bytes,
@@ -48,15 +52,15 @@ export class ParquetSink {
     this.buffers = columns.map(() => []);
   }
 
-  /** Buffers the row; returns a promise only when a row group is written (await it then). */
-  append(row: StoredRow): Promise<void> | undefined {
-    for (let i = 0; i < this.columns.length; i++) this.buffers[i].push(row[this.columns[i].name] ?? null);
+  /** Buffers a row's values, in the order of the columns; returns a promise only when a row group is written (await it then). */
+  append(values: readonly StoredValue[]): Promise<void> | undefined {
+    for (let i = 0; i < this.buffers.length; i++) this.buffers[i].push(values[i]);
     return ++this.buffered >= this.rowGroupSize ? this.flushGroup() : undefined;
   }
 
   private async flushGroup(): Promise<void> {
     if (this.buffered === 0) return;
-    const columnData = this.columns.map((c, i) => ({ name: c.name, data: this.buffers[i] as never[] }));
+    const columnData = this.columns.map((c, i) => ({ name: c.name, data: this.buffers[i] as never[], ...(this.keyed.has(c.name) ? { statistics: false } : {}) }));
     this.buffers = this.columns.map(() => []);
     const size = this.buffered;
     this.buffered = 0;
