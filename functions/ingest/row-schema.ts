@@ -42,6 +42,8 @@ export function rowSchema(dataset: Dataset, present: Set<string>, today: number)
 const asDay = (datetimes: Set<string>, column: string, value: CellValue): number | null =>
   typeof value !== 'number' ? null : datetimes.has(column) ? millisToDay(value) : value;
 
+const NO_ERRORS: RowError[] = [];
+
 /** The dataset's rules over a row whose cells are all valid (a `maps_to` fills its target). */
 function rowRules(dataset: Dataset, present: Set<string>): (row: Row) => RowError[] {
   const datetimes = new Set(dataset.columns.filter((c) => c.type.kind === 'datetime').map((c) => c.name));
@@ -50,18 +52,16 @@ function rowRules(dataset: Dataset, present: Set<string>): (row: Row) => RowErro
     const at = spec.ageAt === undefined ? dataset.eventDate : spec.ageAt;
     return dob && at && present.has(dob.name) ? [{ dob: dob.name, at }] : [];
   });
-  const NONE: RowError[] = [];
   return (row) => {
-    let errors = NONE;
-    const add = (error: RowError) => { if (errors === NONE) errors = []; errors.push(error); };
+    let errors: RowError[] | null = null;
     for (const rule of dataset.rules) {
       if (rule.rule === 'not_after') {
         const a = asDay(datetimes, rule.column, row[rule.column]);
         const b = asDay(datetimes, rule.other, row[rule.other]);
-        if (a !== null && b !== null && a > b) add({ column: rule.column, code: 'date_order', message: `${rule.column} is after ${rule.other}` });
+        if (a !== null && b !== null && a > b) (errors ??= []).push({ column: rule.column, code: 'date_order', message: `${rule.column} is after ${rule.other}` });
       } else if (rule.rule === 'one_of') {
         if (rule.columns.every((c) => row[c] === null || row[c] === undefined)) {
-          add({ column: rule.columns[0], code: 'required', message: `one of ${rule.columns.join(', ')} is required` });
+          (errors ??= []).push({ column: rule.columns[0], code: 'required', message: `one of ${rule.columns.join(', ')} is required` });
         }
       } else if (rule.rule === 'maps_to') {
         const code = row[rule.column];
@@ -69,7 +69,7 @@ function rowRules(dataset: Dataset, present: Set<string>): (row: Row) => RowErro
         const mapped = codeMaps[rule.map]?.[code];
         const given = row[rule.target];
         if (given !== null && given !== undefined && given !== mapped) {
-          add({ column: rule.column, code: 'inconsistent', message: `${rule.column} belongs to ${mapped}, which disagrees with ${rule.target}` });
+          (errors ??= []).push({ column: rule.column, code: 'inconsistent', message: `${rule.column} belongs to ${mapped}, which disagrees with ${rule.target}` });
         } else {
           row[rule.target] = mapped;
         }
@@ -79,10 +79,10 @@ function rowRules(dataset: Dataset, present: Set<string>): (row: Row) => RowErro
       const birth = row[dob];
       const event = asDay(datetimes, at, row[at]);
       if (typeof birth === 'number' && event !== null && birth > event) {
-        add({ column: dob, code: 'dob_after_event', message: `date of birth is after ${at}` });
+        (errors ??= []).push({ column: dob, code: 'dob_after_event', message: `date of birth is after ${at}` });
       }
     }
-    return errors;
+    return errors ?? NO_ERRORS;
   };
 }
 
