@@ -18,7 +18,7 @@ import { reportKey, type IngestReport } from './report.ts';
 import { rowValidator } from './row-schema.ts';
 import { SeenIds } from './seen-ids.ts';
 import { decodeText, fingerprint, type ByteSource, type Fingerprint } from './source.ts';
-import { keyedColumns, storedRowBuilder, type StoredValue } from './stored-row.ts';
+import { storedRowBuilder, type StoredValue } from './stored-row.ts';
 
 export interface IngestRequest {
   dataset: string;
@@ -92,7 +92,7 @@ async function ingest(platform: Platform, request: IngestRequest & { uploadId: s
     const key = curatedKey(dataset.id, uploadId);
     const references = vaultKey(dataset.id, uploadId);
     const pseudonyms = await Pseudonymiser.create(platform.keys, partner);
-    const sink = new ParquetSink(storedColumns(dataset), platform.storage.openWriter(key), keyedColumns(dataset));
+    const sink = new ParquetSink(storedColumns(dataset), platform.storage.openWriter(key));
     const vault = new ReferenceVaultWriter(platform.storage.openWriter(references), pseudonyms.referenceKey, dataset.id, uploadId);
     // Until the catalog records the extract, every way out removes what it wrote.
     let closing = false;

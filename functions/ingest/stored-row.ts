@@ -11,17 +11,6 @@ import type { Row } from './row-schema.ts';
 
 export type StoredValue = string | number | boolean | null;
 
-/** The stored columns that hold keyed hashes and encodings: unique-looking values whose min and max tell nothing. */
-export function keyedColumns(dataset: Dataset): Set<string> {
-  const keyed = new Set(dataset.columns.flatMap((c) => (c.reference ? [c.reference.key] : [])));
-  for (const person of personColumns(dataset)) {
-    for (const name of Object.values(person.keys)) keyed.add(name);
-    if (person.clk) keyed.add(person.clk);
-    if (person.linkBlocks) keyed.add(person.linkBlocks);
-  }
-  return keyed;
-}
-
 /**
  * Minimisation and pseudonymisation of one valid row, planned once per dataset: identity fields become person
  * keys, age at the event, age band, month of birth and home sector/locality; location postcodes become sector and
