@@ -161,7 +161,7 @@ export class LinkageEncoder {
   private readonly blockCache = new Recent<string>();
   private readonly soundexCache = new Recent<string>();
   /** Whole encodings of the identities seen lately: the same person comes back in many rows. */
-  private readonly identities = new Recent<LinkageEncoding>();
+  private readonly identities = new Recent<LinkageEncoding>(25_000);
   private readonly version: string;
 
   /** `key` is the pseudonymisation key of `keyVersion`; every field key and the blocking key are derived from it. */

@@ -7,7 +7,7 @@ export class Recent<V> {
   private current = new Map<string, V>();
   private older = new Map<string, V>();
 
-  constructor(private readonly limit = 100_000) {}
+  constructor(private readonly limit = 50_000) {}
 
   get(key: string): V | undefined {
     const value = this.current.get(key);
