@@ -4,9 +4,7 @@ import { engineNamed, UnknownEngine } from '../../analytics/engine.ts';
 import { datasetIds } from '../../schemas/datasets/index.ts';
 import { DEFAULT_DEPLOYMENT, deploymentNames } from '../../schemas/deployments/index.ts';
 import { errorKind } from '../ingest/failure.ts';
-import { ingestExtract } from '../ingest/ingest.ts';
 import type { IngestReport } from '../ingest/report.ts';
-import { fileSource } from '../ingest/source.ts';
 import { diskFault } from '../platform/storage/port.ts';
 import { deploymentFromEnv } from '../platform/deployment.ts';
 import { defaultDataDir, localPlatform } from '../platform/local.ts';
@@ -50,6 +48,7 @@ const SQL_TIMEOUT_MS = 10_000;
 const commands: Record<string, Command> = {
   async ingest({ flags }, dataDir) {
     const platform = localPlatform(dataDir);
+    const [{ ingestExtract }, { fileSource }] = await Promise.all([import('../ingest/ingest.ts'), import('../ingest/source.ts')]);
     const file = resolve(required(flags, 'file'));
     if (!existsSync(file)) throw new UsageError(`there is no file at ${file}`);
     const report: IngestReport = await ingestExtract(platform, {

@@ -2,6 +2,7 @@ import { createHmac, hkdfSync } from 'node:crypto';
 import { clkFields, encodingLayout, linkageConfig, nicknames, type ClkField, type LinkageConfig } from '../../schemas/linkage.ts';
 import { parsePostcode, type PostcodeParts } from './identifiers.ts';
 import { namesOf, type Names } from './names.ts';
+import { Recent } from './recent.ts';
 
 /**
  * Privacy-preserving encodings for fuzzy linkage, made at ingest from the clear identity fields and stored instead
@@ -20,18 +21,6 @@ import { namesOf, type Names } from './names.ts';
  * different layouts or keys never compare.
  */
 export const encodingVersion = (keyVersion: string): string => (keyVersion === 'v1' ? encodingLayout : `${encodingLayout}.${keyVersion}`);
-
-/**
- * Entries per cache before it starts again: what was computed for a token, a value, a name word or a blocking value
- * seen before (in memory only, never stored).
- */
-const CACHE_LIMIT = 50_000;
-
-const remember = <V>(cache: Map<string, V>, key: string, value: V): V => {
-  if (cache.size >= CACHE_LIMIT) cache.clear();
-  cache.set(key, value);
-  return value;
-};
 
 export interface QuasiIdentifiers {
   forename: string | null;
@@ -132,7 +121,7 @@ export type BlockTag = 'fs' | 'ss' | 'by' | 'pd' | 'fs+ss' | 'ns+by' | 'ss+pd' |
 export function blockingValues(q: QuasiIdentifiers): string[] {
   return valuesOf(namesOf(q.forename, q.surname), q.dob, postcodeOf(q.postcode)).map(([tag, value]) => `${tag}:${value}`);
 }
-function valuesOf(names: Names, dob: string | null, postcode: Postcode | null, seen = new Map<string, string>()): [BlockTag, string][] {
+function valuesOf(names: Names, dob: string | null, postcode: Postcode | null, seen = new Recent<string>()): [BlockTag, string][] {
   const year = dob && /^\d{4}/.test(dob) ? dob.slice(0, 4) : null;
   const district = postcode ? postcode.uk?.district ?? postcode.compact : null;
   const fs = codes(names.forename, seen), ss = codes(names.surname, seen);
@@ -151,18 +140,17 @@ function valuesOf(names: Names, dob: string | null, postcode: Postcode | null, s
 }
 
 /** The distinct Soundex codes of a name's words, short forms as their full name; `seen` keeps codes of words before. */
-function codes(words: readonly string[], seen: Map<string, string>): string[] {
+function codes(words: readonly string[], seen: Recent<string>): string[] {
   const out: string[] = [];
   for (const word of words) {
-    let code = seen.get(word);
-    if (code === undefined) code = remember(seen, word, soundex(canonical(word)));
+    const code = seen.of(word, (w) => soundex(canonical(w)));
     if (code && !out.includes(code)) out.push(code);
   }
   return out;
 }
 
 /** A field's part of the CLK: its words from `offset`, its key, and the masks of values and tokens seen before. */
-interface FieldPlan { key: Buffer; offset: number; words: number; bits: number; hashes: number; tokens: Map<string, Uint32Array>; values: Map<string, Uint32Array> }
+interface FieldPlan { key: Buffer; offset: number; words: number; bits: number; hashes: number; tokens: Recent<Uint32Array>; values: Recent<Uint32Array> }
 
 /** What ingest stores for a person: the CLK and the blocking tokens, each null when there is nothing to store. */
 export interface LinkageEncoding { clk: string | null; blocks: string | null }
@@ -170,8 +158,10 @@ export interface LinkageEncoding { clk: string | null; blocks: string | null }
 export class LinkageEncoder {
   private readonly plans: Record<ClkField, FieldPlan>;
   private readonly blockKey: Buffer;
-  private readonly blockCache = new Map<string, string>();
-  private readonly soundexCache = new Map<string, string>();
+  private readonly blockCache = new Recent<string>();
+  private readonly soundexCache = new Recent<string>();
+  /** Whole encodings of the identities seen lately: the same person comes back in many rows. */
+  private readonly identities = new Recent<LinkageEncoding>(25_000);
   private readonly version: string;
 
   /** `key` is the pseudonymisation key of `keyVersion`; every field key and the blocking key are derived from it. */
@@ -186,7 +176,7 @@ export class LinkageEncoder {
       const same = field === 'surname' ? plans.forename : null;
       plans[field] = {
         key: same?.key ?? derive(`vrn linkage clk ${field === 'forename' ? 'name' : field}`), offset, words: bits / 32, bits, hashes,
-        tokens: same?.tokens ?? new Map(), values: same?.values ?? new Map(),
+        tokens: same?.tokens ?? new Recent(), values: same?.values ?? new Recent(),
       };
       offset += bits / 32;
     }
@@ -204,7 +194,7 @@ export class LinkageEncoder {
       const p = digest.readUInt16BE(2 * i) % plan.bits;
       mask[p >>> 5] |= 0x80000000 >>> (p & 31);
     }
-    return remember(plan.tokens, token, mask);
+    return plan.tokens.set(token, mask);
   }
 
   /** The bits of a field's value (a name word, a date, a postcode, a sex): its tokens' masks together. */
@@ -216,7 +206,7 @@ export class LinkageEncoder {
       const t = this.tokenMask(plan, token);
       for (let w = 0; w < mask.length; w++) mask[w] |= t[w];
     }
-    return remember(plan.values, value, mask);
+    return plan.values.set(value, mask);
   }
 
   private set(words: Uint32Array, plan: FieldPlan, mask: Uint32Array) {
@@ -243,14 +233,22 @@ export class LinkageEncoder {
     const input = `${tag}\x1f${value}`;
     const cached = this.blockCache.get(input);
     if (cached !== undefined) return cached;
-    return remember(this.blockCache, input, `${tag}.${createHmac('sha256', this.blockKey).update(input).digest().subarray(0, 12).toString('base64url')}`);
+    return this.blockCache.set(input, `${tag}.${createHmac('sha256', this.blockKey).update(input).digest().subarray(0, 12).toString('base64url')}`);
   }
 
   /**
    * Both stored forms: the CLK, `v2:` + base64url of its 128 bytes, and the blocking tokens, `v2:` + space-separated
    * `<tag>.<96-bit keyed hash>`, sorted.
    */
-  encode({ names, dob, postcode: clear, sex }: Identity): LinkageEncoding {
+  encode(identity: Identity): LinkageEncoding {
+    const { names, dob, postcode, sex } = identity;
+    // Each part with its length before it, so that no two identities share a key.
+    const f = names.forename.join(' '), s = names.surname.join(' '), d = dob ?? '', p = postcode ?? '';
+    const key = `${f.length}.${f}${s.length}.${s}${d.length}.${d}${p.length}.${p}${sex ?? ''}`;
+    return this.identities.get(key) ?? this.identities.set(key, this.encodeNew(identity));
+  }
+
+  private encodeNew({ names, dob, postcode: clear, sex }: Identity): LinkageEncoding {
     const postcode = postcodeOf(clear);
     const words = this.clkWords(names, dob, postcode, sex);
     let clk: string | null = null;

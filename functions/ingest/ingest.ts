@@ -10,7 +10,7 @@ import { ExtractRejected, type ExtractError } from './errors.ts';
 import { columnLabel, HEADER_CELL_MAX, matchHeader } from './header.ts';
 import { ParquetSink } from './parquet-sink.ts';
 import { Pseudonymiser } from './pseudonymise.ts';
-import { readCsv, type FileRecord } from './read-csv.ts';
+import { readCsvBatches, type FileRecord } from './read-csv.ts';
 import { readXlsx } from './read-xlsx.ts';
 import { RowRejections, type RejectionCount } from './rejections.ts';
 import { ReferenceVaultWriter, vaultKey } from './reference-vault.ts';
@@ -18,7 +18,7 @@ import { reportKey, safeFileName, type IngestReport } from './report.ts';
 import { rowValidator } from './row-schema.ts';
 import { SeenIds } from './seen-ids.ts';
 import { decodeText, fingerprint, type ByteSource, type Fingerprint } from './source.ts';
-import { storedRowBuilder } from './stored-row.ts';
+import { storedRowBuilder, type StoredValue } from './stored-row.ts';
 import { historyWarnings, outsideAreaCounter, type IngestWarning } from './warnings.ts';
 
 export interface IngestRequest {
@@ -230,15 +230,17 @@ async function validateAndWrite(
     rejections: RejectionCount[]; rejected_rows_not_listed: number;
   },
 ) {
-  const records: AsyncIterable<FileRecord> = print.format === 'xlsx'
-    ? readXlsx(request.source)
-    : readCsv(decodeText(request.source(), print.encoding));
-  const toStored = storedRowBuilder(dataset, platform.area, partner, pseudonyms, (recordKey, reference) => vault.add(recordKey, reference));
+  const batches: AsyncIterable<readonly FileRecord[]> = print.format === 'xlsx'
+    ? oneByOne(readXlsx(request.source))
+    : readCsvBatches(decodeText(request.source(), print.encoding));
+  const columns = storedColumns(dataset);
+  const toStored = storedRowBuilder(dataset, platform.area, partner, pseudonyms, (recordKey, reference) => vault.add(recordKey, reference), columns);
+  const stored: StoredValue[] = new Array(columns.length).fill(null);
   const eventColumn = dataset.eventDate;
   const eventIsDatetime = dataset.columns.find((c) => c.name === eventColumn)?.type.kind === 'datetime';
   const seen = dataset.uniqueId ? new SeenIds() : null;
   const rejections = new RowRejections();
-  const outsideArea = outsideAreaCounter(dataset);
+  const outsideArea = outsideAreaCounter(dataset, columns);
   let minDay: number | null = null, maxDay: number | null = null;
   let header: ReturnType<typeof matchHeader> | null = null;
   let validate: ReturnType<typeof rowValidator> | null = null;
@@ -251,12 +253,12 @@ async function validateAndWrite(
   const fieldName = (index: number | null) =>
     index === null || index >= width ? null : (header!.columns[index] ?? columnLabel(index));
 
-  for await (const record of records) {
+  for await (const batch of batches) for (const record of batch) {
     if (!header) {
       if (record.problem) throw headerProblem(record.problem.code, record.problem.index);
       header = matchHeader(dataset, platform.agreement.partners.find((p) => p.id === partner)!, record.cells);
       counts.columns_ignored = header.ignored;
-      validate = rowValidator(dataset, header.present, todayDay(platform.now()));
+      validate = rowValidator(dataset, header.columns, todayDay(platform.now()));
       width = record.cells.length;
       continue;
     }
@@ -274,12 +276,7 @@ async function validateAndWrite(
       reject(line, [{ column: null, code: 'field_count', message: `the row has ${record.cells.length} fields where the header has ${width}` }]);
       continue;
     }
-    const cells: Record<string, string> = {};
-    for (let i = 0; i < header.columns.length; i++) {
-      const column = header.columns[i];
-      if (column) cells[column] = (record.cells[i] ?? '').trim();
-    }
-    const result = validate!(cells);
+    const result = validate!(record.cells);
     if (!result.ok) { reject(line, result.errors); continue; }
     const row = result.row;
     let day: number | null = null;
@@ -295,7 +292,7 @@ async function validateAndWrite(
       reject(line, [{ column: dataset.uniqueId, code: 'duplicate_id', message: `${dataset.uniqueId} repeats an earlier row of this extract (the first is kept)` }]);
       continue;
     }
-    const stored = toStored(row);
+    toStored(row, stored);
     outsideArea.count(row, stored);
     const written = sink.append(stored);
     if (written) await written;
@@ -312,6 +309,10 @@ async function validateAndWrite(
   const columnsSent = dataset.columns.filter((c) => header!.present.has(c.name)).map((c) => c.name);
   const warnings: IngestWarning[] = outsideArea.warnings(platform.area.name);
   return { errors: rejections.listed, minDay, maxDay, columnsSent, warnings };
+}
+
+async function* oneByOne(records: AsyncIterable<FileRecord>): AsyncIterable<readonly FileRecord[]> {
+  for await (const record of records) yield [record];
 }
 
 function headerProblem(code: string, index: number | null): ExtractRejected {

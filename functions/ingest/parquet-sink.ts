@@ -1,7 +1,7 @@
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
 import type { StoredColumn, StoredType } from '../../schemas/stored.ts';
 import type { ObjectWriter } from '../platform/storage/port.ts';
-import type { StoredRow, StoredValue } from './stored-row.ts';
+import type { StoredValue } from './stored-row.ts';
 
 type SchemaElement = ConstructorParameters<typeof ParquetWriter>[0]['schema'][number];
 
@@ -27,7 +27,10 @@ class StreamingByteWriter extends ByteWriter {
 
 /**
  * Writes stored rows as one Parquet file, a row group at a time: memory holds one row group, whatever the size
- * of the extract. Dates are day numbers, timestamps milliseconds.
+ * of the extract. Dates are day numbers, timestamps milliseconds. Min/max statistics are written for the dates,
+ * times and numbers (an engine skips row groups outside a period by them) and the partner, not for the other text:
+ * keyed hashes and encodings look random, and a code or place of a 50,000-row group spans nearly all values, so
+ * their bounds would cost time (a tenth of an ingest) and prune nothing.
  */
 export class ParquetSink {
   private readonly bytes: StreamingByteWriter;
@@ -48,15 +51,15 @@ export class ParquetSink {
     this.buffers = columns.map(() => []);
   }
 
-  /** Buffers the row; returns a promise only when a row group is written (await it then). */
-  append(row: StoredRow): Promise<void> | undefined {
-    for (let i = 0; i < this.columns.length; i++) this.buffers[i].push(row[this.columns[i].name] ?? null);
+  /** Buffers a row's values, in the order of the columns; returns a promise only when a row group is written (await it then). */
+  append(values: readonly StoredValue[]): Promise<void> | undefined {
+    for (let i = 0; i < this.buffers.length; i++) this.buffers[i].push(values[i]);
     return ++this.buffered >= this.rowGroupSize ? this.flushGroup() : undefined;
   }
 
   private async flushGroup(): Promise<void> {
     if (this.buffered === 0) return;
-    const columnData = this.columns.map((c, i) => ({ name: c.name, data: this.buffers[i] as never[] }));
+    const columnData = this.columns.map((c, i) => ({ name: c.name, data: this.buffers[i] as never[], statistics: c.type !== 'string' || c.name === 'partner' }));
     this.buffers = this.columns.map(() => []);
     const size = this.buffered;
     this.buffered = 0;

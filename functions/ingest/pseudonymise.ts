@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { KeyStore } from '../platform/keys/port.ts';
 import { LinkageEncoder } from './bloom.ts';
 import { namesOf, NO_WORDS, wordsOf, type Names } from './names.ts';
+import { Recent } from './recent.ts';
 
 export { namesOf, normaliseName, type Names } from './names.ts';
 
@@ -14,8 +15,9 @@ const SEP = '\x1f';
 export class Pseudonymiser {
   /** Bloom-filter encodings and blocking tokens for fuzzy linkage, under keys derived from the same secret. */
   readonly linkage: LinkageEncoder;
-  /** Names repeat across rows: their words, for this ingest only (in memory, as the encoder's token caches). */
-  private readonly seenNames = new Map<string, readonly string[]>();
+  /** Names and people repeat across rows: their words and keys, for this ingest only (in memory, as the encoder's caches). */
+  private readonly seenNames = new Recent<readonly string[]>();
+  private readonly seenKeys = new Recent<string>();
 
   private constructor(
     private readonly version: string,
@@ -43,20 +45,15 @@ export class Pseudonymiser {
   }
 
   private wordsOf(name: string | null): readonly string[] {
-    if (!name) return NO_WORDS;
-    let words = this.seenNames.get(name);
-    if (!words) {
-      words = wordsOf(name);
-      if (this.seenNames.size >= 50_000) this.seenNames.clear();
-      this.seenNames.set(name, words);
-    }
-    return words;
+    return name ? this.seenNames.of(name, wordsOf) : NO_WORDS;
   }
 
   nhsKey(nhsNumber: string) { return this.hmac('nhs', nhsNumber); }
   upnKey(upn: string) { return this.hmac('upn', upn); }
   /** A partner's own person id links only that partner's records (police nominal id, local-authority id). */
-  localKey(partner: string, id: string) { return this.hmac(`local${SEP}${partner}`, id.trim().toUpperCase().replace(/\s+/g, ' ')); }
+  localKey(partner: string, id: string) {
+    return this.seenKeys.of(`local${SEP}${partner}${SEP}${id}`, () => this.hmac(`local${SEP}${partner}`, id.trim().toUpperCase().replace(/\s+/g, ' ')));
+  }
 
   /** Null unless surname, forename and date of birth are all there after normalisation. */
   nameDobKey(forename: string | null, surname: string | null, dobIso: string | null): string | null {
@@ -67,7 +64,8 @@ export class Pseudonymiser {
   nameDobKeyOf(names: Names, dobIso: string | null): string | null {
     const f = names.forename.join(' '), s = names.surname.join(' ');
     if (!f || !s || !dobIso) return null;
-    return this.hmac('name_dob', `${s}${SEP}${f}${SEP}${dobIso}`);
+    const value = `${s}${SEP}${f}${SEP}${dobIso}`;
+    return this.seenKeys.of(`name_dob${SEP}${value}`, () => this.hmac('name_dob', value));
   }
 
   /** The partner's record reference as a join key: the same reference from the same partner gives the same key. */

@@ -152,7 +152,7 @@ export class CsvParser {
 
   private endRecord() {
     const blank = !this.problem && this.cells.length === 1 && this.cells[0] === '';
-    if (!blank) this.out.push({ line: this.recordLine, cells: this.cells, ...(this.problem ? { problem: this.problem } : {}) });
+    if (!blank) this.out.push(this.problem ? { line: this.recordLine, cells: this.cells, problem: this.problem } : { line: this.recordLine, cells: this.cells });
     this.cells = [];
     this.recordLength = 0;
     this.problem = undefined;
@@ -166,6 +166,11 @@ export class CsvParser {
  * message, so that no library's words (which may quote a cell) leave the reader.
  */
 export async function* readCsv(text: AsyncIterable<string>): AsyncIterable<FileRecord> {
+  for await (const batch of readCsvBatches(text)) yield* batch;
+}
+
+/** The same, the records of each slice of text together (one step of the iteration per batch, not per record). */
+export async function* readCsvBatches(text: AsyncIterable<string>): AsyncIterable<FileRecord[]> {
   const parser = new CsvParser();
   const guarded = (step: () => FileRecord[]) => {
     try {
@@ -177,7 +182,11 @@ export async function* readCsv(text: AsyncIterable<string>): AsyncIterable<FileR
   };
   for await (const chunk of text) {
     // Fed in slices, so that the records waiting to be taken stay few however large a chunk the source gives.
-    for (let i = 0; i < chunk.length; i += SLICE) yield* guarded(() => parser.push(chunk.slice(i, i + SLICE)));
+    for (let i = 0; i < chunk.length; i += SLICE) {
+      const batch = guarded(() => parser.push(chunk.slice(i, i + SLICE)));
+      if (batch.length) yield batch;
+    }
   }
-  yield* guarded(() => parser.end());
+  const last = guarded(() => parser.end());
+  if (last.length) yield last;
 }

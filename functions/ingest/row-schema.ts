@@ -1,49 +1,97 @@
 import { z } from 'zod';
 import { codeMaps } from '../../schemas/code-lists.ts';
 import type { Dataset } from '../../schemas/dataset.ts';
-import { CellError, cellParser, type CellValue } from './cells.ts';
+import { CellError, cellParser, type CellParser, type CellValue } from './cells.ts';
 import { millisToDay } from '../../analytics/dates.ts';
 
 export interface RowError { column: string; code: string; message: string }
 export type Row = Record<string, CellValue>;
 export type RowResult = { ok: true; row: Row } | { ok: false; errors: RowError[] };
 
-/** A date or datetime cell as a day number (datetimes are kept as milliseconds). */
-const asDay = (dataset: Dataset, column: string, value: CellValue): number | null => {
-  if (typeof value !== 'number') return null;
-  return dataset.columns.find((c) => c.name === column)?.type.kind === 'datetime' ? millisToDay(value) : value;
-};
+/** One column of the header as checked: its name, whether it must be filled, its type's parser. */
+interface ColumnCheck { name: string; required: boolean; parse: CellParser }
+
+const columnChecks = (dataset: Dataset, present: Set<string>): ColumnCheck[] =>
+  dataset.columns.filter((c) => present.has(c.name)).map((c) => ({ name: c.name, required: !!c.required, parse: cellParser(c.type) }));
+
+const MISSING = new CellError('required', 'required value is missing');
+
+/** A trimmed cell of a column: its value, null when empty and optional, or why it is not valid. */
+const checkCell = (check: ColumnCheck, text: string, today: number): CellValue | CellError =>
+  text === '' ? (check.required ? MISSING : null) : check.parse(text, today);
 
 /**
- * The row validator of a dataset: a zod object built from the dataset's column definitions (each cell parsed
- * by its type's parser), then the dataset's row rules. Only the columns present in the header take part.
+ * The definition of a dataset's row: a zod object of the columns present in the header, each a trimmed cell
+ * parsed by its type's parser. `rowValidator` runs the same checks compiled into one function; a test holds them
+ * to the same values and errors.
  */
-export function rowValidator(dataset: Dataset, present: Set<string>, today: number): (cells: Record<string, string>) => RowResult {
+export function rowSchema(dataset: Dataset, present: Set<string>, today: number) {
   const shape: Record<string, z.ZodType<CellValue>> = {};
-  for (const column of dataset.columns) {
-    if (!present.has(column.name)) continue;
-    const parse = cellParser(column.type);
-    shape[column.name] = z.string().transform((text, ctx): CellValue => {
-      if (text === '') {
-        if (column.required) ctx.issues.push({ code: 'custom', input: '', message: 'required value is missing', params: { code: 'required' } });
-        return null;
-      }
-      const value = parse(text, today);
-      if (value instanceof CellError) {
-        ctx.issues.push({ code: 'custom', input: '', message: value.message, params: { code: value.code } });
-        return z.NEVER;
-      }
-      return value;
+  for (const check of columnChecks(dataset, present)) {
+    shape[check.name] = z.string().transform((text, ctx): CellValue => {
+      const value = checkCell(check, text, today);
+      if (!(value instanceof CellError)) return value;
+      ctx.issues.push({ code: 'custom', input: '', message: value.message, params: { code: value.code } });
+      return value === MISSING ? null : z.NEVER;
     });
   }
-  const schema = z.object(shape);
+  return z.object(shape);
+}
 
+/** A date or datetime cell as a day number (datetimes are kept as milliseconds). */
+const asDay = (datetimes: Set<string>, column: string, value: CellValue): number | null =>
+  typeof value !== 'number' ? null : datetimes.has(column) ? millisToDay(value) : value;
+
+const NO_ERRORS: RowError[] = [];
+
+/** The dataset's rules over a row whose cells are all valid (a `maps_to` fills its target). */
+function rowRules(dataset: Dataset, present: Set<string>): (row: Row) => RowError[] {
+  const datetimes = new Set(dataset.columns.filter((c) => c.type.kind === 'datetime').map((c) => c.name));
   const personDobChecks = Object.entries(dataset.persons).flatMap(([person, spec]) => {
     const dob = dataset.columns.find((c) => c.person === person && c.identity === 'date_of_birth');
     const at = spec.ageAt === undefined ? dataset.eventDate : spec.ageAt;
     return dob && at && present.has(dob.name) ? [{ dob: dob.name, at }] : [];
   });
+  return (row) => {
+    let errors: RowError[] | null = null;
+    for (const rule of dataset.rules) {
+      if (rule.rule === 'not_after') {
+        const a = asDay(datetimes, rule.column, row[rule.column]);
+        const b = asDay(datetimes, rule.other, row[rule.other]);
+        if (a !== null && b !== null && a > b) (errors ??= []).push({ column: rule.column, code: 'date_order', message: `${rule.column} is after ${rule.other}` });
+      } else if (rule.rule === 'one_of') {
+        if (rule.columns.every((c) => row[c] === null || row[c] === undefined)) {
+          (errors ??= []).push({ column: rule.columns[0], code: 'required', message: `one of ${rule.columns.join(', ')} is required` });
+        }
+      } else if (rule.rule === 'maps_to') {
+        const code = row[rule.column];
+        if (typeof code !== 'string') continue;
+        const mapped = codeMaps[rule.map]?.[code];
+        const given = row[rule.target];
+        if (given !== null && given !== undefined && given !== mapped) {
+          (errors ??= []).push({ column: rule.column, code: 'inconsistent', message: `${rule.column} belongs to ${mapped}, which disagrees with ${rule.target}` });
+        } else {
+          row[rule.target] = mapped;
+        }
+      }
+    }
+    for (const { dob, at } of personDobChecks) {
+      const birth = row[dob];
+      const event = asDay(datetimes, at, row[at]);
+      if (typeof birth === 'number' && event !== null && birth > event) {
+        (errors ??= []).push({ column: dob, code: 'dob_after_event', message: `date of birth is after ${at}` });
+      }
+    }
+    return errors ?? NO_ERRORS;
+  };
+}
 
+const rowOrErrors = (row: Row, errors: RowError[]): RowResult => (errors.length ? { ok: false, errors } : { ok: true, row });
+
+/** The row validator as the zod definition runs it, over the trimmed cells by column name (the reference). */
+export function zodRowValidator(dataset: Dataset, present: Set<string>, today: number): (cells: Record<string, string>) => RowResult {
+  const schema = rowSchema(dataset, present, today);
+  const rules = rowRules(dataset, present);
   return (cells) => {
     const parsed = schema.safeParse(cells);
     if (!parsed.success) {
@@ -57,37 +105,31 @@ export function rowValidator(dataset: Dataset, present: Set<string>, today: numb
       };
     }
     const row = parsed.data as Row;
-    const errors: RowError[] = [];
-    for (const rule of dataset.rules) {
-      if (rule.rule === 'not_after') {
-        const a = asDay(dataset, rule.column, row[rule.column]);
-        const b = asDay(dataset, rule.other, row[rule.other]);
-        if (a !== null && b !== null && a > b) {
-          errors.push({ column: rule.column, code: 'date_order', message: `${rule.column} is after ${rule.other}` });
-        }
-      } else if (rule.rule === 'one_of') {
-        if (rule.columns.every((c) => row[c] === null || row[c] === undefined)) {
-          errors.push({ column: rule.columns[0], code: 'required', message: `one of ${rule.columns.join(', ')} is required` });
-        }
-      } else if (rule.rule === 'maps_to') {
-        const code = row[rule.column];
-        if (typeof code !== 'string') continue;
-        const mapped = codeMaps[rule.map]?.[code];
-        const given = row[rule.target];
-        if (given !== null && given !== undefined && given !== mapped) {
-          errors.push({ column: rule.column, code: 'inconsistent', message: `${rule.column} belongs to ${mapped}, which disagrees with ${rule.target}` });
-        } else {
-          row[rule.target] = mapped;
-        }
-      }
+    return rowOrErrors(row, rules(row));
+  };
+}
+
+/**
+ * The row validator of a dataset, compiled from the same checks as `rowSchema`: for the file's columns (`columns`,
+ * the schema column each position fills or null), each cell is trimmed and parsed directly into the row; any
+ * invalid cell rejects the row with every cell's error, in the schema's column order; then the dataset's rules.
+ */
+export function rowValidator(dataset: Dataset, columns: readonly (string | null)[], today: number): (fields: readonly string[]) => RowResult {
+  const present = new Set(columns.filter((c): c is string => c !== null));
+  const checks = columnChecks(dataset, present);
+  const positions = checks.map((check) => columns.indexOf(check.name));
+  const rules = rowRules(dataset, present);
+  return (fields) => {
+    const row: Row = {};
+    let errors: RowError[] | null = null;
+    for (let i = 0; i < checks.length; i++) {
+      const check = checks[i];
+      const value = checkCell(check, (fields[positions[i]] ?? '').trim(), today);
+      if (value instanceof CellError) {
+        (errors ??= []).push({ column: check.name, code: value.code, message: value.message });
+        row[check.name] = null;
+      } else row[check.name] = value;
     }
-    for (const { dob, at } of personDobChecks) {
-      const birth = row[dob];
-      const event = asDay(dataset, at, row[at]);
-      if (typeof birth === 'number' && event !== null && birth > event) {
-        errors.push({ column: dob, code: 'dob_after_event', message: `date of birth is after ${at}` });
-      }
-    }
-    return errors.length ? { ok: false, errors } : { ok: true, row };
+    return errors ? { ok: false, errors } : rowOrErrors(row, rules(row));
   };
 }

@@ -1,7 +1,7 @@
 import type { Area } from '../../schemas/area/index.ts';
 import { ageBandOf } from '../../schemas/code-lists.ts';
 import type { Dataset } from '../../schemas/dataset.ts';
-import { personColumns } from '../../schemas/stored.ts';
+import { personColumns, type StoredColumn } from '../../schemas/stored.ts';
 import type { CellValue } from './cells.ts';
 import { ageOn, dayToIso, millisToDay, monthOf } from '../../analytics/dates.ts';
 import type { PostcodeParts } from './identifiers.ts';
@@ -10,19 +10,24 @@ import type { Pseudonymiser } from './pseudonymise.ts';
 import type { Row } from './row-schema.ts';
 
 export type StoredValue = string | number | boolean | null;
-export type StoredRow = Record<string, StoredValue>;
 
 /**
  * Minimisation and pseudonymisation of one valid row, planned once per dataset: identity fields become person
  * keys, age at the event, age band, month of birth and home sector/locality; location postcodes become sector and
  * locality; the record reference becomes a keyed hash, and goes itself to the partner's sealed vault. Nothing else of
- * the row survives.
+ * the row survives. The stored values are written into `out` by their column's position in `columns` (no object per
+ * row); a column no step fills is null.
  */
 export function storedRowBuilder(
   dataset: Dataset, area: Area, partner: string, pseudonyms: Pseudonymiser,
-  keepReference: (recordKey: string, reference: string) => void,
-) {
-  const steps: ((row: Row, out: StoredRow) => void)[] = [];
+  keepReference: (recordKey: string, reference: string) => void, columns: readonly StoredColumn[],
+): (row: Row, out: StoredValue[]) => void {
+  const at = (name: string) => {
+    const i = columns.findIndex((c) => c.name === name);
+    if (i < 0) throw new Error(`${name} is not a stored column of ${dataset.id}`);
+    return i;
+  };
+  const steps: ((row: Row, out: StoredValue[]) => void)[] = [];
   const datetimes = new Set(dataset.columns.filter((c) => c.type.kind === 'datetime').map((c) => c.name));
   const dayOf = (column: string, value: CellValue): number | null =>
     typeof value !== 'number' ? null : datetimes.has(column) ? millisToDay(value) : value;
@@ -30,7 +35,8 @@ export function storedRowBuilder(
   for (const column of dataset.columns) {
     const name = column.name;
     if (column.reference) {
-      const { namespace, key } = column.reference;
+      const { namespace } = column.reference;
+      const key = at(column.reference.key);
       steps.push((row, out) => {
         const reference = row[name] as string;
         const recordKey = pseudonyms.recordKey(namespace, partner, reference);
@@ -40,14 +46,16 @@ export function storedRowBuilder(
     } else if (column.identity || column.personAge) {
       continue;
     } else if (column.type.kind === 'postcode' && column.location) {
-      const { sector, locality, lsoa } = column.location;
+      const { lsoa } = column.location;
+      const sector = at(column.location.sector), locality = at(column.location.locality);
       steps.push((row, out) => {
         const place = row[name] as PostcodeParts | null;
         out[sector] = place?.sector ?? null;
         out[locality] = localityOf(area, { sector: place?.sector, district: place?.district, lsoa: lsoa ? (row[lsoa] as string | null) : null });
       });
     } else {
-      steps.push((row, out) => { out[name] = (row[name] ?? null) as StoredValue; });
+      const to = at(name);
+      steps.push((row, out) => { out[to] = (row[name] ?? null) as StoredValue; });
     }
   }
 
@@ -58,47 +66,52 @@ export function storedRowBuilder(
     const forename = col('forename'), surname = col('surname'), dob = col('date_of_birth'), home = col('home_postcode');
     const ageColumn = dataset.columns.find((c) => c.person === person.person && c.personAge)?.name;
     const ageAt = spec.ageAt === undefined ? dataset.eventDate : spec.ageAt;
+    const slot = (name: string | undefined) => (name ? at(name) : -1);
+    const keyNhs = slot(person.keys.nhs), keyUpn = slot(person.keys.upn), keyLocal = slot(person.keys.local), keyNameDob = slot(person.keys.name_dob);
+    const age = slot(person.age), ageBand = slot(person.ageBand), monthOfBirth = slot(person.monthOfBirth);
+    const homeSector = slot(person.homeSector), homeLocality = slot(person.homeLocality), clk = slot(person.clk), linkBlocks = slot(person.linkBlocks);
     steps.push((row, out) => {
       const birth = dob ? ((row[dob] ?? null) as number | null) : null;
-      if (person.keys.nhs) out[person.keys.nhs] = row[nhs!] ? pseudonyms.nhsKey(row[nhs!] as string) : null;
-      if (person.keys.upn) out[person.keys.upn] = row[upn!] ? pseudonyms.upnKey(row[upn!] as string) : null;
-      if (person.keys.local) out[person.keys.local] = row[local!] ? pseudonyms.localKey(partner, row[local!] as string) : null;
+      if (keyNhs >= 0) out[keyNhs] = row[nhs!] ? pseudonyms.nhsKey(row[nhs!] as string) : null;
+      if (keyUpn >= 0) out[keyUpn] = row[upn!] ? pseudonyms.upnKey(row[upn!] as string) : null;
+      if (keyLocal >= 0) out[keyLocal] = row[local!] ? pseudonyms.localKey(partner, row[local!] as string) : null;
       const dobIso = birth === null ? null : dayToIso(birth);
       // Normalised once for the name-and-date key and the encodings both.
-      const names = person.keys.name_dob || person.clk
+      const names = keyNameDob >= 0 || clk >= 0
         ? pseudonyms.names(forename ? (row[forename] as string | null) ?? null : null, surname ? (row[surname] as string | null) ?? null : null)
         : null;
-      if (person.keys.name_dob) out[person.keys.name_dob] = pseudonyms.nameDobKeyOf(names!, dobIso);
-      if (person.age) {
-        const at = ageAt ? dayOf(ageAt, row[ageAt]) : null;
-        const age = birth !== null && at !== null ? ageOn(birth, at) : ageColumn ? (row[ageColumn] as number | null) : null;
-        out[person.age] = age ?? null;
-        out[person.ageBand!] = age === null || age === undefined ? null : ageBandOf(age);
+      if (keyNameDob >= 0) out[keyNameDob] = pseudonyms.nameDobKeyOf(names!, dobIso);
+      if (age >= 0) {
+        const on = ageAt ? dayOf(ageAt, row[ageAt]) : null;
+        const years = birth !== null && on !== null ? ageOn(birth, on) : ageColumn ? (row[ageColumn] as number | null) : null;
+        out[age] = years ?? null;
+        out[ageBand] = years === null || years === undefined ? null : ageBandOf(years);
       }
-      if (person.monthOfBirth) out[person.monthOfBirth] = birth === null ? null : monthOf(birth);
-      if (person.homeSector) {
+      if (monthOfBirth >= 0) out[monthOfBirth] = birth === null ? null : monthOf(birth);
+      if (homeSector >= 0) {
         const place = row[home!] as PostcodeParts | null;
-        out[person.homeSector] = place?.sector ?? null;
-        out[person.homeLocality!] = localityOf(area, {
+        out[homeSector] = place?.sector ?? null;
+        out[homeLocality] = localityOf(area, {
           sector: place?.sector, district: place?.district, lsoa: spec.homeLsoa ? (row[spec.homeLsoa] as string | null) : null,
         });
       }
-      if (person.clk) {
+      if (clk >= 0) {
         const place = home ? (row[home] as PostcodeParts | null) : null;
         const encoded = pseudonyms.linkage.encode({
           names: names!, dob: dobIso,
           postcode: place ? place.unit ?? place.sector : null,
           sex: person.sexColumn ? (row[person.sexColumn] as string | null) ?? null : null,
         });
-        out[person.clk] = encoded.clk;
-        out[person.linkBlocks!] = encoded.blocks;
+        out[clk] = encoded.clk;
+        out[linkBlocks] = encoded.blocks;
       }
     });
   }
 
-  return (row: Row): StoredRow => {
-    const out: StoredRow = { partner };
-    for (const step of steps) step(row, out);
-    return out;
+  const partnerAt = at('partner');
+  return (row, out) => {
+    out.fill(null);
+    out[partnerAt] = partner;
+    for (let i = 0; i < steps.length; i++) steps[i](row, out);
   };
 }

@@ -22,19 +22,20 @@ const UNUSUAL_PERIOD_FACTOR = 2;
  * Counts accepted rows whose postcode was given but falls outside the area (its locality could not be found), by
  * the postcode's column. Where a row's place is unresolved for want of a postcode it is not counted.
  */
-export function outsideAreaCounter(dataset: Dataset) {
+export function outsideAreaCounter(dataset: Dataset, columns: readonly { name: string }[]) {
   const homes = new Map(personColumns(dataset).filter((p) => p.homeLocality).map((p) => [p.person, p.homeLocality!]));
   const placed = dataset.columns.flatMap((c) => {
     if (c.type.kind !== 'postcode') return [];
     if (c.location) return [{ column: c.name, locality: c.location.locality }];
     const home = c.identity === 'home_postcode' && c.person ? homes.get(c.person) : undefined;
     return home ? [{ column: c.name, locality: home }] : [];
-  });
+  }).map((p) => ({ column: p.column, at: columns.findIndex((s) => s.name === p.locality) })).filter((p) => p.at >= 0);
   const counts = new Map<string, number>();
   return {
-    count(row: Record<string, unknown>, stored: Record<string, unknown>) {
+    /** `stored`: the row's stored values, by the position of `columns`. */
+    count(row: Record<string, unknown>, stored: readonly unknown[]) {
       for (const p of placed) {
-        if (row[p.column] != null && stored[p.locality] === UNKNOWN_LOCALITY) counts.set(p.column, (counts.get(p.column) ?? 0) + 1);
+        if (row[p.column] != null && stored[p.at] === UNKNOWN_LOCALITY) counts.set(p.column, (counts.get(p.column) ?? 0) + 1);
       }
     },
     warnings(areaName: string): IngestWarning[] {

@@ -1,6 +1,7 @@
 /**
  * One measurement in a fresh process, so its peak RSS is its own: `bare FILE` (read + split + one HMAC per row,
- * the floor any ingest pays) or `ingest FILE DATADIR` (the whole pipeline). Prints one JSON line.
+ * the floor any ingest pays) or `ingest FILE DATADIR [DATASET]` (the whole pipeline). Prints one JSON line; the
+ * time starts after the modules are loaded.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -9,8 +10,9 @@ import { ingestExtract } from '../../functions/ingest/ingest.ts';
 import { fileSource } from '../../functions/ingest/source.ts';
 import { localPlatform } from '../../functions/platform/local.ts';
 
-const [mode, file, dataDir] = process.argv.slice(2);
+const [mode, file, dataDir, dataset = 'police_crime'] = process.argv.slice(2);
 const started = performance.now();
+const cpuStarted = process.cpuUsage();
 let rows = 0;
 let extra: Record<string, unknown> = {};
 
@@ -25,9 +27,10 @@ if (mode === 'bare') {
   rows--; // the header
   extra = { sink };
 } else {
-  const report = await ingestExtract(localPlatform(dataDir), { dataset: 'police_crime', partner: 'leicestershire-police', source: fileSource(file) });
+  const report = await ingestExtract(localPlatform(dataDir), { dataset, partner: 'leicestershire-police', source: fileSource(file) });
   rows = report.rows_read;
   extra = { status: report.status, rows_accepted: report.rows_accepted, rows_rejected: report.rows_rejected };
 }
 const seconds = (performance.now() - started) / 1000;
-console.log(JSON.stringify({ mode, rows, seconds, rows_per_s: Math.round(rows / seconds), peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024), ...extra }));
+const cpu = process.cpuUsage(cpuStarted);
+console.log(JSON.stringify({ mode, rows, seconds, cpu_s: (cpu.user + cpu.system) / 1e6, rows_per_s: Math.round(rows / seconds), peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024), ...extra }));

@@ -1,13 +1,16 @@
 /**
  * `npm run bench`: every benchmark, figures printed as a table and as JSON (for notes). `--quick` for small sizes
  * and a short API load; `--api` for the API load alone, on the committed sample; `--products` for linking
- * and the products alone.
+ * and the products alone; `--ingest` for ingest and CLI start-up alone (`--rows 100k,300k`,
+ * `--datasets police_crime,police_person`, `--repeat 3`).
  */
 import { benchApi } from './api.ts';
-import { benchIngest } from './ingest.ts';
+import { benchIngest, benchStartup } from './ingest.ts';
 import { benchProducts } from './products.ts';
 
 const quick = process.argv.includes('--quick');
+const option = (name: string) => { const i = process.argv.indexOf(`--${name}`); return i < 0 ? undefined : process.argv[i + 1]; };
+const count = (text: string) => Math.round(parseFloat(text) * (/m$/i.test(text) ? 1e6 : /k$/i.test(text) ? 1e3 : 1));
 function printProducts(scale: number, linking: unknown[], products: unknown[]) {
   console.log(`\nlinking every person record at scale ${scale} (stages in seconds)`);
   console.table(linking);
@@ -23,6 +26,21 @@ if (process.argv.includes('--api')) {
   console.log(JSON.stringify({ api }));
   process.exit(0);
 }
+if (process.argv.includes('--ingest')) {
+  const ingest = await benchIngest({
+    rows: (option('rows') ?? '100k,300k').split(',').map(count),
+    datasets: (option('datasets') ?? 'police_crime,police_person').split(',') as ('police_crime' | 'police_person')[],
+    repeat: Number(option('repeat') ?? 3),
+    capped: !process.argv.includes('--no-cap'),
+  });
+  console.log('\ningest (ratios to the bare pass of the same run; CPU is user + system)');
+  console.table(ingest);
+  const startup = benchStartup();
+  console.log('\nCLI start-up');
+  console.table(startup);
+  console.log(JSON.stringify({ ingest, startup }));
+  process.exit(0);
+}
 const sizes = quick
   ? [{ label: '10k', scale: 0.1 }, { label: '100k', scale: 1 }]
   : [{ label: '100k', scale: 1 }, { label: '1M', scale: 10 }];
@@ -34,13 +52,16 @@ if (process.argv.includes('--products')) {
   process.exit(0);
 }
 
-const ingest = await benchIngest(sizes);
-console.log('\ningest police_crime');
+const ingest = await benchIngest({ rows: sizes.map((s) => Math.round(s.scale * 100_000)), datasets: ['police_crime', 'police_person'] });
+console.log('\ningest (ratios to the bare pass of the same run; CPU is user + system)');
 console.table(ingest);
+const startup = benchStartup();
+console.log('\nCLI start-up');
+console.table(startup);
 const largest = sizes[sizes.length - 1].scale;
 const { linking, products } = await benchProducts(largest);
 printProducts(largest, linking, products);
 const api = await benchApi({ dataDir: `.bench/sample-data-${largest}-v2`, seconds: apiSeconds });
 console.log(`\nAPI under load over the scale ${largest} sample (products cached per catalog version)`);
 console.table(api);
-console.log(JSON.stringify({ ingest, linking, products, api }));
+console.log(JSON.stringify({ ingest, startup, linking, products, api }));

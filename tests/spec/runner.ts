@@ -52,13 +52,13 @@ async function load(platform: Platform, tables: SpecCase['tables']) {
     for (const row of rows) {
       const filled: Record<string, Scalar> = { ...(dataset.eventDate ? { [dataset.eventDate]: DEFAULT_EVENT_DAY } : {}), ...row };
       for (const name of Object.keys(filled)) if (!columns.some((c) => c.name === name)) throw new Error(`spec table ${datasetId} has no column ${name}`);
-      await sink.append(Object.fromEntries(columns.map((c) => {
+      await sink.append(columns.map((c) => {
         const v = filled[c.name] ?? null;
-        if (v === null) return [c.name, null];
-        if (c.type === 'date') return [c.name, isoToDay(String(v))];
-        if (c.type === 'timestamp') return [c.name, Date.parse(`${String(v).replace(' ', 'T')}Z`)];
-        return [c.name, v];
-      })));
+        if (v === null) return null;
+        if (c.type === 'date') return isoToDay(String(v));
+        if (c.type === 'timestamp') return Date.parse(`${String(v).replace(' ', 'T')}Z`);
+        return v;
+      }));
     }
     await sink.close();
     await platform.catalog.add({
