@@ -213,7 +213,7 @@ export const linkageConfig: LinkageConfig = LinkageConfig.parse({
   ],
   termFrequency: { pseudoRecords: 1_000, min: 1e-5, max: 0.2 },
   training: {
-    randomPairs: 300_000, blockedPairs: 2_000_000, iterations: 40, tolerance: 1e-5,
+    randomPairs: 300_000, blockedPairs: 2_000_000, iterations: 300, tolerance: 1e-5,
     pseudoPairs: 1_000, pseudoMatches: 50, decisionWeight: 5, startMatches: 0.1, seed: 1,
   },
   thresholds: { autoLink: 0.99, review: 0.3 },

@@ -47,6 +47,8 @@ export function resolveTable(candidates: Candidates, decisions: Decisions = new 
     held[i] = (t.nhs[i] >= 0 ? 1 : 0) | (t.upn[i] >= 0 ? 2 : 0);
   }
   const find = (i: number): number => { while (parent[i] !== i) { parent[i] = parent[parent[i]]; i = parent[i]; } return i; };
+  /** Per cluster root: the records its records were rejected with (an analyst's "not the same person"). */
+  const rejectedWith = new Map<number, number[]>();
   const union = (x: number, y: number) => {
     let rx = find(x), ry = find(y);
     if (rx === ry) return;
@@ -55,23 +57,31 @@ export function resolveTable(candidates: Candidates, decisions: Decisions = new 
     size[rx] += size[ry];
     for (let w = 0; w < words; w++) partners[rx * words + w] |= partners[ry * words + w];
     held[rx] |= held[ry];
+    const moved = rejectedWith.get(ry);
+    if (moved) {
+      const kept = rejectedWith.get(rx);
+      if (kept) for (const r of moved) kept.push(r); else rejectedWith.set(rx, moved);
+      rejectedWith.delete(ry);
+    }
   };
 
   const index = decisions.size ? new Map(t.ids.map((id, i) => [id, i])) : new Map<string, number>();
   const decided = (decision: 'accept' | 'reject') => [...decisions].filter(([, d]) => d === decision).sort(([x], [y]) => (x < y ? -1 : 1))
     .map(([key]) => key.split('\u001f').map((id) => index.get(id)))
     .filter((p): p is [number, number] => p[0] !== undefined && p[1] !== undefined);
-  const rejected = decided('reject');
+  for (const [p, q] of decided('reject')) {
+    (rejectedWith.get(p) ?? rejectedWith.set(p, []).get(p)!).push(q);
+    (rejectedWith.get(q) ?? rejectedWith.set(q, []).get(q)!).push(p);
+  }
 
+  // A rejection between the two clusters is looked for among the fewer rejections of the two: no pass over all of them.
   const allowed = (x: number, y: number): boolean => {
     const rx = find(x), ry = find(y);
     if (rx === ry) return true;
     for (let w = 0; w < words; w++) if (partners[rx * words + w] & partners[ry * words + w]) return false;
     if (held[rx] & held[ry]) return false;
-    for (const [p, q] of rejected) {
-      const fp = find(p), fq = find(q);
-      if ((fp === rx && fq === ry) || (fp === ry && fq === rx)) return false;
-    }
+    const [here, there] = (rejectedWith.get(rx)?.length ?? 0) <= (rejectedWith.get(ry)?.length ?? 0) ? [rx, ry] : [ry, rx];
+    for (const r of rejectedWith.get(here) ?? []) if (find(r) === there) return false;
     return true;
   };
   let linked = 0, refused = 0;

@@ -85,7 +85,7 @@ function population(size: number) {
     + `encode ${encodeMs.toFixed(0)} ms, link ${times[0].toFixed(0)} ms (min of ${times.length}; median ${times[Math.floor(times.length / 2)].toFixed(0)} ms); `
     + `candidates compared ${compared}`);
   console.table([autoRow, reviewRow]);
-  console.log(`review queue: ${queue} pairs (${((100 * queue) / links.length).toFixed(2)}% of records); a reviewer who knows the truth saw ${reviewed} and accepted ${accepted} in ${rounds} rounds`);
+  console.log(`review queue: ${queue} pairs (${((100 * queue) / links.length).toFixed(2)}% of records); a reviewer who knows the truth saw ${reviewed}, accepted ${accepted} and rejected the rest, in ${rounds} rounds`);
   const related = relatedPairs(people);
   console.log(`pairs of people in the population: ${related.twin} twins, ${related.sibling} siblings, ${related.namesake} namesakes`);
   console.log('false merges (record pairs) by kind at auto-link:', Object.entries(autoLink.falseMerges).map(([k, m]) => `${k} ${m.pairs}`).join(', '));

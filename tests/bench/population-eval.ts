@@ -8,9 +8,8 @@ import type { ClearRecord } from './linkage-eval.ts';
 /**
  * The population benchmark's evaluation, shared by `npm run bench:linkage` and its CI floor test: the model in the
  * tree links the encoded records once at its thresholds (auto-link), then a reviewer who knows the truth accepts
- * every true pair the review queue shows, round after round until it shows nothing new (with the review queue). The
- * false pairs are left undecided rather than rejected: a rejection only keeps apart what the queue's own pairs
- * would join, and resolution with tens of thousands of them is slow today (each join checks every one). Pairs
+ * every true pair the review queue shows and rejects every false one, round after round until it shows nothing new
+ * (with the review queue). Pairs
  * are counted over all records, within one partner as across partners: an ASB extract's two records of one person
  * are a pair to find, and two people's records put together are a false merge, whoever holds them.
  */
@@ -90,7 +89,8 @@ export function linkPopulation(population: Population, links: LinkRecord[], conf
   const first = resolvePeople(links, new Map(), config, candidates);
   const linkMs = performance.now() - t;
   const truthOf = new Map(population.records.map((r) => [r.id, r.truth]));
-  const seen = new Set<string>(), accepted = new Map<string, 'accept'>();
+  const seen = new Set<string>(), decisions = new Map<string, 'accept' | 'reject'>();
+  let accepted = 0;
   let resolution: Resolution = first, rounds = 0;
   for (; rounds < 10; rounds++) {
     let fresh = 0;
@@ -99,14 +99,14 @@ export function linkPopulation(population: Population, links: LinkRecord[], conf
       const key = pairKey(x, y);
       if (seen.has(key)) continue;
       seen.add(key);
-      if (truthOf.get(x) === truthOf.get(y)) { accepted.set(key, 'accept'); fresh++; }
+      if (truthOf.get(x) === truthOf.get(y)) { decisions.set(key, 'accept'); accepted++; fresh++; } else decisions.set(key, 'reject');
     }
     if (!fresh) break;
-    resolution = resolvePeople(links, accepted, config, candidates);
+    resolution = resolvePeople(links, decisions, config, candidates);
   }
   return {
     records: links.length, people: population.people.size, linkMs, compared: candidates.stats.compared,
     autoLink: populationQuality(population, first.personOf), withReview: populationQuality(population, resolution.personOf),
-    queue: first.review.length, reviewed: seen.size, accepted: accepted.size, rounds,
+    queue: first.review.length, reviewed: seen.size, accepted, rounds,
   };
 }
