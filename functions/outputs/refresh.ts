@@ -1,5 +1,6 @@
 import { defaultEngine, openEngine, type EngineName } from '../../analytics/engine.ts';
 import { yearStarting } from '../../analytics/financial-year.ts';
+import { exportAbout } from '../products/about.ts';
 import type { Platform } from '../platform/platform.ts';
 import { getJson } from '../platform/storage/port.ts';
 import { linkAllPeople } from '../linkage/people.ts';
@@ -45,7 +46,7 @@ export async function refreshProducts(platform: Platform, engineName: EngineName
       for (const { request, files: names } of product.refresh?.(platform.area, period) ?? []) {
         const result = await computeProduct(engine, platform, request, registry);
         for (const [format, name] of Object.entries(names) as [ProductFormat, string][]) {
-          await platform.storage.put(prefix + name, (await renderProduct(request, result, format, platform.deployment, registry)).body);
+          await platform.storage.put(prefix + name, (await renderProduct(request, result, format, platform.deployment, registry, await exportAbout(platform, request))).body);
           files.push(prefix + name);
         }
       }

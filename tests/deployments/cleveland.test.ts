@@ -78,7 +78,7 @@ describe('the cleveland deployment', () => {
 
     const csp = await vrn('profile', '--locality', 'middlesbrough', '--period', '2024-25', '--format', 'html');
     expect(csp.code).toBe(0);
-    expect(csp.stdout).toContain('Cleveland Unit for the Reduction of Violence.');
+    expect(csp.stdout).toContain('Produced by: Cleveland Unit for the Reduction of Violence');
     expect(csp.stdout).toContain('Cleveland per 1,000 residents');
     expect(csp.stdout).not.toMatch(/Leicester|LLR/);
   });

@@ -82,12 +82,16 @@ const get = async (user: string, path: string) => {
 /** Runs the CLI in this process with the test's registry (or, `false`, the service's). */
 const cli = (args: string[], withRegistry = true) => vrnInProcessWith(withRegistry ? registry : undefined, ...args);
 
+/** A CSV export's table, after the lines that say what it is (the VRU, the period, the data's last date, when). */
+const tableOf = (csv: string) => csv.split('\r\n\r\n').pop()!.trim();
+
 describe('a product added to the registry', () => {
   it('is served at its route, behind its action, disclosure-controlled for the csp audience at the one call site', async () => {
     expect(JSON.parse((await get('vrn-analyst', '/v1/knife-count?period=2025-26&audience=analyst')).body)).toEqual({ period: '2025-26', count: 3, suppressed: false });
     expect(JSON.parse((await get('vrn-analyst', '/v1/knife-count?period=2025-26')).body)).toEqual({ period: '2025-26', count: null, suppressed: true });
     const file = await get('performance-lead', '/v1/knife-count?period=2025-26&audience=analyst&format=csv');
-    expect([file.status, file.type, file.body.trim()]).toEqual([200, 'text/csv; charset=utf-8', 'period,count,suppressed\r\n2025-26,3,false']);
+    expect([file.status, file.type, tableOf(file.body)]).toEqual([200, 'text/csv; charset=utf-8', 'Period,Count,Suppressed\r\n2025-26,3,No']);
+    expect(file.body).toMatch(/^Produced by,"Leicester, Leicestershire and Rutland Violence Reduction Network"\r\nPeriod,2025-26\r\nData to,/);
     expect((await get('police-uploader', '/v1/knife-count?period=2025-26')).status).toBe(403);
     // A csp officer may see csp figures only: the scope the product declares is checked.
     expect((await get('charnwood-csp', '/v1/knife-count?period=2025-26&audience=analyst')).status).toBe(403);
@@ -110,7 +114,7 @@ describe('a product added to the registry', () => {
     expect(help.stdout).toContain('  knife-count --period 2024-25 [--engine arquero|sql] [--format json|csv] [--out FILE]\n');
     expect(help.stdout).toContain('knife-enabled crimes recorded in a financial year');
     const counted = await cli(['knife-count', '--period', '2025-26', '--data-dir', t.dir, '--format', 'csv', '--engine', 'arquero']);
-    expect([counted.code, counted.stdout]).toEqual([0, 'period,count,suppressed\r\n2025-26,,true\r\n']);
+    expect([counted.code, tableOf(counted.stdout)]).toEqual([0, 'Period,Count,Suppressed\r\n2025-26,,Yes']);
     const xlsx = await cli(['knife-count', '--period', '2025-26', '--data-dir', t.dir, '--format', 'xlsx']);
     expect([xlsx.code, xlsx.stderr]).toEqual([2, expect.stringContaining('--format must be one of json, csv')]);
     // Without it in the registry, there is no such command.
@@ -146,7 +150,7 @@ describe('a product added to the registry', () => {
     const manifest = await refreshProducts(t.platform, 'sql', [knifeCount]);
     expect(manifest.files).toEqual(['outputs/2025-26/csp/knife-count.csv']);
     const stored = await t.platform.storage.get('outputs/2025-26/csp/knife-count.csv');
-    expect(new TextDecoder().decode(stored!.body)).toBe('period,count,suppressed\r\n2025-26,,true\r\n');
+    expect(tableOf(new TextDecoder().decode(stored!.body))).toBe('Period,Count,Suppressed\r\n2025-26,,Yes');
   });
 });
 
