@@ -48,8 +48,10 @@ function labelCell(value: string, names: Record<string, string>): string {
  * `names` adds the area's own (locality slugs → names).
  */
 export function labelled(table: Table, names: Record<string, string> = {}): Table {
-  // Only a column of words alone says `Not recorded`; in one of counts or flags an empty cell is no figure.
-  const words = table.columns.map((_, i) => table.rows.every((r) => r[i] === null || r[i] === undefined || typeof r[i] === 'string'));
+  // Only a column of words alone says `Not recorded`; in one of counts or flags an empty cell is no figure, and a
+  // column with nothing in it (a suppressed count alone) is not known to be words.
+  const words = table.columns.map((_, i) => table.rows.some((r) => typeof r[i] === 'string')
+    && table.rows.every((r) => r[i] === null || r[i] === undefined || typeof r[i] === 'string'));
   return {
     name: table.name,
     columns: table.columns.map((c) => named[c] ?? sentence(c)),

@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { labelled } from '../../analytics/render/labels.ts';
 import { exportAbout } from '../../functions/products/about.ts';
 import { renderProduct, runProduct, type ProductRequest } from '../../functions/products/service.ts';
 import { CRIME_HEADER, POLICE, crimeRow, crimeRows, csv, ingestText, testPlatform } from '../helpers.ts';
@@ -17,6 +18,14 @@ const render = async (request: ProductRequest, format: 'csv' | 'xlsx') =>
   renderProduct(request, await runProduct(t.platform, 'sql', request), format, t.platform.deployment, undefined, await exportAbout(t.platform, request));
 
 describe('exports', () => {
+  it('says Not recorded only in a column of words: a suppressed count alone stays empty', () => {
+    const table = labelled({ name: 'x', columns: ['period', 'count', 'home_locality'], rows: [['2025-26', null, null], ['2024-25', 4, 'leicester']] });
+    expect(table.rows[0].slice(1)).toEqual([null, 'Not recorded']);
+    expect(table.rows[1][1]).toBe(4);
+    expect(labelled({ name: 'y', columns: ['count'], rows: [[null]] }).rows).toEqual([[null]]);
+  });
+
+
   it('the measures CSV opens with the VRU, the period, the data to date and when, then labels the codes', async () => {
     const { body } = await render({ product: 'measures', period: '2024-25', baseline: '2019-20' }, 'csv');
     const lines = String(body).split('\r\n');

@@ -8,9 +8,9 @@ import { listCases } from './cases/lists.ts';
 import { logicCases } from './cases/logic.ts';
 import { queryCases } from './cases/query.ts';
 import { semiJoinCases } from './cases/semi-join.ts';
-import { athenaStatements, expectedRows, runOn, specEngines, specPlatform, type SpecCase } from './runner.ts';
+import { athenaStatements, expectedRows, runOn, specDeployments, specEngines, specPlatform, type SpecCase } from './runner.ts';
 
-/** Every operation's cases, on every engine: pinned rows on Arquero and DuckDB, Trino-parsed SQL for Athena. */
+/** Every operation's cases, on every engine and under every deployment bundle: pinned rows on Arquero and DuckDB, Trino-parsed SQL for Athena. */
 const suites = [comparisonCases, logicCases, listCases, dateCases, semiJoinCases, queryCases];
 const byOperation = new Map<string, SpecCase[]>();
 for (const suite of suites) for (const [operation, cases] of Object.entries(suite)) byOperation.set(operation, [...(byOperation.get(operation) ?? []), ...cases!]);
@@ -23,9 +23,9 @@ for (const [operation, cases] of byOperation) {
   describe(operation, () => {
     for (const c of cases) {
       describe(c.name, () => {
-        let store: { platform: Platform; cleanup: () => void };
-        beforeAll(async () => { store = await specPlatform(c.tables); });
-        afterAll(() => store?.cleanup());
+        const stores = new Map<string, { platform: Platform; cleanup: () => void }>();
+        beforeAll(async () => { for (const d of specDeployments) stores.set(d, await specPlatform(c.tables, d)); });
+        afterAll(() => { for (const s of stores.values()) s.cleanup(); });
         for (const engine of specEngines) {
           const skipped = c.skip?.[engine];
           if (skipped) { it.skip(`${engine} (skipped: ${skipped})`, () => {}); continue; }
@@ -36,9 +36,11 @@ for (const [operation, cases] of byOperation) {
               for (const { sql, values } of statements) expect(athenaSyntaxErrors(sql, values), `${operation}: ${c.name}: ${sql}`).toEqual([]);
             });
           } else {
-            it(`${engine}: the pinned rows`, async () => {
-              expect(await runOn(engine, store.platform, c)).toEqual(expectedRows(c));
-            });
+            for (const d of specDeployments) {
+              it(`${engine}, ${d}: the pinned rows`, async () => {
+                expect(await runOn(engine, stores.get(d)!.platform, c)).toEqual(expectedRows(c));
+              });
+            }
           }
         }
       });

@@ -6,6 +6,7 @@ import { sortRows, type CountQuery, type Engine, type Operation, type Params, ty
 import { ParquetSink } from '../../functions/ingest/parquet-sink.ts';
 import type { Platform } from '../../functions/platform/platform.ts';
 import { getDataset } from '../../schemas/datasets/index.ts';
+import { DEFAULT_DEPLOYMENT, deploymentNames, loadDeployment } from '../../schemas/deployments/index.ts';
 import { storedColumns } from '../../schemas/stored.ts';
 import { testPlatform } from '../helpers.ts';
 
@@ -76,9 +77,12 @@ const run = (engine: Engine, c: SpecCase) => 'count' in c.query
 /** Sorts a case's expected rows as the engines' are sorted, so a case may list them in any order. */
 export const expectedRows = (c: SpecCase) => sortRows([...c.expected], 'count' in c.query ? Object.keys(c.query.count.groupBy) : Object.keys(c.query.rows.select));
 
-/** A fresh local platform holding a case's tables as accepted extracts; the caller cleans it up. */
-export async function specPlatform(tables: SpecCase['tables']): Promise<{ platform: Platform; cleanup: () => void }> {
-  const t = testPlatform();
+/** The deployment bundles every case runs under: the engines must not depend on which VRU's store they read. */
+export const specDeployments = deploymentNames;
+
+/** A fresh local platform of a deployment holding a case's tables as accepted extracts; the caller cleans it up. */
+export async function specPlatform(tables: SpecCase['tables'], deployment = DEFAULT_DEPLOYMENT): Promise<{ platform: Platform; cleanup: () => void }> {
+  const t = testPlatform(undefined, { deployment: loadDeployment(deployment) });
   try { await load(t.platform, tables); } catch (error) { t.cleanup(); throw error; }
   return t;
 }
