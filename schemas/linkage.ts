@@ -36,7 +36,7 @@ const Level = z.object({
   dice: z.number().min(0).max(1),
   swapped: z.boolean().default(false),
   /**
-   * The level holds only where both records also share a blocking token of this kind (functions/ingest/bloom.ts):
+   * The level holds only where both records also share a blocking token of this kind (analytics/matching/encoding.ts):
    * what Dice alone cannot tell (a short form from another name, a day-month swap from another year, a district).
    */
   shares: z.enum(['fs', 'ss', 'by', 'pd']).optional(),
@@ -74,7 +74,7 @@ export type Guard = z.infer<typeof Guard>;
 export const LinkageConfig = z.object({
   clk: z.object({ forename: Segment, surname: Segment, dob: Segment, postcode: Segment, sex: Segment })
     .refine((s) => clkFields.reduce((n, f) => n + s[f].bits, 0) === 1024, 'the segments make 1024 bits')
-    // One key for both names (functions/ingest/bloom.ts): a swap is found by comparing one with the other.
+    // One key for both names (analytics/matching/encoding.ts): a swap is found by comparing one with the other.
     .refine((s) => s.forename.bits === s.surname.bits && s.forename.hashes === s.surname.hashes, 'forename and surname segments are alike'),
   /** Per field, its levels (see Level). */
   comparisons: z.object({ forename: Comparison, surname: Comparison, dob: Comparison, postcode: Comparison, sex: Comparison }),

@@ -36,7 +36,7 @@ export interface PersonColumns {
   monthOfBirth?: string;
   homeSector?: string;
   homeLocality?: string;
-  /** Fuzzy-linkage encodings (functions/ingest/bloom.ts), where the person has a name or a birth date and home. */
+  /** Fuzzy-linkage encodings (analytics/matching/encoding.ts), where the person has a name or a birth date and home. */
   clk?: string;
   linkBlocks?: string;
   /** The column holding the person's sex, encoded into the CLK (it is also stored as itself). */

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { linkageConfig, type LinkageConfig } from '../../schemas/linkage.ts';
 import { candidatePairs, type Candidates, type CandidateStats, type LinkRecord, type Pair } from './candidates.ts';
 import type { LinkTable } from './table.ts';
+import { UnionFind } from './union-find.ts';
 
 /** Remembered review decisions, by pair key (see pairKey). */
 export type Decisions = ReadonlyMap<string, 'accept' | 'reject'>;
@@ -37,8 +38,7 @@ export interface TableResolution {
  */
 export function resolveTable(candidates: Candidates, decisions: Decisions = new Map(), config: LinkageConfig = candidates.table.config): TableResolution {
   const t = candidates.table, n = t.size, rank = t.rank;
-  const parent = new Int32Array(n), size = new Int32Array(n).fill(1);
-  for (let i = 0; i < n; i++) parent[i] = i;
+  const sets = UnionFind.of(n);
   const words = Math.max(1, Math.ceil(t.partners.length / 32));
   /** Per cluster root: the partners whose person ids it holds (a bit each), and whether it holds an NHS number (1) or UPN (2). */
   const partners = new Uint32Array(n * words), held = new Uint8Array(n);
@@ -46,15 +46,13 @@ export function resolveTable(candidates: Candidates, decisions: Decisions = new 
     if (t.local[i] >= 0) partners[i * words + (t.partner[i] >>> 5)] |= 1 << (t.partner[i] & 31);
     held[i] = (t.nhs[i] >= 0 ? 1 : 0) | (t.upn[i] >= 0 ? 2 : 0);
   }
-  const find = (i: number): number => { while (parent[i] !== i) { parent[i] = parent[parent[i]]; i = parent[i]; } return i; };
+  const find = (i: number): number => sets.find(i);
   /** Per cluster root: the records its records were rejected with (an analyst's "not the same person"). */
   const rejectedWith = new Map<number, number[]>();
   const union = (x: number, y: number) => {
-    let rx = find(x), ry = find(y);
-    if (rx === ry) return;
-    if (size[rx] < size[ry]) [rx, ry] = [ry, rx];
-    parent[ry] = rx;
-    size[rx] += size[ry];
+    const joined = sets.union(x, y);
+    if (!joined) return;
+    const { root: rx, absorbed: ry } = joined;
     for (let w = 0; w < words; w++) partners[rx * words + w] |= partners[ry * words + w];
     held[rx] |= held[ry];
     const moved = rejectedWith.get(ry);

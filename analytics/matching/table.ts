@@ -399,7 +399,7 @@ const F = clkFields.length;
 const [FORENAME, SURNAME, DOB, POSTCODE] = (['forename', 'surname', 'dob', 'postcode'] as const).map((c) => clkFields.indexOf(c as ClkField));
 /** The comparison loop's order: the most telling first, so most pairs stop early. */
 const ORDER = [DOB, SURNAME, FORENAME, POSTCODE, ...clkFields.map((_, c) => c).filter((c) => ![DOB, SURNAME, FORENAME, POSTCODE].includes(c))];
-/** The blocking tokens that count a name comparison's term frequency (functions/ingest/bloom.ts tags). */
+/** The blocking tokens that count a name comparison's term frequency (analytics/matching/encoding.ts tags). */
 const tfTags: [number, string][] = [[FORENAME, 'fs'], [SURNAME, 'ss']];
 /** The tags a level may ask both records to share (schemas/linkage.ts). */
 const SHARED_TAGS = ['fs', 'ss', 'by', 'pd'] as const;

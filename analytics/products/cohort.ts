@@ -4,7 +4,7 @@ import { seriousViolenceGroups, violenceRelatedExclusionReasons } from '../../sc
 import type { CohortRules } from '../../schemas/cohort.ts';
 import { isoToDay, dayToIso } from '../dates.ts';
 import { and, between, col, date, inRows, isIn, lit, or, type Engine, type Expr } from '../ir.ts';
-import { linkedPeople, type Linkage, type PersonRecord } from '../people.ts';
+import { linkedPeople, type Linkage, type PersonRecord } from '../matching/people.ts';
 
 /**
  * The Prevention Panel cohort: children aged 10–17 on the as-of date, living in the panel's localities
@@ -29,7 +29,7 @@ export interface CohortMember {
 }
 export interface CohortResult {
   panel: string; as_of: string;
-  /** How records were linked into people (analytics/people.ts). */
+  /** How records were linked into people (analytics/matching/people.ts). */
   linkage: 'fuzzy' | 'exact';
   /** Said when the people come from an earlier linking run than the data (see functions/linkage/people.ts). */
   linkage_note?: string;

@@ -3,7 +3,7 @@ import { ageBandOf, ageBands, codeLists } from '../../schemas/code-lists.ts';
 import { isoToDay } from '../dates.ts';
 import { financialYear, monthsOf } from '../financial-year.ts';
 import { and, between, col, date, eq, inRows, isIn, month, param, type Engine, type Expr } from '../ir.ts';
-import { linkedPeople, type Linkage } from '../people.ts';
+import { linkedPeople, type Linkage } from '../matching/people.ts';
 import type { Table } from '../render/table.ts';
 import { ageFromMonth } from './cohort.ts';
 
@@ -19,7 +19,7 @@ export interface DeepDiveResult {
   groups: string[];
   area: string;
   period: string;
-  /** How suspects and victims were linked into people (analytics/people.ts). */
+  /** How suspects and victims were linked into people (analytics/matching/people.ts). */
   linkage: 'fuzzy' | 'exact';
   /** Said when the people come from an earlier linking run than the data (see functions/linkage/people.ts). */
   linkage_note?: string;

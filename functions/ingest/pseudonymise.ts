@@ -1,10 +1,10 @@
 import { createHmac } from 'node:crypto';
 import type { KeyStore } from '../platform/keys/port.ts';
-import { LinkageEncoder } from './bloom.ts';
-import { namesOf, NO_WORDS, wordsOf, type Names } from './names.ts';
-import { Recent } from './recent.ts';
+import { LinkageEncoder } from '../../analytics/matching/encoding.ts';
+import { namesOf, NO_WORDS, wordsOf, type Names } from '../../analytics/matching/names.ts';
+import { Recent } from '../../analytics/matching/recent.ts';
 
-export { namesOf, normaliseName, type Names } from './names.ts';
+export { namesOf, normaliseName, type Names } from '../../analytics/matching/names.ts';
 
 const SEP = '\x1f';
 

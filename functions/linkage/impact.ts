@@ -1,7 +1,7 @@
 import { col, isIn, type Engine } from '../../analytics/ir.ts';
 import { linkRowOf, linkSources } from '../../analytics/matching/link-rows.ts';
 import type { ReviewItem } from '../../analytics/matching/review.ts';
-import { personRecordColumn, type Linkage } from '../../analytics/people.ts';
+import { personRecordColumn, type Linkage } from '../../analytics/matching/people.ts';
 import { preventionPanelCohort } from '../../analytics/products/cohort.ts';
 import type { Platform } from '../platform/platform.ts';
 

@@ -9,7 +9,7 @@ import type { ReviewItem } from '../../analytics/matching/review.ts';
 import { autoLinkedPairs, blindSample } from '../../analytics/matching/blind.ts';
 import type { TrainedModel } from '../../analytics/matching/model.ts';
 import { trainModel } from '../../analytics/matching/training.ts';
-import { linkRecordCount, type Linkage } from '../../analytics/people.ts';
+import { linkRecordCount, type Linkage } from '../../analytics/matching/people.ts';
 import { linkageConfig, type LinkageConfig } from '../../schemas/linkage.ts';
 import type { Platform } from '../platform/platform.ts';
 import { getJson, type Storage } from '../platform/storage/port.ts';

@@ -1,7 +1,7 @@
 import type { z } from '@hono/zod-openapi';
 import type { Counted } from '../../analytics/disclosure.ts';
 import type { Engine } from '../../analytics/ir.ts';
-import type { Linkage } from '../../analytics/people.ts';
+import type { Linkage } from '../../analytics/matching/people.ts';
 import type { ExportAbout } from '../../analytics/render/labels.ts';
 import type { ReportContext } from '../../analytics/render/reports.ts';
 import type { Table } from '../../analytics/render/table.ts';

@@ -39,7 +39,7 @@ export function accepted(type: ColumnType): { rule: string; code: string } {
   }
 }
 
-/** How each kind of identity field is pseudonymised at ingest (functions/ingest/pseudonymise.ts, bloom.ts). */
+/** How each kind of identity field is pseudonymised at ingest (functions/ingest/pseudonymise.ts, analytics/matching/encoding.ts). */
 const identityRoles: Record<IdentityRole, string> = {
   nhs_number: 'HMAC-SHA256 in a domain of its own: the same NHS number gives the same key in every dataset',
   upn: 'HMAC-SHA256 in a domain of its own: the same UPN gives the same key in every dataset',

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { tableOf } from '../../analytics/matching/candidates.ts';
 import { resolvePeople } from '../../analytics/matching/resolve.ts';
 import { trainModel } from '../../analytics/matching/training.ts';
-import { LinkageEncoder } from '../../functions/ingest/bloom.ts';
+import { LinkageEncoder } from '../../analytics/matching/encoding.ts';
 import { childLinkageBenchmark } from '../../sample-data/generator/linkage-benchmark.ts';
 import { clkFields, LinkageConfig, linkageConfig } from '../../schemas/linkage.ts';
 import { childRecords, clearCompare, encodeRecords, sweep, type ClearRecord } from '../bench/linkage-eval.ts';

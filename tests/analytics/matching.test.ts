@@ -4,7 +4,7 @@ import { decodeClk } from '../../analytics/matching/clk.ts';
 import { logistic, logit, scoreOfExplanation } from '../../analytics/matching/model.ts';
 import { pairKey, resolvePeople } from '../../analytics/matching/resolve.ts';
 import { reviewQueue } from '../../analytics/matching/review.ts';
-import { LinkageEncoder, type QuasiIdentifiers } from '../../functions/ingest/bloom.ts';
+import { LinkageEncoder, type QuasiIdentifiers } from '../../analytics/matching/encoding.ts';
 import { clkFields, LinkageConfig, linkageConfig } from '../../schemas/linkage.ts';
 
 const encoder = new LinkageEncoder('v1', Buffer.alloc(32, 9));

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { col, eq, lit, type Engine } from '../../analytics/ir.ts';
-import { linkedPeople } from '../../analytics/people.ts';
+import { linkedPeople } from '../../analytics/matching/people.ts';
 import { upnCheckLetter } from '../../functions/ingest/identifiers.ts';
 import { CRIME_HEADER, POLICE, crimeRow, csv, ingestText, testPlatform } from '../helpers.ts';
 import { onBothEngines } from './engines.ts';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { LinkageEncoder } from '../../functions/ingest/bloom.ts';
+import { LinkageEncoder } from '../../analytics/matching/encoding.ts';
 import { encodeRecords } from '../bench/linkage-eval.ts';
 import { linkPopulation, populationRecords } from '../bench/population-eval.ts';
 

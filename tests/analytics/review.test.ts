@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEngine } from '../../analytics/engine.ts';
 import type { Engine } from '../../analytics/ir.ts';
-import { KeyClusters } from '../../analytics/linkage.ts';
+import { KeyClusters } from '../../analytics/matching/key-clusters.ts';
 import { linkPeople, loadLinkRows, loadLinkTable } from '../../analytics/matching/link-rows.ts';
 import { autoLinkedPairs, blindSample, blindSampleSize } from '../../analytics/matching/blind.ts';
 import { unitCandidates } from '../../analytics/matching/candidates.ts';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { candidatePairs } from '../../analytics/matching/candidates.ts';
 import { resolvePeople } from '../../analytics/matching/resolve.ts';
-import { LinkageEncoder } from '../../functions/ingest/bloom.ts';
+import { LinkageEncoder } from '../../analytics/matching/encoding.ts';
 import { relation } from '../../sample-data/generator/population-benchmark.ts';
 import { LinkageConfig, linkageConfig } from '../../schemas/linkage.ts';
 import { encodeRecords } from './linkage-eval.ts';

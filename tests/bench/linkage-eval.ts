@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { candidatePairs, type Candidates, type Compare, type LinkRecord } from '../../analytics/matching/candidates.ts';
 import { decodeClk } from '../../analytics/matching/clk.ts';
 import { resolvePeople } from '../../analytics/matching/resolve.ts';
-import { blockingValues, identityOf, type LinkageEncoder } from '../../functions/ingest/bloom.ts';
+import { blockingValues, identityOf, type LinkageEncoder } from '../../analytics/matching/encoding.ts';
 import { normaliseName } from '../../functions/ingest/pseudonymise.ts';
 import { childLinkageBenchmark, type BenchmarkRecord } from '../../sample-data/generator/linkage-benchmark.ts';
 import { LinkageConfig, linkageConfig, nicknames } from '../../schemas/linkage.ts';

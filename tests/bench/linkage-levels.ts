@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { decodeClk, fieldDice, segments, popcount } from '../../analytics/matching/clk.ts';
-import { LinkageEncoder, type QuasiIdentifiers } from '../../functions/ingest/bloom.ts';
+import { LinkageEncoder, type QuasiIdentifiers } from '../../analytics/matching/encoding.ts';
 import { clkFields } from '../../schemas/linkage.ts';
 
 const KEYS = Number(process.argv[2] ?? 40);

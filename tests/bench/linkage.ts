@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fillRatio } from '../../analytics/matching/clk.ts';
-import { LinkageEncoder } from '../../functions/ingest/bloom.ts';
+import { LinkageEncoder } from '../../analytics/matching/encoding.ts';
 import { clkFields, linkageConfig } from '../../schemas/linkage.ts';
 import { printModel } from './linkage-model.ts';
 import { childRecords, clearCompare, encodeRecords, febrlRecords, sweep, type ClearRecord, type Quality } from './linkage-eval.ts';

@@ -2,7 +2,7 @@ import { createHash, createHmac, hkdfSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   blockingValues, dobTokens, encodingVersion, identityOf, LinkageEncoder, nameTokens, postcodeTokens, sexTokens, type QuasiIdentifiers,
-} from '../../functions/ingest/bloom.ts';
+} from '../../analytics/matching/encoding.ts';
 import { namesOf } from '../../functions/ingest/pseudonymise.ts';
 import { inventName } from '../../sample-data/generator/names.ts';
 import { Rng } from '../../sample-data/generator/rng.ts';

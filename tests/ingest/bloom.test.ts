@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeClk, dice, fieldDice, fillRatio, type Clk } from '../../analytics/matching/clk.ts';
 import {
   blockingValues, dobTokens, encodingVersion, identityOf, LinkageEncoder, nameTokens, postcodeTokens, soundex, type QuasiIdentifiers,
-} from '../../functions/ingest/bloom.ts';
+} from '../../analytics/matching/encoding.ts';
 import { namesOf, Pseudonymiser } from '../../functions/ingest/pseudonymise.ts';
 import { FileKeyStore } from '../../functions/platform/keys/file.ts';
 import { childLinkageBenchmark } from '../../sample-data/generator/linkage-benchmark.ts';

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEngine } from '../../analytics/engine.ts';
 import type { Engine } from '../../analytics/ir.ts';
-import { reviewQueueByImpact } from '../../functions/linkage/people.ts';
+import { preventionPanelCohort } from '../../analytics/products/cohort.ts';
+import { currentLinkage, reviewQueueByImpact } from '../../functions/linkage/people.ts';
 import { csv, ingestText, POLICE, testPlatform } from '../helpers.ts';
 import { vrnInProcess } from '../cli/in-process.ts';
 import { ASB_HEADER, stored } from '../analytics/fuzzy-child.ts';
@@ -42,6 +43,16 @@ describe('the review queue by what it would change', () => {
     expect(before.map((i) => i.pair).sort()).toEqual(queue.map((i) => i.pair).sort());
     expect(before.every((i) => i.impact === null)).toBe(true);
     expect(await reviewQueueByImpact(t.platform, engine, { asOf: '2024-12-31', only: 'cohort' })).toEqual([]);
+  });
+
+  it('names a person alike in the cohort and in linkage: one person-id scheme', async () => {
+    const linkage = await currentLinkage(t.platform, engine);
+    if (linkage.kind !== 'fuzzy' || !linkage.people) throw new Error('expected fuzzy linkage of a small store');
+    const cohort = await preventionPanelCohort(engine, t.platform.area, t.platform.deployment.cohort, 'city', '2025-06-01', linkage);
+    expect(cohort.members).toHaveLength(1);
+    const [pair] = await reviewQueueByImpact(t.platform, engine, { only: 'cohort' });
+    const his = pair.records.find((r) => r.partner === POLICE)!;
+    expect(linkage.people.personOf(his.id)).toBe(cohort.members[0].person_id);
   });
 
   it('works from the CLI: vrn review list --impact cohort, and a clear error for another impact', async () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { LinkRecord } from '../../analytics/matching/candidates.ts';
 import { decodeClk } from '../../analytics/matching/clk.ts';
 import { resolvePeople } from '../../analytics/matching/resolve.ts';
-import { LinkageEncoder, type QuasiIdentifiers } from '../../functions/ingest/bloom.ts';
+import { LinkageEncoder, type QuasiIdentifiers } from '../../analytics/matching/encoding.ts';
 import { sister, tommy } from '../analytics/fuzzy-child.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { createHmac, hkdfSync } from 'node:crypto';
 import { clkFields, encodingLayout, linkageConfig, nicknames, type ClkField, type LinkageConfig } from '../../schemas/linkage.ts';
-import { parsePostcode, type PostcodeParts } from './identifiers.ts';
+import { parsePostcode, type PostcodeParts } from '../postcode.ts';
 import { namesOf, type Names } from './names.ts';
 import { Recent } from './recent.ts';
 

@@ -1,11 +1,11 @@
-import { isoToDay } from './dates.ts';
-import { and, col, date, isIn, lit, or, type Engine, type Expr, type Params, type ResultRow } from './ir.ts';
-import { KeyClusters } from './linkage.ts';
-import { unitCandidates } from './matching/candidates.ts';
-import { linkRowOf, linkSources, loadLinkTable, type LinkSource } from './matching/link-rows.ts';
-import { indexPeople, type PeopleIndex } from './matching/people-index.ts';
-import { resolveTable, type Decisions } from './matching/resolve.ts';
-import { linkageConfig } from '../schemas/linkage.ts';
+import { isoToDay } from '../dates.ts';
+import { and, col, date, isIn, lit, or, type Engine, type Expr, type Params, type ResultRow } from '../ir.ts';
+import { KeyClusters } from './key-clusters.ts';
+import { unitCandidates } from './candidates.ts';
+import { linkRowOf, linkSources, loadLinkTable, type LinkSource } from './link-rows.ts';
+import { indexPeople, type PeopleIndex } from './people-index.ts';
+import { resolveTable, type Decisions } from './resolve.ts';
+import { linkageConfig } from '../../schemas/linkage.ts';
 
 /**
  * People across the partnership's records: the pseudonymised rows that describe a person, from either engine,
@@ -203,9 +203,19 @@ export async function linkedPeople(engine: Engine, upTo: string, seeds: PersonSe
     if (!sourceOf(record.dataset).date) record.day = crimes.get(String(record.row.record_key))?.day ?? null;
     clusters.add(tokensOf(record));
   }
+  // One person-id scheme: a person fuzzy linkage placed keeps the linking run's id (the smallest, should keys have
+  // joined two); one of exact keys alone takes the same one-way value of its smallest key.
+  const fuzzyId = new Map<string, string>();
+  for (const record of records.values()) {
+    const person = placed.get(record) ?? tokensOf(record).find((t) => t.startsWith('person:'))?.slice('person:'.length);
+    if (!person) continue;
+    const root = clusters.rootKey(tokensOf(record)[0]), known = fuzzyId.get(root);
+    if (known === undefined || person < known) fuzzyId.set(root, person);
+  }
   const people = new Map<string, PersonRecord[]>();
   for (const record of records.values()) {
-    const id = clusters.personId(tokensOf(record)[0]);
+    const root = clusters.rootKey(tokensOf(record)[0]);
+    const id = fuzzyId.get(root) ?? clusters.personId(root);
     (people.get(id) ?? people.set(id, []).get(id)!).push(record);
   }
   for (const recs of people.values()) recs.sort(latestFirst);
