@@ -15,9 +15,6 @@ import { linkageConfig } from '../../schemas/linkage.ts';
 /** What each dataset tells about a person: its key, birth, home and event columns. */
 interface PersonSource { dataset: string; record: string; keys: string[]; birth: string; age?: string; sex: string; home: string; date?: string; extra: Record<string, string> }
 
-/** The column a dataset's person records are told apart by in the products (CohortMember.records' record_key): for police people, their crime. */
-export const personRecordColumn = (dataset: string): string | undefined => SOURCES.find((s) => s.dataset === dataset)?.record;
-
 const SOURCES: PersonSource[] = [
   { dataset: 'police_person', record: 'crime_key', keys: ['key_local', 'key_name_dob'], birth: 'month_of_birth', sex: 'sex', home: 'home_locality', extra: { role: 'role', crime_key: 'crime_key' } },
   { dataset: 'asb_incident', record: 'record_key', keys: ['perpetrator_key_local', 'perpetrator_key_name_dob'], birth: 'perpetrator_month_of_birth', age: 'perpetrator_age', sex: 'perpetrator_sex', home: 'perpetrator_home_locality', date: 'reported_at', extra: {} },

@@ -14,7 +14,8 @@ import { linkageConfig, type LinkageConfig } from '../../schemas/linkage.ts';
 import type { Platform } from '../platform/platform.ts';
 import { getJson, type Storage } from '../platform/storage/port.ts';
 import { DECISIONS_KEY, loadDecisions } from './decisions.ts';
-import { byImpact, cohortRecords, latestCovered, type ReviewItemWithImpact } from './impact.ts';
+import { dataTo } from '../products/about.ts';
+import { byImpact, cohortPeople, type ReviewItemWithImpact } from './impact.ts';
 
 /**
  * Linking people ahead of time: once per data version (the catalog and the review decisions), every person record
@@ -163,8 +164,8 @@ export async function reviewQueueByImpact(
 ): Promise<ReviewItemWithImpact[]> {
   const { items, people } = await queueAndPeople(platform, engine, config);
   if (!people || !items.length) return [];
-  const members = await cohortRecords(platform, engine, { kind: 'fuzzy', people }, options.asOf ?? await latestCovered(platform));
-  const ordered = byImpact(items, members);
+  const asOf = options.asOf ?? await dataTo(platform) ?? platform.now().toISOString().slice(0, 10);
+  const ordered = byImpact(items, people, await cohortPeople(platform, engine, { kind: 'fuzzy', people }, asOf));
   return options.only ? ordered.filter((item) => item.impact === options.only) : ordered;
 }
 

@@ -3,7 +3,7 @@ import type { ExportAbout } from '../../analytics/render/labels.ts';
 import type { Platform } from '../platform/platform.ts';
 
 /** The latest date any extract covers, not after today (a period stated into the future does not count); null: no data. */
-export async function dataTo(platform: Platform): Promise<string | null> {
+export async function dataTo(platform: Pick<Platform, 'catalog' | 'now'>): Promise<string | null> {
   const { extracts } = await platform.catalog.read();
   const today = platform.now().toISOString().slice(0, 10);
   return extracts.map((e) => e.period_to).filter((d): d is string => !!d && d <= today).sort().pop() ?? null;

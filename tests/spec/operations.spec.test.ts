@@ -27,8 +27,6 @@ for (const [operation, cases] of byOperation) {
         beforeAll(async () => { for (const d of specDeployments) stores.set(d, await specPlatform(c.tables, d)); });
         afterAll(() => { for (const s of stores.values()) s.cleanup(); });
         for (const engine of specEngines) {
-          const skipped = c.skip?.[engine];
-          if (skipped) { it.skip(`${engine} (skipped: ${skipped})`, () => {}); continue; }
           if (engine === 'athena') {
             it('athena: the SQL it would send parses as Trino, with its placeholders and with their values', async () => {
               const statements = await athenaStatements(c);

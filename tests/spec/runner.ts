@@ -31,8 +31,6 @@ export interface SpecCase {
   params?: Params;
   /** What every engine returns: a count query's rows sorted by its groups, a row query's sorted by all columns. */
   expected: ResultRow[];
-  /** An engine that cannot run the case, with the reason. */
-  skip?: Partial<Record<SpecEngine, string>>;
 }
 
 /** Cases by the operation they pin down; `query` holds the ones about counting and selecting themselves. */
