@@ -4,6 +4,7 @@ import { Agreement } from '../agreement.ts';
 import { Area } from '../area/area.ts';
 import { CohortRules } from '../cohort.ts';
 import { datasets } from '../datasets/index.ts';
+import { Programmes } from '../programmes.ts';
 
 /**
  * A deployment bundle: everything that makes the service one VRU's rather than another's, as one value. Its parts
@@ -76,6 +77,8 @@ export const Deployment = z.object({
   area: Area,
   agreement: Agreement,
   cohort: CohortRules,
+  /** The programmes the VRU commissions or delivers (schemas/programmes.ts). */
+  programmes: Programmes,
   users: z.array(LocalUser),
   boundaries: Boundaries,
   sample: SampleHints,
@@ -140,6 +143,9 @@ export function crossCheck(d: Deployment): string[] {
     };
     for (const attribute of needs[user.role] ?? []) if (!user[attribute]) problems.push(`users: user ${user.id}: a ${user.role} needs a ${attribute}`);
   }
+  for (const p of d.programmes) {
+    if (!partners.has(p.deliveredBy)) problems.push(`programmes: programme ${p.id} is delivered by ${p.deliveredBy}, not a partner of the agreement`);
+  }
   const ids = d.users.map((u) => u.id);
   for (const id of new Set(ids.filter((id, i) => ids.indexOf(id) !== i))) problems.push(`users: user ${id} is listed twice`);
 
@@ -173,7 +179,7 @@ export function crossCheck(d: Deployment): string[] {
 export function parseDeployment(name: string, files: DeploymentFiles): Deployment {
   const problems: string[] = [];
   const parts: Partial<Record<keyof Deployment, unknown>> = { name };
-  const schemas = { names: DisplayNames, area: Area, agreement: Agreement, cohort: CohortRules, users: z.array(LocalUser), boundaries: Boundaries, sample: SampleHints };
+  const schemas = { names: DisplayNames, area: Area, agreement: Agreement, cohort: CohortRules, programmes: Programmes, users: z.array(LocalUser), boundaries: Boundaries, sample: SampleHints };
   for (const [part, schema] of Object.entries(schemas) as [keyof typeof schemas, z.ZodType][]) {
     const input = part === 'area' ? withLsoaLookup(files.area, files.boundaries) : files[part];
     const parsed = schema.safeParse(input);

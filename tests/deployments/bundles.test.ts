@@ -111,6 +111,13 @@ describe('a broken bundle is refused at load, naming each problem', () => {
       .toEqual(['users: user city-panel: a panel_coordinator needs a panel']);
   });
 
+  it('a programme delivered by no partner, listed twice, or with its ages the wrong way round', () => {
+    expect(problemsOf((f) => { f.programmes[1].deliveredBy = 'phoenix-trust'; }))
+      .toEqual(['programmes: programme phoenix is delivered by phoenix-trust, not a partner of the agreement']);
+    expect(problemsOf((f) => { f.programmes.push({ ...f.programmes[0] }); })).toEqual(['programmes: programme vip is listed twice']);
+    expect(problemsOf((f) => { f.programmes[2].ageFrom = 30; })).toEqual(['programmes: [2] (reach): ageFrom is after ageTo']);
+  });
+
   it("the sample's partners and councils must be the agreement's, covering every locality", () => {
     expect(problemsOf((f) => { f.sample.partners.police = 'uhl'; })).toEqual(['sample: police uhl does not share police_crime']);
     expect(problemsOf((f) => { f.sample.councils[2].localities = ['melton']; })).toEqual([

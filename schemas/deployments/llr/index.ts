@@ -3,8 +3,9 @@ import area from './area.json' with { type: 'json' };
 import boundaries from './boundaries.json' with { type: 'json' };
 import cohort from './cohort.json' with { type: 'json' };
 import names from './names.json' with { type: 'json' };
+import programmes from './programmes.json' with { type: 'json' };
 import sample from './sample.json' with { type: 'json' };
 import users from './users.json' with { type: 'json' };
 
 /** Leicester, Leicestershire and Rutland: the bundle's files, parsed and cross-checked by loadDeployment('llr'). */
-export const llr = { name: 'llr', names, area, agreement, cohort, users, boundaries, sample };
+export const llr = { name: 'llr', names, area, agreement, cohort, programmes, users, boundaries, sample };
