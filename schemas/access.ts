@@ -11,6 +11,7 @@ export const actions = [
   'upload.create', 'upload.read',
   'measures.read', 'profile.read', 'cohort.read', 'cohort.reidentify', 'deep-dive.read',
   'query.run', 'linkage.review', 'audit.read',
+  'panel.read', 'panel.write', 'panel.monitor',
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -43,6 +44,8 @@ export const policy: Policy = Policy.parse({
     'deep-dive.read': {},
     'query.run': {},
     'linkage.review': {},
+    'panel.read': {},
+    'panel.monitor': {},
   },
   csp_officer: {
     'measures.read': { audiences: ['csp'] },
@@ -52,9 +55,15 @@ export const policy: Policy = Policy.parse({
     'cohort.read': { own: { panel: 'panel' } },
     // Only the records the coordinator's own organisation supplied: the route asks with partner = that organisation.
     'cohort.reidentify': { own: { panel: 'panel', partner: 'organisation' } },
+    // Meetings, the list with statuses, decisions and the monitoring return: their own panel's only.
+    'panel.read': { own: { panel: 'panel' } },
+    'panel.write': { own: { panel: 'panel' } },
+    'panel.monitor': { own: { panel: 'panel' } },
   },
   performance_lead: {
     'measures.read': {},
+    // Every panel's monitoring counts, disclosure-controlled; never a list of children.
+    'panel.monitor': {},
   },
   admin: {
     'audit.read': {},

@@ -14,6 +14,7 @@ import { registerAudit } from './routes/audit.ts';
 import type { Limits, RouteDeps } from './routes/deps.ts';
 import { registerProducts } from './routes/products.ts';
 import { registerLinkageReview } from './routes/linkage-review.ts';
+import { registerPanels } from './routes/panels.ts';
 import { registerQueries } from './routes/queries.ts';
 import { registerReidentify } from './routes/reidentify.ts';
 import { registerLocalUploadTarget, registerUploads } from './routes/uploads.ts';
@@ -79,6 +80,7 @@ export function createApp(platform: Platform, options: AppOptions) {
   registerUploads(app, deps);
   registerProducts(app, deps);
   registerReidentify(app, deps);
+  registerPanels(app, deps);
   registerQueries(app, deps);
   registerLinkageReview(app, deps);
   registerAudit(app, deps);

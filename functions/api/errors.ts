@@ -1,6 +1,8 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { QueryRefused } from '../platform/sql/port.ts';
+import { PanelRefused, PanelRequestError } from '../panels/panels.ts';
+import { PanelConflict } from '../panels/store.ts';
 import { ProductRequestError } from '../products/service.ts';
 import { Unauthorised } from './auth/port.ts';
 
@@ -46,6 +48,12 @@ export function onError(error: Error, c: Context) {
     c.set('reason', error.message);
     return c.json(errorBody('forbidden', error.message), 403);
   }
+  if (error instanceof PanelRefused) {
+    c.set('reason', error.message);
+    return c.json(errorBody('forbidden', error.message), 403);
+  }
+  if (error instanceof PanelRequestError) return c.json(errorBody(error.status === 404 ? 'not_found' : 'bad_request', error.message), error.status);
+  if (error instanceof PanelConflict) return c.json(errorBody('conflict', error.message), 409);
   if (error instanceof NotFound) return c.json(errorBody('not_found', error.message), 404);
   if (error instanceof BadRequest || error instanceof ProductRequestError) return c.json(errorBody('bad_request', error.message), 400);
   if (error instanceof QueryRefused) return c.json(errorBody('query_refused', error.message), 400);

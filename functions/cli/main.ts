@@ -29,6 +29,12 @@ ${productUsage(registry)}
                                                  fuzzy-linkage pairs to review, by which fields agreed; blind:
                                                  auto-links to check without their score (B-… ids)
   review  stats                                  precision and recall estimated from the decisions, with intervals
+  panel   meeting --panel P --date D --user ID     records a panel meeting: the list on that date, each child new, still or
+                                                 no longer eligible (the user a coordinator of P; audited)
+  panel   list --panel P --user ID [--meeting D] [--status S] [--criterion C] [--locality L] [--age-from N]
+          [--age-to N] [--min-score N] [--sort score|age|locality|status|person] [--format json|csv|xlsx --out FILE]
+  panel   decide --panel P --person ID --meeting D --decision CODE [--programme ID | --service CODE]
+          [--consent CODE] [--start D] [--outcome CODE] --user ID   a decision from the fixed lists; audited
   link    [--engine arquero|sql]                 links every person record now and stores the people, for the
                                                  products to read (the scheduled refresh does it in AWS)
 
@@ -108,6 +114,11 @@ const commands: Record<string, Command> = {
       ? `people are linked already for this data (at ${run.linked_at}): ${run.people.toLocaleString('en-GB')} people from ${run.records.toLocaleString('en-GB')} records`
       : `linked ${run.records.toLocaleString('en-GB')} records into ${run.people.toLocaleString('en-GB')} people in ${run.seconds} s; ${run.review.toLocaleString('en-GB')} pairs to review`);
     return 0;
+  },
+
+  async panel({ subcommand, flags }, dataDir) {
+    const { runPanel } = await import('./panel.ts');
+    return runPanel(localPlatform(dataDir), subcommand, flags, products);
   },
 
   async review({ subcommand, flags }, dataDir) {
@@ -195,7 +206,7 @@ export async function main(argv: string[], registry: ProductRegistry = products)
     const product = productCommand(registry, args.command);
     const command: Command | undefined = product ? ({ flags }, dataDir) => runProductCommand(localPlatform(dataDir), product, flags, registry) : commands[args.command];
     if (!command) throw new UsageError(`unknown command "${args.command}"`);
-    if (args.subcommand && !['audit', 'review'].includes(args.command)) throw new UsageError(`unexpected argument "${args.subcommand}"`);
+    if (args.subcommand && !['audit', 'review', 'panel'].includes(args.command)) throw new UsageError(`unexpected argument "${args.subcommand}"`);
     const dataDir = optional(args.flags, 'data-dir') ?? defaultDataDir();
     return await command(args, dataDir);
   } catch (error) {

@@ -1,7 +1,7 @@
 import { pairKey } from '../../analytics/matching/resolve.ts';
 import type { BlindItem } from '../../analytics/matching/review.ts';
 import type { AuditSink } from '../platform/audit/port.ts';
-import { getJson, PreconditionFailed, type Storage } from '../platform/storage/port.ts';
+import { getJson, updateJson, type Storage } from '../platform/storage/port.ts';
 
 /**
  * Analysts' review decisions, remembered in storage. Queue decisions (and rejections of blind-reviewed links)
@@ -24,20 +24,13 @@ export async function loadDecisions(storage: Storage): Promise<Map<string, Verdi
   return new Map([...await loadDecisionEntries(storage)].map(([key, d]) => [key, d.decision]));
 }
 
-/** Changes a decision file with a conditional write, retried when another change landed first, so none is lost. */
-async function change(storage: Storage, file: string, edit: (decisions: Record<string, Decision>) => void): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    const current = await getJson<DecisionFile>(storage, file);
-    const decisions = { ...(current?.value.decisions ?? {}) };
+/** Changes a decision file with a conditional write (updateJson), so no decision is lost. */
+const change = (storage: Storage, file: string, edit: (decisions: Record<string, Decision>) => void) =>
+  updateJson<DecisionFile>(storage, file, () => ({ decisions: {} }), (current) => {
+    const decisions = { ...current.decisions };
     edit(decisions);
-    try {
-      await storage.put(file, JSON.stringify({ decisions }, null, 1), current ? { ifMatch: current.etag } : { ifNoneMatch: '*' });
-      return;
-    } catch (error) {
-      if (!(error instanceof PreconditionFailed) || attempt >= 20) throw error;
-    }
-  }
-}
+    return { decisions };
+  });
 
 interface Deps { storage: Storage; audit?: AuditSink; now: () => Date }
 interface Request { item: Pick<BlindItem, 'pair' | 'records'>; decision: Verdict; user: string; role: string; route?: string }

@@ -20,11 +20,18 @@ export class ProductCache {
   result<P extends ProductRequest>(request: P): Promise<ProductResult<P['product']>>;
   result(request: { product: string }): Promise<unknown>;
   result(request: { product: string }): Promise<unknown> {
-    return this.cached(JSON.stringify(request), () => runProduct(this.platform, this.engine, request, this.registry));
+    return this.keyOf(request).then((key) => this.cached(key, () => runProduct(this.platform, this.engine, request, this.registry)));
   }
 
   rendered(request: { product: string }, format: ProductFormat): Promise<RenderedProduct> {
-    return this.cached(`${JSON.stringify(request)}|${format}`, async () => renderProduct(request, await this.result(request), format, this.platform.deployment, this.registry, await exportAbout(this.platform, request)));
+    return this.keyOf(request).then((key) => this.cached(`${key}|${format}`, async () => renderProduct(request, await this.result(request), format, this.platform.deployment, this.registry, await exportAbout(this.platform, request))));
+  }
+
+  /** The request, and the versions of what else it reads (a panel's decisions), when the product says it reads any. */
+  private async keyOf(request: { product: string }): Promise<string> {
+    const stored = this.registry.find((p) => p.name === request.product)?.stored?.(request) ?? [];
+    const versions = await Promise.all(stored.map(async (key) => (await this.platform.storage.etag(key)) ?? 'none'));
+    return [JSON.stringify(request), ...versions].join('|');
   }
 
   private async cached<T>(key: string, compute: () => Promise<T>): Promise<T> {

@@ -6,6 +6,9 @@ import type { ExportAbout } from '../../analytics/render/labels.ts';
 import type { ReportContext } from '../../analytics/render/reports.ts';
 import type { Table } from '../../analytics/render/table.ts';
 import type { CohortRules } from '../../schemas/cohort.ts';
+import type { DecisionEntry } from '../../schemas/panel.ts';
+import type { Meeting } from '../../analytics/panel/meeting.ts';
+import type { Programme } from '../../schemas/programmes.ts';
 import type { Action, User } from '../../schemas/access.ts';
 import type { Agreement } from '../../schemas/agreement.ts';
 import type { Area } from '../../schemas/area/index.ts';
@@ -23,6 +26,10 @@ export interface ProductInputs {
   cohort: CohortRules;
   /** The people the records are linked into, for products that follow people (functions/linkage/people.ts). */
   linkage: () => Promise<Linkage>;
+  /** The programme catalogue (schemas/programmes.ts). */
+  programmes: Programme[];
+  /** A panel's recorded meetings and decisions (functions/panels/store.ts). */
+  panels: { meetings(panel: string): Promise<Meeting[]>; decisions(panel: string): Promise<Record<string, DecisionEntry[]>> };
 }
 
 /**
@@ -62,6 +69,8 @@ export interface Product<Req extends { product: string } = { product: string }, 
   formats: readonly [ProductFormat, ...ProductFormat[]];
   /** The analytics definition: counts, on either engine; throws RangeError for a request it cannot answer as asked. */
   run(engine: Engine, inputs: ProductInputs, request: Req): Promise<Counted<Result>>;
+  /** Storage keys besides the data the product reads (a panel's decisions): their versions are part of its cache key. */
+  stored?(request: Req): string[];
   /** One table for CSV, one sheet each for XLSX. */
   tables(result: Result): { csv: Table; sheets: Table[] };
   /** `context`: whose names and area the report carries (the deployment). */

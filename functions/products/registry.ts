@@ -1,6 +1,7 @@
 import { cohort } from './cohort.ts';
 import { deepDive } from './deep-dive.ts';
 import { measures } from './measures.ts';
+import { panelMonitor } from './panel-monitor.ts';
 import type { Product, RequestOf, ResultOf } from './product.ts';
 import { profile } from './profile.ts';
 
@@ -9,7 +10,7 @@ import { profile } from './profile.ts';
  * API's routes and OpenAPI entries, the CLI's commands, the portal's menu and the scheduled refresh are made from
  * this list: a new product is a module here and its tests.
  */
-export const builtInProducts = [measures, profile, cohort, deepDive] as const;
+export const builtInProducts = [measures, profile, cohort, deepDive, panelMonitor] as const;
 
 /** The products one app, CLI or refresh serves: the built-in ones, or a test's own list. */
 export type ProductRegistry = readonly Product[];

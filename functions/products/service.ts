@@ -5,6 +5,7 @@ import { toCsv } from '../../analytics/render/csv.ts';
 import type { ReportContext } from '../../analytics/render/reports.ts';
 import { toXlsx } from '../../analytics/render/xlsx.ts';
 import { currentLinkage } from '../linkage/people.ts';
+import { loadDecisions, loadMeetings } from '../panels/store.ts';
 import type { Platform } from '../platform/platform.ts';
 import type { ProductFormat, ProductInputs } from './product.ts';
 import { productNamed, products, type ProductRegistry, type ProductRequest, type ProductResult } from './registry.ts';
@@ -24,6 +25,8 @@ export class ProductRequestError extends Error {
 
 const inputs = (platform: Platform, engine: Engine): ProductInputs => ({
   area: platform.area, agreement: platform.agreement, cohort: platform.deployment.cohort, linkage: () => currentLinkage(platform, engine),
+  programmes: platform.deployment.programmes,
+  panels: { meetings: (panel) => loadMeetings(platform.storage, panel), decisions: (panel) => loadDecisions(platform.storage, panel) },
 });
 
 /**

@@ -70,3 +70,20 @@ export async function getJson<T>(storage: Storage, key: string): Promise<{ value
   if (!object) return null;
   return { value: JSON.parse(new TextDecoder().decode(object.body)) as T, etag: object.etag };
 }
+
+/**
+ * Changes a small JSON object with a conditional write, retried when another change landed first, so none is lost.
+ * `edit` is given a fresh copy each attempt (or `empty` when there is none yet) and returns the value to write.
+ */
+export async function updateJson<T>(storage: Storage, key: string, empty: () => T, edit: (value: T) => T): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    const current = await getJson<T>(storage, key);
+    const next = edit(current ? current.value : empty());
+    try {
+      await storage.put(key, JSON.stringify(next, null, 1), current ? { ifMatch: current.etag } : { ifNoneMatch: '*' });
+      return next;
+    } catch (error) {
+      if (!(error instanceof PreconditionFailed) || attempt >= 20) throw error;
+    }
+  }
+}
