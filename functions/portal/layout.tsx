@@ -8,6 +8,7 @@ export interface MenuPage { href: string; label: string; action: Action }
 const pages = (registry: ProductRegistry): MenuPage[] => [
   { href: '/portal/upload', label: 'Upload an extract', action: 'upload.create' },
   ...registry.flatMap((p) => (p.portal ? [{ href: p.portal.href, label: p.title, action: p.action }] : [])),
+  { href: '/portal/panel', label: 'Panel meetings', action: 'panel.read' },
   { href: '/portal/sql', label: 'SQL', action: 'query.run' },
   { href: '/portal/linkage-review', label: 'Linkage review', action: 'linkage.review' },
   { href: '/portal/audit', label: 'Audit trail', action: 'audit.read' },

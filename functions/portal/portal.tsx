@@ -12,6 +12,7 @@ import { Layout, pagesFor, portalStyle, Problem } from './layout.tsx';
 import { registerAdminPages } from './pages/admin.tsx';
 import { registerCohortPages } from './pages/cohort.tsx';
 import { registerLinkageReviewPages } from './pages/linkage-review.tsx';
+import { registerPanelPages } from './pages/panel.tsx';
 import { registerProductPage } from './pages/product.tsx';
 import { registerProductPages } from './pages/products.tsx';
 import { registerUploadPages, uploadScript } from './pages/upload.tsx';
@@ -142,6 +143,7 @@ export const mountPortal = (options: PortalOptions) => (app: ApiApp, deps: Route
   registerUploadPages(portal);
   registerProductPages(portal);
   registerCohortPages(portal);
+  registerPanelPages(portal);
   registerLinkageReviewPages(portal);
   registerAdminPages(portal);
   for (const product of deps.products.registry) registerProductPage(portal, product);

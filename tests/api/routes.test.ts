@@ -133,6 +133,53 @@ const routes: RouteCase[] = [
     },
   },
   {
+    name: 'record a panel meeting', route: '/v1/panels/:panel/meetings',
+    request: () => ({ method: 'POST', path: '/v1/panels/city/meetings', body: { date: '2025-09-30' } }),
+    allowed: { 'city-panel': 201 },
+    shape: (b) => expect(b).toMatchObject({ panel: 'city', date: '2025-09-30', previous: null, members: expect.any(Number), recorded_by: 'city-panel' }),
+  },
+  {
+    name: 'record a county panel meeting', route: '/v1/panels/:panel/meetings',
+    request: () => ({ method: 'POST', path: '/v1/panels/county/meetings', body: { date: '2025-09-30' } }),
+    allowed: { 'county-panel': 201 },
+  },
+  {
+    name: 'panel meetings', route: '/v1/panels/:panel/meetings',
+    request: () => ({ method: 'GET', path: '/v1/panels/city/meetings' }),
+    allowed: { 'vrn-analyst': 200, 'city-panel': 200 },
+    shape: (b) => expect(b.meetings).toMatchObject([{ date: '2025-09-30', recorded_by: 'city-panel' }]),
+  },
+  {
+    name: 'panel list', route: '/v1/panels/:panel/list',
+    request: () => ({ method: 'GET', path: '/v1/panels/city/list?sort=age' }),
+    allowed: { 'vrn-analyst': 200, 'city-panel': 200 },
+    shape: (b) => {
+      expect(b).toMatchObject({ panel: 'city', meeting: '2025-09-30', legend: { criteria: expect.any(Array) } });
+      expect(b.rows[0]).toMatchObject({ status: 'new', reasons: expect.any(Array), events_words: expect.any(String) });
+    },
+  },
+  {
+    name: 'county panel list as CSV', route: '/v1/panels/:panel/list',
+    request: () => ({ method: 'GET', path: '/v1/panels/county/list?format=csv' }),
+    allowed: { 'vrn-analyst': 200, 'county-panel': 200 },
+    shape: (b) => expect(b).toMatch(/\r\nPerson id,Status,Why,Age,Sex,Locality,Criteria,Factors,Score,Reasons,Events,/),
+  },
+  {
+    name: 'panel decision', route: '/v1/panels/:panel/decisions/:person_id',
+    request: () => ({ method: 'POST', path: `/v1/panels/city/decisions/${cityMember}`, body: { meeting: '2025-09-30', decision: 'refer_programme', programme: 'reach', consent: 'given' } }),
+    allowed: { 'city-panel': 200 },
+    shape: (b) => expect(b).toMatchObject({ person_id: cityMember, decision: 'refer_programme', programme: 'reach', by: 'city-panel' }),
+  },
+  {
+    name: 'panel monitoring', route: '/v1/panels/:panel/monitor',
+    request: () => ({ method: 'GET', path: '/v1/panels/city/monitor' }),
+    allowed: { 'vrn-analyst': 200, 'city-panel': 200, 'performance-lead': 200 },
+    shape: (b) => {
+      expect(b).toMatchObject({ panel: 'city', months: expect.any(Array), all: { month: 'all' }, reached: { age_band: expect.any(Object) } });
+      expect(JSON.stringify(b)).not.toMatch(/P-[A-Za-z0-9_-]{12}/); // counts, never the list
+    },
+  },
+  {
     name: 'deep dive', route: '/v1/deep-dive',
     request: () => ({ method: 'GET', path: '/v1/deep-dive?groups=robbery_personal,robbery_business&area=leicester&period=2024-25' }),
     allowed: { 'vrn-analyst': 200 },
@@ -212,7 +259,7 @@ describe('every route × every local user over HTTP', () => {
     expect(entry).toMatchObject({ user, role: localUsers.find((u) => u.id === user)!.role, route: route.route, status: expected, outcome: expected === 403 ? 'denied' : 'allowed' });
     if (expected === 403) expect(entry.reason).toEqual(expect.any(String));
     // The scope asked for is recorded whether or not it was allowed.
-    if (route.route === '/v1/panels/:panel/cohort') expect(entry.scope.panel).toMatch(/^(city|county)$/);
+    if (route.route.startsWith('/v1/panels/:panel/')) expect(entry.scope.panel).toMatch(/^(city|county)$/);
     if (route.route === '/v1/localities/:slug/profile') expect(entry.scope.locality).toMatch(/^(charnwood|leicester)$/);
   });
 

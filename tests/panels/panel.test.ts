@@ -39,7 +39,7 @@ describe('a panel across two meetings', () => {
     expect(new Set(first.rows.map((r) => r.status))).toEqual(new Set(['new']));
 
     await recordMeeting(deps, city(), 'city', SECOND);
-    const second = await panelList(deps, city(), 'city');
+    const second = await panelList(deps, city(), 'city', undefined);
     expect(second).toMatchObject({ meeting: SECOND, previous: FIRST });
     const september = (await deps.cohort('city', SECOND)).members.map((m) => m.person_id);
     const of = (status: string) => second.rows.filter((r) => r.status === status).map((r) => r.person_id).sort();

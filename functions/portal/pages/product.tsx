@@ -1,6 +1,6 @@
 import type { Product } from '../../products/product.ts';
 import { DataTable } from '../layout.tsx';
-import { PORTAL_API, type Portal } from '../page-context.ts';
+import { PORTAL_API, portalUser, type Portal } from '../page-context.ts';
 
 /**
  * The page of a product the portal has no page of its own for (`portal.own`): a field for each request field, the
@@ -12,7 +12,8 @@ export function registerProductPage(portal: Portal, product: Product) {
   const fields = [...inPath, ...Object.keys(product.api.query.shape)];
   portal.app.get(product.portal.href, async (c) => {
     const defaults = await portal.defaults();
-    const given = Object.fromEntries(fields.map((f) => [f, c.req.query(f) || (f === 'period' ? defaults.period : f === 'as_of' ? defaults.asOf : '')]));
+    const given = Object.fromEntries(fields.map((f) => [f, c.req.query(f) || (f === 'period' ? defaults.period : f === 'as_of' ? defaults.asOf
+      : f === 'panel' ? portalUser(c).panel ?? portal.deps.platform.area.panels[0].id : '')]));
     const form = (
       <form method="get" class="panel inline">
         {fields.map((f) => <><label for={f}>{f.replace(/_/g, ' ')}</label><input id={f} name={f} value={given[f]} /></>)}
