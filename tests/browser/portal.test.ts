@@ -259,7 +259,7 @@ describe.skipIf(!available)('the portal in Chromium', () => {
 
   it('a panel coordinator sees the cohort and re-identifies one child\'s own records', async () => {
     const page = await signIn('city-panel');
-    expect(await menu(page)).toEqual(['Prevention Panel cohort']);
+    expect(await menu(page)).toEqual(['Prevention Panel cohort', 'Prevention Panel monitoring', 'Panel meetings']);
     await page.click('text=Prevention Panel cohort');
     await page.fill('#as_of', '2025-09-30');
     await page.click('button:has-text("Show")');
@@ -281,7 +281,7 @@ describe.skipIf(!available)('the portal in Chromium', () => {
 
   it('an analyst runs SQL, a deep dive and the measures; the admin reads the audit trail', async () => {
     const page = await signIn('vrn-analyst');
-    expect(await menu(page)).toEqual(['Success measures', 'Locality profile', 'Prevention Panel cohort', 'Deep dive', 'SQL', 'Linkage review']);
+    expect(await menu(page)).toEqual(['Success measures', 'Locality profile', 'Prevention Panel cohort', 'Deep dive', 'Prevention Panel monitoring', 'Panel meetings', 'SQL', 'Linkage review']);
     await page.click('text=Linkage review');
     await reviewLinkage(page);
     await page.click('header >> text=SQL');

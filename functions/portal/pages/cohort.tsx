@@ -1,6 +1,7 @@
-import type { CohortResult } from '../../../analytics/products/cohort.ts';
+import type { ExplainedCohort } from '../../products/cohort.ts';
 import { reidentificationReasons } from '../../../schemas/access.ts';
 import { DataTable, may } from '../layout.tsx';
+import { Legend } from './panel.tsx';
 import { portalUser, type Portal } from '../page-context.ts';
 
 export function registerCohortPages(portal: Portal) {
@@ -15,7 +16,7 @@ export function registerCohortPages(portal: Portal) {
     const path = `/v1/panels/${encodeURIComponent(panel)}/cohort?as_of=${encodeURIComponent(asOf)}`;
     const result = await portal.api(c, 'GET', path);
     if (result.status !== 200) return portal.problem(c, 'Prevention Panel cohort', result);
-    const cohort = result.data as CohortResult;
+    const cohort = result.data as ExplainedCohort;
     const reveal = may(user, 'cohort.reidentify');
     return portal.page(c, `${panels.find((p) => p.id === panel)?.name ?? panel}: cohort`, (
       <>
@@ -34,11 +35,12 @@ export function registerCohortPages(portal: Portal) {
             {cohort.linkage_note ? ` Note: ${cohort.linkage_note}.` : ''}</p>
           <p class="downloads"><a href={`${path}&format=csv`} download="">Cohort (CSV)</a><a href={`${path}&format=xlsx`} download="">Cohort (XLSX)</a></p>
           <div class="scroll"><table>
-            <thead><tr>{['person', 'age', 'sex', 'locality', 'criteria', 'factors', 'score', 'last event', 'partners', ...(reveal ? ['re-identify'] : [])].map((h) => <th scope="col">{h}</th>)}</tr></thead>
+            <thead><tr>{['person', 'age', 'sex', 'locality', 'criteria', 'factors', 'score', 'why listed', 'events in the last 12 months', 'last event', 'partners', ...(reveal ? ['re-identify'] : [])].map((h) => <th scope="col">{h}</th>)}</tr></thead>
             <tbody>{cohort.members.map((m) => (
               <tr>
                 <td class="id">{m.person_id}</td><td class="n">{m.age}</td><td>{m.sex ?? '—'}</td><td>{m.locality}</td><td>{m.criteria.join(', ')}</td>
-                <td>{m.factors.join(', ') || '—'}</td><td class="n">{m.score}</td><td class="date">{m.last_event_date ?? '—'}</td><td>{m.partners.join(', ')}</td>
+                <td>{m.factors.join(', ') || '—'}</td><td class="n">{m.score}</td>
+                <td><ul class="reasons">{m.reasons.map((x) => <li>{x}</li>)}</ul></td><td class="events">{m.events_words}</td><td class="date">{m.last_event_date ?? '—'}</td><td>{m.partners.join(', ')}</td>
                 {reveal && (
                   <td>
                     {m.partners.includes(user.organisation ?? '') ? (
@@ -55,6 +57,7 @@ export function registerCohortPages(portal: Portal) {
             ))}</tbody>
           </table></div>
         </section>
+        <Legend legend={cohort.legend} />
       </>
     ));
   });

@@ -1,4 +1,5 @@
 import type { ListRow } from '../../../analytics/panel/meeting-list.ts';
+import type { legend } from '../../../analytics/panel/reasons.ts';
 import { consents, decisions, otherServices, outcomes, statuses } from '../../../schemas/panel.ts';
 import type { PanelList } from '../../panels/panels.ts';
 import { may } from '../layout.tsx';
@@ -33,6 +34,18 @@ function DecisionForm(props: { panel: string; meeting: string; row: ListRow; pro
       <Select id={id('outcome')} name="outcome" label="Outcome at follow-up" options={Object.entries(outcomes)} value={d?.outcome} blank="—" />
       <button type="submit">Record<span class="sr-only"> for {props.row.person_id}</span></button>
     </form>
+  );
+}
+
+/** The criteria in words with their weights, from the deployment's rules (analytics/panel/reasons.ts). */
+export function Legend(props: { legend: ReturnType<typeof legend> }) {
+  return (
+    <section id="legend">
+      <h2>Criteria and weights</h2>
+      <table><thead><tr><th scope="col">code</th><th scope="col">kind</th><th scope="col">meaning</th><th scope="col">weight</th></tr></thead>
+        <tbody>{props.legend.criteria.map((l) => <tr><td>{l.code}</td><td>{l.kind}</td><td>{l.words}</td><td class="n">{l.weight}</td></tr>)}</tbody></table>
+      <p class="muted">{props.legend.excluded} {props.legend.score}</p>
+    </section>
   );
 }
 
@@ -97,12 +110,7 @@ export function registerPanelPages(portal: Portal) {
                 ))}</tbody>
               </table></div>
             </section>
-            <section id="legend">
-              <h2>Criteria and weights</h2>
-              <table><thead><tr><th scope="col">code</th><th scope="col">kind</th><th scope="col">meaning</th><th scope="col">weight</th></tr></thead>
-                <tbody>{list.legend.criteria.map((l) => <tr><td>{l.code}</td><td>{l.kind}</td><td>{l.words}</td><td class="n">{l.weight}</td></tr>)}</tbody></table>
-              <p class="muted">{list.legend.excluded} {list.legend.score}</p>
-            </section>
+            <Legend legend={list.legend} />
           </>
         )}
       </>
