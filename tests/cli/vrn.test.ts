@@ -77,7 +77,7 @@ describe('vrn commands (main, in process)', () => {
     expect(cohort.stdout.trim().split('\r\n')).toEqual([
       'Produced by,"Leicester, Leicestershire and Rutland Violence Reduction Network"', 'Period,as of 2024-04-20', 'Data to,2024-04-20',
       expect.stringMatching(/^Produced,\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/), '',
-      'Person id,Age,Sex,Locality,Criteria,Factors,Score,Events,Last event date,Partners',
+      'Person id,Age,Sex,Locality,Criteria,Factors,Score,Reasons,Events,Last event date,Partners',
     ]);
     const beyond = await vrnInProcess('cohort', '--panel', 'city', '--as-of', '2025-09-30', '--data-dir', data());
     expect([beyond.code, beyond.stderr.split('\n')[0]]).toEqual([2, 'vrn: as of 2025-09-30 is after the data, which runs to 2024-04-20: choose a date on or before 2024-04-20']);

@@ -127,6 +127,28 @@ describe('decisions', () => {
   });
 });
 
+describe('vrn panel', () => {
+  it('lists, refuses another panel, and writes the monitoring return as JSON, CSV and XLSX', async () => {
+    const list = await vrnInProcess('panel', 'list', '--data-dir', t.dir, '--panel', 'city', '--user', 'city-panel', '--status', 'new', '--format', 'json');
+    expect(list.code).toBe(0);
+    expect(JSON.parse(list.stdout)).toMatchObject({ panel: 'city', meeting: SECOND, rows: expect.arrayContaining([expect.objectContaining({ status: 'new' })]) });
+    const refused = await vrnInProcess('panel', 'meeting', '--data-dir', t.dir, '--panel', 'city', '--date', '2025-10-31', '--user', 'county-panel');
+    expect([refused.code, refused.stderr]).toEqual([2, expect.stringMatching(/refused \(recorded in the audit trail\): panel city is outside this user's panel/)]);
+    expect((await t.platform.audit.read({ limit: 1 }))[0]).toMatchObject({ user: 'county-panel', route: 'panel meeting', outcome: 'denied' });
+    const json = await vrnInProcess('panel', 'monitor', '--data-dir', t.dir, '--panel', 'city', '--format', 'json');
+    expect(json.code).toBe(0);
+    const r = JSON.parse(json.stdout);
+    expect(r).toMatchObject({ panel: 'city', months: [{ month: '2025-06' }, { month: '2025-09' }], all: { month: 'all' } });
+    expect(json.stdout).not.toMatch(/P-[A-Za-z0-9_-]{12}/);
+    const csv = await vrnInProcess('panel', 'monitor', '--data-dir', t.dir, '--panel', 'city', '--format', 'csv');
+    const lines = csv.stdout.split('\r\n');
+    expect(lines[5]).toBe('Panel,Month,Measure,Breakdown,Category,Value');
+    expect(lines.find((l) => l.includes(',2025-06,Identified,All,All,'))!.split(',').at(-1)).toBe(String(r.months[0].identified ?? ''));
+    const out = `${t.dir}/monitor.xlsx`;
+    expect((await vrnInProcess('panel', 'monitor', '--data-dir', t.dir, '--panel', 'city', '--format', 'xlsx', '--out', out)).code).toBe(0);
+  });
+});
+
 describe('seen again', () => {
   it('flags a member referred at the first meeting who is in new crime or ASB records at the second, with what is new', async () => {
     const t2 = testPlatform();
