@@ -43,6 +43,8 @@ export const portalStyle = `
   .result-table { max-height: 70vh; overflow: auto; } .pager { align-items: center; flex-wrap: wrap; margin: .4rem 0; color: #1b1b1b; font-size: 1rem; }
   .checks { display: flex; flex-wrap: wrap; gap: .3rem 1.2rem; } .checks label { display: inline; font-weight: 400; margin: 0 0 0 .25rem; }
   .downloads a { margin-right: .8rem; } .charts svg { max-width: 100%; height: auto; } figure { margin: 1rem 0; } figcaption { font-weight: 600; margin-bottom: .3rem; }
+  ul.reasons { min-width: 24rem; margin: 0; padding-left: 1rem; } td.events { min-width: 10rem; } .seen-again { color: #8a1c1c; }
+  form.decision { display: grid; grid-template-columns: auto 14rem; gap: .2rem .5rem; align-items: center; min-width: 24rem; } form.decision label { margin: 0; font-weight: 400; }
 `;
 
 /** The menu entry of the page at this path (its own page, or one under it such as an upload's report). */
