@@ -6,6 +6,7 @@ import type { ExportAbout } from '../../analytics/render/labels.ts';
 import type { ReportContext } from '../../analytics/render/reports.ts';
 import type { Table } from '../../analytics/render/table.ts';
 import type { CohortRules } from '../../schemas/cohort.ts';
+import type { Programme } from '../../schemas/programmes.ts';
 import type { Action, User } from '../../schemas/access.ts';
 import type { Agreement } from '../../schemas/agreement.ts';
 import type { Area } from '../../schemas/area/index.ts';
@@ -21,6 +22,8 @@ export interface ProductInputs {
   agreement: Agreement;
   /** The deployment's Prevention Panel rules. */
   cohort: CohortRules;
+  /** The deployment's programmes (schemas/programmes.ts). */
+  programmes: Programme[];
   /** The people the records are linked into, for products that follow people (functions/linkage/people.ts). */
   linkage: () => Promise<Linkage>;
 }

@@ -23,7 +23,7 @@ export class ProductRequestError extends Error {
 }
 
 const inputs = (platform: Platform, engine: Engine): ProductInputs => ({
-  area: platform.area, agreement: platform.agreement, cohort: platform.deployment.cohort, linkage: () => currentLinkage(platform, engine),
+  area: platform.area, agreement: platform.agreement, cohort: platform.deployment.cohort, programmes: platform.deployment.programmes, linkage: () => currentLinkage(platform, engine),
 });
 
 /**

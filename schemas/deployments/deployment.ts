@@ -138,8 +138,9 @@ export function crossCheck(d: Deployment): string[] {
     if (user.organisation && !partners.has(user.organisation)) problems.push(`users: user ${user.id}: unknown organisation ${user.organisation}`);
     if (user.locality && !slugs.has(user.locality)) problems.push(`users: user ${user.id}: unknown locality ${user.locality}`);
     if (user.panel && !panels.has(user.panel)) problems.push(`users: user ${user.id}: unknown panel ${user.panel}`);
+    if (user.programme && !d.programmes.some((p) => p.id === user.programme)) problems.push(`users: user ${user.id}: unknown programme ${user.programme}`);
     const needs: Partial<Record<User['role'], (keyof User)[]>> = {
-      partner_uploader: ['organisation'], csp_officer: ['locality'], panel_coordinator: ['panel', 'organisation'],
+      partner_uploader: ['organisation'], csp_officer: ['locality'], panel_coordinator: ['panel', 'organisation'], programme_lead: ['programme'],
     };
     for (const attribute of needs[user.role] ?? []) if (!user[attribute]) problems.push(`users: user ${user.id}: a ${user.role} needs a ${attribute}`);
   }
