@@ -119,8 +119,10 @@ function homeOn(person: ContactPerson, day: number): string | null {
 export function stratumOn(person: ContactPerson, day: number): string | null {
   const home = homeOn(person, day);
   if (!person.birth || !person.sex || !home) return null;
+  // The year before, and the year before that: a count that was high by chance in one year alone regresses after.
   const prior = beforeAfter(person, day, 12, contactKinds).before;
-  return [ageBandOf(ageFromMonth(person.birth, day)), person.sex, home, priorBand(prior)].join('|');
+  const earlier = beforeAfter(person, day, 24, contactKinds).before - prior;
+  return [ageBandOf(ageFromMonth(person.birth, day)), person.sex, home, priorBand(prior), priorBand(earlier)].join('|');
 }
 
 /** A keyed order for picking matches: a 32-bit FNV-1a hash of the two ids. */

@@ -5,8 +5,8 @@ import { homeOn, type Person, type Population } from './people.ts';
 import { Rng, Weighted } from './rng.ts';
 
 /**
- * Who the programmes took on, decided before any contact is generated: young people at risk are referred (the
- * most involved somewhat more often), most start, and starting has a known effect. In the
+ * Who the programmes took on, decided before any contact is generated: young people at risk are referred
+ * (about one in seven), most start, and starting has a known effect. In the
  * {@link EFFECT_MONTHS} months from a start, each suspect/offender and ASB-perpetrator contact the person would
  * have had is averted with probability {@link PLANTED_EFFECT}: an outcome estimate should recover a fall of that
  * share in those contacts (tests/analytics/programme-outcomes.test.ts).
