@@ -13,6 +13,14 @@ const interval = (i: { estimate: number | null; low: number | null; high: number
   return i.estimate === null ? 'not shown' : `${f(i.estimate)} (95% interval ${f(i.low)} to ${f(i.high)})`;
 };
 
+/** The report's charts, for the portal's page: referrals and starts by month, sources, exits, who it reached. */
+export function programmeCharts(r: ProgrammeReport): string[] {
+  return [
+    lineChart('Referrals by month', r.monthly.map((m) => ({ label: m.month, value: v(m.referrals) }))),
+    bars('Referrals by source', r.referrals.by_source), bars('Exits by reason', r.exits.by_reason), bars('Starts by locality', r.reached.locality),
+  ];
+}
+
 /** A programme's monitoring and outcomes as an HTML report with inline SVG charts. */
 export function programmeHtml(r: ProgrammeReport, { names }: ReportContext, about?: ExportAbout): string {
   const o = r.outcomes;

@@ -75,7 +75,7 @@ export interface Product<Req extends { product: string } = { product: string }, 
    * The portal's page for the product, listed in its menu for roles the policy allows the action: a page of the
    * portal's own (functions/portal/pages/) when `own`, else one made from the request fields and the tables.
    */
-  portal?: { href: string; own?: boolean };
+  portal?: { href: string; own?: boolean; charts?(result: Result): string[] };
   /** What the scheduled refresh writes of the product for a year: each request and the files it is written as. */
   refresh?(area: Area, period: string): { request: Req; files: Partial<Record<ProductFormat, string>> }[];
 }

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import type { Audience } from '../../analytics/disclosure.ts';
 import { countProgrammeReport, programmeLongTable, programmeTables, type ProgrammeReportRequest } from '../../analytics/products/programme-report.ts';
-import { programmeHtml } from '../../analytics/render/programme-report.ts';
+import { programmeCharts, programmeHtml } from '../../analytics/render/programme-report.ts';
 import { policy } from '../../schemas/access.ts';
 import { financialYear, productBody, slug } from '../api/routes/schemas.ts';
 import { optional, required, UsageError } from '../cli/args.ts';
@@ -62,5 +62,5 @@ export const programme = defineProduct({
   tables: (result) => ({ csv: programmeLongTable(result), sheets: programmeTables(result) }),
   html: programmeHtml,
   fileName: (request) => ['programme', request.programme, request.period, ...(request.audience === 'csp' ? ['csp'] : [])],
-  portal: { href: '/portal/programme' },
+  portal: { href: '/portal/programme', charts: programmeCharts },
 });
