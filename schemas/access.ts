@@ -10,19 +10,19 @@ import { z } from 'zod';
 export const actions = [
   'upload.create', 'upload.read',
   'measures.read', 'profile.read', 'cohort.read', 'cohort.reidentify', 'deep-dive.read',
-  'query.run', 'linkage.review', 'audit.read',
+  'query.run', 'linkage.review', 'audit.read', 'programme.read',
   'panel.read', 'panel.write', 'panel.monitor',
 ] as const;
 export type Action = (typeof actions)[number];
 
 /** The roles: the one list (a deployment's agreement describes each, and its load checks that it does). */
-export const roles = ['partner_uploader', 'analyst', 'csp_officer', 'panel_coordinator', 'performance_lead', 'admin'] as const;
+export const roles = ['partner_uploader', 'analyst', 'csp_officer', 'panel_coordinator', 'performance_lead', 'programme_lead', 'admin'] as const;
 export type Role = (typeof roles)[number];
 
 /** The user's attribute a scope field must equal. */
-const UserAttribute = z.enum(['organisation', 'locality', 'panel']);
+const UserAttribute = z.enum(['organisation', 'locality', 'panel', 'programme']);
 const Rule = z.object({
-  own: z.partialRecord(z.enum(['partner', 'locality', 'panel']), UserAttribute).default({}),
+  own: z.partialRecord(z.enum(['partner', 'locality', 'panel', 'programme']), UserAttribute).default({}),
   datasetOfOrganisation: z.boolean().default(false),
   audiences: z.array(z.enum(['csp', 'analyst'])).optional(),
 });
@@ -46,6 +46,7 @@ export const policy: Policy = Policy.parse({
     'linkage.review': {},
     'panel.read': {},
     'panel.monitor': {},
+    'programme.read': { audiences: ['csp', 'analyst'] },
   },
   csp_officer: {
     'measures.read': { audiences: ['csp'] },
@@ -64,6 +65,11 @@ export const policy: Policy = Policy.parse({
     'measures.read': {},
     // Every panel's monitoring counts, disclosure-controlled; never a list of children.
     'panel.monitor': {},
+    'programme.read': { audiences: ['csp'] },
+  },
+  // A programme's manager: that programme's monitoring and outcomes only, disclosure-controlled.
+  programme_lead: {
+    'programme.read': { own: { programme: 'programme' }, audiences: ['csp'] },
   },
   admin: {
     'audit.read': {},
@@ -77,6 +83,8 @@ export const User = z.object({
   organisation: z.string().optional(),
   locality: z.string().optional(),
   panel: z.string().optional(),
+  /** A programme lead's programme (an id of the deployment's programmes.json). */
+  programme: z.string().optional(),
 });
 export type User = z.infer<typeof User>;
 

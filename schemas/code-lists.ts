@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { exitReasons as exitReasonValues, referralRoutes } from './programmes.ts';
 
 /**
  * A code list: the canonical values, aliases some partners send instead (matched in any case), and what a code
@@ -139,6 +140,12 @@ export const supportServices = list('support_service', 'Kind of support or inter
   'youth_justice', 'childrens_social_care', 'early_help', 'vrn_intervention',
 ]);
 
+export const referralSources = list('referral_source', 'Where a programme referral came from', [...referralRoutes]);
+export const exitReasons = list('exit_reason', 'Why a participant left a programme', [...exitReasonValues], {}, {
+  good_progress: 'Left early with the goals met (good progress, no further offending)',
+  entered_custody: 'Remanded or sentenced to custody',
+});
+
 export const ageBands = [
   { band: '0-9', from: 0, to: 9 },
   { band: '10-17', from: 10, to: 17 },
@@ -152,7 +159,7 @@ export const ageBandOf = (age: number): string => ageBands.find((b) => age >= b.
 
 export const codeLists: Record<string, CodeList> = Object.fromEntries(
   [offenceGroups, locationTypes, incidentLocationTypes, sexes, personRoles, outcomes, asbSources, penCategories,
-    meansOfAssault, admissionMethods, exclusionCategories, exclusionReasons, supportServices]
+    meansOfAssault, admissionMethods, exclusionCategories, exclusionReasons, supportServices, referralSources, exitReasons]
     .map((l) => [l.id, l]),
 );
 

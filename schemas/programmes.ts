@@ -6,6 +6,8 @@ import { z } from 'zod';
  */
 export const referralRoutes = ['custody', 'emergency_department', 'school', 'police', 'social_care', 'panel', 'self', 'other'] as const;
 export const ReferralRoute = z.enum(referralRoutes);
+/** Why a participant left (programme_delivery's exit_reason). */
+export const exitReasons = ['completed', 'good_progress', 'disengaged', 'moved_away', 'entered_custody', 'other'] as const;
 
 export const Programme = z.object({
   /** Lower-case id, as delivery extracts and panel decisions carry it (`vip`, `phoenix`). */

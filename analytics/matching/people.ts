@@ -19,9 +19,10 @@ const SOURCES: PersonSource[] = [
   { dataset: 'police_person', record: 'crime_key', keys: ['key_local', 'key_name_dob'], birth: 'month_of_birth', sex: 'sex', home: 'home_locality', extra: { role: 'role', crime_key: 'crime_key' } },
   { dataset: 'asb_incident', record: 'record_key', keys: ['perpetrator_key_local', 'perpetrator_key_name_dob'], birth: 'perpetrator_month_of_birth', age: 'perpetrator_age', sex: 'perpetrator_sex', home: 'perpetrator_home_locality', date: 'reported_at', extra: {} },
   { dataset: 'ae_attendance', record: 'record_key', keys: ['key_nhs', 'key_name_dob'], birth: 'month_of_birth', age: 'age', sex: 'sex', home: 'home_locality', date: 'arrival_at', extra: {} },
-  { dataset: 'hospital_admission', record: 'record_key', keys: ['key_nhs'], birth: 'month_of_birth', age: 'age', sex: 'sex', home: 'home_locality', date: 'admission_date', extra: {} },
+  { dataset: 'hospital_admission', record: 'record_key', keys: ['key_nhs'], birth: 'month_of_birth', age: 'age', sex: 'sex', home: 'home_locality', date: 'admission_date', extra: { cause_codes: 'cause_codes' } },
   { dataset: 'school_exclusion', record: 'record_key', keys: ['key_upn', 'key_name_dob'], birth: 'month_of_birth', age: 'age', sex: 'sex', home: 'home_locality', date: 'start_date', extra: { category: 'category', reason_code: 'reason_code' } },
   { dataset: 'support_episode', record: 'record_key', keys: ['key_nhs', 'key_upn', 'key_local', 'key_name_dob'], birth: 'month_of_birth', age: 'age', sex: 'sex', home: 'home_locality', date: 'start_date', extra: { service: 'service', end_date: 'end_date' } },
+  { dataset: 'programme_delivery', record: 'record_key', keys: ['key_nhs', 'key_upn', 'key_name_dob'], birth: 'month_of_birth', age: 'age', sex: 'sex', home: 'home_locality', date: 'referral_date', extra: { programme: 'programme', start_date: 'start_date' } },
 ];
 const sourceOf = (dataset: string) => {
   const source = SOURCES.find((s) => s.dataset === dataset);

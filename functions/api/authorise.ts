@@ -7,6 +7,7 @@ export interface RequestScope {
   dataset?: string;
   locality?: string;
   panel?: string;
+  programme?: string;
   audience?: 'csp' | 'analyst';
 }
 
@@ -22,7 +23,7 @@ export function authorise(user: User, request: AccessRequest, agreement: Agreeme
   const rule = policy[user.role]?.[request.action];
   if (!rule) return { allowed: false, reason: `role ${user.role} may not ${request.action}` };
   const { scope } = request;
-  for (const [field, attribute] of Object.entries(rule.own) as [keyof RequestScope, 'organisation' | 'locality' | 'panel'][]) {
+  for (const [field, attribute] of Object.entries(rule.own) as [keyof RequestScope, 'organisation' | 'locality' | 'panel' | 'programme'][]) {
     const own = user[attribute];
     if (!own || scope[field] !== own) return { allowed: false, reason: `${field} ${scope[field] ?? '(none)'} is outside this user's ${attribute}` };
   }

@@ -24,10 +24,10 @@ export interface ProductInputs {
   agreement: Agreement;
   /** The deployment's Prevention Panel rules. */
   cohort: CohortRules;
+  /** The deployment's programmes (schemas/programmes.ts). */
+  programmes: Programme[];
   /** The people the records are linked into, for products that follow people (functions/linkage/people.ts). */
   linkage: () => Promise<Linkage>;
-  /** The programme catalogue (schemas/programmes.ts). */
-  programmes: Programme[];
   /** A panel's recorded meetings and decisions (functions/panels/store.ts). */
   panels: { meetings(panel: string): Promise<Meeting[]>; decisions(panel: string): Promise<Record<string, DecisionEntry[]>> };
 }
@@ -81,7 +81,7 @@ export interface Product<Req extends { product: string } = { product: string }, 
    * The portal's page for the product, listed in its menu for roles the policy allows the action: a page of the
    * portal's own (functions/portal/pages/) when `own`, else one made from the request fields and the tables.
    */
-  portal?: { href: string; own?: boolean };
+  portal?: { href: string; own?: boolean; charts?(result: Result): string[] };
   /** What the scheduled refresh writes of the product for a year: each request and the files it is written as. */
   refresh?(area: Area, period: string): { request: Req; files: Partial<Record<ProductFormat, string>> }[];
 }

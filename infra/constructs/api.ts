@@ -43,6 +43,7 @@ export class Api extends Construct {
         organisation: new StringAttribute({ mutable: true, maxLen: 64 }),
         locality: new StringAttribute({ mutable: true, maxLen: 64 }),
         panel: new StringAttribute({ mutable: true, maxLen: 16 }),
+        programme: new StringAttribute({ mutable: true, maxLen: 60 }),
       },
       deletionProtection: !stage.destroyOnRemoval,
       removalPolicy,
@@ -72,8 +73,8 @@ export class Api extends Construct {
       idTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.hours(12),
       // Tokens carry the scope attributes and no email or name: the portal keeps the ID token in its session cookie.
-      readAttributes: new ClientAttributes().withCustomAttributes('organisation', 'locality', 'panel'),
-      // Users may not set their own scope: organisation, locality and panel are written by an admin only.
+      readAttributes: new ClientAttributes().withCustomAttributes('organisation', 'locality', 'panel', 'programme'),
+      // Users may not set their own scope: organisation, locality, panel and programme are written by an admin only.
       writeAttributes: undefined,
     });
 

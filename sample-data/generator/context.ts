@@ -1,5 +1,6 @@
 import { ASB_HOURS, OTHER_HOURS, VIOLENCE_HOURS } from './calendar.ts';
 import type { PlantedEvents } from './events.ts';
+import type { Delivery } from './programmes.ts';
 import { NAME_STYLES, renderName } from './names.ts';
 import { homeOn, type Person, type Population } from './people.ts';
 import { writtenPostcode, type Places } from './places.ts';
@@ -17,6 +18,8 @@ export interface Ctx {
   /** The deployment's localities, postcodes, LSOAs and partners. */
   places: Places;
   planted: PlantedEvents;
+  /** The programmes' referrals and starts, and the effect a start has on later contacts (programmes.ts). */
+  delivery: Delivery;
 }
 
 const hours = (weights: number[]) => new Weighted(weights.map((_, h) => h), weights);

@@ -1,3 +1,4 @@
+import { onwardReferralKinds } from '../../schemas/datasets/programme-delivery.ts';
 import type { Places } from './places.ts';
 import type { Encoding } from './writers/encoding.ts';
 
@@ -49,6 +50,9 @@ const COLUMNS = {
     'category', 'reason_code', 'start_date', 'sessions'],
   support_episode: ['episode_id', 'service', 'programme', 'la_person_id', 'upn', 'nhs_number', 'forename', 'surname',
     'date_of_birth', 'sex', 'home_postcode', 'start_date', 'end_date'],
+  programme_delivery: ['referral_id', 'programme', 'strand', 'nhs_number', 'upn', 'forename', 'surname', 'date_of_birth', 'sex',
+    'home_postcode', 'referral_date', 'referral_source', 'start_date', 'end_date', 'exit_reason', 'sessions_offered', 'sessions_attended',
+    ...onwardReferralKinds.map((k) => `onward_${k}`), 'pre_score', 'post_score'],
 };
 
 const csv = (partner: string, dataset: keyof typeof COLUMNS, rest: Partial<FileSpec> = {}): FileSpec => ({
@@ -72,7 +76,9 @@ const council = (partner: string, encoding: Encoding, supportAsXlsx: boolean): F
  * their order in the bundle's sample: the first writes Windows-1252 (LLR: Leicester City Council), the last sends
  * its support episodes as XLSX (LLR: Rutland), the others UTF-8 CSV.
  */
-export function fileSpecs({ partners, councils }: Places): FileSpec[] {
+export function fileSpecs({ partners, councils, deployment }: Places): FileSpec[] {
+  // Each provider of a programme sends its caseload; a voluntary-sector provider's header is its own spelling.
+  const providers = [...new Set(deployment.programmes.map((p) => p.deliveredBy))];
   return [
     csv(partners.police, 'police_crime', { eol: '\r\n', booleanStyle: 'yn', headerCase: 'title', nameStyle: 'police' }),
     csv(partners.police, 'police_person', { eol: '\r\n', headerCase: 'title', nameStyle: 'police' }),
@@ -84,6 +90,9 @@ export function fileSpecs({ partners, councils }: Places): FileSpec[] {
     csv(partners.admissions, 'hospital_admission', { nameStyle: 'health' }),
     ...councils.flatMap((partner, i) => council(partner, i === 0 && councils.length > 1 ? 'windows-1252' : 'utf-8', i === councils.length - 1 && councils.length > 1)),
     csv(partners.team, 'support_episode', { columns: [...COLUMNS.support_episode, 'referral_source'], nameStyle: 'vrn' }),
+    ...providers.map((partner) => csv(partner, 'programme_delivery', partner === partners.team
+      ? { nameStyle: 'vrn' }
+      : { nameStyle: 'vrn', dateStyle: 'uk', headers: { referral_id: 'Referral Ref', referral_source: 'Referral Source' } })),
   ];
 }
 

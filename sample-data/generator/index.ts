@@ -4,6 +4,7 @@ import { datasetIds } from '../../schemas/datasets/index.ts';
 import { isoDate, parseIso } from './calendar.ts';
 import type { Ctx } from './context.ts';
 import { generateAsb } from './datasets/asb.ts';
+import { generateDelivery } from './datasets/delivery.ts';
 import { generateHealth } from './datasets/health.ts';
 import { generatePolice } from './datasets/police.ts';
 import { generateSchools } from './datasets/schools.ts';
@@ -11,6 +12,7 @@ import { generateSupport } from './datasets/support.ts';
 import { fileSpecs, type FileSpec } from './files.ts';
 import { Population } from './people.ts';
 import { placesOf } from './places.ts';
+import { Delivery } from './programmes.ts';
 import { plantCohort, type PlantedCase } from './planted.ts';
 import { Sink, type SampleFile } from './sink.ts';
 import { TruthWriter } from './truth.ts';
@@ -61,7 +63,8 @@ export async function generateSample(opts: SampleOptions): Promise<SampleManifes
 
   await mkdir(opts.out, { recursive: true });
   const population = new Population(seed, scale, from, to, places);
-  const ctx: Ctx = { seed, scale, from, to, asOf: to, population, places, planted: { crimes: [], asb: [], ae: [], admissions: [], exclusions: [], support: [] } };
+  const delivery = new Delivery(seed, from, to, population, places.deployment.programmes);
+  const ctx: Ctx = { seed, scale, from, to, asOf: to, population, places, delivery, planted: { crimes: [], asb: [], ae: [], admissions: [], exclusions: [], support: [] } };
   const { events, cases } = plantCohort(ctx);
   ctx.planted = events;
 
@@ -107,6 +110,9 @@ export async function generateSample(opts: SampleOptions): Promise<SampleManifes
     await close(({ school_exclusion: exclusions, asb_incident: asb, support_episode: support } as Record<string, Map<string, Sink>>)[spec.dataset]?.get(spec.partner) ?? null);
   }
   await close(support.get(team) ?? null);
+  const deliveries = openAll('programme_delivery');
+  if (deliveries.size) await generateDelivery(ctx, deliveries);
+  for (const spec of specs) if (spec.dataset === 'programme_delivery') await close(deliveries.get(spec.partner) ?? null);
   await truth.close();
 
   // Files in the order of the specs (the order the partners would upload them).

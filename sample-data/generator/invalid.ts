@@ -96,6 +96,14 @@ const MUTATORS: Record<string, Partial<Record<InvalidKind, Mutator>>> = {
     dob_after_event: (r) => { r.date_of_birth = addDays(r.start_date, 1); },
     missing_required: (r) => { r.service = ''; },
   },
+  programme_delivery: {
+    bad_nhs_number: (r) => { r.nhs_number = badNhs(r.nhs_number); },
+    impossible_date: (r) => { r.referral_date = feb31(r.referral_date); },
+    future_date: (r) => { r.referral_date = FUTURE; r.start_date = ''; r.end_date = ''; },
+    unknown_enum: (r) => { r.exit_reason = 'dropped_out'; },
+    dob_after_event: (r) => { r.date_of_birth = addDays(r.referral_date, 1); },
+    missing_required: (r) => { r.referral_source = ''; },
+  },
 };
 
 export interface BrokenRow { row: Row; kind: InvalidKind; short: boolean }

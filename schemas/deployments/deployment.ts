@@ -138,13 +138,16 @@ export function crossCheck(d: Deployment): string[] {
     if (user.organisation && !partners.has(user.organisation)) problems.push(`users: user ${user.id}: unknown organisation ${user.organisation}`);
     if (user.locality && !slugs.has(user.locality)) problems.push(`users: user ${user.id}: unknown locality ${user.locality}`);
     if (user.panel && !panels.has(user.panel)) problems.push(`users: user ${user.id}: unknown panel ${user.panel}`);
+    if (user.programme && !d.programmes.some((p) => p.id === user.programme)) problems.push(`users: user ${user.id}: unknown programme ${user.programme}`);
     const needs: Partial<Record<User['role'], (keyof User)[]>> = {
-      partner_uploader: ['organisation'], csp_officer: ['locality'], panel_coordinator: ['panel', 'organisation'],
+      partner_uploader: ['organisation'], csp_officer: ['locality'], panel_coordinator: ['panel', 'organisation'], programme_lead: ['programme'],
     };
     for (const attribute of needs[user.role] ?? []) if (!user[attribute]) problems.push(`users: user ${user.id}: a ${user.role} needs a ${attribute}`);
   }
   for (const p of d.programmes) {
-    if (!partners.has(p.deliveredBy)) problems.push(`programmes: programme ${p.id} is delivered by ${p.deliveredBy}, not a partner of the agreement`);
+    const provider = partners.get(p.deliveredBy);
+    if (!provider) problems.push(`programmes: programme ${p.id} is delivered by ${p.deliveredBy}, not a partner of the agreement`);
+    else if (!provider.datasets.includes('programme_delivery')) problems.push(`programmes: programme ${p.id}: its provider ${p.deliveredBy} does not share programme_delivery`);
   }
   const ids = d.users.map((u) => u.id);
   for (const id of new Set(ids.filter((id, i) => ids.indexOf(id) !== i))) problems.push(`users: user ${id} is listed twice`);

@@ -18,8 +18,8 @@ beforeAll(async () => {
 });
 afterAll(() => s?.stop());
 
-type User = 'police-uploader' | 'city-education-uploader' | 'vrn-analyst' | 'charnwood-csp' | 'city-panel' | 'county-panel' | 'performance-lead' | 'admin';
-const users: User[] = ['police-uploader', 'city-education-uploader', 'vrn-analyst', 'charnwood-csp', 'city-panel', 'county-panel', 'performance-lead', 'admin'];
+type User = 'police-uploader' | 'city-education-uploader' | 'vrn-analyst' | 'charnwood-csp' | 'city-panel' | 'county-panel' | 'performance-lead' | 'phoenix-lead' | 'admin';
+const users: User[] = ['police-uploader', 'city-education-uploader', 'vrn-analyst', 'charnwood-csp', 'city-panel', 'county-panel', 'performance-lead', 'phoenix-lead', 'admin'];
 
 interface RouteCase {
   name: string;
@@ -184,6 +184,27 @@ const routes: RouteCase[] = [
     request: () => ({ method: 'GET', path: '/v1/deep-dive?groups=robbery_personal,robbery_business&area=leicester&period=2024-25' }),
     allowed: { 'vrn-analyst': 200 },
     shape: (b) => expect(b).toMatchObject({ area: 'leicester', period: '2024-25' }),
+  },
+  {
+    name: 'programme', route: '/v1/programmes/:id',
+    request: () => ({ method: 'GET', path: '/v1/programmes/phoenix?period=2023-24' }),
+    allowed: { 'vrn-analyst': 200, 'performance-lead': 200, 'phoenix-lead': 200 },
+    shape: (b, user) => {
+      expect(b).toMatchObject({ programme: 'phoenix', period: '2023-24', audience: user === 'vrn-analyst' ? 'analyst' : 'csp' });
+      expect(b.outcomes.windows.map((w: { months: number }) => w.months)).toEqual([6, 12]);
+    },
+  },
+  {
+    name: "another programme's report", route: '/v1/programmes/:id',
+    request: () => ({ method: 'GET', path: '/v1/programmes/vip?period=2023-24' }),
+    allowed: { 'vrn-analyst': 200, 'performance-lead': 200 },
+    shape: (b) => expect(b).toMatchObject({ programme: 'vip' }),
+  },
+  {
+    name: 'programme, uncontrolled', route: '/v1/programmes/:id',
+    request: () => ({ method: 'GET', path: '/v1/programmes/phoenix?period=2023-24&audience=analyst' }),
+    allowed: { 'vrn-analyst': 200 },
+    shape: (b) => expect(b).toMatchObject({ programme: 'phoenix', audience: 'analyst' }),
   },
   {
     name: 'SQL', route: '/v1/queries',

@@ -279,9 +279,27 @@ describe.skipIf(!available)('the portal in Chromium', () => {
     await page.context().close();
   });
 
+  it('a programme lead sees their own programme, disclosure-controlled, with charts, and not another', async () => {
+    const page = await signIn('phoenix-lead');
+    expect(await menu(page)).toEqual(['Programme monitoring and outcomes']);
+    await page.click('text=Programme monitoring and outcomes');
+    await page.fill('#id', 'phoenix');
+    await page.fill('#period', '2023-24');
+    await page.click('button:has-text("Show")');
+    expect(await page.locator('.charts svg').count()).toBe(4);
+    await expect(page.locator('caption').allTextContents()).resolves.toContain('Outcomes');
+    // The controlled view: no published count from 1 to 4 in the summary's people counts.
+    expect(await unlabelled(page)).toEqual([]);
+    await shot(page, 'programme-lead');
+    await page.fill('#id', 'vip');
+    await page.click('button:has-text("Show")');
+    await expect(page.locator('p.error').textContent()).resolves.toContain("outside this user's programme");
+    await page.context().close();
+  });
+
   it('an analyst runs SQL, a deep dive and the measures; the admin reads the audit trail', async () => {
     const page = await signIn('vrn-analyst');
-    expect(await menu(page)).toEqual(['Success measures', 'Locality profile', 'Prevention Panel cohort', 'Deep dive', 'Prevention Panel monitoring', 'Panel meetings', 'SQL', 'Linkage review']);
+    expect(await menu(page)).toEqual(['Success measures', 'Locality profile', 'Prevention Panel cohort', 'Deep dive', 'Prevention Panel monitoring', 'Programme monitoring and outcomes', 'Panel meetings', 'SQL', 'Linkage review']);
     await page.click('text=Linkage review');
     await reviewLinkage(page);
     await page.click('header >> text=SQL');

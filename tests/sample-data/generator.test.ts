@@ -69,7 +69,8 @@ describe('sample-data generator', () => {
   });
 
   it('writes one file per partner and dataset, and the manifest counts match the files', async () => {
-    expect(manifest.files).toHaveLength(15);
+    // One per partner and dataset, with the two programme providers' caseloads.
+    expect(manifest.files).toHaveLength(17);
     expect(manifest).toMatchObject({ seed: 1, scale: SCALE, from: '2019-04-01', to: '2025-09-30' });
     for (const f of manifest.files) {
       expect(f.file).toBe(`${f.partner}__${f.dataset}.${f.format}`);
@@ -144,7 +145,7 @@ describe('sample-data generator', () => {
         if (!forename || !surname) return;
         const person = theirs[i].person_id;
         if (f.dataset !== 'police_person') {
-          const ref = row.crime_ref ?? row.incident_ref ?? row.attendance_id ?? row['attendance ref'] ?? row.exclusion_id ?? row.episode_id;
+          const ref = row.crime_ref ?? row.incident_ref ?? row.attendance_id ?? row['attendance ref'] ?? row.exclusion_id ?? row.episode_id ?? row.referral_id ?? row['referral ref'];
           expect(ref, f.file).toBe(theirs[i].record_ref);
         }
         if (!keys.has(person)) { keys.set(person, new Set()); spellings.set(person, new Set()); }

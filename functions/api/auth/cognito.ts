@@ -51,7 +51,7 @@ export function userFromClaims(payload: JWTPayload): User {
   const held = groups.filter((g): g is Role => (roles as readonly string[]).includes(g));
   if (held.length !== 1) throw new Unauthorised(held.length ? 'the user is in more than one role group' : 'the user is in no role group');
   const claim = (name: string) => (typeof payload[`custom:${name}`] === 'string' ? payload[`custom:${name}`] as string : undefined);
-  const parsed = User.safeParse({ id: payload.sub, role: held[0], organisation: claim('organisation'), locality: claim('locality'), panel: claim('panel') });
+  const parsed = User.safeParse({ id: payload.sub, role: held[0], organisation: claim('organisation'), locality: claim('locality'), panel: claim('panel'), programme: claim('programme') });
   if (!parsed.success) throw new Unauthorised('the token does not describe a valid user');
   return parsed.data;
 }

@@ -1,13 +1,14 @@
 import type { Product } from '../../products/product.ts';
-import { DataTable } from '../layout.tsx';
+import { DataTable, Svg } from '../layout.tsx';
 import { PORTAL_API, portalUser, type Portal } from '../page-context.ts';
 
 /**
  * The page of a product the portal has no page of its own for (`portal.own`): a field for each request field, the
- * product's tables, and its files. The API answers it, with the same policy and audit trail as any client.
+ * product's charts (`portal.charts`, inline SVG), its tables, and its files. The API answers it, with the same policy and audit trail as any client.
  */
 export function registerProductPage(portal: Portal, product: Product) {
   if (!product.portal || product.portal.own) return;
+  const charts = product.portal.charts;
   const inPath = Object.keys(product.api.params?.shape ?? {});
   const fields = [...inPath, ...Object.keys(product.api.query.shape)];
   portal.app.get(product.portal.href, async (c) => {
@@ -31,6 +32,7 @@ export function registerProductPage(portal: Portal, product: Product) {
         {form}
         <section>
           {files.length > 0 && <p class="downloads">Download: {files.map((f) => <a href={`${url.replace(/^\/v1/, PORTAL_API)}&format=${f}`} download={f !== 'html' ? '' : undefined}>{f.toUpperCase()}</a>)}</p>}
+          {charts && <div class="charts">{charts(result.data).map((svg) => <Svg svg={svg} />)}</div>}
           {product.tables(result.data).sheets.map((t) => <DataTable caption={t.name} columns={t.columns} rows={t.rows} />)}
         </section>
       </>

@@ -30,6 +30,9 @@ function drawPerpetrator(ctx: Ctx, rng: Rng, on: number): Person | null {
   return ctx.population.draw(rng, 'adult', on, 18, 70);
 }
 
+/** A perpetrator whose contact the programme averted is not recorded: the incident's perpetrator is unknown. */
+const notAverted = (ctx: Ctx, p: Person | null, on: number): Person | null => (p && ctx.delivery.averts(ctx.seed, p, on) ? null : p);
+
 function makeIncident(ctx: Ctx, rng: Rng, d: number): AsbEvent {
   const { places } = ctx;
   const locality = places.incidence.pick(rng);
@@ -39,7 +42,7 @@ function makeIncident(ctx: Ctx, rng: Rng, d: number): AsbEvent {
   return {
     day: d, minute: minuteOfDay(rng, HOURS.asb), partner: council ? places.councilOf(locality) : places.partners.police, source,
     pen: PEN.pick(rng), postcode: council ? places.locationPostcode(rng, locality, { none: 0.02, outside: 0, sector: 0.04 }) : places.locationPostcode(rng, locality),
-    perpetrator: known ? drawPerpetrator(ctx, rng, d) : null,
+    perpetrator: known ? notAverted(ctx, drawPerpetrator(ctx, rng, d), d) : null,
   };
 }
 

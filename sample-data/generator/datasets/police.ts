@@ -116,7 +116,8 @@ function makeCrime(ctx: Ctx, rng: Rng, recorded: number, group: string): CrimeEv
     const recent = ctx.to - recorded < 120;
     for (let i = 0; i < n; i++) {
       const outcome = (recent ? OUTCOMES_RECENT : OUTCOMES).pick(rng);
-      involved.push({ person: drawSuspect(ctx, rng, offence), role: roleFor(outcome), outcome });
+      const person = drawSuspect(ctx, rng, offence);
+      if (!ctx.delivery.averts(ctx.seed, person, offence)) involved.push({ person, role: roleFor(outcome), outcome });
     }
   }
   const locationType = domestic ? 'dwelling' : spec.where.pick(rng);

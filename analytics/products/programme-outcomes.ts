@@ -1,0 +1,316 @@
+import { ageBandOf, icd10 } from '../../schemas/code-lists.ts';
+import { isoToDay } from '../dates.ts';
+import { and, col, isIn, lit, type Engine, type Expr } from '../ir.ts';
+import { linkedPeople, type Linkage, type PersonRecord } from '../matching/people.ts';
+import { ageFromMonth } from './cohort.ts';
+
+/**
+ * What happened to a programme's participants: their contacts with the partners in the months before and after
+ * they started, against people not on any programme matched to each of them, and the difference in differences.
+ *
+ * Matching is exact on coarsened values (coarsened exact matching): age band and sex, the home locality at the
+ * start, and the contacts of the 12 months before the start in bands (0, 1, 2, 3, 4–5, 6–8, 9–12, 13+). Each participant gets up
+ * to {@link MATCHES} people of the same stratum on the same day, picked by a keyed order (so a run is repeatable);
+ * a participant with none is left out and counted. The interval is a percentile bootstrap over participants (each
+ * with its matches), {@link BOOTSTRAP} resamples from a fixed seed.
+ */
+export const contactKinds = ['suspect_offender', 'asb_perpetrator', 'ed_assault', 'violent_injury_admission', 'suspension_exclusion'] as const;
+export type ContactKind = (typeof contactKinds)[number];
+export const windowMonths = [6, 12] as const;
+export const MATCHES = 3;
+export const BOOTSTRAP = 400;
+
+/** A person as the outcome analysis sees them: their starts on programmes and their dated contacts. */
+export interface ContactPerson {
+  id: string;
+  /** Birth month 'YYYY-MM' (the latest record's), or null. */
+  birth: string | null;
+  sex: string | null;
+  /** Home locality by date, latest first. */
+  homes: { day: number | null; locality: string }[];
+  /** Referrals to any programme (a person referred but never started is no comparison either). */
+  referrals: { programme: string; start: number | null }[];
+  contacts: { kind: ContactKind; day: number }[];
+}
+
+const dayOf = (v: unknown): number | null => (v === null || v === undefined ? null : isoToDay(String(v).slice(0, 10)));
+
+function kindOf(r: PersonRecord): ContactKind | null {
+  switch (r.dataset) {
+    case 'police_person': return r.row.role === 'suspect' || r.row.role === 'offender' ? 'suspect_offender' : null;
+    case 'asb_incident': return 'asb_perpetrator';
+    case 'ae_attendance': return 'ed_assault';
+    case 'school_exclusion': return 'suspension_exclusion';
+    case 'hospital_admission': {
+      const { from, to } = icd10.assaultRange;
+      return String(r.row.cause_codes ?? '').split(';').some((c) => c.slice(0, 3) >= from && c.slice(0, 3) <= to) ? 'violent_injury_admission' : null;
+    }
+    default: return null;
+  }
+}
+
+/**
+ * Participants and the people they may be compared with, each with their contacts up to `upTo`: the people of every
+ * delivery record and of every contact record of someone born in the participants' years. The one place the outcome
+ * analysis reads people (through linkedPeople), so that how people are held can change behind it.
+ */
+export async function participantsContacts(engine: Engine, upTo: string, linkage?: Linkage): Promise<ContactPerson[]> {
+  const births = await engine.rows({ from: 'programme_delivery', where: { op: 'not_null', a: col('month_of_birth') }, select: { birth: col('month_of_birth') } }, {});
+  const months = births.map((r) => String(r.birth)).sort();
+  const born = (column: string): Expr => (months.length
+    ? and({ op: 'ge', a: col(column), b: lit(months[0]) }, { op: 'le', a: col(column), b: lit(months[months.length - 1]) })
+    : { op: 'is_null', a: lit(null) });
+  const seeds = [
+    { dataset: 'programme_delivery', where: { op: 'not_null', a: col('record_key') } as Expr },
+    { dataset: 'police_person', where: and(isIn(col('role'), ['suspect', 'offender']), born('month_of_birth')) },
+    { dataset: 'asb_incident', where: born('perpetrator_month_of_birth') },
+    { dataset: 'ae_attendance', where: born('month_of_birth') },
+    { dataset: 'hospital_admission', where: born('month_of_birth') },
+    { dataset: 'school_exclusion', where: born('month_of_birth') },
+  ];
+  const { people } = await linkedPeople(engine, upTo, seeds, {}, linkage);
+  const out: ContactPerson[] = [];
+  for (const [id, records] of people) {
+    const contacts: ContactPerson['contacts'] = [];
+    const referrals: ContactPerson['referrals'] = [];
+    for (const r of records) {
+      if (r.dataset === 'programme_delivery') referrals.push({ programme: String(r.row.programme), start: dayOf(r.row.start_date) });
+      const kind = kindOf(r);
+      if (kind && r.day !== null) contacts.push({ kind, day: r.day });
+    }
+    out.push({
+      id, birth: records.find((r) => r.birth)?.birth ?? null, sex: records.find((r) => r.sex && r.sex !== 'unknown')?.sex ?? null,
+      homes: records.filter((r) => r.home && r.home !== 'unknown').map((r) => ({ day: r.day, locality: r.home! })), referrals, contacts,
+    });
+  }
+  return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** The day `months` calendar months after (or before) a day, clamped to the month's end (31 Jan + 1 → 28/29 Feb). */
+export function addMonthsToDay(day: number, months: number): number {
+  const d = new Date(day * 86_400_000);
+  const y = d.getUTCFullYear(), m = d.getUTCMonth() + months, dd = d.getUTCDate();
+  const last = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+  return Date.UTC(y, m, Math.min(dd, last)) / 86_400_000;
+}
+
+/** Contacts of the kinds in [start − months, start) and [start, start + months): the start day counts as after. */
+export function beforeAfter(person: ContactPerson, start: number, months: number, kinds: readonly ContactKind[]): { before: number; after: number } {
+  const from = addMonthsToDay(start, -months), to = addMonthsToDay(start, months);
+  let before = 0, after = 0;
+  for (const c of person.contacts) {
+    if (!kinds.includes(c.kind)) continue;
+    if (c.day >= from && c.day < start) before++;
+    else if (c.day >= start && c.day < to) after++;
+  }
+  return { before, after };
+}
+
+/** The coarsened prior contacts matched on: 0, 1, 2, 3, 4–5, 6–8, 9–12, 13+. */
+const PRIOR_BANDS = [[0, 0], [1, 1], [2, 2], [3, 3], [4, 5], [6, 8], [9, 12], [13, Infinity]] as const;
+const priorBand = (n: number) => { const [lo, hi] = PRIOR_BANDS.find(([, hi]) => n <= hi)!; return lo === hi ? String(lo) : hi === Infinity ? `${lo}+` : `${lo}-${hi}`; };
+
+function homeOn(person: ContactPerson, day: number): string | null {
+  const dated = person.homes.filter((h) => h.day !== null);
+  return (dated.find((h) => h.day! <= day) ?? dated[dated.length - 1] ?? person.homes[0])?.locality ?? null;
+}
+
+/** The stratum a person is in on a day, or null when a matching variable is not known. */
+export function stratumOn(person: ContactPerson, day: number): string | null {
+  const home = homeOn(person, day);
+  if (!person.birth || !person.sex || !home) return null;
+  // The year before, and the year before that: a count that was high by chance in one year alone regresses after.
+  const prior = beforeAfter(person, day, 12, contactKinds).before;
+  const earlier = beforeAfter(person, day, 24, contactKinds).before - prior;
+  return [ageBandOf(ageFromMonth(person.birth, day)), person.sex, home, priorBand(prior), priorBand(earlier)].join('|');
+}
+
+/** A keyed order for picking matches: a 32-bit FNV-1a hash of the two ids. */
+function order(a: string, b: string): number {
+  let h = 0x811c9dc5;
+  for (const ch of `${a}:${b}`) { h ^= ch.charCodeAt(0); h = Math.imul(h, 0x01000193) >>> 0; }
+  return h;
+}
+
+export interface Interval { estimate: number | null; low: number | null; high: number | null }
+export interface WindowOutcome {
+  months: number;
+  /** Participants whose window ends by the data's last day and starts after its first, and those matched. */
+  eligible: number;
+  matched: number;
+  unmatched: number;
+  comparison_people: number;
+  /** Contacts per person in the window, by group (the comparison's weighted by each participant's matches). */
+  participants: { before: number | null; after: number | null };
+  comparison: { before: number | null; after: number | null };
+  /** (after − before) of participants minus that of the comparison, in contacts per person; and relative: (after/before of participants) / (after/before of the comparison) − 1. */
+  did: Interval;
+  relative: Interval;
+  by_kind: { kind: ContactKind; participants_before: number; participants_after: number; comparison_before: number; comparison_after: number; did: number | null; relative: number | null }[];
+}
+export interface Balance {
+  variable: string;
+  participants: number;
+  comparison: number;
+  /** Standardised mean difference (pooled SD); |SMD| < 0.1 is the usual mark of balance. */
+  smd: number | null;
+}
+export interface OutcomeResult {
+  programme: string;
+  /** Starts up to this day are eligible (the end of the period); windows need data to `data_to`. */
+  starts_to: string;
+  data_from: string;
+  data_to: string;
+  kinds: ContactKind[];
+  matching: string;
+  interval_method: string;
+  windows: WindowOutcome[];
+  balance: Balance[];
+  caveats: string[];
+}
+
+interface Pair { before: number; after: number; byKind: Record<string, { before: number; after: number }>; comparison: { before: number; after: number; byKind: Record<string, { before: number; after: number }> }[] }
+
+const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+const round = (x: number | null, places = 3) => (x === null || !Number.isFinite(x) ? null : Math.round(x * 10 ** places) / 10 ** places);
+
+/** The four means behind a difference in differences, each participant's matches averaged first. */
+function means(pairs: Pair[], kind?: string) {
+  const get = (x: { before: number; after: number; byKind: Record<string, { before: number; after: number }> }) => (kind ? x.byKind[kind] : x);
+  const pb = mean(pairs.map((p) => get(p).before)), pa = mean(pairs.map((p) => get(p).after));
+  const cb = mean(pairs.map((p) => mean(p.comparison.map((c) => get(c).before)))), ca = mean(pairs.map((p) => mean(p.comparison.map((c) => get(c).after))));
+  const did = (pa - pb) - (ca - cb);
+  // Relative: the participants' change as a ratio, over the comparison's (contacts fall with age multiplicatively).
+  return { pb, pa, cb, ca, did, relative: pb > 0 && cb > 0 && ca > 0 ? (pa / pb) / (ca / cb) - 1 : null };
+}
+
+/** A small seeded generator for the bootstrap (mulberry32). */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function percentile(sorted: number[], p: number): number | null {
+  if (!sorted.length) return null;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.round(p * (sorted.length - 1))));
+  return sorted[i];
+}
+
+function bootstrap(pairs: Pair[]): { did: [number | null, number | null]; relative: [number | null, number | null] } {
+  if (pairs.length < 2) return { did: [null, null], relative: [null, null] };
+  const rand = seeded(20_251_202);
+  const dids: number[] = [], rels: number[] = [];
+  for (let b = 0; b < BOOTSTRAP; b++) {
+    const sample = pairs.map(() => pairs[Math.floor(rand() * pairs.length)]);
+    const m = means(sample);
+    dids.push(m.did);
+    if (m.relative !== null) rels.push(m.relative);
+  }
+  dids.sort((a, b) => a - b); rels.sort((a, b) => a - b);
+  return { did: [percentile(dids, 0.025), percentile(dids, 0.975)], relative: [percentile(rels, 0.025), percentile(rels, 0.975)] };
+}
+
+function smd(a: number[], b: number[]): number | null {
+  if (!a.length || !b.length) return null;
+  const ma = mean(a), mb = mean(b);
+  const va = mean(a.map((x) => (x - ma) ** 2)), vb = mean(b.map((x) => (x - mb) ** 2));
+  const sd = Math.sqrt((va + vb) / 2);
+  return sd === 0 ? (ma === mb ? 0 : null) : (ma - mb) / sd;
+}
+
+export interface OutcomeOptions { programmes: string[]; label: string; startsTo: string; dataFrom: string; dataTo: string; kinds?: readonly ContactKind[] }
+
+/** Participants of the programmes against matched non-participants, for each window; pure (tests give it people). */
+export function programmeOutcomes(people: ContactPerson[], opts: OutcomeOptions): OutcomeResult {
+  const kinds = [...(opts.kinds ?? contactKinds)];
+  const startsTo = isoToDay(opts.startsTo)!, dataFrom = isoToDay(opts.dataFrom)!, dataTo = isoToDay(opts.dataTo)!;
+  const participants: { person: ContactPerson; start: number }[] = [];
+  const pool: ContactPerson[] = [];
+  for (const p of people) {
+    const starts = p.referrals.filter((r) => opts.programmes.includes(r.programme) && r.start !== null).map((r) => r.start!).sort((a, b) => a - b);
+    if (starts.length && starts[0] <= startsTo) participants.push({ person: p, start: starts[0] });
+    else if (!p.referrals.length) pool.push(p);
+  }
+  const windows: WindowOutcome[] = [];
+  const balanceRows: Balance[] = [];
+  for (const months of windowMonths) {
+    const eligible = participants.filter((p) => addMonthsToDay(p.start, -months) >= dataFrom && addMonthsToDay(p.start, months) <= dataTo + 1);
+    const pairs: Pair[] = [];
+    const comparisonIds = new Set<string>();
+    const matchedPeople: { p: ContactPerson; start: number; comparison: ContactPerson[] }[] = [];
+    const strataByDay = new Map<number, Map<string, ContactPerson[]>>();
+    const strataOn = (day: number) => {
+      let strata = strataByDay.get(day);
+      if (!strata) {
+        strata = new Map();
+        for (const c of pool) {
+          const s = stratumOn(c, day);
+          if (s) (strata.get(s) ?? strata.set(s, []).get(s)!).push(c);
+        }
+        strataByDay.set(day, strata);
+      }
+      return strata;
+    };
+    for (const { person, start } of eligible) {
+      const stratum = stratumOn(person, start);
+      const candidates = stratum ? strataOn(start).get(stratum) ?? [] : [];
+      if (!candidates.length) continue;
+      const chosen = [...candidates].sort((a, b) => order(person.id, a.id) - order(person.id, b.id) || (a.id < b.id ? -1 : 1)).slice(0, MATCHES);
+      const measure = (x: ContactPerson) => ({
+        ...beforeAfter(x, start, months, kinds),
+        byKind: Object.fromEntries(kinds.map((k) => [k, beforeAfter(x, start, months, [k])])),
+      });
+      pairs.push({ ...measure(person), comparison: chosen.map(measure) });
+      for (const c of chosen) comparisonIds.add(c.id);
+      matchedPeople.push({ p: person, start, comparison: chosen });
+    }
+    const m = means(pairs);
+    const ci = bootstrap(pairs);
+    windows.push({
+      months, eligible: eligible.length, matched: pairs.length, unmatched: eligible.length - pairs.length, comparison_people: comparisonIds.size,
+      participants: { before: round(m.pb)!, after: round(m.pa)! }, comparison: { before: round(m.cb)!, after: round(m.ca)! },
+      did: { estimate: pairs.length ? round(m.did) : null, low: round(ci.did[0]), high: round(ci.did[1]) },
+      relative: { estimate: pairs.length ? round(m.relative) : null, low: round(ci.relative[0]), high: round(ci.relative[1]) },
+      by_kind: kinds.map((kind) => {
+        const k = means(pairs, kind);
+        return { kind, participants_before: round(k.pb)!, participants_after: round(k.pa)!, comparison_before: round(k.cb)!, comparison_after: round(k.ca)!, did: pairs.length ? round(k.did) : null, relative: pairs.length ? round(k.relative) : null };
+      }),
+    });
+    if (months === 12) {
+      // Balance of the matched groups, on what matching coarsened and on what it left out: a participant's matches averaged first.
+      const weighted = (f: (x: ContactPerson, start: number) => number) => ({
+        p: matchedPeople.map(({ p, start }) => f(p, start)),
+        c: matchedPeople.map(({ start, comparison }) => mean(comparison.map((c) => f(c, start)))),
+      });
+      const rows: [string, (x: ContactPerson, start: number) => number][] = [
+        ['contacts in the 12 months before (all kinds)', (x, s) => beforeAfter(x, s, 12, contactKinds).before],
+        ['contacts in the 24 months before (all kinds)', (x, s) => beforeAfter(x, s, 24, contactKinds).before],
+        ['age at the start (years)', (x, s) => ageFromMonth(x.birth!, s)],
+        ['male (share)', (x) => (x.sex === 'male' ? 1 : 0)],
+      ];
+      for (const [variable, f] of rows) {
+        const { p, c } = weighted(f);
+        balanceRows.push({ variable, participants: round(mean(p))!, comparison: round(mean(c))!, smd: round(smd(p, c)) });
+      }
+    }
+  }
+  return {
+    programme: opts.label, starts_to: opts.startsTo, data_from: opts.dataFrom, data_to: opts.dataTo, kinds,
+    matching: `coarsened exact matching: age band, sex, home locality at the start and contacts in the 12 months before (0, 1, 2, 3, 4-5, 6-8, 9-12, 13+); up to ${MATCHES} people never referred to a programme per participant, on the participant's start day`,
+    interval_method: `percentile bootstrap over participants with their matches, ${BOOTSTRAP} resamples from a fixed seed`,
+    windows, balance: balanceRows,
+    caveats: [
+      'Matching evens out only what it matches on: who is referred, and who agrees to start, may differ in ways the records do not show (motivation, family, what happened just before the referral). The estimate is an association, not proof that the programme caused it.',
+      'Contacts are only those the sharing partners record and that link to the person: offending outside the area, or seen by no partner, is missed for both groups alike.',
+      'Participants are counted from their first start up to the end of the period, and only where the whole window before and after falls within the data; small programmes give wide intervals.',
+      'The comparison group is drawn from people known to a partner, never referred to any programme.',
+    ],
+  };
+}
+
