@@ -23,6 +23,8 @@ export interface ProductInputs {
   cohort: CohortRules;
   /** The people the records are linked into, for products that follow people (functions/linkage/people.ts). */
   linkage: () => Promise<Linkage>;
+  /** Each dataset's last date covered (functions/products/about.ts). */
+  dataTo: () => Promise<Record<string, string | null>>;
 }
 
 /**
@@ -52,6 +54,8 @@ export interface Product<Req extends { product: string } = { product: string }, 
   };
   cli: {
     command: string;
+    /** The word the command must be followed by, where it takes one (`vrn report public`). */
+    subcommand?: string;
     /** The command's own flags, for the usage text (--engine, --format and --out are every product's). */
     usage: string;
     /** What the command answers, in a line of the usage text. */

@@ -4,12 +4,13 @@ import { asbIncident } from './asb-incident.ts';
 import { hospitalAdmission } from './hospital-admission.ts';
 import { policeCrime } from './police-crime.ts';
 import { policePerson } from './police-person.ts';
+import { policeUkCrime } from './police-uk-crime.ts';
 import { schoolExclusion } from './school-exclusion.ts';
 import { supportEpisode } from './support-episode.ts';
 
 /** The information-sharing schema v1: every dataset a partner may upload, validated at load. */
 export const datasets: Record<string, Dataset> = Object.fromEntries(
-  [policeCrime, policePerson, asbIncident, aeAttendance, hospitalAdmission, schoolExclusion, supportEpisode]
+  [policeCrime, policePerson, asbIncident, aeAttendance, hospitalAdmission, schoolExclusion, supportEpisode, policeUkCrime]
     .map((d) => Dataset.parse(d))
     .map((d) => [d.id, d]),
 );
