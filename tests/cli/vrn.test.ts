@@ -109,7 +109,7 @@ describe('vrn commands (main, in process)', () => {
       [['ingest', '--dataset', 'police_crime'], 'vrn: --file is required', 'usage: vrn ingest --dataset ID --partner ID --file PATH'],
       [['measures', '--period', '2024'], 'vrn: "2024" is not a financial year like 2024-25', 'usage: vrn measures --period 2024-25'],
       [['review', 'list', '--limit'], 'vrn: --limit needs a value', 'usage: vrn review list [--limit 50]'],
-      [['template', '--dataset', 'crime'], 'vrn: --dataset must be one of police_crime, police_person, asb_incident, ae_attendance, hospital_admission, school_exclusion, support_episode', 'usage: vrn template --dataset ID --out FILE'],
+      [['template', '--dataset', 'crime'], 'vrn: --dataset must be one of police_crime, police_person, asb_incident, ae_attendance, hospital_admission, school_exclusion, support_episode, police_uk_crime', 'usage: vrn template --dataset ID --out FILE'],
       [['frobnicate'], 'vrn: unknown command "frobnicate"', 'usage: vrn <command> [--data-dir DIR] [--format json]'],
     ];
     for (const [args, error, usage] of cases) {
