@@ -221,7 +221,7 @@ describe.skipIf(!available)('the portal in Chromium', () => {
 
   it('a CSP officer opens their locality profile with charts, downloads the XLSX, and has no cohort', async () => {
     const page = await signIn('charnwood-csp');
-    expect(await menu(page)).toEqual(['Success measures', 'Locality profile']);
+    expect(await menu(page)).toEqual(['Success measures', 'Locality profile', 'Performance indicators']);
     await page.click('text=Locality profile');
     await expect(page.locator('h1').textContent()).resolves.toBe('Locality profile: Charnwood');
     expect(await page.locator('.charts svg').count()).toBeGreaterThanOrEqual(3);
@@ -250,7 +250,7 @@ describe.skipIf(!available)('the portal in Chromium', () => {
     const missing = await page.goto(`${s.url}/portal/no-such-page`);
     expect([missing!.status(), missing!.headers()['content-type']]).toEqual([404, 'text/html; charset=UTF-8']);
     await expect(page.locator('h1').textContent()).resolves.toBe('Page not found');
-    expect(await page.locator('header nav a').count()).toBe(2);
+    expect(await page.locator('header nav a').count()).toBe(3);
     await shot(page, 'portal-404');
     const noRoute = await page.goto(`${s.url}/v1/no-such-route`);
     expect(noRoute!.headers()['content-type']).toMatch(/^application\/json/);
@@ -281,7 +281,7 @@ describe.skipIf(!available)('the portal in Chromium', () => {
 
   it('an analyst runs SQL, a deep dive and the measures; the admin reads the audit trail', async () => {
     const page = await signIn('vrn-analyst');
-    expect(await menu(page)).toEqual(['Success measures', 'Locality profile', 'Prevention Panel cohort', 'Deep dive', 'SQL', 'Linkage review']);
+    expect(await menu(page)).toEqual(['Success measures', 'Locality profile', 'Prevention Panel cohort', 'Deep dive', 'Performance indicators', 'SQL', 'Linkage review']);
     await page.click('text=Linkage review');
     await reviewLinkage(page);
     await page.click('header >> text=SQL');
