@@ -9,7 +9,7 @@ import { z } from 'zod';
  */
 export const actions = [
   'upload.create', 'upload.read',
-  'measures.read', 'profile.read', 'indicators.read', 'cohort.read', 'cohort.reidentify', 'deep-dive.read',
+  'measures.read', 'profile.read', 'indicators.read', 'report.public', 'cohort.read', 'cohort.reidentify', 'deep-dive.read',
   'query.run', 'linkage.review', 'audit.read',
 ] as const;
 export type Action = (typeof actions)[number];
@@ -40,6 +40,7 @@ export const policy: Policy = Policy.parse({
     'measures.read': {},
     'profile.read': { audiences: ['csp', 'analyst'] },
     'indicators.read': { audiences: ['csp', 'analyst'] },
+    'report.public': {},
     'cohort.read': {},
     'deep-dive.read': {},
     'query.run': {},
@@ -48,8 +49,9 @@ export const policy: Policy = Policy.parse({
   csp_officer: {
     'measures.read': { audiences: ['csp'] },
     'profile.read': { own: { locality: 'locality' }, audiences: ['csp'] },
-    // Their locality against the whole area and the other localities, every count rounded and small ones suppressed.
-    'indicators.read': { audiences: ['csp'] },
+    // Their own locality, against the whole area and the other localities; every count rounded and small ones suppressed.
+    'indicators.read': { own: { locality: 'locality' }, audiences: ['csp'] },
+    'report.public': {},
   },
   panel_coordinator: {
     'cohort.read': { own: { panel: 'panel' } },
@@ -59,6 +61,7 @@ export const policy: Policy = Policy.parse({
   performance_lead: {
     'measures.read': {},
     'indicators.read': {},
+    'report.public': {},
   },
   admin: {
     'audit.read': {},

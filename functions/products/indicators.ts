@@ -39,7 +39,8 @@ export const indicatorsProduct = defineProduct({
   name: 'indicators',
   title: 'Performance indicators',
   action: 'indicators.read',
-  scope: (request: IndicatorsProductRequest) => ({ audience: request.audience }),
+  // The area asked for is the scope's locality ('' or the area's id: the whole area, which a CSP officer's own locality never is).
+  scope: (request: IndicatorsProductRequest) => ({ audience: request.audience, ...(request.area ? { locality: request.area } : {}) }),
   api: {
     path: '/v1/indicators',
     summary: "Every performance indicator for a period (a year 2024-25, a quarter 2025-26-Q1, a year to date 2025-26-YTD or a rolling twelve months R12-2025-09) and an area (the whole area's id or a locality): like-for-like against the year before and the baseline, by locality, the trend, and police.uk's force comparators. The csp audience (the default for roles that see only csp figures) is rounded to 5 with small counts suppressed",

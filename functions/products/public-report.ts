@@ -16,8 +16,8 @@ export interface PublicReportRequest { product: 'public-report'; period: string 
 export const publicReport = defineProduct({
   name: 'public-report',
   title: 'Public monitoring report',
-  action: 'indicators.read',
-  scope: () => ({ audience: 'csp' as const }),
+  action: 'report.public',
+  scope: () => ({}),
   api: {
     path: '/v1/reports/public',
     summary: 'The public monitoring report for a period: every indicator for the whole area, rounded to 5 with small counts suppressed',

@@ -111,6 +111,12 @@ const routes: RouteCase[] = [
     shape: (b) => expect(b).toMatch(/^Produced by,.*\r\nPeriod,R12-2025-09\r\nData to,2025-09-30\r\n/s),
   },
   {
+    name: 'indicators, another locality', route: '/v1/indicators',
+    request: () => ({ method: 'GET', path: '/v1/indicators?period=2025-26-YTD&area=leicester&audience=csp' }),
+    allowed: { 'vrn-analyst': 200, 'performance-lead': 200 },
+    shape: (b) => expect(b).toMatchObject({ area: 'leicester', kind: 'ytd', rounded: true }),
+  },
+  {
     name: 'public monitoring report', route: '/v1/reports/public',
     request: () => ({ method: 'GET', path: '/v1/reports/public?period=2025-26-Q1' }),
     allowed: { 'vrn-analyst': 200, 'charnwood-csp': 200, 'performance-lead': 200 },

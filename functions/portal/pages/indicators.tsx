@@ -51,8 +51,8 @@ export function registerIndicatorPages(portal: Portal) {
     const defaults = await portal.defaults();
     const choices = periodChoices(defaults.asOf);
     const period = query(c, 'period') ?? choices[0];
-    // A CSP officer sees their locality (against the whole area and the others) or the whole area; nobody else's page.
-    const areas = user.role === 'csp_officer' ? [area.id, ...(user.locality ? [user.locality] : [])] : [area.id, ...area.localities.map((l) => l.slug)];
+    // A CSP officer sees their own locality (against the whole area and the others), as the policy allows.
+    const areas = user.role === 'csp_officer' ? (user.locality ? [user.locality] : []) : [area.id, ...area.localities.map((l) => l.slug)];
     const chosen = query(c, 'area') ?? (user.locality ?? area.id);
     const audience = user.role === 'csp_officer' ? 'csp' : (query(c, 'audience') ?? 'analyst');
     const name = (slug: string) => (slug === area.id ? area.name : area.localities.find((l) => l.slug === slug)?.name ?? slug);
@@ -71,7 +71,7 @@ export function registerIndicatorPages(portal: Portal) {
         <button type="submit">Show</button>
       </form>
     );
-    if (!areas.includes(chosen)) return portal.page(c, 'Performance indicators', <>{form}<p class="panel error" role="alert">A CSP officer sees their own locality or the whole area, not {name(chosen)}.</p></>, 403);
+    if (!areas.includes(chosen)) return portal.page(c, 'Performance indicators', <>{form}<p class="panel error" role="alert">A CSP officer sees their own locality's indicators (beside the whole area and the others), not {name(chosen)}'s.</p></>, 403);
     const path = `/v1/indicators?period=${encodeURIComponent(period)}&area=${encodeURIComponent(chosen)}&audience=${encodeURIComponent(audience)}`;
     const result = await portal.api(c, 'GET', path);
     if (result.status === 401) return portal.problem(c, 'Performance indicators', result);
