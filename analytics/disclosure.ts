@@ -192,6 +192,8 @@ export interface Counted<R> {
   audience: Audience;
   cells: Publication;
   answer: (show: Shown) => R;
+  /** A publication that is always rounded, whatever the agreement says (the indicators and the public report). */
+  rounding?: Rounding;
 }
 
 /** A published cell, as the audience sees it. */
@@ -202,6 +204,6 @@ export const uncontrolled = <R>(result: R): Counted<R> => ({ audience: 'analyst'
 
 /** Disclosure control, applied once to everything a product counted: the one call of {@link Publication.publish}. */
 export function disclose<R>(counted: Counted<R>, rounding: Rounding): R {
-  const shown = counted.cells.publish(counted.audience, rounding);
+  const shown = counted.cells.publish(counted.audience, counted.rounding ?? rounding);
   return counted.answer((cell) => shown[cell]);
 }

@@ -9,7 +9,7 @@ import { z } from 'zod';
  */
 export const actions = [
   'upload.create', 'upload.read',
-  'measures.read', 'profile.read', 'cohort.read', 'cohort.reidentify', 'deep-dive.read',
+  'measures.read', 'profile.read', 'indicators.read', 'report.public', 'cohort.read', 'cohort.reidentify', 'deep-dive.read',
   'query.run', 'linkage.review', 'audit.read', 'programme.read',
   'panel.read', 'panel.write', 'panel.monitor',
 ] as const;
@@ -40,6 +40,8 @@ export const policy: Policy = Policy.parse({
     'upload.read': {},
     'measures.read': {},
     'profile.read': { audiences: ['csp', 'analyst'] },
+    'indicators.read': { audiences: ['csp', 'analyst'] },
+    'report.public': {},
     'cohort.read': {},
     'deep-dive.read': {},
     'query.run': {},
@@ -51,6 +53,9 @@ export const policy: Policy = Policy.parse({
   csp_officer: {
     'measures.read': { audiences: ['csp'] },
     'profile.read': { own: { locality: 'locality' }, audiences: ['csp'] },
+    // Their own locality, against the whole area and the other localities; every count rounded and small ones suppressed.
+    'indicators.read': { own: { locality: 'locality' }, audiences: ['csp'] },
+    'report.public': {},
   },
   panel_coordinator: {
     'cohort.read': { own: { panel: 'panel' } },
@@ -66,6 +71,8 @@ export const policy: Policy = Policy.parse({
     // Every panel's monitoring counts, disclosure-controlled; never a list of children.
     'panel.monitor': {},
     'programme.read': { audiences: ['csp'] },
+    'indicators.read': {},
+    'report.public': {},
   },
   // A programme's manager: that programme's monitoring and outcomes only, disclosure-controlled.
   programme_lead: {

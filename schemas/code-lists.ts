@@ -77,6 +77,12 @@ export const personRoles = list('person_role', 'Role of a person in a crime', ['
 export const outcomes = list('outcome', 'Outcome for a person in a crime', [
   'charged', 'caution', 'community_resolution', 'no_further_action', 'outstanding', 'other',
 ]);
+export const burglaryTypes = list('burglary_type', 'Whether a burglary was of a home or of a business or community building', ['residential', 'business'], { 'business and community': 'business', domestic: 'residential' });
+/** police.uk street-level crime types, as the open data spells them. */
+export const policeUkCrimeTypes = list('police_uk_crime_type', 'Crime type of the police.uk street-level open data', [
+  'Anti-social behaviour', 'Bicycle theft', 'Burglary', 'Criminal damage and arson', 'Drugs', 'Other crime', 'Other theft',
+  'Possession of weapons', 'Public order', 'Robbery', 'Shoplifting', 'Theft from the person', 'Vehicle crime', 'Violence and sexual offences',
+]);
 export const asbSources = list('asb_source', 'Where an ASB record comes from', ['police_call', 'case_management']);
 export const penCategories = list('pen_category', 'ASB category (personal, environmental, nuisance)', [
   'personal', 'nuisance', 'environmental',
@@ -158,7 +164,7 @@ export const ageBands = [
 export const ageBandOf = (age: number): string => ageBands.find((b) => age >= b.from && age <= b.to)?.band ?? ageBands[ageBands.length - 1].band;
 
 export const codeLists: Record<string, CodeList> = Object.fromEntries(
-  [offenceGroups, locationTypes, incidentLocationTypes, sexes, personRoles, outcomes, asbSources, penCategories,
+  [offenceGroups, locationTypes, incidentLocationTypes, sexes, personRoles, outcomes, asbSources, penCategories, burglaryTypes, policeUkCrimeTypes,
     meansOfAssault, admissionMethods, exclusionCategories, exclusionReasons, supportServices, referralSources, exitReasons]
     .map((l) => [l.id, l]),
 );

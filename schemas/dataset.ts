@@ -8,6 +8,8 @@ import { z } from 'zod';
 export const ColumnType = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('text'), maxLength: z.number().int().positive().default(200) }),
   z.object({ kind: z.literal('date') }),
+  /** A calendar month, YYYY-MM (open data such as police.uk's): stored as the month's last day. */
+  z.object({ kind: z.literal('month') }),
   z.object({ kind: z.literal('time') }),
   z.object({ kind: z.literal('datetime') }),
   z.object({ kind: z.literal('boolean') }),

@@ -27,6 +27,7 @@ export function expectedOf(type: ColumnType): string {
     case 'nhs_number': return 'a 10-digit NHS number with a valid check digit (spaces allowed)';
     case 'upn': return 'a 13-character UPN with a valid check letter';
     case 'icd10_list': return 'ICD-10 codes separated by ; (S01.0;X99)';
+    case 'month': return 'a month, YYYY-MM (2024-05), not in the future';
   }
 }
 
@@ -48,6 +49,7 @@ export function exampleOf(column: Column): string {
     case 'nhs_number': return '943 476 5919';
     case 'upn': return 'A123456789012';
     case 'icd10_list': return 'S01.0';
+    case 'month': return '2024-05';
   }
 }
 

@@ -18,7 +18,7 @@ export type PersonKeyKind = (typeof personKeyKinds)[number];
 
 const storedTypeOf = (column: Column): StoredType => {
   switch (column.type.kind) {
-    case 'date': return 'date';
+    case 'date': case 'month': return 'date';
     case 'datetime': return 'timestamp';
     case 'boolean': return 'boolean';
     case 'int': return 'int';

@@ -1,6 +1,7 @@
-import { emergencyAdmissionMethods, icd10, knifeEnabledGroups } from '../../schemas/code-lists.ts';
+import { getIndicator, indicatorDate } from '../../schemas/indicators.ts';
 import { financialYear, monthsOf, yearStarting } from '../financial-year.ts';
-import { and, between, col, date, eq, isIn, lit, month, param, type CountQuery, type Engine, type Expr } from '../ir.ts';
+import { and, between, col, date, month, param, type CountQuery, type Engine, type Expr } from '../ir.ts';
+import { filterExpr } from './indicator-query.ts';
 import type { Audience } from '../disclosure.ts';
 import type { Table } from '../render/table.ts';
 
@@ -20,35 +21,11 @@ interface MeasureDefinition {
   under25: Expr;
 }
 
-export const measureDefinitions: MeasureDefinition[] = [
-  {
-    id: 'hospital_admissions_sharp_object',
-    title: 'Hospital admissions for assault with a knife or sharp object',
-    dataset: 'hospital_admission',
-    date: 'admission_date',
-    rule: and(
-      isIn(col('admission_method'), emergencyAdmissionMethods),
-      { op: 'list_has_prefix', a: col('cause_codes'), prefixes: [icd10.sharpObjectAssaultPrefix], first_only: icd10.causeCodePositions === 'first' },
-    ),
-    under25: { op: 'lt', a: col('age'), b: lit(25) },
-  },
-  {
-    id: 'knife_serious_violence',
-    title: 'Knife-enabled serious violence',
-    dataset: 'police_crime',
-    date: 'recorded_date',
-    rule: and(eq(col('knife_flag'), lit(true)), isIn(col('offence_group'), knifeEnabledGroups)),
-    under25: { op: 'lt', a: col('victim_age'), b: lit(25) },
-  },
-  {
-    id: 'homicide',
-    title: 'Homicide',
-    dataset: 'police_crime',
-    date: 'recorded_date',
-    rule: and(eq(col('offence_group'), lit('homicide')), eq(col('domestic_flag'), lit(false))),
-    under25: and({ op: 'lt', a: col('victim_age'), b: lit(25) }, eq(col('knife_flag'), lit(true))),
-  },
-];
+/** The Home Office measures' rules are their indicators' (schemas/indicators.ts). */
+export const measureDefinitions: MeasureDefinition[] = (['hospital_admissions_sharp_object', 'knife_serious_violence', 'homicide'] as const).map((id) => {
+  const indicator = getIndicator(id);
+  return { id, title: indicator.title, dataset: indicator.dataset, date: indicatorDate(indicator), rule: filterExpr(indicator.filter!), under25: filterExpr(indicator.homeOffice!.under25) };
+});
 
 /** Counts are numbers for the analyst audience; for the CSP audience a withheld count is null. */
 export interface MeasureResult<N extends number | null = number> {

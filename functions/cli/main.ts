@@ -206,7 +206,8 @@ export async function main(argv: string[], registry: ProductRegistry = products)
     const product = productCommand(registry, args.command);
     const command: Command | undefined = product ? ({ flags }, dataDir) => runProductCommand(localPlatform(dataDir), product, flags, registry) : commands[args.command];
     if (!command) throw new UsageError(`unknown command "${args.command}"`);
-    if (args.subcommand && !['audit', 'review', 'panel'].includes(args.command)) throw new UsageError(`unexpected argument "${args.subcommand}"`);
+    if (product?.cli.subcommand && args.subcommand !== product.cli.subcommand) throw new UsageError(`vrn ${product.cli.command} takes ${product.cli.subcommand}`);
+    if (args.subcommand && !['audit', 'review', 'panel'].includes(args.command) && product?.cli.subcommand !== args.subcommand) throw new UsageError(`unexpected argument "${args.subcommand}"`);
     const dataDir = optional(args.flags, 'data-dir') ?? defaultDataDir();
     return await command(args, dataDir);
   } catch (error) {

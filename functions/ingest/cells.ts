@@ -20,6 +20,7 @@ const TIME = /^([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?$/;
 const DATETIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
 const DATETIME_UK = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?: (\d{2}):(\d{2})(?::(\d{2}))?)?$/;
 const INT = /^[+-]?\d+$/;
+const MONTH = /^(\d{4})-(\d{2})$/;
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)$/;
 const LSOA = /^[EW]0[12]\d{6}$/;
 const ICD10 = /^([A-Z]\d{2})\.?([0-9A-Z]{0,4})$/;
@@ -85,6 +86,15 @@ export function cellParser(type: ColumnType): CellParser {
       return (text) => (text.length > type.maxLength ? error : text);
     }
     case 'date': return parseDate;
+    case 'month': {
+      const error = new CellError('invalid_month', 'not a month in the form YYYY-MM');
+      return (text, today) => {
+        const m = MONTH.exec(text);
+        // Day 0 of the next month is this month's last day.
+        const last = m && +m[2] >= 1 && +m[2] <= 12 ? dayNumber(+m[2] === 12 ? +m[1] + 1 : +m[1], +m[2] === 12 ? 1 : +m[2] + 1, 1) : null;
+        return last === null ? error : notAfterToday(last - 1, today);
+      };
+    }
     case 'datetime': return parseDatetime;
     case 'time': {
       const error = new CellError('invalid_time', 'not a time in the form HH:MM');

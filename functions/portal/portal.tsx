@@ -14,6 +14,7 @@ import { registerCohortPages } from './pages/cohort.tsx';
 import { registerLinkageReviewPages } from './pages/linkage-review.tsx';
 import { registerPanelPages } from './pages/panel.tsx';
 import { registerProductPage } from './pages/product.tsx';
+import { registerIndicatorPages } from './pages/indicators.tsx';
 import { registerProductPages } from './pages/products.tsx';
 import { registerUploadPages, uploadScript } from './pages/upload.tsx';
 import { PORTAL_API, PORTAL_ASSETS, portalUser as user, type Portal } from './page-context.ts';
@@ -142,6 +143,7 @@ export const mountPortal = (options: PortalOptions) => (app: ApiApp, deps: Route
 
   registerUploadPages(portal);
   registerProductPages(portal);
+  registerIndicatorPages(portal);
   registerCohortPages(portal);
   registerPanelPages(portal);
   registerLinkageReviewPages(portal);

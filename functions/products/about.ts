@@ -1,4 +1,4 @@
-import { financialYear } from '../../analytics/financial-year.ts';
+import { parsePeriod } from '../../analytics/financial-year.ts';
 import type { ExportAbout } from '../../analytics/render/labels.ts';
 import type { Platform } from '../platform/platform.ts';
 
@@ -7,6 +7,22 @@ export async function dataTo(platform: Pick<Platform, 'catalog' | 'now'>): Promi
   const { extracts } = await platform.catalog.read();
   const today = platform.now().toISOString().slice(0, 10);
   return extracts.map((e) => e.period_to).filter((d): d is string => !!d && d <= today).sort().pop() ?? null;
+}
+
+/**
+ * Each dataset's latest date its partners' extracts cover, not after today: a dataset no extract covers is
+ * null. The performance framework's `data_to`: a part-year is compared only over the months every dataset covers.
+ */
+export async function dataToByDataset(platform: Pick<Platform, 'catalog' | 'now'>): Promise<Record<string, string | null>> {
+  const { extracts } = await platform.catalog.read();
+  const today = platform.now().toISOString().slice(0, 10);
+  const out: Record<string, string | null> = {};
+  for (const e of extracts) {
+    const to = e.period_to && e.period_to <= today ? e.period_to : null;
+    if (to && (!out[e.dataset] || to > out[e.dataset]!)) out[e.dataset] = to;
+    else out[e.dataset] ??= null;
+  }
+  return out;
 }
 
 /** The name the exports carry (one place, for when the deployment's configuration names the VRU). */
@@ -40,9 +56,9 @@ export async function beyondTheData(platform: Platform, request: Dated): Promise
   if (typeof request.period !== 'string') return null;
   let start: string;
   try {
-    start = financialYear(request.period).from;
+    start = parsePeriod(request.period).from;
   } catch {
     return null; // a malformed year is said by the product itself
   }
-  return start > last ? `${request.period} starts after the data, which runs to ${last}: choose a year that starts on or before ${last}` : null;
+  return start > last ? `${request.period} starts after the data, which runs to ${last}: choose a period that starts on or before ${last}` : null;
 }

@@ -30,6 +30,8 @@ export interface ProductInputs {
   linkage: () => Promise<Linkage>;
   /** A panel's recorded meetings and decisions (functions/panels/store.ts). */
   panels: { meetings(panel: string): Promise<Meeting[]>; decisions(panel: string): Promise<Record<string, DecisionEntry[]>> };
+  /** Each dataset's last date covered (functions/products/about.ts). */
+  dataTo: () => Promise<Record<string, string | null>>;
 }
 
 /**
@@ -59,6 +61,8 @@ export interface Product<Req extends { product: string } = { product: string }, 
   };
   cli: {
     command: string;
+    /** The word the command must be followed by, where it takes one (`vrn report public`). */
+    subcommand?: string;
     /** The command's own flags, for the usage text (--engine, --format and --out are every product's). */
     usage: string;
     /** What the command answers, in a line of the usage text. */

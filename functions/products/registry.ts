@@ -3,15 +3,17 @@ import { deepDive } from './deep-dive.ts';
 import { measures } from './measures.ts';
 import { panelMonitor } from './panel-monitor.ts';
 import type { Product, RequestOf, ResultOf } from './product.ts';
+import { indicatorsProduct } from './indicators.ts';
 import { profile } from './profile.ts';
 import { programme } from './programme.ts';
+import { publicReport } from './public-report.ts';
 
 /**
  * The products the service offers, each one module (./product.ts says what a module declares). The service, the
  * API's routes and OpenAPI entries, the CLI's commands, the portal's menu and the scheduled refresh are made from
  * this list: a new product is a module here and its tests.
  */
-export const builtInProducts = [measures, profile, cohort, deepDive, panelMonitor, programme] as const;
+export const builtInProducts = [measures, profile, cohort, deepDive, indicatorsProduct, publicReport, panelMonitor, programme] as const;
 
 /** The products one app, CLI or refresh serves: the built-in ones, or a test's own list. */
 export type ProductRegistry = readonly Product[];

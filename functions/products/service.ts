@@ -10,7 +10,7 @@ import type { Platform } from '../platform/platform.ts';
 import type { ProductFormat, ProductInputs } from './product.ts';
 import { productNamed, products, type ProductRegistry, type ProductRequest, type ProductResult } from './registry.ts';
 import { labelled, type ExportAbout } from '../../analytics/render/labels.ts';
-import { beyondTheData } from './about.ts';
+import { beyondTheData, dataToByDataset } from './about.ts';
 
 export type { ProductFormat } from './product.ts';
 export type { ProductName, ProductRequest, ProductResult } from './registry.ts';
@@ -27,6 +27,7 @@ const inputs = (platform: Platform, engine: Engine): ProductInputs => ({
   area: platform.area, agreement: platform.agreement, cohort: platform.deployment.cohort, linkage: () => currentLinkage(platform, engine),
   programmes: platform.deployment.programmes,
   panels: { meetings: (panel) => loadMeetings(platform.storage, panel), decisions: (panel) => loadDecisions(platform.storage, panel) },
+  dataTo: () => dataToByDataset(platform),
 });
 
 /**

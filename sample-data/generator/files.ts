@@ -38,7 +38,7 @@ export const headerOf = (spec: FileSpec, column: string): string => {
 
 const COLUMNS = {
   police_crime: ['crime_ref', 'recorded_date', 'offence_date', 'offence_time', 'offence_group', 'ho_offence_code', 'knife_flag',
-    'domestic_flag', 'location_type', 'postcode', 'lsoa_code', 'victim_age', 'victim_date_of_birth', 'victim_sex', 'officer_in_charge'],
+    'domestic_flag', 'location_type', 'hate_flag', 'racially_religiously_aggravated', 'burglary_type', 'postcode', 'lsoa_code', 'victim_age', 'victim_date_of_birth', 'victim_sex', 'officer_in_charge'],
   police_person: ['crime_ref', 'role', 'police_person_id', 'forename', 'surname', 'date_of_birth', 'sex', 'home_postcode', 'outcome'],
   asb_incident: ['incident_ref', 'source', 'reported_at', 'pen_category', 'postcode', 'lsoa_code', 'perpetrator_person_id',
     'perpetrator_forename', 'perpetrator_surname', 'perpetrator_date_of_birth', 'perpetrator_sex', 'perpetrator_home_postcode'],

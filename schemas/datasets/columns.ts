@@ -4,6 +4,7 @@ import type { ColumnType } from '../dataset.ts';
 export const t = {
   text: (maxLength = 200): ColumnType => ({ kind: 'text', maxLength }),
   date: (): ColumnType => ({ kind: 'date' }),
+  month: (): ColumnType => ({ kind: 'month' }),
   time: (): ColumnType => ({ kind: 'time' }),
   datetime: (): ColumnType => ({ kind: 'datetime' }),
   boolean: (): ColumnType => ({ kind: 'boolean' }),

@@ -36,6 +36,7 @@ export function accepted(type: ColumnType): { rule: string; code: string } {
     case 'nhs_number': return { rule: 'a 10-digit NHS number with a valid check digit', code: 'invalid_nhs_number' };
     case 'upn': return { rule: 'a 13-character UPN with a valid check letter', code: 'invalid_upn' };
     case 'icd10_list': return { rule: 'ICD-10 codes separated by ;', code: 'invalid_icd10' };
+    case 'month': return { rule: 'a month, YYYY-MM, not in the future (stored as its last day)', code: 'invalid_month' };
   }
 }
 

@@ -289,15 +289,16 @@ describe('files and the OpenAPI document', () => {
     const { status, body } = await api(null, 'GET', '/openapi.json');
     expect(status).toBe(200);
     expect(Object.keys(body.paths).sort()).toEqual([
-      '/v1/audit', '/v1/datasets/{dataset}/template', '/v1/deep-dive', '/v1/linkage/model', '/v1/linkage/review', '/v1/linkage/review/blind', '/v1/linkage/review/blind/{pair}',
+      '/v1/audit', '/v1/datasets/{dataset}/template', '/v1/deep-dive', '/v1/indicators', '/v1/linkage/model', '/v1/linkage/review', '/v1/linkage/review/blind', '/v1/linkage/review/blind/{pair}',
       '/v1/linkage/review/stats', '/v1/linkage/review/{pair}', '/v1/localities/{slug}/profile', '/v1/measures',
       '/v1/panels/{panel}/cohort', '/v1/panels/{panel}/cohort/{person_id}/reidentify', '/v1/panels/{panel}/decisions/{person_id}',
-      '/v1/panels/{panel}/list', '/v1/panels/{panel}/meetings', '/v1/panels/{panel}/monitor', '/v1/queries', '/v1/uploads', '/v1/uploads/{id}', '/v1/uploads/{id}/rejected-rows',
+      '/v1/panels/{panel}/list', '/v1/panels/{panel}/meetings', '/v1/panels/{panel}/monitor', '/v1/queries', '/v1/reports/public', '/v1/uploads', '/v1/uploads/{id}', '/v1/uploads/{id}/rejected-rows',
     ]);
     expect(body.components.securitySchemes.Bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(body.paths['/v1/measures'].get.security).toEqual([{ Bearer: [] }]);
     expect(Object.keys(body.paths['/v1/measures'].get.responses['200'].content)).toEqual(['application/json', 'text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet']);
-    expect(Object.keys(body.components.schemas)).toEqual(expect.arrayContaining(['IngestReport', 'UploadStatus', 'Measures', 'Profile', 'Cohort', 'QueryResult', 'AuditEntries', 'Reidentification', 'ReviewItem', 'ReviewDecision', 'BlindReviewItem', 'ReviewStats', 'PairExplanation', 'Error', 'PanelMeeting', 'PanelList', 'PanelDecision', 'PanelMonitoring']));
+    expect(body.paths['/v1/indicators'].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['period', 'area', 'baseline', 'audience', 'format']));
+    expect(Object.keys(body.components.schemas)).toEqual(expect.arrayContaining(['Indicators', 'IngestReport', 'UploadStatus', 'Measures', 'Profile', 'Cohort', 'QueryResult', 'AuditEntries', 'Reidentification', 'ReviewItem', 'ReviewDecision', 'BlindReviewItem', 'ReviewStats', 'PairExplanation', 'Error', 'PanelMeeting', 'PanelList', 'PanelDecision', 'PanelMonitoring']));
     // A decision's body is strict and made of the fixed codes (no free-text field in the document either).
     const decision = body.paths['/v1/panels/{panel}/decisions/{person_id}'].post.requestBody.content['application/json'].schema;
     expect(decision.additionalProperties).toBe(false);

@@ -89,6 +89,43 @@ const routes: RouteCase[] = [
     },
   },
   {
+    name: 'indicators, a quarter', route: '/v1/indicators',
+    request: () => ({ method: 'GET', path: '/v1/indicators?period=2025-26-Q1' }),
+    // A CSP officer gets their own locality by default, disclosure-controlled; the lead and analysts the whole area.
+    allowed: { 'vrn-analyst': 200, 'charnwood-csp': 200, 'performance-lead': 200 },
+    shape: (b, user) => {
+      expect(b).toMatchObject({ period: '2025-26-Q1', kind: 'quarter', from: '2025-04-01', to: '2025-06-30' });
+      expect(b.area).toBe(user === 'charnwood-csp' ? 'charnwood' : 'llr');
+      expect(b.audience).toBe(user === 'charnwood-csp' ? 'csp' : 'analyst');
+      expect(b.rounded).toBe(user === 'charnwood-csp');
+      const total = b.indicators.find((i: any) => i.id === 'total_crime');
+      expect(total).toMatchObject({ data_to: '2025-09-30', partial: false, previous: { period: '2024-25-Q1' } });
+      expect(total.by_locality).toHaveLength(9);
+      if (user === 'charnwood-csp') for (const l of total.by_locality) expect(l.count === null || l.count % 5 === 0).toBe(true);
+    },
+  },
+  {
+    name: 'indicators, every figure (analyst audience)', route: '/v1/indicators',
+    request: () => ({ method: 'GET', path: '/v1/indicators?period=R12-2025-09&area=leicester&audience=analyst&format=csv' }),
+    allowed: { 'vrn-analyst': 200, 'performance-lead': 200 },
+    shape: (b) => expect(b).toMatch(/^Produced by,.*\r\nPeriod,R12-2025-09\r\nData to,2025-09-30\r\n/s),
+  },
+  {
+    name: 'indicators, another locality', route: '/v1/indicators',
+    request: () => ({ method: 'GET', path: '/v1/indicators?period=2025-26-YTD&area=leicester&audience=csp' }),
+    allowed: { 'vrn-analyst': 200, 'performance-lead': 200 },
+    shape: (b) => expect(b).toMatchObject({ area: 'leicester', kind: 'ytd', rounded: true }),
+  },
+  {
+    name: 'public monitoring report', route: '/v1/reports/public',
+    request: () => ({ method: 'GET', path: '/v1/reports/public?period=2025-26-Q1' }),
+    allowed: { 'vrn-analyst': 200, 'charnwood-csp': 200, 'performance-lead': 200 },
+    shape: (b) => {
+      expect(b).toMatch(/public monitoring report 2025-26-Q1/);
+      expect(b).toMatch(/data to 2025-/);
+    },
+  },
+  {
     name: 'own locality profile', route: '/v1/localities/:slug/profile',
     request: () => ({ method: 'GET', path: '/v1/localities/charnwood/profile?period=2024-25' }),
     allowed: { 'vrn-analyst': 200, 'charnwood-csp': 200 },

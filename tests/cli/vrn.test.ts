@@ -82,7 +82,7 @@ describe('vrn commands (main, in process)', () => {
     const beyond = await vrnInProcess('cohort', '--panel', 'city', '--as-of', '2025-09-30', '--data-dir', data());
     expect([beyond.code, beyond.stderr.split('\n')[0]]).toEqual([2, 'vrn: as of 2025-09-30 is after the data, which runs to 2024-04-20: choose a date on or before 2024-04-20']);
     const year = await vrnInProcess('measures', '--period', '2025-26', '--data-dir', data());
-    expect([year.code, year.stderr.split('\n')[0]]).toEqual([2, 'vrn: 2025-26 starts after the data, which runs to 2024-04-20: choose a year that starts on or before 2024-04-20']);
+    expect([year.code, year.stderr.split('\n')[0]]).toEqual([2, 'vrn: 2025-26 starts after the data, which runs to 2024-04-20: choose a period that starts on or before 2024-04-20']);
     expect((await vrnInProcess('cohort', '--panel', 'atlantis', '--as-of', '2024-04-20', '--data-dir', data())).code).toBe(2);
     const page = await vrnInProcess('profile', '--locality', 'leicester', '--period', '2024-25', '--data-dir', data(), '--format', 'html');
     expect(page.stdout).toMatch(/^<!doctype html>[\s\S]*<svg [\s\S]*<\/html>\s*$/);
@@ -109,7 +109,7 @@ describe('vrn commands (main, in process)', () => {
       [['ingest', '--dataset', 'police_crime'], 'vrn: --file is required', 'usage: vrn ingest --dataset ID --partner ID --file PATH'],
       [['measures', '--period', '2024'], 'vrn: "2024" is not a financial year like 2024-25', 'usage: vrn measures --period 2024-25'],
       [['review', 'list', '--limit'], 'vrn: --limit needs a value', 'usage: vrn review list [--limit 50]'],
-      [['template', '--dataset', 'crime'], 'vrn: --dataset must be one of police_crime, police_person, asb_incident, ae_attendance, hospital_admission, school_exclusion, support_episode, programme_delivery', 'usage: vrn template --dataset ID --out FILE'],
+      [['template', '--dataset', 'crime'], 'vrn: --dataset must be one of police_crime, police_person, asb_incident, ae_attendance, hospital_admission, school_exclusion, support_episode, programme_delivery, police_uk_crime', 'usage: vrn template --dataset ID --out FILE'],
       [['frobnicate'], 'vrn: unknown command "frobnicate"', 'usage: vrn <command> [--data-dir DIR] [--format json]'],
     ];
     for (const [args, error, usage] of cases) {

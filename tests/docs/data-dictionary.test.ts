@@ -62,7 +62,7 @@ describe('the data dictionary', () => {
     text: (t) => 'x'.repeat(t.kind === 'text' ? t.maxLength + 1 : 1),
     date: () => '31/02/2024', time: () => '25:61', datetime: () => 'yesterday', boolean: () => 'maybe',
     enum: () => 'not-a-code', int: () => 'many', number: () => '1e400', postcode: () => 'LE99 ZZZZ',
-    lsoa: () => 'E99', nhs_number: () => '1234567890', upn: () => 'A12345678901Z', icd10_list: () => '!!',
+    lsoa: () => 'E99', nhs_number: () => '1234567890', upn: () => 'A12345678901Z', icd10_list: () => '!!', month: () => '2024-13',
   };
 
   it("gives, for every column, the rejection code the ingest's cell parser gives", () => {

@@ -4,6 +4,7 @@ import type { Platform } from '../../functions/platform/platform.ts';
 import { athenaSyntaxErrors } from '../sql/trino.ts';
 import { comparisonCases } from './cases/comparison.ts';
 import { dateCases } from './cases/dates.ts';
+import { indicatorCases } from './cases/indicators.ts';
 import { listCases } from './cases/lists.ts';
 import { logicCases } from './cases/logic.ts';
 import { queryCases } from './cases/query.ts';
@@ -11,7 +12,7 @@ import { semiJoinCases } from './cases/semi-join.ts';
 import { athenaStatements, expectedRows, runOn, specDeployments, specEngines, specPlatform, type SpecCase } from './runner.ts';
 
 /** Every operation's cases, on every engine and under every deployment bundle: pinned rows on Arquero and DuckDB, Trino-parsed SQL for Athena. */
-const suites = [comparisonCases, logicCases, listCases, dateCases, semiJoinCases, queryCases];
+const suites = [comparisonCases, logicCases, listCases, dateCases, semiJoinCases, queryCases, indicatorCases];
 const byOperation = new Map<string, SpecCase[]>();
 for (const suite of suites) for (const [operation, cases] of Object.entries(suite)) byOperation.set(operation, [...(byOperation.get(operation) ?? []), ...cases!]);
 

@@ -1,9 +1,13 @@
 import { z } from '@hono/zod-openapi';
+import { isPeriod, PERIOD_PATTERN, periodForms } from '../../../analytics/financial-year.ts';
 import { reidentificationReasons } from '../../../schemas/access.ts';
 
 /** Request fields shared by the routes, with the messages a caller sees when one is wrong. */
 export const financialYear = (name: string) =>
   z.string().regex(/^\d{4}-\d{2}$/, `${name} must be a financial year like 2024-25`);
+/** Any reporting period (analytics/financial-year.ts parses it; the message lists the forms). */
+export const period = (name: string) =>
+  z.string().regex(PERIOD_PATTERN, `${name} must be ${periodForms}`).refine(isPeriod, `${name} must be ${periodForms}`);
 export const isoDate = (name: string) =>
   z.string().regex(/^\d{4}-\d{2}-\d{2}$/, `${name} must be a date YYYY-MM-DD`);
 export const slug = (name: string) =>

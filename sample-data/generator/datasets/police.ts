@@ -175,6 +175,24 @@ export async function generatePolice(ctx: Ctx, sinks: { crime: Sink | null; pers
   }
 }
 
+/** Groups in which hate crime is recorded, and the share of each flagged (about 3% of crime in all). */
+const HATE_SHARE: Record<string, number> = {
+  public_order: 0.16, assault_without_injury: 0.05, assault_with_injury: 0.03, stalking_harassment: 0.05, criminal_damage: 0.03, threats_to_kill: 0.03,
+};
+/** Offences that can be racially or religiously aggravated in law (Crime and Disorder Act 1998, ss. 29–32). */
+const AGGRAVATED = new Set(['public_order', 'assault_without_injury', 'assault_with_injury', 'stalking_harassment', 'criminal_damage']);
+
+/**
+ * The Board's flags of a crime, from a stream of their own (so every other column stays as it was): hate crime,
+ * racial or religious aggravation (most hate crime is racial), and whether a burglary was of a home or a business.
+ */
+function crimeFlags(rng: Rng, c: CrimeEvent) {
+  const hate = rng.chance(HATE_SHARE[c.group] ?? 0);
+  const aggravated = hate && AGGRAVATED.has(c.group) && rng.chance(0.75);
+  const burglary = c.group !== 'burglary' ? '' : c.locationType === 'dwelling' ? 'residential' : 'business';
+  return { hate_flag: String(hate), racially_religiously_aggravated: String(aggravated), burglary_type: burglary };
+}
+
 async function writeCrime(ctx: Ctx, rng: Rng, c: CrimeEvent, seq: number, ref: string, officers: string[], sinks: { crime: Sink | null; person: Sink | null }) {
   // The way the group is sent: mostly the group, sometimes only the Home Office code, sometimes both.
   const r = rng.next();
@@ -192,12 +210,13 @@ async function writeCrime(ctx: Ctx, rng: Rng, c: CrimeEvent, seq: number, ref: s
   const locationType = rng.chance(0.96) ? c.locationType : '';
   const victimSex = c.victim ? (rng.chance(0.02) ? 'unknown' : c.victim.sex) : '';
   const officer = rng.pick(officers);
+  const flags = crimeFlags(new Rng(ctx.seed, 'crime-flags', seq), c);
   if (sinks.crime) {
     await sinks.crime.write({
       crime_ref: ref, recorded_date: isoDate(c.recorded), offence_date: isoDate(c.offence),
       offence_time: c.minute === null ? '' : hhmm(c.minute), offence_group: sendGroup ? c.group : '',
       ho_offence_code: sendCode ? code : '', knife_flag: String(c.knife), domestic_flag: String(c.domestic),
-      location_type: locationType, postcode: c.postcode, lsoa_code: c.lsoa ?? '',
+      location_type: locationType, ...flags, postcode: c.postcode, lsoa_code: c.lsoa ?? '',
       victim_age: victimAge, victim_date_of_birth: victimDob, victim_sex: victimSex, officer_in_charge: officer,
     });
   }

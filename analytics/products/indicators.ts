@@ -1,0 +1,180 @@
+import type { Agreement } from '../../schemas/agreement.ts';
+import type { Area } from '../../schemas/area/index.ts';
+import { indicators as allIndicators, indicatorsWaitingForData, type Indicator } from '../../schemas/indicators.ts';
+import { maxSuppressed, Publication, type Counted, type Shown } from '../disclosure.ts';
+import { coveredMonths, financialYear, monthEnd, parsePeriod, periodEarlier, sameMonthsIn, yearsEarlier, type Period } from '../financial-year.ts';
+import type { Engine } from '../ir.ts';
+import { comparatorQuery, indicatorQuery } from './indicator-query.ts';
+import { DEFAULT_BASELINE, pct } from './success-measures.ts';
+
+/**
+ * The performance framework: every indicator of schemas/indicators.ts for a period and an area (the whole area or
+ * one locality), with its rate, its like-for-like changes against the year before and the baseline, its months,
+ * every locality beside the whole area's rate, and its trend since the baseline year.
+ *
+ * Currency: each indicator is counted only over the months its dataset's extracts cover to the end (`data_to`); a
+ * period the data does not yet cover whole is `partial`, and its comparisons are over the same months of the year
+ * before and of the baseline, never a part-year against a full one. Months after `data_to` are listed as not
+ * covered, never counted as zeros.
+ *
+ * Disclosure: for the CSP and public audiences every count is rounded to the nearest 5 and counts 1..t suppressed,
+ * whatever the agreement's rounding (these figures are published for many periods and areas at once: rounding leaves
+ * no exact sum to subtract one from another). Rates and changes come from the counts as published.
+ */
+export type IndicatorAudience = 'analyst' | 'csp' | 'public';
+
+export interface IndicatorsRequest { period: string; area: string; audience: IndicatorAudience; baseline?: string }
+
+type N = number | null;
+export interface Figure { count: N; suppressed: boolean; rate: N }
+export interface IndicatorFigure {
+  id: string; title: string; theme: Indicator['theme']; dataset: string; measure: Indicator['measure']; better: Indicator['better'];
+  data_to: string | null; partial: boolean;
+  /** The months counted (the period's, up to data_to) and those it does not cover yet. */
+  months_counted: string[]; months_not_covered: string[];
+  count: N; suppressed: boolean; rate: N; rate_note: string | null;
+  previous: Figure & { period: string }; change_vs_previous_pct: N;
+  baseline: Figure & { period: string }; change_vs_baseline_pct: N;
+  target: { change_vs_baseline_pct: number; note: string | null; met: boolean | null } | null;
+  monthly: { month: string; count: N; suppressed: boolean }[];
+  /** Every locality (the dashboard's district bars) and the whole area's rate (its line). */
+  by_locality: ({ locality: string; name: string } & Figure)[];
+  area_rate: N;
+  /** The same months in each year since the baseline, oldest first. */
+  trend: ({ period: string } & Figure)[];
+  comparators: { force: string; count: number; previous_count: number; change_vs_previous_pct: N }[];
+  comparator_note: string | null;
+}
+
+export interface IndicatorsResult {
+  period: string; kind: Period['kind']; from: string; to: string; baseline: string;
+  area: string; area_name: string; audience: IndicatorAudience; rounded: boolean;
+  indicators: IndicatorFigure[];
+  waiting_for_data: { title: string; waits_for: string }[];
+}
+
+const round = (n: number, places: number) => Math.round(n * 10 ** places) / 10 ** places;
+const rateOf = (indicator: Indicator, count: N, population: number | null): N => {
+  if (count === null || population === null || indicator.measure === 'count') return null;
+  return indicator.measure === 'rate_per_1000' ? round((count / population) * 1000, 2) : round((count / population) * 100_000, 1);
+};
+
+export async function countIndicators(
+  engine: Engine, area: Area, agreement: Agreement, dataTo: Record<string, string | null>, request: IndicatorsRequest, only?: string[],
+): Promise<Counted<IndicatorsResult>> {
+  const period = parsePeriod(request.period);
+  const baselineYear = financialYear(request.baseline ?? DEFAULT_BASELINE);
+  const whole = area.id;
+  const locality = area.localities.find((l) => l.slug === request.area);
+  if (request.area !== whole && !locality) throw new RangeError(`unknown area "${request.area}"; known: ${[whole, ...area.localities.map((l) => l.slug)].join(', ')}`);
+  const chosen = only ? allIndicators.filter((i) => only.includes(i.id)) : allIndicators;
+  const population = (slug: string) => (slug === whole ? area.localities.reduce((n, l) => n + l.population, 0) : area.localities.find((l) => l.slug === slug)!.population);
+  const controlled = request.audience !== 'analyst';
+  const cells = new Publication();
+  const built: ((show: Shown) => IndicatorFigure)[] = [];
+  const policeUkTo = dataTo.police_uk_crime ?? null;
+
+  for (const indicator of chosen) {
+    const to = dataTo[indicator.dataset] ?? null;
+    const { months, partial } = coveredMonths(period, to);
+    const years = trendYears(period, months, baselineYear.from);
+    const baseMonths = sameMonthsIn(baselineYear, months);
+    const earliest = [...years.flatMap((y) => y.months), ...baseMonths].sort()[0] ?? period.months[0];
+    const rows = months.length ? await engine.count(indicatorQuery(indicator), { from: `${earliest}-01`, to: period.to }) : [];
+    const byKey = new Map<string, number>();
+    for (const r of rows) {
+      const m = String(r.month);
+      const l = String(r.locality);
+      byKey.set(`${l}|${m}`, (byKey.get(`${l}|${m}`) ?? 0) + Number(r.count));
+      byKey.set(`${whole}|${m}`, (byKey.get(`${whole}|${m}`) ?? 0) + Number(r.count));
+    }
+    const total = (slug: string, ms: string[]) => ms.reduce((n, m) => n + (byKey.get(`${slug}|${m}`) ?? 0), 0);
+    const max = maxSuppressed(agreement, indicator.dataset);
+    // One cell per area and set of months, so a figure shown twice (this year in the trend) is one cell.
+    const ids = new Map<string, number>();
+    const cell = (slug: string, ms: string[]) => {
+      const key = `${slug}|${ms.join(',')}`;
+      return ids.get(key) ?? ids.set(key, cells.cell(total(slug, ms), max)).get(key)!;
+    };
+    const slug = request.area;
+    const count = cell(slug, months);
+    const monthly = months.map((m) => ({ month: m, id: cell(slug, [m]) }));
+    cells.line(count, monthly.map((m) => m.id));
+    const localities = area.localities.map((l) => ({ l, id: cell(l.slug, months) }));
+    const wholeCount = cell(whole, months);
+    cells.line(wholeCount, localities.map((x) => x.id));
+    const trend = years.map((y) => ({ period: y.label, id: cell(slug, y.months) }));
+    const previous = years.length > 1 ? years[years.length - 2] : { label: periodEarlier(period, 1), months: yearsEarlier(months, 1) };
+    const previousId = cell(slug, previous.months);
+    const baseId = cell(slug, baseMonths);
+    const comparators = indicator.policeUk && months.length && policeUkTo && policeUkTo >= monthEnd(months[months.length - 1])
+      ? await forceComparators(engine, indicator.policeUk, months) : [];
+    const comparatorNote = !indicator.policeUk ? null
+      : comparators.length ? (indicator.note ?? null)
+        : policeUkTo ? `police.uk data loaded runs to ${policeUkTo}, short of these months` : 'no police.uk data loaded';
+    const denominatorNote = indicator.denominator === 'population' ? null : `needs the population aged ${indicator.denominator.ages} in the area's bundle`;
+    const pop = (s: string) => (indicator.denominator === 'population' ? population(s) : null);
+
+    built.push((show) => {
+      const fig = (id: number, s: string): Figure => { const c = show(id); return { count: c.count, suppressed: c.suppressed, rate: rateOf(indicator, c.count, pop(s)) }; };
+      const now = fig(count, slug);
+      const before = fig(previousId, slug);
+      const base = fig(baseId, slug);
+      const change = pct(now.count, base.count);
+      return {
+        id: indicator.id, title: indicator.title, theme: indicator.theme, dataset: indicator.dataset, measure: indicator.measure, better: indicator.better,
+        data_to: to, partial, months_counted: months, months_not_covered: period.months.filter((m) => !months.includes(m)),
+        count: now.count, suppressed: now.suppressed, rate: now.rate, rate_note: denominatorNote,
+        previous: { period: previous.label, ...before }, change_vs_previous_pct: pct(now.count, before.count),
+        baseline: { period: partial || period.kind !== 'year' ? `${baselineYear.label} (same months)` : baselineYear.label, ...base }, change_vs_baseline_pct: change,
+        target: indicator.target ? {
+          change_vs_baseline_pct: indicator.target.changeVsBaselinePct, note: indicator.target.note ?? null,
+          met: change === null ? null : indicator.better === 'lower' ? change <= indicator.target.changeVsBaselinePct : change >= indicator.target.changeVsBaselinePct,
+        } : null,
+        monthly: monthly.map((m) => { const c = show(m.id); return { month: m.month, count: c.count, suppressed: c.suppressed }; }),
+        by_locality: localities.map(({ l, id }) => ({ locality: l.slug, name: l.name, ...fig(id, l.slug) })),
+        area_rate: fig(wholeCount, whole).rate,
+        trend: trend.map((t) => ({ period: t.period, ...fig(t.id, slug) })),
+        comparators, comparator_note: comparatorNote,
+      };
+    });
+  }
+
+  return {
+    audience: controlled ? 'csp' : 'analyst',
+    cells,
+    ...(controlled ? { rounding: 'nearest5' as const } : {}),
+    answer: (show) => ({
+      period: period.label, kind: period.kind, from: period.from, to: period.to, baseline: baselineYear.label,
+      area: request.area, area_name: locality?.name ?? area.name, audience: request.audience, rounded: controlled,
+      indicators: built.map((b) => b(show)),
+      waiting_for_data: indicatorsWaitingForData.map((w) => ({ title: w.title, waits_for: w.waitsFor })),
+    }),
+  };
+}
+
+/** The same months in each year back to the baseline year's start: the trend, oldest first, this period last. */
+export function trendYears(period: Period, months: string[], baselineFrom: string): { label: string; months: string[] }[] {
+  if (!months.length) return [];
+  const out: { label: string; months: string[] }[] = [];
+  for (let k = 0; ; k++) {
+    const shifted = yearsEarlier(months, k);
+    if (`${shifted[0]}-01` < baselineFrom) break;
+    out.unshift({ label: periodEarlier(period, k), months: shifted });
+  }
+  return out;
+}
+
+/** Each force's count over the months, against the same months a year before: police.uk open data, not controlled. */
+async function forceComparators(engine: Engine, types: string[], months: string[]): Promise<IndicatorFigure['comparators']> {
+  const before = yearsEarlier(months, 1);
+  const rows = await engine.count(comparatorQuery(types), { from: `${before[0]}-01`, to: monthEnd(months[months.length - 1]) });
+  const forces = new Map<string, { count: number; previous_count: number }>();
+  for (const r of rows) {
+    const f = forces.get(String(r.force)) ?? forces.set(String(r.force), { count: 0, previous_count: 0 }).get(String(r.force))!;
+    if (months.includes(String(r.month))) f.count += Number(r.count);
+    else if (before.includes(String(r.month))) f.previous_count += Number(r.count);
+  }
+  return [...forces].map(([force, f]) => ({ force, ...f, change_vs_previous_pct: pct(f.count, f.previous_count) }))
+    .sort((a, b) => a.force.localeCompare(b.force));
+}
