@@ -99,3 +99,17 @@ export function storedColumns(dataset: Dataset): StoredColumn[] {
   }
   return out;
 }
+
+/**
+ * The columns a dataset's view shows beyond its stored ones: the person each person block was linked to (by the
+ * latest linking run, and the uploads linked on arrival since). Person ids are pseudonymous; null where a row names
+ * no person.
+ */
+export function linkedColumns(dataset: Dataset): StoredColumn[] {
+  return personColumns(dataset).filter((p) => p.clk).map((p) => ({
+    name: `${p.prefix}person_id`, type: 'string' as const, description: `The person the ${p.person} was linked to (pseudonymous; one id across datasets)`,
+  }));
+}
+
+/** Stored and linked columns: what a dataset's view (DuckDB, Athena, the reference engine) shows. */
+export const viewColumns = (dataset: Dataset): StoredColumn[] => [...storedColumns(dataset), ...linkedColumns(dataset)];

@@ -1,7 +1,9 @@
 import * as aq from 'arquero';
 import { parquetRead } from 'hyparquet';
 import { getDataset } from '../../schemas/datasets/index.ts';
-import { storedColumns } from '../../schemas/stored.ts';
+import { linkedColumns, storedColumns } from '../../schemas/stored.ts';
+import { PERSON_LINKS_POINTER, type PersonLinksPointer } from '../../schemas/glue.ts';
+import { linkSources, recordId } from '../matching/link-rows.ts';
 import { countingParts } from '../counting.ts';
 import type { CountedExtract } from '../counting.ts';
 import { checkCount, checkRows } from './check.ts';
@@ -120,6 +122,7 @@ export class ArqueroEngine implements Engine {
   readonly name = 'arquero' as const;
   private readonly datasets = new Map<string, Promise<DatasetCache>>();
   private readonly semiJoins = new Map<string, Promise<Set<Scalar>>>();
+  private links?: Promise<Map<string, string>>;
   private constructor(private readonly platform: ExtractStore, private readonly extracts: CountedExtract[]) {}
 
   static async open(platform: ExtractStore) {
@@ -155,10 +158,46 @@ export class ArqueroEngine implements Engine {
     return cache;
   }
 
+  /** Record id → person, from the current run's parts (none before the first linking run). */
+  private personLinks(): Promise<Map<string, string>> {
+    this.links ??= (async () => {
+      const map = new Map<string, string>();
+      const pointer = await this.platform.storage.get(PERSON_LINKS_POINTER);
+      if (!pointer) return map;
+      for (const part of (JSON.parse(new TextDecoder().decode(pointer.body)) as PersonLinksPointer).parts) {
+        const object = await this.platform.storage.get(part);
+        if (!object) throw new Error(`person links part missing: ${part}`);
+        const file = object.body.buffer.slice(object.body.byteOffset, object.body.byteOffset + object.body.byteLength) as ArrayBuffer;
+        const [records, persons] = [await readColumn(file, 'record_id', 'string'), await readColumn(file, 'person_id', 'string')];
+        // As the views: a record in two parts takes the smaller person id.
+        for (let i = 0; i < records.length; i++) {
+          const known = map.get(records[i] as string);
+          if (known === undefined || (persons[i] as string) < known) map.set(records[i] as string, persons[i] as string);
+        }
+      }
+      return map;
+    })();
+    return this.links;
+  }
+
+  /** A person block's linked person per counting row: its record id looked up in the links. */
+  private async personColumn(datasetId: string, name: string): Promise<Scalar[]> {
+    const source = linkSources().find((s) => s.dataset === datasetId && s.personColumn === name)!;
+    const [links, ...parts] = await Promise.all([this.personLinks(), ...source.idColumns.map((c) => this.column(datasetId, c))]);
+    const n = parts.length ? parts[0].length : (await this.column(datasetId, 'upload_id')).length;
+    const out: Scalar[] = new Array(n);
+    for (let i = 0; i < n; i++) out[i] = links.get(recordId(source, parts.map((p) => p[i]))) ?? null;
+    return out;
+  }
+
   /** One column of a dataset's counting rows, read once and kept. */
   private async column(datasetId: string, name: string): Promise<Scalar[]> {
     const cache = await this.dataset(datasetId);
     let values = cache.columns.get(name);
+    if (!values && linkedColumns(getDataset(datasetId)).some((c) => c.name === name)) {
+      values = this.personColumn(datasetId, name);
+      cache.columns.set(name, values);
+    }
     if (!values) {
       values = (async () => {
         const out: Scalar[] = [];
@@ -250,5 +289,5 @@ export class ArqueroEngine implements Engine {
     return aq.table((await this.select(query.from, query.where, query.select, params)).columns).objects() as ResultRow[];
   }
 
-  async close() { this.datasets.clear(); this.semiJoins.clear(); }
+  async close() { this.datasets.clear(); this.semiJoins.clear(); this.links = undefined; }
 }

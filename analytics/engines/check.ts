@@ -1,7 +1,7 @@
 import { codeLists } from '../../schemas/code-lists.ts';
 import type { ColumnType } from '../../schemas/dataset.ts';
 import { datasets } from '../../schemas/datasets/index.ts';
-import { storedColumns, type StoredType } from '../../schemas/stored.ts';
+import { viewColumns, type StoredType } from '../../schemas/stored.ts';
 import type { CountQuery, Expr, Params, RowQuery, Scalar } from '../ir.ts';
 
 /**
@@ -45,7 +45,7 @@ function columnsOf(dataset: string): Columns | null {
   if (out) return out;
   out = new Map();
   known.set(definition, out);
-  for (const stored of storedColumns(definition)) {
+  for (const stored of viewColumns(definition)) {
     const column = definition.columns.find((c) => c.name === stored.name && !c.identity && !c.reference && !c.location);
     out.set(stored.name, {
       name: stored.name, kind: KIND[stored.type],

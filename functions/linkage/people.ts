@@ -16,6 +16,7 @@ import { getJson, type Storage } from '../platform/storage/port.ts';
 import { DECISIONS_KEY, loadDecisions } from './decisions.ts';
 import { dataTo } from '../products/about.ts';
 import { byImpact, cohortPeople, type ReviewItemWithImpact } from './impact.ts';
+import { linksRun, readLinksPointer, storeRunLinks } from './links.ts';
 
 /**
  * Linking people ahead of time: once per data version (the catalog and the review decisions), every person record
@@ -83,7 +84,9 @@ export async function linkAllPeople(platform: Platform, engineName: EngineName =
   const version = await dataVersion(platform);
   const key = peopleKey(version);
   const latest = await getJson<LinkingRun>(platform.storage, LATEST_KEY);
-  if (latest?.value.key === key && await platform.storage.exists(key)) return { ...latest.value, skipped: true };
+  if (latest?.value.key === key && await platform.storage.exists(key) && (await readLinksPointer(platform.storage))?.value.run === linksRun(key)) {
+    return { ...latest.value, skipped: true };
+  }
 
   progress('reading the person records of every dataset…');
   const engine = await openEngine(engineName, platform);
@@ -104,6 +107,8 @@ export async function linkAllPeople(platform: Platform, engineName: EngineName =
   const linkedAt = platform.now().toISOString();
   const index = indexPeople(resolution, { version, linkedAt });
   await platform.storage.put(key, encodePeopleIndex(index));
+  progress('writing the person links the views join…');
+  await storeRunLinks(platform.storage, linksRun(key), resolution.table.ids, resolution.personIds, platform.now());
   await platform.storage.put(blindSampleKey(key), JSON.stringify(blindSample(autoLinkedPairs(candidates, resolution), blindSeed(version))));
   const run: LinkingRun = {
     version, key, linked_at: linkedAt, records: table.size, units: table.units, people: index.people,
