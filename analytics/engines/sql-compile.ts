@@ -129,8 +129,9 @@ export function compilePersons(query: PersonQuery, params: Params, dialect: Dial
   const branches = query.sources.map((source) => {
     const lookupNames = new Set(Object.keys(source.lookup?.select ?? {}));
     const expr = expressions(values, params, dialect, (name) => (lookupNames.has(name) ? `j.${ident(name)}` : `s.${ident(name)}`));
+    const dataset = expr({ lit: source.from });
     const selected = shared.map((name) => `${source.select[name] ? expr(source.select[name]) : 'NULL'} AS ${ident(name)}`);
-    const head = `SELECT s.${ident(source.person)} AS "person_id", ${expr({ lit: source.from })} AS "dataset", ${selected.join(', ')}`;
+    const head = `SELECT s.${ident(source.person)} AS "person_id", ${dataset} AS "dataset", ${selected.join(', ')}`;
     let join = '';
     if (source.lookup) {
       const lookup = expressions(values, params, dialect);

@@ -17,6 +17,7 @@ import { DECISIONS_KEY, loadDecisions } from './decisions.ts';
 import { dataTo } from '../products/about.ts';
 import { byImpact, cohortPeople, type ReviewItemWithImpact } from './impact.ts';
 import { linksRun, readLinksPointer, storeRunLinks } from './links.ts';
+import type { LinkageState } from '../../analytics/products/cohort.ts';
 
 /**
  * Linking people ahead of time: once per data version (the catalog and the review decisions), every person record
@@ -170,7 +171,7 @@ export async function reviewQueueByImpact(
   const { items, people } = await queueAndPeople(platform, engine, config);
   if (!people || !items.length) return [];
   const asOf = options.asOf ?? await dataTo(platform) ?? platform.now().toISOString().slice(0, 10);
-  const ordered = byImpact(items, people, await cohortPeople(platform, engine, { kind: 'fuzzy', people }, asOf));
+  const ordered = byImpact(items, people, await cohortPeople(platform, engine, asOf));
   return options.only ? ordered.filter((item) => item.impact === options.only) : ordered;
 }
 
@@ -182,4 +183,14 @@ export async function currentModel(platform: Pick<Platform, 'storage'>): Promise
   const latest = await getJson<LinkingRun>(platform.storage, LATEST_KEY);
   if (!latest?.value.model) return null;
   return { version: latest.value.version, linked_at: latest.value.linked_at, model: latest.value.model };
+}
+
+/**
+ * What the products say of the people the views show: none before the first linking run (no record has a person
+ * yet), else the people of the latest run and the uploads linked on arrival since.
+ */
+export async function linkageState(platform: Pick<Platform, 'storage'>): Promise<LinkageState> {
+  const pointer = await readLinksPointer(platform.storage);
+  if (!pointer) return { kind: 'exact', note: 'no linking run yet, so no record is linked to a person: run vrn link (or wait for the scheduled refresh)' };
+  return { kind: 'fuzzy' };
 }

@@ -1,7 +1,7 @@
 import type { z } from '@hono/zod-openapi';
 import type { Counted } from '../../analytics/disclosure.ts';
 import type { Engine } from '../../analytics/ir.ts';
-import type { Linkage } from '../../analytics/matching/people.ts';
+import type { LinkageState } from '../../analytics/products/cohort.ts';
 import type { ExportAbout } from '../../analytics/render/labels.ts';
 import type { ReportContext } from '../../analytics/render/reports.ts';
 import type { Table } from '../../analytics/render/table.ts';
@@ -21,8 +21,8 @@ export interface ProductInputs {
   agreement: Agreement;
   /** The deployment's Prevention Panel rules. */
   cohort: CohortRules;
-  /** The people the records are linked into, for products that follow people (functions/linkage/people.ts). */
-  linkage: () => Promise<Linkage>;
+  /** Whether the views' people come from a linking run, and what to say of them (functions/linkage/people.ts). */
+  linkage: () => Promise<LinkageState>;
 }
 
 /**

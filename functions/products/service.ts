@@ -4,7 +4,7 @@ import type { Engine } from '../../analytics/ir.ts';
 import { toCsv } from '../../analytics/render/csv.ts';
 import type { ReportContext } from '../../analytics/render/reports.ts';
 import { toXlsx } from '../../analytics/render/xlsx.ts';
-import { currentLinkage } from '../linkage/people.ts';
+import { linkageState } from '../linkage/people.ts';
 import type { Platform } from '../platform/platform.ts';
 import type { ProductFormat, ProductInputs } from './product.ts';
 import { productNamed, products, type ProductRegistry, type ProductRequest, type ProductResult } from './registry.ts';
@@ -23,7 +23,7 @@ export class ProductRequestError extends Error {
 }
 
 const inputs = (platform: Platform, engine: Engine): ProductInputs => ({
-  area: platform.area, agreement: platform.agreement, cohort: platform.deployment.cohort, linkage: () => currentLinkage(platform, engine),
+  area: platform.area, agreement: platform.agreement, cohort: platform.deployment.cohort, linkage: () => linkageState(platform),
 });
 
 /**

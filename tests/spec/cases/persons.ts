@@ -111,6 +111,18 @@ export const personCases: SpecCases = {
       expected: [{ person_id: 'P1', suspect_crimes: 2, asb: 0 }, { person_id: 'P3', suspect_crimes: 0, asb: 1 }],
     },
     {
+      name: 'a semi-join with parameters in a source\'s select binds in the order of the text',
+      tables,
+      query: {
+        persons: {
+          sources: [police({ in_scope: { op: 'in_rows', a: col('crime_key'), from: 'police_crime', select: col('record_key'), where: eq(col('offence_group'), param('group')) } }, { op: 'le', a: col('crime_day'), b: date(param('to')) })],
+          measures: { n: { agg: 'count', where: eq(col('in_scope'), lit(true)) } },
+        },
+      },
+      params: { group: 'theft', to: '2024-12-31' },
+      expected: [{ person_id: 'P1', n: 1 }, { person_id: 'P2', n: 1 }],
+    },
+    {
       name: 'a source\'s filter over its own columns and the lookup\'s together',
       tables,
       query: { persons: { sources: [police({}, and(isIn(col('role'), ['suspect']), eq(col('crime_group'), lit('theft'))))], measures: { n: { agg: 'count' } } } },
