@@ -46,9 +46,9 @@ const sizes = quick
   : [{ label: '100k', scale: 1 }, { label: '1M', scale: 10 }];
 if (process.argv.includes('--products')) {
   const scale = sizes[sizes.length - 1].scale;
-  const { linking, products } = await benchProducts(scale);
+  const { linking, passes, products } = await benchProducts(scale);
   printProducts(scale, linking, products);
-  console.log(JSON.stringify({ linking, products }));
+  console.log(JSON.stringify({ linking, passes, products }));
   process.exit(0);
 }
 
