@@ -1,6 +1,6 @@
 import { datasets } from '../../schemas/datasets/index.ts';
 import { linkageConfig, type LinkageConfig } from '../../schemas/linkage.ts';
-import { personColumns } from '../../schemas/stored.ts';
+import { linkedPersonColumn, personColumns } from '../../schemas/stored.ts';
 import { col, type Engine, type Expr, type ResultRow } from '../ir.ts';
 import type { LinkRecord } from './candidates.ts';
 import { decodeClk } from './clk.ts';
@@ -73,7 +73,7 @@ export function linkSources(): LinkSource[] {
       // A row's own reference identifies it; where the dataset has none unique (people in a crime), add the person's keys.
       const idParts = [...references.map((r) => `ref_${r}`), ...(dataset.uniqueId ? [] : ['key_local', 'key_name_dob', 'clk'])];
       const idColumns = idParts.map((p) => (select[p] as { col: string }).col);
-      sources.push({ dataset: dataset.id, person: person.person, select, idParts, idColumns, personColumn: `${person.prefix}person_id` });
+      sources.push({ dataset: dataset.id, person: person.person, select, idParts, idColumns, personColumn: linkedPersonColumn(dataset, person.prefix) });
     }
   }
   return sources;

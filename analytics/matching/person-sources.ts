@@ -18,7 +18,7 @@ export interface PersonSource {
 
 export const personSources: PersonSource[] = [
   { dataset: 'police_person', person: 'person_id', birth: 'month_of_birth', sex: 'sex', home: 'home_locality', viaCrime: 'crime_key' },
-  { dataset: 'asb_incident', person: 'perpetrator_person_id', birth: 'perpetrator_month_of_birth', age: 'perpetrator_age', sex: 'perpetrator_sex', home: 'perpetrator_home_locality', date: 'reported_at' },
+  { dataset: 'asb_incident', person: 'perpetrator_linked_person_id', birth: 'perpetrator_month_of_birth', age: 'perpetrator_age', sex: 'perpetrator_sex', home: 'perpetrator_home_locality', date: 'reported_at' },
   { dataset: 'ae_attendance', person: 'person_id', birth: 'month_of_birth', age: 'age', sex: 'sex', home: 'home_locality', date: 'arrival_at' },
   { dataset: 'hospital_admission', person: 'person_id', birth: 'month_of_birth', age: 'age', sex: 'sex', home: 'home_locality', date: 'admission_date' },
   { dataset: 'school_exclusion', person: 'person_id', birth: 'month_of_birth', age: 'age', sex: 'sex', home: 'home_locality', date: 'start_date' },

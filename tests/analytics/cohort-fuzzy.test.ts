@@ -29,7 +29,7 @@ describe('the cohort with fuzzy linkage', () => {
 
   it('reads him from the people tables: each of his records shows his person id in the views analysts query', async () => {
     const [member] = fuzzy.sql.members;
-    const shown = await sql(t.platform, `SELECT DISTINCT p FROM (SELECT perpetrator_person_id AS p, record_key FROM asb_incident UNION ALL SELECT person_id, record_key FROM ae_attendance UNION ALL SELECT person_id, record_key FROM school_exclusion) r WHERE record_key IN (${member.records.map((r) => `'${r.record_key}'`).join(', ')})`);
+    const shown = await sql(t.platform, `SELECT DISTINCT p FROM (SELECT perpetrator_linked_person_id AS p, record_key FROM asb_incident UNION ALL SELECT person_id, record_key FROM ae_attendance UNION ALL SELECT person_id, record_key FROM school_exclusion) r WHERE record_key IN (${member.records.map((r) => `'${r.record_key}'`).join(', ')})`);
     expect(shown).toEqual([{ p: member.person_id }]);
     const person = await sql(t.platform, `SELECT records, partners FROM people WHERE person_id = '${member.person_id}'`);
     expect(person).toEqual([{ records: member.records.length, partners: member.partners.join(';') }]);

@@ -74,7 +74,9 @@ describe('no identity value is stored or returned', () => {
 
   it('in any byte under the data dir, Parquet decoded or not', async () => {
     const files = allFiles(t.dir);
-    expect(files.filter((f) => f.path.endsWith('.parquet'))).toHaveLength(7);
+    // The seven extracts and the person links the linking run wrote: every one decoded and scanned below.
+    expect(files.filter((f) => f.path.endsWith('.parquet'))).toHaveLength(8);
+    expect(files.some((f) => f.path.includes('person_links'))).toBe(true);
     expect(files.filter((f) => f.path.includes('linkage/people/') && f.path.endsWith('.json.gz'))).toHaveLength(1);
     for (const file of files) {
       expectNoIdentity(file.path, file.bytes.toString('latin1'));

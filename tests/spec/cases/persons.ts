@@ -26,7 +26,7 @@ const tables: Record<string, Record<string, Scalar>[]> = {
     { record_key: 'A3', arrival_at: '2024-10-02 01:00:00', person_id: 'P2' },
   ],
   school_exclusion: [{ record_key: 'X1', start_date: '2024-09-01', category: 'suspension', month_of_birth: '2010-07', person_id: 'P1' }],
-  asb_incident: [{ record_key: 'B1', reported_at: '2024-07-01 12:00:00', perpetrator_person_id: 'P3' }, { record_key: 'B2', reported_at: '2024-07-02 12:00:00' }],
+  asb_incident: [{ record_key: 'B1', reported_at: '2024-07-01 12:00:00', perpetrator_linked_person_id: 'P3' }, { record_key: 'B2', reported_at: '2024-07-02 12:00:00' }],
 };
 
 const police = (select: PersonQuery['sources'][number]['select'], where?: Expr): PersonQuery['sources'][number] => ({
@@ -36,7 +36,7 @@ const police = (select: PersonQuery['sources'][number]['select'], where?: Expr):
 });
 const ae = { from: 'ae_attendance', person: 'person_id', select: { day: date(col('arrival_at')) } };
 const exclusions = { from: 'school_exclusion', person: 'person_id', select: { day: col('start_date'), birth: col('month_of_birth') } };
-const asb = { from: 'asb_incident', person: 'perpetrator_person_id', select: { day: date(col('reported_at')) } };
+const asb = { from: 'asb_incident', person: 'perpetrator_linked_person_id', select: { day: date(col('reported_at')) } };
 
 export const personCases: SpecCases = {
   'person count': [
