@@ -67,6 +67,15 @@ function evaluate(e: Expr, params: Params, sets: Subqueries = new Map()): Fn {
       if (!set) throw new Error(`semi-join on ${e.from} was not resolved`);
       return (c, i) => { const v = f(c, i); return v === null ? null : set.has(v); };
     }
+    case 'has_token': {
+      const f = evaluate_(e.a), wanted = new Set(e.tokens);
+      return (c, i) => {
+        const v = f(c, i);
+        if (v === null) return null;
+        const text = String(v), colon = text.indexOf(':'), version = text.slice(0, colon + 1);
+        return text.slice(colon + 1).split(' ').some((t) => wanted.has(version + t));
+      };
+    }
     case 'list_has_prefix': {
       const f = evaluate_(e.a);
       return (c, i) => {
