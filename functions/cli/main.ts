@@ -60,6 +60,7 @@ const commands: Record<string, Command> = {
       fileName: basename(file),
       uploadedBy: 'cli',
       onProgress: ({ rows_read }) => process.stderr.write(`  ${rows_read.toLocaleString('en-GB')} rows read…\n`),
+      onLinking: (message) => process.stderr.write(`  ${message}\n`),
     });
     const rejectedOut = optional(flags, 'rejected-out');
     printReport(report, flags.format === 'json');

@@ -47,12 +47,31 @@ export async function storeRunLinks(storage: Storage, run: string, recordIds: re
   return pointer;
 }
 
+/** The first links of a store with no pointer yet: an upload linked before any full run starts a run of its own. */
+export async function startLinks(storage: Storage, run: string, part: string, recordIds: readonly string[], personIds: readonly string[], now: Date): Promise<PersonLinksPointer> {
+  const key = await writeLinksPart(storage, run, part, recordIds, personIds);
+  const pointer: PersonLinksPointer = { format: 1, run, parts: [key], records: recordIds.length, updated_at: now.toISOString() };
+  try {
+    await storage.put(PERSON_LINKS_POINTER, JSON.stringify(pointer, null, 1), { ifNoneMatch: '*' });
+  } catch (error) {
+    await storage.delete(key);
+    throw error;
+  }
+  return pointer;
+}
+
 /** Adds an upload's part to the current run, conditionally on the pointer not having moved since it was read. */
 export async function addLinksPart(storage: Storage, current: { value: PersonLinksPointer; etag: string }, part: string, recordIds: readonly string[], personIds: readonly string[], now: Date): Promise<PersonLinksPointer> {
   const key = await writeLinksPart(storage, current.value.run, part, recordIds, personIds);
   const pointer: PersonLinksPointer = {
     ...current.value, parts: [...current.value.parts.filter((p) => p !== key), key], records: current.value.records + recordIds.length, updated_at: now.toISOString(),
   };
-  await storage.put(PERSON_LINKS_POINTER, JSON.stringify(pointer, null, 1), { ifMatch: current.etag });
+  try {
+    await storage.put(PERSON_LINKS_POINTER, JSON.stringify(pointer, null, 1), { ifMatch: current.etag });
+  } catch (error) {
+    // The part is not named by any pointer: removed, so a failed link leaves nothing behind.
+    await storage.delete(key);
+    throw error;
+  }
   return pointer;
 }

@@ -17,6 +17,7 @@ import { DECISIONS_KEY, loadDecisions } from './decisions.ts';
 import { dataTo } from '../products/about.ts';
 import { byImpact, cohortPeople, type ReviewItemWithImpact } from './impact.ts';
 import { linksRun, readLinksPointer, storeRunLinks } from './links.ts';
+import { PERSON_LINKS_POINTER } from '../../schemas/glue.ts';
 
 /**
  * Linking people ahead of time: once per data version (the catalog and the review decisions), every person record
@@ -46,9 +47,13 @@ export async function dataVersion(platform: Pick<Platform, 'catalog' | 'storage'
   return `${await platform.catalog.version()}|${(await platform.storage.etag(DECISIONS_KEY)) ?? 'no decisions'}`;
 }
 
-/** What the products' answers depend on: the data version, and which people are stored (a run may store this version's people later). */
+/**
+ * What the products' answers depend on: the data version, which people are stored (a run may store this version's
+ * people later), and the person links the views join (an upload linked on arrival adds to them).
+ */
 export async function productsVersion(platform: Pick<Platform, 'catalog' | 'storage'>): Promise<string> {
-  return `${await dataVersion(platform)}|${(await platform.storage.etag(LATEST_KEY)) ?? 'never linked'}`;
+  const [data, latest, links] = await Promise.all([dataVersion(platform), platform.storage.etag(LATEST_KEY), platform.storage.etag(PERSON_LINKS_POINTER)]);
+  return `${data}|${latest ?? 'never linked'}|${links ?? 'no links'}`;
 }
 
 export const peopleKey = (version: string) => `${PEOPLE_PREFIX}${createHash('sha256').update(version).digest('hex').slice(0, 24)}.json.gz`;
