@@ -2,7 +2,7 @@ import * as aq from 'arquero';
 import { parquetRead } from 'hyparquet';
 import { getDataset } from '../../schemas/datasets/index.ts';
 import { linkedColumns, storedColumns } from '../../schemas/stored.ts';
-import { PERSON_LINKS_POINTER, type PersonLinksPointer } from '../../schemas/glue.ts';
+import { readPersonLinks } from './person-links.ts';
 import { linkSources, recordId } from '../matching/link-rows.ts';
 import { countingParts } from '../counting.ts';
 import type { CountedExtract } from '../counting.ts';
@@ -169,23 +169,7 @@ export class ArqueroEngine implements Engine {
 
   /** Record id → person, from the current run's parts (none before the first linking run). */
   private personLinks(): Promise<Map<string, string>> {
-    this.links ??= (async () => {
-      const map = new Map<string, string>();
-      const pointer = await this.platform.storage.get(PERSON_LINKS_POINTER);
-      if (!pointer) return map;
-      for (const part of (JSON.parse(new TextDecoder().decode(pointer.body)) as PersonLinksPointer).parts) {
-        const object = await this.platform.storage.get(part);
-        if (!object) throw new Error(`person links part missing: ${part}`);
-        const file = object.body.buffer.slice(object.body.byteOffset, object.body.byteOffset + object.body.byteLength) as ArrayBuffer;
-        const [records, persons] = [await readColumn(file, 'record_id', 'string'), await readColumn(file, 'person_id', 'string')];
-        // As the views: a record in two parts takes the smaller person id.
-        for (let i = 0; i < records.length; i++) {
-          const known = map.get(records[i] as string);
-          if (known === undefined || (persons[i] as string) < known) map.set(records[i] as string, persons[i] as string);
-        }
-      }
-      return map;
-    })();
+    this.links ??= readPersonLinks(this.platform.storage);
     return this.links;
   }
 
