@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { PERSON_LINKS_PARTITION, PERSON_LINKS_POINTER, PERSON_LINKS_PREFIX, type PersonLinksPointer } from '../../schemas/glue.ts';
+import { PERSON_LINKS_COLUMNS, PERSON_LINKS_PARTITION, PERSON_LINKS_POINTER, PERSON_LINKS_PREFIX, type PersonLinksPointer } from '../../schemas/glue.ts';
 import type { StoredColumn } from '../../schemas/stored.ts';
 import { ParquetSink } from '../ingest/parquet-sink.ts';
 import { getJson, type Storage } from '../platform/storage/port.ts';
@@ -9,10 +9,7 @@ import { getJson, type Storage } from '../platform/storage/port.ts';
  * first part; each upload linked on arrival adds a part of its new records; the pointer names the run and its parts.
  * Parts are immutable and a record is in at most one part of a run, so a view's join finds one person per record.
  */
-const COLUMNS: StoredColumn[] = [
-  { name: 'record_id', type: 'string', description: 'The person record (dataset, person block and its pseudonymous references)' },
-  { name: 'person_id', type: 'string', description: 'The person it was linked to' },
-];
+const COLUMNS: StoredColumn[] = PERSON_LINKS_COLUMNS;
 
 /** A run's folder id: from the people key it stores, so a run and its links are named alike. */
 export const linksRun = (peopleKey: string) => createHash('sha256').update(peopleKey).digest('hex').slice(0, 24);
