@@ -35,6 +35,8 @@ export interface IngestRequest {
   fileName?: string;
   uploadedBy?: string;
   onProgress?: (progress: { rows_read: number; rows_rejected: number }) => void;
+  /** False for a bulk load that a full linking run follows (the sample): its person records are not linked on arrival. */
+  linkOnArrival?: boolean;
   /** Hears each stage of linking its person records on arrival (for the CLI and the logs; names no person). */
   onLinking?: (message: string) => void;
   /** Test seam: runs after the extract's data is written and before the catalog records it. */
@@ -143,7 +145,7 @@ async function ingest(platform: Platform, request: IngestRequest & { uploadId: s
       await discard();
       return duplicateOf(platform, committed.entry.upload_id, base, uploadId);
     }
-    const linkage = await linkArrival(platform, dataset, uploadId, request.onLinking);
+    const linkage = request.linkOnArrival === false ? undefined : await linkArrival(platform, dataset, uploadId, request.onLinking);
     const warnings = [...outcome.warnings, ...await historyWarnings(platform, dataset, partner, {
       upload_id: uploadId, columns_sent: outcome.columnsSent, period_from: committed.entry.period_from, period_to: committed.entry.period_to,
     })];
