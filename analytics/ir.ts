@@ -17,6 +17,8 @@ export type Expr =
   | { op: 'is_null' | 'not_null'; a: Expr }
   /** A `;`-separated list column holds a code starting with one of the prefixes. */
   | { op: 'list_has_prefix'; a: Expr; prefixes: string[]; first_only?: boolean }
+  /** A blocking-token column (`version:token token …`) holds one of the tokens, each given as `version:token`. */
+  | { op: 'has_token'; a: Expr; tokens: string[] }
   /** Date or timestamp → 'YYYY-MM'. */
   | { op: 'month'; a: Expr }
   /** A 'YYYY-MM-DD' value (a parameter) as a date, or a timestamp's date. */
@@ -32,7 +34,7 @@ export type Operation = Extract<Expr, { op: string }>['op'];
 /** Every operation of the description, once (one left out here is a type error): the spec suite (tests/spec) covers each. */
 export const operations = Object.keys({
   eq: 0, ne: 0, lt: 0, le: 0, gt: 0, ge: 0, and: 0, or: 0, not: 0, in: 0, is_null: 0, not_null: 0,
-  list_has_prefix: 0, month: 0, date: 0, weekday: 0, hour_of_time: 0, in_rows: 0,
+  list_has_prefix: 0, has_token: 0, month: 0, date: 0, weekday: 0, hour_of_time: 0, in_rows: 0,
 } satisfies Record<Operation, 0>) as Operation[];
 
 export interface CountQuery {

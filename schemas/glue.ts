@@ -30,6 +30,11 @@ export const PERSON_LINKS_PREFIX = 'curated/person_links/';
 export const PERSON_LINKS_POINTER = `${PERSON_LINKS_PREFIX}current.json`;
 export const PERSON_LINKS_TABLE = 'person_links__runs';
 export const PERSON_LINKS_PARTITION = 'run';
+/** The columns of every links part (functions/linkage/links.ts writes them; the Glue table reads them). */
+export const PERSON_LINKS_COLUMNS: { name: string; type: StoredType; description: string }[] = [
+  { name: 'record_id', type: 'string', description: 'The person record (dataset, person block and its pseudonymous references)' },
+  { name: 'person_id', type: 'string', description: 'The person it was linked to' },
+];
 export interface PersonLinksPointer {
   format: 1;
   run: string;

@@ -2,7 +2,7 @@ import * as aq from 'arquero';
 import { parquetRead } from 'hyparquet';
 import { getDataset } from '../../schemas/datasets/index.ts';
 import { linkedColumns, storedColumns } from '../../schemas/stored.ts';
-import { PERSON_LINKS_POINTER, type PersonLinksPointer } from '../../schemas/glue.ts';
+import { readPersonLinks } from './person-links.ts';
 import { linkSources, recordId } from '../matching/link-rows.ts';
 import { countingParts } from '../counting.ts';
 import type { CountedExtract } from '../counting.ts';
@@ -66,6 +66,15 @@ function evaluate(e: Expr, params: Params, sets: Subqueries = new Map()): Fn {
       const f = evaluate_(e.a), set = sets.get(e);
       if (!set) throw new Error(`semi-join on ${e.from} was not resolved`);
       return (c, i) => { const v = f(c, i); return v === null ? null : set.has(v); };
+    }
+    case 'has_token': {
+      const f = evaluate_(e.a), wanted = new Set(e.tokens);
+      return (c, i) => {
+        const v = f(c, i);
+        if (v === null) return null;
+        const text = String(v), colon = text.indexOf(':'), version = text.slice(0, colon + 1);
+        return text.slice(colon + 1).split(' ').some((t) => wanted.has(version + t));
+      };
     }
     case 'list_has_prefix': {
       const f = evaluate_(e.a);
@@ -202,23 +211,7 @@ export class ArqueroEngine implements Engine {
 
   /** Record id → person, from the current run's parts (none before the first linking run). */
   private personLinks(): Promise<Map<string, string>> {
-    this.links ??= (async () => {
-      const map = new Map<string, string>();
-      const pointer = await this.platform.storage.get(PERSON_LINKS_POINTER);
-      if (!pointer) return map;
-      for (const part of (JSON.parse(new TextDecoder().decode(pointer.body)) as PersonLinksPointer).parts) {
-        const object = await this.platform.storage.get(part);
-        if (!object) throw new Error(`person links part missing: ${part}`);
-        const file = object.body.buffer.slice(object.body.byteOffset, object.body.byteOffset + object.body.byteLength) as ArrayBuffer;
-        const [records, persons] = [await readColumn(file, 'record_id', 'string'), await readColumn(file, 'person_id', 'string')];
-        // As the views: a record in two parts takes the smaller person id.
-        for (let i = 0; i < records.length; i++) {
-          const known = map.get(records[i] as string);
-          if (known === undefined || (persons[i] as string) < known) map.set(records[i] as string, persons[i] as string);
-        }
-      }
-      return map;
-    })();
+    this.links ??= readPersonLinks(this.platform.storage);
     return this.links;
   }
 

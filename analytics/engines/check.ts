@@ -189,6 +189,12 @@ class Scope {
         }
         return { kind: 'boolean' };
       }
+      case 'has_token': {
+        const a = this.type(e.a, op);
+        if (a.kind !== 'text' || !a.column) this.fail(op, a, 'needs a text column of blocking tokens');
+        if (e.tokens.some((t) => typeof t !== 'string' || !/^[^: ]+:[^ ]+$/.test(t))) this.fail(op, a, 'needs tokens of the form version:token');
+        return { kind: 'boolean' };
+      }
       case 'list_has_prefix': {
         const a = this.type(e.a, op);
         if (a.column?.type !== 'icd10_list') this.fail(op, a, 'needs a column of ;-separated codes (an ICD-10 list)');

@@ -13,10 +13,12 @@ export interface Dialect {
   isoWeekday: (date: string) => string;
   /** A bound list parameter of text or numbers, as an array value. */
   listParameter: (kind: 'text' | 'number') => string;
+  /** Whether two arrays of text share an element. */
+  overlaps: (x: string, y: string) => string;
 }
 export const dialects: Record<'duckdb' | 'athena', Dialect> = {
-  duckdb: { name: 'duckdb', isoWeekday: (d) => `isodow(${d})`, listParameter: (kind) => `CAST(? AS ${kind === 'text' ? 'VARCHAR' : 'DOUBLE'}[])` },
-  athena: { name: 'athena', isoWeekday: (d) => `day_of_week(${d})`, listParameter: (kind) => `CAST(? AS ARRAY(${kind === 'text' ? 'VARCHAR' : 'DOUBLE'}))` },
+  duckdb: { name: 'duckdb', isoWeekday: (d) => `isodow(${d})`, listParameter: (kind) => `CAST(? AS ${kind === 'text' ? 'VARCHAR' : 'DOUBLE'}[])`, overlaps: (x, y) => `list_has_any(${x}, ${y})` },
+  athena: { name: 'athena', isoWeekday: (d) => `day_of_week(${d})`, listParameter: (kind) => `CAST(? AS ARRAY(${kind === 'text' ? 'VARCHAR' : 'DOUBLE'}))`, overlaps: (x, y) => `arrays_overlap(${x}, ${y})` },
 };
 
 /** Longer lists (person keys, usually) travel as one array parameter that the engine joins against, not as `?, ?, …`. */
@@ -73,6 +75,23 @@ function expressions(values: SqlValue[], params: Params, dialect: Dialect, colum
         // The subquery reads its own dataset's columns, unqualified.
         const value = expr(e.a), inner = expressions(values, params, dialect);
         return `(${value} IN (SELECT ${inner(e.select)} FROM ${ident(e.from)} WHERE ${e.where ? `${inner(e.where)} AND ` : ''}${inner(e.select)} IS NOT NULL))`;
+      }
+      case 'has_token': {
+        // Tokens of one key version at a time: the column's version, then its tokens split on spaces.
+        const byVersion = new Map<string, string[]>();
+        for (const t of e.tokens) {
+          const colon = t.indexOf(':');
+          (byVersion.get(t.slice(0, colon)) ?? byVersion.set(t.slice(0, colon), []).get(t.slice(0, colon))!).push(t.slice(colon + 1));
+        }
+        if (!byVersion.size) return `(CASE WHEN ${expr(e.a)} IS NULL THEN NULL ELSE FALSE END)`;
+        return `(${[...byVersion].map(([version, tokens]) => {
+          const a = expr(e.a);
+          const versionOf = `(substr(${a}, 1, strpos(${a}, ':')) = ${bind(`${version}:`)})`;
+          const list = `split(substr(${expr(e.a)}, strpos(${expr(e.a)}, ':') + 1), ' ')`;
+          const wanted = dialect.listParameter('text');
+          bind(tokens);
+          return `(${versionOf} AND ${dialect.overlaps(list, wanted)})`;
+        }).join(' OR ')})`;
       }
       case 'list_has_prefix': {
         // The list is ';'-separated; wrapping it in ';' lets one LIKE find a code at any position.

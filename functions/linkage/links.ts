@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { PERSON_LINKS_PARTITION, PERSON_LINKS_POINTER, PERSON_LINKS_PREFIX, type PersonLinksPointer } from '../../schemas/glue.ts';
+import { PERSON_LINKS_COLUMNS, PERSON_LINKS_PARTITION, PERSON_LINKS_POINTER, PERSON_LINKS_PREFIX, type PersonLinksPointer } from '../../schemas/glue.ts';
 import type { StoredColumn } from '../../schemas/stored.ts';
 import { ParquetSink } from '../ingest/parquet-sink.ts';
 import { getJson, type Storage } from '../platform/storage/port.ts';
@@ -9,10 +9,7 @@ import { getJson, type Storage } from '../platform/storage/port.ts';
  * first part; each upload linked on arrival adds a part of its new records; the pointer names the run and its parts.
  * Parts are immutable and a record is in at most one part of a run, so a view's join finds one person per record.
  */
-const COLUMNS: StoredColumn[] = [
-  { name: 'record_id', type: 'string', description: 'The person record (dataset, person block and its pseudonymous references)' },
-  { name: 'person_id', type: 'string', description: 'The person it was linked to' },
-];
+const COLUMNS: StoredColumn[] = PERSON_LINKS_COLUMNS;
 
 /** A run's folder id: from the people key it stores, so a run and its links are named alike. */
 export const linksRun = (peopleKey: string) => createHash('sha256').update(peopleKey).digest('hex').slice(0, 24);
@@ -47,12 +44,31 @@ export async function storeRunLinks(storage: Storage, run: string, recordIds: re
   return pointer;
 }
 
+/** The first links of a store with no pointer yet: an upload linked before any full run starts a run of its own. */
+export async function startLinks(storage: Storage, run: string, part: string, recordIds: readonly string[], personIds: readonly string[], now: Date): Promise<PersonLinksPointer> {
+  const key = await writeLinksPart(storage, run, part, recordIds, personIds);
+  const pointer: PersonLinksPointer = { format: 1, run, parts: [key], records: recordIds.length, updated_at: now.toISOString() };
+  try {
+    await storage.put(PERSON_LINKS_POINTER, JSON.stringify(pointer, null, 1), { ifNoneMatch: '*' });
+  } catch (error) {
+    await storage.delete(key);
+    throw error;
+  }
+  return pointer;
+}
+
 /** Adds an upload's part to the current run, conditionally on the pointer not having moved since it was read. */
 export async function addLinksPart(storage: Storage, current: { value: PersonLinksPointer; etag: string }, part: string, recordIds: readonly string[], personIds: readonly string[], now: Date): Promise<PersonLinksPointer> {
   const key = await writeLinksPart(storage, current.value.run, part, recordIds, personIds);
   const pointer: PersonLinksPointer = {
     ...current.value, parts: [...current.value.parts.filter((p) => p !== key), key], records: current.value.records + recordIds.length, updated_at: now.toISOString(),
   };
-  await storage.put(PERSON_LINKS_POINTER, JSON.stringify(pointer, null, 1), { ifMatch: current.etag });
+  try {
+    await storage.put(PERSON_LINKS_POINTER, JSON.stringify(pointer, null, 1), { ifMatch: current.etag });
+  } catch (error) {
+    // The part is not named by any pointer: removed, so a failed link leaves nothing behind.
+    await storage.delete(key);
+    throw error;
+  }
   return pointer;
 }
