@@ -17,6 +17,8 @@ export type Expr =
   | { op: 'is_null' | 'not_null'; a: Expr }
   /** A `;`-separated list column holds a code starting with one of the prefixes. */
   | { op: 'list_has_prefix'; a: Expr; prefixes: string[]; first_only?: boolean }
+  /** A blocking-token column (`version:token token …`) holds one of the tokens, each given as `version:token`. */
+  | { op: 'has_token'; a: Expr; tokens: string[] }
   /** Date or timestamp → 'YYYY-MM'. */
   | { op: 'month'; a: Expr }
   /** A 'YYYY-MM-DD' value (a parameter) as a date, or a timestamp's date. */
@@ -32,7 +34,7 @@ export type Operation = Extract<Expr, { op: string }>['op'];
 /** Every operation of the description, once (one left out here is a type error): the spec suite (tests/spec) covers each. */
 export const operations = Object.keys({
   eq: 0, ne: 0, lt: 0, le: 0, gt: 0, ge: 0, and: 0, or: 0, not: 0, in: 0, is_null: 0, not_null: 0,
-  list_has_prefix: 0, month: 0, date: 0, weekday: 0, hour_of_time: 0, in_rows: 0,
+  list_has_prefix: 0, has_token: 0, month: 0, date: 0, weekday: 0, hour_of_time: 0, in_rows: 0,
 } satisfies Record<Operation, 0>) as Operation[];
 
 export interface CountQuery {
@@ -50,6 +52,43 @@ export interface RowQuery {
   select: Record<string, Expr>;
 }
 
+/**
+ * Per-person values over the records of several datasets, joined by the person each record was linked to: the
+ * cohort's and the deep dive's one question of the data. Each source's rows (those with a person that pass its
+ * filter) become rows of shared columns (`select`; a column a source does not select is null there, and `dataset`
+ * names the source); each measure aggregates a person's rows that pass its own filter; `having` keeps the people
+ * whose measures meet it. Rows come back one a person, `person_id` and the measures, sorted by person_id.
+ */
+export interface PersonQuery {
+  sources: PersonSource[];
+  measures: Record<string, PersonMeasure>;
+  having?: Expr;
+}
+export interface PersonSource {
+  from: string;
+  /** The view column holding the linked person (schemas/stored.ts linkedColumns): person_id, perpetrator_person_id. */
+  person: string;
+  where?: Expr;
+  /**
+   * A many-to-one lookup whose selected columns the filter and the select may read by name: a police person row
+   * takes its crime's date. Rows of `from` whose `key` matches no `match` keep nulls there.
+   */
+  lookup?: { from: string; key: string; match: string; select: Record<string, Expr> };
+  select: Record<string, Expr>;
+}
+/**
+ * `count`: rows; `count_distinct`, `min`, `max`: over the non-null values; `list`: the distinct non-null text values,
+ * sorted and joined by ';'; `latest`: the value of the row with the greatest `by` (a date) among rows where the value
+ * is not null, the greatest value among ties. Each only over the person's rows that pass `where`.
+ */
+export type PersonMeasure =
+  | { agg: 'count'; where?: Expr }
+  | { agg: 'count_distinct' | 'min' | 'max' | 'list'; value: Expr; where?: Expr }
+  | { agg: 'latest'; value: Expr; by: Expr; where?: Expr };
+
+/** Every aggregate of a person query, once (the spec suite covers each, as it does the operations). */
+export const personMeasures = Object.keys({ count: 0, count_distinct: 0, min: 0, max: 0, list: 0, latest: 0 } satisfies Record<PersonMeasure['agg'], 0>) as PersonMeasure['agg'][];
+
 export type Params = Record<string, Scalar>;
 export type ResultRow = Record<string, Scalar>;
 
@@ -59,6 +98,8 @@ export interface Engine {
   count(query: CountQuery, params: Params): Promise<ResultRow[]>;
   /** Rows in no particular order: callers sort what they need. */
   rows(query: RowQuery, params: Params): Promise<ResultRow[]>;
+  /** One row a person, sorted by person_id. */
+  persons(query: PersonQuery, params: Params): Promise<ResultRow[]>;
   close(): Promise<void>;
 }
 

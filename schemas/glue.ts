@@ -20,3 +20,26 @@ export const HIVE_TYPE: Record<StoredType, string> = {
 export const TRINO_TYPE: Record<StoredType, string> = {
   string: 'varchar', date: 'date', timestamp: 'timestamp(3)', int: 'integer', double: 'double', boolean: 'boolean',
 };
+
+/**
+ * The person links: per linking run, Parquet parts of (record_id, person_id) under `run=<run>/`, one from the full
+ * run and one per upload linked on arrival since; the pointer names the current run and its parts (what the views
+ * join). Written only by functions/linkage.
+ */
+export const PERSON_LINKS_PREFIX = 'curated/person_links/';
+export const PERSON_LINKS_POINTER = `${PERSON_LINKS_PREFIX}current.json`;
+export const PERSON_LINKS_TABLE = 'person_links__runs';
+export const PERSON_LINKS_PARTITION = 'run';
+/** The columns of every links part (functions/linkage/links.ts writes them; the Glue table reads them). */
+export const PERSON_LINKS_COLUMNS: { name: string; type: StoredType; description: string }[] = [
+  { name: 'record_id', type: 'string', description: 'The person record (dataset, person block and its pseudonymous references)' },
+  { name: 'person_id', type: 'string', description: 'The person it was linked to' },
+];
+export interface PersonLinksPointer {
+  format: 1;
+  run: string;
+  /** Storage keys of the run's parts, the full run's first. */
+  parts: string[];
+  records: number;
+  updated_at: string;
+}

@@ -99,3 +99,26 @@ export function storedColumns(dataset: Dataset): StoredColumn[] {
   }
   return out;
 }
+
+/**
+ * The columns a dataset's view shows beyond its stored ones: the person each person block was linked to (by the
+ * latest linking run, and the uploads linked on arrival since). Person ids are pseudonymous; null where a row names
+ * no person.
+ */
+export function linkedColumns(dataset: Dataset): StoredColumn[] {
+  return personColumns(dataset).filter((p) => p.clk).map((p) => ({
+    name: linkedPersonColumn(dataset, p.prefix), type: 'string' as const, description: `The person the ${p.person} was linked to (pseudonymous; one id across datasets)`,
+  }));
+}
+
+/**
+ * `person_id` (with the block's prefix), or `linked_person_id` where an upload column has that name (ASB's
+ * perpetrator_person_id is the council's own id, never stored): a view column never shares a name with an upload one.
+ */
+export function linkedPersonColumn(dataset: Dataset, prefix: string): string {
+  const name = `${prefix}person_id`;
+  return dataset.columns.some((c) => c.name === name) ? `${prefix}linked_person_id` : name;
+}
+
+/** Stored and linked columns: what a dataset's view (DuckDB, Athena, the reference engine) shows. */
+export const viewColumns = (dataset: Dataset): StoredColumn[] => [...storedColumns(dataset), ...linkedColumns(dataset)];

@@ -1,12 +1,14 @@
 import * as aq from 'arquero';
 import { parquetRead } from 'hyparquet';
 import { getDataset } from '../../schemas/datasets/index.ts';
-import { storedColumns } from '../../schemas/stored.ts';
+import { linkedColumns, storedColumns } from '../../schemas/stored.ts';
+import { readPersonLinks } from './person-links.ts';
+import { linkSources, recordId } from '../matching/link-rows.ts';
 import { countingParts } from '../counting.ts';
 import type { CountedExtract } from '../counting.ts';
-import { checkCount, checkRows } from './check.ts';
+import { checkCount, checkPersons, checkRows } from './check.ts';
 import type { ExtractStore } from './ports.ts';
-import { sortRows, type CountQuery, type Engine, type Expr, type Params, type ResultRow, type RowQuery, type Scalar } from '../ir.ts';
+import { sortRows, type CountQuery, type Engine, type Expr, type Params, type PersonMeasure, type PersonQuery, type ResultRow, type RowQuery, type Scalar } from '../ir.ts';
 
 type Columns = Record<string, Scalar[]>;
 /** An expression over row i of column arrays. */
@@ -65,6 +67,15 @@ function evaluate(e: Expr, params: Params, sets: Subqueries = new Map()): Fn {
       if (!set) throw new Error(`semi-join on ${e.from} was not resolved`);
       return (c, i) => { const v = f(c, i); return v === null ? null : set.has(v); };
     }
+    case 'has_token': {
+      const f = evaluate_(e.a), wanted = new Set(e.tokens);
+      return (c, i) => {
+        const v = f(c, i);
+        if (v === null) return null;
+        const text = String(v), colon = text.indexOf(':'), version = text.slice(0, colon + 1);
+        return text.slice(colon + 1).split(' ').some((t) => wanted.has(version + t));
+      };
+    }
     case 'list_has_prefix': {
       const f = evaluate_(e.a);
       return (c, i) => {
@@ -72,6 +83,48 @@ function evaluate(e: Expr, params: Params, sets: Subqueries = new Map()): Fn {
         if (v === null) return null;
         const codes = String(v).split(';');
         return (e.first_only ? codes.slice(0, 1) : codes).some((c) => e.prefixes.some((p) => c.startsWith(p)));
+      };
+    }
+  }
+}
+
+/** The columns an expression reads of its own dataset (a semi-join's subquery reads another). */
+function columnsRead(exprs: Expr[]): Set<string> {
+  const needed = new Set<string>();
+  const collect = (e: Expr): void => {
+    if ('col' in e) needed.add(e.col);
+    else if ('op' in e && e.op === 'in_rows') collect(e.a);
+    else if ('op' in e) for (const part of Object.values(e)) {
+      if (Array.isArray(part)) part.forEach((p) => typeof p === 'object' && p !== null && collect(p as Expr));
+      else if (typeof part === 'object' && part !== null) collect(part as Expr);
+    }
+  };
+  exprs.forEach(collect);
+  return needed;
+}
+
+/** A measure over a person's rows (their indexes into the shared columns), as the SQL engine's aggregates give it. */
+function measureOf(m: PersonMeasure, params: Params, columns: Columns): (rows: number[]) => Scalar {
+  const when = m.where ? evaluate(m.where, params) : null;
+  const passes = (i: number) => !when || when(columns, i) === true;
+  if (m.agg === 'count') return (rows) => rows.filter(passes).length;
+  const value = evaluate(m.value, params);
+  const values = (rows: number[]) => rows.filter(passes).map((i) => [i, value(columns, i)] as const).filter(([, v]) => v !== null) as (readonly [number, string | number | boolean])[];
+  const greatest = (xs: (string | number | boolean)[], sign: 1 | -1) => (xs.length ? xs.reduce((a, b) => ((sign > 0 ? b > a : b < a) ? b : a)) : null);
+  switch (m.agg) {
+    case 'count_distinct': return (rows) => new Set(values(rows).map(([, v]) => v)).size;
+    case 'min': return (rows) => greatest(values(rows).map(([, v]) => v), -1);
+    case 'max': return (rows) => greatest(values(rows).map(([, v]) => v), 1);
+    case 'list': return (rows) => { const xs = [...new Set(values(rows).map(([, v]) => String(v)))].sort(); return xs.length ? xs.join(';') : null; };
+    case 'latest': {
+      const by = evaluate(m.by, params);
+      return (rows) => {
+        let best: string | null = null, out: Scalar = null;
+        for (const [i, v] of values(rows)) {
+          const order = `${by(columns, i) ?? ''}|${v}`;
+          if (best === null || order > best) { best = order; out = v; }
+        }
+        return out;
       };
     }
   }
@@ -120,6 +173,7 @@ export class ArqueroEngine implements Engine {
   readonly name = 'arquero' as const;
   private readonly datasets = new Map<string, Promise<DatasetCache>>();
   private readonly semiJoins = new Map<string, Promise<Set<Scalar>>>();
+  private links?: Promise<Map<string, string>>;
   private constructor(private readonly platform: ExtractStore, private readonly extracts: CountedExtract[]) {}
 
   static async open(platform: ExtractStore) {
@@ -155,10 +209,30 @@ export class ArqueroEngine implements Engine {
     return cache;
   }
 
+  /** Record id → person, from the current run's parts (none before the first linking run). */
+  private personLinks(): Promise<Map<string, string>> {
+    this.links ??= readPersonLinks(this.platform.storage);
+    return this.links;
+  }
+
+  /** A person block's linked person per counting row: its record id looked up in the links. */
+  private async personColumn(datasetId: string, name: string): Promise<Scalar[]> {
+    const source = linkSources().find((s) => s.dataset === datasetId && s.personColumn === name)!;
+    const [links, ...parts] = await Promise.all([this.personLinks(), ...source.idColumns.map((c) => this.column(datasetId, c))]);
+    const n = parts.length ? parts[0].length : (await this.column(datasetId, 'upload_id')).length;
+    const out: Scalar[] = new Array(n);
+    for (let i = 0; i < n; i++) out[i] = links.get(recordId(source, parts.map((p) => p[i]))) ?? null;
+    return out;
+  }
+
   /** One column of a dataset's counting rows, read once and kept. */
   private async column(datasetId: string, name: string): Promise<Scalar[]> {
     const cache = await this.dataset(datasetId);
     let values = cache.columns.get(name);
+    if (!values && linkedColumns(getDataset(datasetId)).some((c) => c.name === name)) {
+      values = this.personColumn(datasetId, name);
+      cache.columns.set(name, values);
+    }
     if (!values) {
       values = (async () => {
         const out: Scalar[] = [];
@@ -183,17 +257,8 @@ export class ArqueroEngine implements Engine {
   }
 
   /** The columns the expressions read, loaded, with the row count. */
-  private async columnsFor(from: string, exprs: Expr[]): Promise<{ columns: Columns; rows: number }> {
-    const needed = new Set<string>();
-    const collect = (e: Expr): void => {
-      if ('col' in e) needed.add(e.col);
-      else if ('op' in e && e.op === 'in_rows') collect(e.a); // the rest reads another dataset
-      else if ('op' in e) for (const part of Object.values(e)) {
-        if (Array.isArray(part)) part.forEach((p) => typeof p === 'object' && p !== null && collect(p as Expr));
-        else if (typeof part === 'object' && part !== null) collect(part as Expr);
-      }
-    };
-    exprs.forEach(collect);
+  private async columnsFor(from: string, exprs: Expr[], leaveOut: ReadonlySet<string> = new Set()): Promise<{ columns: Columns; rows: number }> {
+    const needed = new Set([...columnsRead(exprs)].filter((c) => !leaveOut.has(c)));
     const columns: Columns = {};
     for (const name of needed) columns[name] = await this.column(from, name);
     const rows = needed.size ? columns[[...needed][0]].length : (await this.column(from, 'upload_id')).length;
@@ -250,5 +315,61 @@ export class ArqueroEngine implements Engine {
     return aq.table((await this.select(query.from, query.where, query.select, params)).columns).objects() as ResultRow[];
   }
 
-  async close() { this.datasets.clear(); this.semiJoins.clear(); }
+  async persons(query: PersonQuery, params: Params): Promise<ResultRow[]> {
+    checkPersons(query, params);
+    const shared = [...new Set(query.sources.flatMap((s) => Object.keys(s.select)))];
+    const rows: Columns = Object.fromEntries(['person_id', 'dataset', ...shared].map((n) => [n, []]));
+    for (const source of query.sources) {
+      const lookupNames = new Set(Object.keys(source.lookup?.select ?? {}));
+      const exprs = [...(source.where ? [source.where] : []), ...Object.values(source.select)];
+      const own = await this.columnsFor(source.from, [{ col: source.person }, ...(source.lookup ? [{ col: source.lookup.key }] : []), ...exprs], lookupNames);
+      let columns = own.columns, count = own.rows;
+      if (source.lookup) {
+        // A left join, as SQL's: each row once per matching lookup row, or once with nulls.
+        const { columns: found, kept } = await this.select(source.lookup.from, undefined, { lookup_key: { col: source.lookup.match }, ...source.lookup.select }, params);
+        const matches = new Map<Scalar, number[]>();
+        for (let j = 0; j < kept; j++) { const k = found.lookup_key[j]; if (k !== null) (matches.get(k) ?? matches.set(k, []).get(k)!).push(j); }
+        const joined: Columns = Object.fromEntries([...Object.keys(columns), ...lookupNames].map((n) => [n, []]));
+        for (let i = 0; i < count; i++) {
+          const key = columns[source.lookup.key][i];
+          for (const j of (key === null ? undefined : matches.get(key)) ?? [-1]) {
+            for (const n of Object.keys(columns)) joined[n].push(columns[n][i]);
+            for (const n of lookupNames) joined[n].push(j < 0 ? null : found[n][j]);
+          }
+        }
+        columns = joined;
+        count = joined[source.person].length;
+      }
+      const sets: Subqueries = new Map();
+      for (const e of exprs) await this.resolveSemiJoins(e, params, sets);
+      const test = source.where ? evaluate(source.where, params, sets) : null;
+      const person = columns[source.person];
+      const selects = shared.map((n) => (source.select[n] ? evaluate(source.select[n], params, sets) : () => null));
+      for (let i = 0; i < count; i++) {
+        if (person[i] === null || (test && test(columns, i) !== true)) continue;
+        rows.person_id.push(person[i]);
+        rows.dataset.push(source.from);
+        shared.forEach((n, k) => rows[n].push(selects[k](columns, i)));
+      }
+    }
+    const byPerson = new Map<string, number[]>();
+    rows.person_id.forEach((p, i) => { (byPerson.get(p as string) ?? byPerson.set(p as string, []).get(p as string)!).push(i); });
+    const names = Object.keys(query.measures);
+    const measures = names.map((n) => measureOf(query.measures[n], params, rows));
+    const people = [...byPerson.keys()].sort();
+    const out: Columns = Object.fromEntries(['person_id', ...names].map((n) => [n, []]));
+    for (const p of people) {
+      out.person_id.push(p);
+      names.forEach((n, k) => out[n].push(measures[k](byPerson.get(p)!)));
+    }
+    const keep = query.having ? evaluate(query.having, params) : null;
+    const result: ResultRow[] = [];
+    for (let i = 0; i < people.length; i++) {
+      if (keep && keep(out, i) !== true) continue;
+      result.push(Object.fromEntries(['person_id', ...names].map((n) => [n, out[n][i]])));
+    }
+    return result;
+  }
+
+  async close() { this.datasets.clear(); this.semiJoins.clear(); this.links = undefined; }
 }

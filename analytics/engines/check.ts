@@ -1,8 +1,8 @@
 import { codeLists } from '../../schemas/code-lists.ts';
 import type { ColumnType } from '../../schemas/dataset.ts';
 import { datasets } from '../../schemas/datasets/index.ts';
-import { storedColumns, type StoredType } from '../../schemas/stored.ts';
-import type { CountQuery, Expr, Params, RowQuery, Scalar } from '../ir.ts';
+import { linkedColumns, viewColumns, type StoredType } from '../../schemas/stored.ts';
+import type { CountQuery, Expr, Params, PersonQuery, RowQuery, Scalar } from '../ir.ts';
 
 /**
  * The query description checked against the dataset definitions before any engine runs it: every column exists,
@@ -45,7 +45,7 @@ function columnsOf(dataset: string): Columns | null {
   if (out) return out;
   out = new Map();
   known.set(definition, out);
-  for (const stored of storedColumns(definition)) {
+  for (const stored of viewColumns(definition)) {
     const column = definition.columns.find((c) => c.name === stored.name && !c.identity && !c.reference && !c.location);
     out.set(stored.name, {
       name: stored.name, kind: KIND[stored.type],
@@ -77,6 +77,60 @@ function check(from: string, where: Expr | undefined, outputs: Record<string, Ex
     if (clause === 'group by' && name === 'count') throw new InvalidQuery(clause, from, null, 'the output name count is taken by the count itself');
     scope.type(e, `${clause} ${name}`);
   }
+}
+
+/**
+ * Checks a person query: each source over its dataset (and lookup), the shared columns of one kind in every
+ * source that selects them, each measure over the shared columns, and `having` over the measures.
+ */
+export function checkPersons(query: PersonQuery, params: Params): void {
+  if (!query.sources.length) throw new InvalidQuery('sources', '(person query)', null, 'a person query needs a source');
+  const shared: Columns = new Map([['dataset', { name: 'dataset', kind: 'text' as Kind }]]);
+  for (const source of query.sources) {
+    const columns = columnsOf(source.from);
+    if (!columns) throw new InvalidQuery('from', source.from, null, 'no dataset has this id');
+    const linked = datasets[source.from] && linkedColumns(datasets[source.from]).some((c) => c.name === source.person);
+    if (!linked) throw new InvalidQuery('person', source.from, source.person, 'not a linked person column of the dataset');
+    const own = new Map(columns);
+    if (source.lookup) {
+      const lookup = columnsOf(source.lookup.from);
+      if (!lookup) throw new InvalidQuery('lookup', source.lookup.from, null, 'no dataset has this id');
+      const lookupScope = new Scope(source.lookup.from, lookup, params);
+      lookupScope.type({ col: source.lookup.match }, 'lookup match');
+      new Scope(source.from, columns, params).type({ col: source.lookup.key }, 'lookup key');
+      for (const [name, e] of Object.entries(source.lookup.select)) {
+        if (!NAME.test(name) || own.has(name)) throw new InvalidQuery('lookup select', source.from, name, 'a lookup column needs a plain name the dataset does not have');
+        own.set(name, { name, kind: lookupScope.type(e, `lookup ${name}`).kind });
+      }
+    }
+    const scope = new Scope(source.from, own, params);
+    if (source.where) scope.condition(source.where, 'where');
+    for (const [name, e] of Object.entries(source.select)) {
+      if (!NAME.test(name) || name === 'dataset' || name === 'person_id') throw new InvalidQuery('select', source.from, name, 'a shared column needs a plain name other than dataset and person_id');
+      const kind = scope.type(e, `select ${name}`).kind;
+      const known = shared.get(name);
+      if (known && known.kind !== kind && kind !== 'null' && known.kind !== 'null') throw new InvalidQuery('select', source.from, name, `is ${DESCRIBE[kind]} here and ${DESCRIBE[known.kind]} in another source`);
+      if (!known || known.kind === 'null') shared.set(name, { name, kind });
+    }
+  }
+  const rows = new Scope('(person rows)', shared, params);
+  const measures: Columns = new Map();
+  for (const [name, m] of Object.entries(query.measures)) {
+    if (!NAME.test(name) || name === 'person_id') throw new InvalidQuery('measure', '(person rows)', name, 'a measure needs a plain name other than person_id');
+    if (m.where) rows.condition(m.where, `measure ${name}`);
+    let kind: Kind = 'number';
+    if (m.agg !== 'count') {
+      kind = rows.type(m.value, `measure ${name}`).kind;
+      if (m.agg === 'count_distinct') kind = 'number';
+      if (m.agg === 'list' && kind !== 'text') throw new InvalidQuery('measure', '(person rows)', name, 'list takes text values');
+    }
+    if (m.agg === 'latest') {
+      const by = rows.type(m.by, `measure ${name} by`).kind;
+      if (by !== 'date') throw new InvalidQuery('measure', '(person rows)', name, `latest orders by a date, and this is ${DESCRIBE[by]}`);
+    }
+    measures.set(name, { name, kind });
+  }
+  if (query.having) new Scope('(people)', measures, params).condition(query.having, 'having');
 }
 
 class Scope {
@@ -133,6 +187,12 @@ class Scope {
           if (v !== null && kindOf(v) !== a.kind) this.fail(op, a, `lists ${DESCRIBE[kindOf(v)]} among values of ${DESCRIBE[a.kind]}`);
           this.inCodeList(op, a, { kind: kindOf(v), value: { of: v } });
         }
+        return { kind: 'boolean' };
+      }
+      case 'has_token': {
+        const a = this.type(e.a, op);
+        if (a.kind !== 'text' || !a.column) this.fail(op, a, 'needs a text column of blocking tokens');
+        if (e.tokens.some((t) => typeof t !== 'string' || !/^[^: ]+:[^ ]+$/.test(t))) this.fail(op, a, 'needs tokens of the form version:token');
         return { kind: 'boolean' };
       }
       case 'list_has_prefix': {

@@ -1,5 +1,5 @@
 import type { SqlValue } from './ports.ts';
-import type { CountQuery, Expr, Params, RowQuery, Scalar } from '../ir.ts';
+import type { CountQuery, Expr, Params, PersonMeasure, PersonQuery, RowQuery, Scalar } from '../ir.ts';
 
 /**
  * Compiles a count query to SQL that DuckDB and Athena (Trino) both accept. Values become positional parameters
@@ -9,13 +9,16 @@ export interface CompiledSql { sql: string; values: SqlValue[] }
 
 /** What differs between the SQL engines: a few function names and types (Splink's lesson: a dialect, not patched text). */
 export interface Dialect {
+  name: 'duckdb' | 'athena';
   isoWeekday: (date: string) => string;
   /** A bound list parameter of text or numbers, as an array value. */
   listParameter: (kind: 'text' | 'number') => string;
+  /** Whether two arrays of text share an element. */
+  overlaps: (x: string, y: string) => string;
 }
 export const dialects: Record<'duckdb' | 'athena', Dialect> = {
-  duckdb: { isoWeekday: (d) => `isodow(${d})`, listParameter: (kind) => `CAST(? AS ${kind === 'text' ? 'VARCHAR' : 'DOUBLE'}[])` },
-  athena: { isoWeekday: (d) => `day_of_week(${d})`, listParameter: (kind) => `CAST(? AS ARRAY(${kind === 'text' ? 'VARCHAR' : 'DOUBLE'}))` },
+  duckdb: { name: 'duckdb', isoWeekday: (d) => `isodow(${d})`, listParameter: (kind) => `CAST(? AS ${kind === 'text' ? 'VARCHAR' : 'DOUBLE'}[])`, overlaps: (x, y) => `list_has_any(${x}, ${y})` },
+  athena: { name: 'athena', isoWeekday: (d) => `day_of_week(${d})`, listParameter: (kind) => `CAST(? AS ARRAY(${kind === 'text' ? 'VARCHAR' : 'DOUBLE'}))`, overlaps: (x, y) => `arrays_overlap(${x}, ${y})` },
 };
 
 /** Longer lists (person keys, usually) travel as one array parameter that the engine joins against, not as `?, ?, …`. */
@@ -37,11 +40,11 @@ export function compileRows(query: RowQuery, params: Params, dialect: Dialect = 
   return compile(query.from, query.where, query.select, false, params, dialect);
 }
 
-function compile(from: string, where: Expr | undefined, outputs: Record<string, Expr>, counted: boolean, params: Params, dialect: Dialect): CompiledSql {
-  const values: CompiledSql['values'] = [];
+/** Compiles expressions in the order of the text, binding their values into `values`; `column` spells a column. */
+function expressions(values: SqlValue[], params: Params, dialect: Dialect, column: (name: string) => string = ident) {
   const bind = (value: SqlValue) => { values.push(value); return '?'; };
   const expr = (e: Expr): string => {
-    if ('col' in e) return ident(e.col);
+    if ('col' in e) return column(e.col);
     if ('lit' in e) return e.lit === null ? 'NULL' : bind(e.lit);
     if ('param' in e) {
       if (!(e.param in params)) throw new Error(`missing parameter ${e.param}`);
@@ -69,9 +72,26 @@ function compile(from: string, where: Expr | undefined, outputs: Record<string, 
       case 'month': return `substr(CAST(CAST(${expr(e.a)} AS DATE) AS VARCHAR), 1, 7)`;
       case 'in_rows': {
         // Compiled in the order of the text, so that bound values line up with their `?`.
-        const value = expr(e.a), selected = expr(e.select);
-        const filter = e.where ? `${expr(e.where)} AND ` : '';
-        return `(${value} IN (SELECT ${selected} FROM ${ident(e.from)} WHERE ${filter}${expr(e.select)} IS NOT NULL))`;
+        // The subquery reads its own dataset's columns, unqualified.
+        const value = expr(e.a), inner = expressions(values, params, dialect);
+        return `(${value} IN (SELECT ${inner(e.select)} FROM ${ident(e.from)} WHERE ${e.where ? `${inner(e.where)} AND ` : ''}${inner(e.select)} IS NOT NULL))`;
+      }
+      case 'has_token': {
+        // Tokens of one key version at a time: the column's version, then its tokens split on spaces.
+        const byVersion = new Map<string, string[]>();
+        for (const t of e.tokens) {
+          const colon = t.indexOf(':');
+          (byVersion.get(t.slice(0, colon)) ?? byVersion.set(t.slice(0, colon), []).get(t.slice(0, colon))!).push(t.slice(colon + 1));
+        }
+        if (!byVersion.size) return `(CASE WHEN ${expr(e.a)} IS NULL THEN NULL ELSE FALSE END)`;
+        return `(${[...byVersion].map(([version, tokens]) => {
+          const a = expr(e.a);
+          const versionOf = `(substr(${a}, 1, strpos(${a}, ':')) = ${bind(`${version}:`)})`;
+          const list = `split(substr(${expr(e.a)}, strpos(${expr(e.a)}, ':') + 1), ' ')`;
+          const wanted = dialect.listParameter('text');
+          bind(tokens);
+          return `(${versionOf} AND ${dialect.overlaps(list, wanted)})`;
+        }).join(' OR ')})`;
       }
       case 'list_has_prefix': {
         // The list is ';'-separated; wrapping it in ';' lets one LIKE find a code at any position.
@@ -82,6 +102,12 @@ function compile(from: string, where: Expr | undefined, outputs: Record<string, 
       }
     }
   };
+  return expr;
+}
+
+function compile(from: string, where: Expr | undefined, outputs: Record<string, Expr>, counted: boolean, params: Params, dialect: Dialect): CompiledSql {
+  const values: CompiledSql['values'] = [];
+  const expr = expressions(values, params, dialect);
   const groups = Object.entries(outputs);
   const select = groups.map(([name, e]) => `${expr(e)} AS ${ident(name)}`);
   const filter = where ? ` WHERE ${expr(where)}` : '';
@@ -89,4 +115,52 @@ function compile(from: string, where: Expr | undefined, outputs: Record<string, 
   const groupBy = groups.length ? ` GROUP BY ${groups.map((_, i) => i + 1).join(', ')}` : '';
   const orderBy = groups.length ? ` ORDER BY ${groups.map((_, i) => i + 1).join(', ')}` : '';
   return { sql: `SELECT ${[...select, 'CAST(count(*) AS INTEGER) AS "count"'].join(', ')} FROM ${ident(from)}${filter}${groupBy}${orderBy}`, values };
+}
+
+/**
+ * A person query as one statement: the sources' rows (those with a person) as one relation of shared columns, a
+ * group per person with each measure a filtered aggregate, and `having` over the measures around it.
+ */
+export function compilePersons(query: PersonQuery, params: Params, dialect: Dialect = dialects.duckdb): CompiledSql {
+  const values: SqlValue[] = [];
+  // Compiled in the order of the text (measures, then the sources, then having), so bound values line up.
+  const row = expressions(values, params, dialect);
+  // Each occurrence compiled where it stands in the text, so that bound values line up with their `?`.
+  const when = (m: PersonMeasure) => (m.where ? row(m.where) : 'TRUE');
+  const measure = (m: PersonMeasure): string => {
+    switch (m.agg) {
+      case 'count': return `CAST(count(CASE WHEN ${when(m)} THEN 1 END) AS INTEGER)`;
+      case 'count_distinct': return `CAST(count(DISTINCT CASE WHEN ${when(m)} THEN ${row(m.value)} END) AS INTEGER)`;
+      case 'min': case 'max': return `${m.agg}(CASE WHEN ${when(m)} THEN ${row(m.value)} END)`;
+      case 'list': return dialect.name === 'duckdb'
+        ? `string_agg(DISTINCT ${row(m.value)}, ';' ORDER BY ${row(m.value)}) FILTER (WHERE ${when(m)} AND ${row(m.value)} IS NOT NULL)`
+        : `array_join(array_sort(array_agg(DISTINCT ${row(m.value)}) FILTER (WHERE ${when(m)} AND ${row(m.value)} IS NOT NULL)), ';')`;
+      case 'latest': {
+        // The greatest (date, value) text: a date's text sorts as the date does, and the value breaks ties.
+        const kept = () => `${when(m)} AND ${row(m.value)} IS NOT NULL`;
+        const value = `CASE WHEN ${kept()} THEN ${row(m.value)} END`;
+        return `max_by(${value}, CASE WHEN ${kept()} THEN coalesce(CAST(${row(m.by)} AS VARCHAR), '') || '|' || CAST(${row(m.value)} AS VARCHAR) END)`;
+      }
+    }
+  };
+  const measures = Object.entries(query.measures).map(([name, m]) => `${measure(m)} AS ${ident(name)}`);
+  const shared = [...new Set(query.sources.flatMap((s) => Object.keys(s.select)))];
+  const branches = query.sources.map((source) => {
+    const lookupNames = new Set(Object.keys(source.lookup?.select ?? {}));
+    const expr = expressions(values, params, dialect, (name) => (lookupNames.has(name) ? `j.${ident(name)}` : `s.${ident(name)}`));
+    const dataset = expr({ lit: source.from });
+    const selected = shared.map((name) => `${source.select[name] ? expr(source.select[name]) : 'NULL'} AS ${ident(name)}`);
+    const head = `SELECT s.${ident(source.person)} AS "person_id", ${dataset} AS "dataset", ${selected.join(', ')}`;
+    let join = '';
+    if (source.lookup) {
+      const lookup = expressions(values, params, dialect);
+      const columns = Object.entries(source.lookup.select).map(([name, e]) => `${lookup(e)} AS ${ident(name)}`);
+      join = ` LEFT JOIN (SELECT ${ident(source.lookup.match)} AS "lookup_key", ${columns.join(', ')} FROM ${ident(source.lookup.from)}) j ON s.${ident(source.lookup.key)} = j."lookup_key"`;
+    }
+    const filter = source.where ? ` AND ${expr(source.where)}` : '';
+    return `${head} FROM ${ident(source.from)} s${join} WHERE s.${ident(source.person)} IS NOT NULL${filter}`;
+  });
+  const grouped = `SELECT "person_id"${measures.map((m) => `, ${m}`).join('')} FROM (${branches.join(' UNION ALL ')}) r GROUP BY "person_id"`;
+  const having = query.having ? ` WHERE ${expressions(values, params, dialect)(query.having)}` : '';
+  return { sql: `SELECT * FROM (${grouped}) p${having} ORDER BY "person_id"`, values };
 }

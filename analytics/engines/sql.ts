@@ -1,7 +1,7 @@
 import type { CompiledSql, EngineDeps } from './ports.ts';
-import { sortRows, type CountQuery, type Engine, type Params, type ResultRow, type RowQuery } from '../ir.ts';
-import { checkCount, checkRows } from './check.ts';
-import { compileCount, compileRows, dialects } from './sql-compile.ts';
+import { sortRows, type CountQuery, type Engine, type Params, type PersonQuery, type ResultRow, type RowQuery } from '../ir.ts';
+import { checkCount, checkPersons, checkRows } from './check.ts';
+import { compileCount, compilePersons, compileRows, dialects } from './sql-compile.ts';
 
 /** The SQL engine: queries compiled once, run on DuckDB here (on Athena in AWS, the same SQL). */
 export class SqlEngine implements Engine {
@@ -23,6 +23,16 @@ export class SqlEngine implements Engine {
     checkRows(query, params);
     const { sql, values } = compileRows(query, params, dialects[this.sql.dialect]);
     return (await this.sql.runCompiled(sql, values)) as ResultRow[];
+  }
+
+  async persons(query: PersonQuery, params: Params): Promise<ResultRow[]> {
+    checkPersons(query, params);
+    const { sql, values } = compilePersons(query, params, dialects[this.sql.dialect]);
+    const counted = new Set(Object.entries(query.measures).filter(([, m]) => m.agg === 'count' || m.agg === 'count_distinct').map(([name]) => name));
+    return ((await this.sql.runCompiled(sql, values)) as ResultRow[]).map((r) => {
+      for (const name of counted) r[name] = Number(r[name]);
+      return r;
+    });
   }
 
   close() { return this.sql.close(); }

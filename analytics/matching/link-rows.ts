@@ -1,6 +1,6 @@
 import { datasets } from '../../schemas/datasets/index.ts';
 import { linkageConfig, type LinkageConfig } from '../../schemas/linkage.ts';
-import { personColumns } from '../../schemas/stored.ts';
+import { linkedPersonColumn, personColumns } from '../../schemas/stored.ts';
 import { col, type Engine, type Expr, type ResultRow } from '../ir.ts';
 import type { LinkRecord } from './candidates.ts';
 import { decodeClk } from './clk.ts';
@@ -52,7 +52,13 @@ export function linkPeople(rows: readonly PersonLinkRow[], decisions?: Decisions
 }
 
 /** Where each dataset's people are in its stored table: one source per person block that carries an encoding. */
-export interface LinkSource { dataset: string; person: string; select: Record<string, Expr>; idParts: string[] }
+export interface LinkSource {
+  dataset: string; person: string; select: Record<string, Expr>; idParts: string[];
+  /** The stored columns the record id is made of, in order (idParts as the dataset names them). */
+  idColumns: string[];
+  /** The view's column holding the linked person (schemas/stored.ts linkedColumns). */
+  personColumn: string;
+}
 
 export function linkSources(): LinkSource[] {
   const sources: LinkSource[] = [];
@@ -66,7 +72,8 @@ export function linkSources(): LinkSource[] {
       for (const r of references) select[`ref_${r}`] = col(r);
       // A row's own reference identifies it; where the dataset has none unique (people in a crime), add the person's keys.
       const idParts = [...references.map((r) => `ref_${r}`), ...(dataset.uniqueId ? [] : ['key_local', 'key_name_dob', 'clk'])];
-      sources.push({ dataset: dataset.id, person: person.person, select, idParts });
+      const idColumns = idParts.map((p) => (select[p] as { col: string }).col);
+      sources.push({ dataset: dataset.id, person: person.person, select, idParts, idColumns, personColumn: linkedPersonColumn(dataset, person.prefix) });
     }
   }
   return sources;
@@ -78,12 +85,22 @@ export function linkSources(): LinkSource[] {
  */
 export function linkRowOf(source: LinkSource, row: ResultRow): PersonLinkRow {
   const text = (v: unknown) => (v === null || v === undefined ? null : String(v));
-  const id = [source.dataset, source.person, ...source.idParts.map((p) => text(row[p])?.slice(0, 24) ?? '')].join('/');
+  const id = recordId(source, source.idParts.map((p) => row[p]));
   return {
     id, dataset: source.dataset, partner: String(row.partner),
     key_nhs: text(row.key_nhs), key_upn: text(row.key_upn), key_local: text(row.key_local), key_name_dob: text(row.key_name_dob),
     clk: text(row.clk), link_blocks: text(row.link_blocks),
   };
+}
+
+/** A record's id from its id columns' values: the views compute the same text in SQL (recordIdSql). */
+export function recordId(source: LinkSource, values: readonly unknown[]): string {
+  return [source.dataset, source.person, ...values.map((v) => (v === null || v === undefined ? '' : String(v).slice(0, 24)))].join('/');
+}
+
+/** The record id as SQL over a relation's columns (DuckDB and Athena alike), as recordId makes it. */
+export function recordIdSql(source: LinkSource, column: (name: string) => string): string {
+  return [`'${source.dataset}/${source.person}'`, ...source.idColumns.map((c) => `coalesce(substr(${column(c)}, 1, 24), '')`)].join(` || '/' || `);
 }
 
 /** Every person row with an encoding or an exact key, from any engine (the rows that count), a dataset at a time. */

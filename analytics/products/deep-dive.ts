@@ -2,10 +2,9 @@ import type { Area } from '../../schemas/area/index.ts';
 import { ageBandOf, ageBands, codeLists } from '../../schemas/code-lists.ts';
 import { isoToDay } from '../dates.ts';
 import { financialYear, monthsOf } from '../financial-year.ts';
-import { and, between, col, date, eq, inRows, isIn, month, param, type Engine, type Expr } from '../ir.ts';
-import { linkedPeople, type Linkage } from '../matching/people.ts';
+import { and, between, col, date, eq, inRows, isIn, lit, month, param, type Engine, type Expr } from '../ir.ts';
 import type { Table } from '../render/table.ts';
-import { ageFromMonth } from './cohort.ts';
+import { ageFromMonth, latestDemographics, personRecords, type LinkageState } from './cohort.ts';
 
 /**
  * A deep dive for analysts (not disclosure-controlled): a set of offence groups in the whole area or one locality over a
@@ -36,7 +35,7 @@ export interface DeepDiveResult {
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 const NOT_RECORDED = 'not_recorded';
 
-export async function deepDive(engine: Engine, area: Area, request: DeepDiveRequest, linkage?: Linkage): Promise<DeepDiveResult> {
+export async function deepDive(engine: Engine, area: Area, request: DeepDiveRequest, linkage: LinkageState = { kind: 'fuzzy' }): Promise<DeepDiveResult> {
   const groups = [...new Set(request.groups)];
   const unknown = groups.filter((g) => !codeLists.offence_group.values.includes(g));
   if (!groups.length || unknown.length) throw new RangeError(`unknown offence group(s) ${unknown.join(', ') || '(none given)'}; known: ${codeLists.offence_group.values.join(', ')}`);
@@ -63,24 +62,33 @@ export async function deepDive(engine: Engine, area: Area, request: DeepDiveRequ
   const cells = await engine.count({ from: 'police_crime', where: and(scope, { op: 'not_null', a: col('offence_time') }), groupBy: { weekday: { op: 'weekday', a: col('offence_date') }, hour: { op: 'hour_of_time', a: col('offence_time') } } }, params);
   const hours = Array.from({ length: 24 }, (_, h) => h);
 
-  // People in these crimes, linked across every dataset; earlier contact looks back before each suspect's first crime.
-  const { linkage: linked, note, people } = await linkedPeople(engine, year.to, [{ dataset: 'police_person', where: inRows(col('crime_key'), 'police_crime', col('record_key'), scope) }], params, linkage);
+  // People in these crimes: who was in which (one row a person and crime), then the suspects' measures over every
+  // dataset up to the year's end in one person query; earlier contact looks back before each suspect's first crime.
+  const inTheseCrimes = inRows(col('crime_key'), 'police_crime', col('record_key'), scope);
+  const involved = await engine.rows({ from: 'police_person', where: and(inTheseCrimes, { op: 'not_null', a: col('person_id') }), select: { person: col('person_id'), role: col('role'), crime: col('crime_key') } }, params);
   const victimCrimes = new Map<string, Set<string>>();
   const suspectCrimes = new Map<string, Set<string>>();
-  const suspects: { id: string; age: number | null; sex: string | null; first: number }[] = [];
-  for (const [id, records] of people) {
-    for (const r of records) {
-      if (r.dataset !== 'police_person' || !inScope.has(String(r.row.record_key))) continue;
-      const target = r.row.role === 'victim' ? victimCrimes : suspectCrimes;
-      (target.get(id) ?? target.set(id, new Set()).get(id)!).add(String(r.row.record_key));
-    }
-    const mine = suspectCrimes.get(id);
-    if (!mine) continue;
-    const first = Math.min(...[...mine].map((k) => inScope.get(k)!));
-    // The latest record's birth month and sex, as the cohort takes them.
-    const birth = records.find((r) => r.birth)?.birth ?? null;
-    suspects.push({ id, age: birth ? ageFromMonth(birth, first) : null, sex: records.find((r) => r.sex)?.sex ?? null, first });
+  for (const r of involved) {
+    const target = r.role === 'victim' ? victimCrimes : suspectCrimes;
+    (target.get(String(r.person)) ?? target.set(String(r.person), new Set()).get(String(r.person))!).add(String(r.crime));
   }
+  const from = (dataset: string) => eq(col('dataset'), lit(dataset));
+  const measured = await engine.persons({
+    sources: personRecords((d): Record<string, Expr> => (d === 'police_person' ? { in_scope: inTheseCrimes } : {})),
+    measures: {
+      birth: latestDemographics.birth, sex: latestDemographics.sex,
+      first_crime: { agg: 'min', value: col('day'), where: and(from('police_person'), eq(col('in_scope'), lit(true)), { op: 'ne', a: col('role'), b: lit('victim') }) },
+      first_ae: { agg: 'min', value: col('day'), where: from('ae_attendance') },
+      first_exclusion: { agg: 'min', value: col('day'), where: from('school_exclusion') },
+      first_asb: { agg: 'min', value: col('day'), where: from('asb_incident') },
+    },
+    having: { op: 'not_null', a: col('first_crime') },
+  }, { ...params, up_to: year.to });
+  const suspects = measured.filter((p) => suspectCrimes.has(String(p.person_id))).map((p) => {
+    // The offence date of the suspect's first crime here, as before: the day their crimes began.
+    const first = Math.min(...[...suspectCrimes.get(String(p.person_id))!].map((k) => inScope.get(k)!));
+    return { id: String(p.person_id), age: p.birth === null ? null : ageFromMonth(String(p.birth), first), sex: p.sex === null ? null : String(p.sex), first, p };
+  });
   const repeat = (m: Map<string, Set<string>>) => {
     const repeaters = [...m.values()].filter((s) => s.size >= 2);
     return { people: repeaters.length, crimes: new Set(repeaters.flatMap((s) => [...s])).size };
@@ -91,16 +99,15 @@ export async function deepDive(engine: Engine, area: Area, request: DeepDiveRequ
     return [...keys, ...[...counts.keys()].filter((k) => !keys.includes(k)).sort()].map((key) => ({ key, count: counts.get(key) ?? 0 }));
   };
   const young = suspects.filter((s) => s.age !== null && s.age < 25);
-  const earlier = (s: (typeof suspects)[number], test: (r: { dataset: string; row: Record<string, unknown> }) => boolean) =>
-    people.get(s.id)!.some((r) => r.day !== null && r.day < s.first && test(r));
-  const ae = young.filter((s) => earlier(s, (r) => r.dataset === 'ae_attendance'));
-  const suspension = young.filter((s) => earlier(s, (r) => r.dataset === 'school_exclusion'));
-  const asb = young.filter((s) => earlier(s, (r) => r.dataset === 'asb_incident'));
+  const before = (s: (typeof suspects)[number], first: unknown) => first !== null && isoToDay(String(first))! < s.first;
+  const ae = young.filter((s) => before(s, s.p.first_ae));
+  const suspension = young.filter((s) => before(s, s.p.first_exclusion));
+  const asb = young.filter((s) => before(s, s.p.first_asb));
   const bands = [...ageBands.map((b) => b.band), NOT_RECORDED];
   const sexes = [...codeLists.sex.values, NOT_RECORDED];
 
   return {
-    groups, area: request.area, period: year.label, linkage: linked, ...(note ? { linkage_note: note } : {}), crimes,
+    groups, area: request.area, period: year.label, linkage: linkage.kind, ...(linkage.note ? { linkage_note: linkage.note } : {}), crimes,
     monthly: monthsOf(year).map((m) => ({ month: m, count: months.get(m) ?? 0 })),
     hotspots: sectors.map((s) => ({ sector: s.key, count: s.count, share_pct: crimes ? Math.round((s.count / crimes) * 1000) / 10 : 0 })),
     hour_by_weekday: { weekdays: WEEKDAYS, hours, counts: WEEKDAYS.map((_, d) => hours.map((h) => Number(cells.find((c) => c.weekday === d + 1 && c.hour === h)?.count ?? 0))) },

@@ -66,6 +66,7 @@ const commands: Record<string, Command> = {
       fileName: basename(file),
       uploadedBy: 'cli',
       onProgress: ({ rows_read }) => process.stderr.write(`  ${rows_read.toLocaleString('en-GB')} rows read…\n`),
+      onLinking: (message) => process.stderr.write(`  ${message}\n`),
     });
     const rejectedOut = optional(flags, 'rejected-out');
     printReport(report, flags.format === 'json');
@@ -106,13 +107,14 @@ const commands: Record<string, Command> = {
   },
 
   async link({ flags }, dataDir) {
-    const { linkAllPeople } = await import('../linkage/people.ts');
+    const { linkAllPeople, describeChanges } = await import('../linkage/people.ts');
     const engine = engineNamed(optional(flags, 'engine'), 'batch', '--engine');
     const run = await linkAllPeople(localPlatform(dataDir), engine, (message) => process.stderr.write(`  ${message}\n`));
     if (flags.format === 'json') console.log(JSON.stringify(run));
     else console.log(run.skipped
       ? `people are linked already for this data (at ${run.linked_at}): ${run.people.toLocaleString('en-GB')} people from ${run.records.toLocaleString('en-GB')} records`
-      : `linked ${run.records.toLocaleString('en-GB')} records into ${run.people.toLocaleString('en-GB')} people in ${run.seconds} s; ${run.review.toLocaleString('en-GB')} pairs to review`);
+      : `linked ${run.records.toLocaleString('en-GB')} records into ${run.people.toLocaleString('en-GB')} people in ${run.seconds} s; ${run.review.toLocaleString('en-GB')} pairs to review`
+        + (run.changes ? `\n${describeChanges(run.changes)}` : ''));
     return 0;
   },
 

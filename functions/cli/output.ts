@@ -15,6 +15,8 @@ export function printReport(report: IngestReport, json: boolean) {
     `  rows        ${report.rows_read} read, ${report.rows_accepted} accepted, ${report.rows_rejected} rejected`,
   ];
   if (report.duplicate_of) lines.push(`  this file is already the latest extract for its period (upload ${report.duplicate_of}): nothing changed`);
+  if (report.linkage && 'failed' in report.linkage) lines.push(`  its person records could not be linked now (${report.linkage.failed}): the next linking run links them`);
+  else if (report.linkage?.records) lines.push(`  ${report.linkage.records} person records linked: ${report.linkage.joined} to people already known, ${report.linkage.new_people} new people`);
   if (report.restores) lines.push(`  this file was uploaded before as ${report.restores} and counts again from now`);
   if (report.columns_ignored.length) lines.push(`  ignored     ${report.columns_ignored.join(', ')} (not in the schema: not stored)`);
   if (report.supersedes.length) lines.push(`  supersedes  ${report.supersedes.join(', ')}`);

@@ -4,7 +4,9 @@ import { getDataset } from '../../schemas/datasets/index.ts';
 import { storedColumns } from '../../schemas/stored.ts';
 import { supersededBy } from '../../analytics/counting.ts';
 import type { Platform } from '../platform/platform.ts';
-import { diskFault, getJson, StoreFailed } from '../platform/storage/port.ts';
+import { diskFault, getJson, PreconditionFailed, StoreFailed } from '../platform/storage/port.ts';
+import { linkSources } from '../../analytics/matching/link-rows.ts';
+import { linkOnArrival } from '../linkage/arrival.ts';
 import { dayToIso, isoToDay, millisToDay, todayDay } from '../../analytics/dates.ts';
 import { ExtractRejected, type ExtractError } from './errors.ts';
 import { columnLabel, HEADER_CELL_MAX, matchHeader } from './header.ts';
@@ -33,6 +35,10 @@ export interface IngestRequest {
   fileName?: string;
   uploadedBy?: string;
   onProgress?: (progress: { rows_read: number; rows_rejected: number }) => void;
+  /** False for a bulk load that a full linking run follows (the sample): its person records are not linked on arrival. */
+  linkOnArrival?: boolean;
+  /** Hears each stage of linking its person records on arrival (for the CLI and the logs; names no person). */
+  onLinking?: (message: string) => void;
   /** Test seam: runs after the extract's data is written and before the catalog records it. */
   beforeCommit?: () => Promise<void>;
 }
@@ -139,6 +145,7 @@ async function ingest(platform: Platform, request: IngestRequest & { uploadId: s
       await discard();
       return duplicateOf(platform, committed.entry.upload_id, base, uploadId);
     }
+    const linkage = request.linkOnArrival === false ? undefined : await linkArrival(platform, dataset, uploadId, request.onLinking);
     const warnings = [...outcome.warnings, ...await historyWarnings(platform, dataset, partner, {
       upload_id: uploadId, columns_sent: outcome.columnsSent, period_from: committed.entry.period_from, period_to: committed.entry.period_to,
     })];
@@ -147,12 +154,31 @@ async function ingest(platform: Platform, request: IngestRequest & { uploadId: s
       period_from: committed.entry.period_from, period_to: committed.entry.period_to,
       supersedes: supersededBy(dataset, committed.before, committed.after),
       ...(committed.restores ? { restores: committed.restores } : {}),
+      ...(linkage ? { linkage } : {}),
     });
   } catch (error) {
     if (error instanceof ExtractRejected) {
       return finish({ ...base, rows_accepted: 0, rows_rejected: base.rows_read, status: 'rejected', errors: error.errors });
     }
     throw error;
+  }
+}
+
+/**
+ * Links the accepted extract's new person records (functions/linkage/arrival.ts). The extract counts whatever
+ * happens here: a link that fails writes no links (its part is removed, the pointer is untouched), and says so in
+ * the report; the next linking run links those records.
+ */
+async function linkArrival(platform: Platform, dataset: Dataset, uploadId: string, progress?: (message: string) => void): Promise<IngestReport['linkage']> {
+  if (!linkSources().some((s) => s.dataset === dataset.id)) return undefined;
+  try {
+    const linked = await linkOnArrival(platform, { dataset: dataset.id, upload_id: uploadId }, { progress });
+    return { records: linked.records, joined: linked.joined, new_people: linked.newPeople };
+  } catch (error) {
+    if (diskFault(error)) throw error;
+    const failed = error instanceof PreconditionFailed ? 'the person links kept changing while it was linked' : 'linking failed';
+    console.error(JSON.stringify({ event: 'arrival_link_failed', upload_id: uploadId, dataset: dataset.id, error: (error as Error).name }));
+    return { failed };
   }
 }
 

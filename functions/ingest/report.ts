@@ -36,6 +36,12 @@ export interface IngestReport {
    * was ingested again as the latest extract for its period, and counts again from now.
    */
   restores?: string;
+  /**
+   * Its person records linked on arrival: how many were new, how many joined a stored person, how many are new
+   * people. `failed` when linking failed: the extract still counts, its records have no person until the next
+   * linking run (vrn link, the scheduled refresh), and no links were written.
+   */
+  linkage?: { records: number; joined: number; new_people: number } | { failed: string };
   format: 'csv' | 'xlsx' | null;
   encoding: string | null;
   received_at: string;

@@ -25,6 +25,8 @@ export async function loadSampleExtracts(platform: Platform, dir = committedSamp
   for (const entry of manifest.files) {
     const report = await ingestExtract(platform, {
       dataset: entry.dataset, partner: entry.partner, source: fileSource(join(dir, entry.file)), fileName: entry.file, uploadedBy: 'sample',
+      // A bulk load is linked once, by the full run that follows it (vrn serve), not upload by upload.
+      linkOnArrival: false,
     });
     onReport?.(entry.file, report);
     reports.push(report);

@@ -1,6 +1,5 @@
 import type { Engine } from '../../analytics/ir.ts';
 import type { PeopleIndex } from '../../analytics/matching/people-index.ts';
-import type { Linkage } from '../../analytics/matching/people.ts';
 import type { ReviewItem } from '../../analytics/matching/review.ts';
 import { preventionPanelCohort } from '../../analytics/products/cohort.ts';
 import type { Platform } from '../platform/platform.ts';
@@ -14,10 +13,10 @@ export type Impact = 'cohort' | null;
 export type ReviewItemWithImpact = ReviewItem & { impact: Impact };
 
 /** The people on any panel's cohort list as of `asOf`, by person id (the linking run's: one scheme for both). */
-export async function cohortPeople(platform: Pick<Platform, 'area' | 'deployment'>, engine: Engine, linkage: Linkage, asOf: string): Promise<Set<string>> {
+export async function cohortPeople(platform: Pick<Platform, 'area' | 'deployment'>, engine: Engine, asOf: string): Promise<Set<string>> {
   const members = new Set<string>();
   for (const panel of platform.area.panels) {
-    const cohort = await preventionPanelCohort(engine, platform.area, platform.deployment.cohort, panel.id, asOf, linkage);
+    const cohort = await preventionPanelCohort(engine, platform.area, platform.deployment.cohort, panel.id, asOf);
     for (const m of cohort.members) members.add(m.person_id);
   }
   return members;

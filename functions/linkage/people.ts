@@ -16,6 +16,11 @@ import { getJson, type Storage } from '../platform/storage/port.ts';
 import { DECISIONS_KEY, loadDecisions } from './decisions.ts';
 import { dataTo } from '../products/about.ts';
 import { byImpact, cohortPeople, type ReviewItemWithImpact } from './impact.ts';
+import { linksRun, readLinksPointer, storeRunLinks } from './links.ts';
+import type { LinkageState } from '../../analytics/products/cohort.ts';
+import { PERSON_LINKS_POINTER } from '../../schemas/glue.ts';
+import { readPersonLinks } from '../../analytics/engines/person-links.ts';
+import { linkChanges, type LinkChanges } from '../../analytics/matching/changes.ts';
 
 /**
  * Linking people ahead of time: once per data version (the catalog and the review decisions), every person record
@@ -38,6 +43,8 @@ export interface LinkingRun {
   seconds: number;
   /** The model trained on this data version and used for it (levels, m, u, λ, term-frequency settings; no values). */
   model: TrainedModel;
+  /** Who changed against the links before the run (the earlier run's and the uploads linked on arrival since); absent for a store's first. */
+  changes?: LinkChanges;
 }
 
 /** The data version people are linked at: the catalog's, and the review decisions' (they change who is one person). */
@@ -45,9 +52,13 @@ export async function dataVersion(platform: Pick<Platform, 'catalog' | 'storage'
   return `${await platform.catalog.version()}|${(await platform.storage.etag(DECISIONS_KEY)) ?? 'no decisions'}`;
 }
 
-/** What the products' answers depend on: the data version, and which people are stored (a run may store this version's people later). */
+/**
+ * What the products' answers depend on: the data version, which people are stored (a run may store this version's
+ * people later), and the person links the views join (an upload linked on arrival adds to them).
+ */
 export async function productsVersion(platform: Pick<Platform, 'catalog' | 'storage'>): Promise<string> {
-  return `${await dataVersion(platform)}|${(await platform.storage.etag(LATEST_KEY)) ?? 'never linked'}`;
+  const [data, latest, links] = await Promise.all([dataVersion(platform), platform.storage.etag(LATEST_KEY), platform.storage.etag(PERSON_LINKS_POINTER)]);
+  return `${data}|${latest ?? 'never linked'}|${links ?? 'no links'}`;
 }
 
 export const peopleKey = (version: string) => `${PEOPLE_PREFIX}${createHash('sha256').update(version).digest('hex').slice(0, 24)}.json.gz`;
@@ -83,7 +94,9 @@ export async function linkAllPeople(platform: Platform, engineName: EngineName =
   const version = await dataVersion(platform);
   const key = peopleKey(version);
   const latest = await getJson<LinkingRun>(platform.storage, LATEST_KEY);
-  if (latest?.value.key === key && await platform.storage.exists(key)) return { ...latest.value, skipped: true };
+  if (latest?.value.key === key && await platform.storage.exists(key) && (await readLinksPointer(platform.storage))?.value.run === linksRun(key)) {
+    return { ...latest.value, skipped: true };
+  }
 
   progress('reading the person records of every dataset…');
   const engine = await openEngine(engineName, platform);
@@ -104,15 +117,26 @@ export async function linkAllPeople(platform: Platform, engineName: EngineName =
   const linkedAt = platform.now().toISOString();
   const index = indexPeople(resolution, { version, linkedAt });
   await platform.storage.put(key, encodePeopleIndex(index));
+  const earlier = await readPersonLinks(platform.storage);
+  const changes = earlier.size ? linkChanges(earlier, resolution.table.ids, resolution.personIds) : undefined;
+  progress('writing the person links the views join…');
+  await storeRunLinks(platform.storage, linksRun(key), resolution.table.ids, resolution.personIds, platform.now());
   await platform.storage.put(blindSampleKey(key), JSON.stringify(blindSample(autoLinkedPairs(candidates, resolution), blindSeed(version))));
   const run: LinkingRun = {
     version, key, linked_at: linkedAt, records: table.size, units: table.units, people: index.people,
     compared: candidates.stats.compared, review: index.review.length, seconds: Math.round((performance.now() - started) / 100) / 10, model,
+    ...(changes ? { changes } : {}),
   };
   await platform.storage.put(LATEST_KEY, JSON.stringify(run, null, 1));
   progress(`stored ${index.people.toLocaleString('en-GB')} people (${index.review.length.toLocaleString('en-GB')} pairs to review)`);
+  if (changes) progress(describeChanges(changes));
   return { ...run, skipped: false };
 }
+
+/** A run's changes in a line, for `vrn link` and the logs. */
+export const describeChanges = (c: LinkChanges) =>
+  `against the links before: ${c.records_moved.toLocaleString('en-GB')} records moved to another person, ${c.people_merged.toLocaleString('en-GB')} people merged, `
+  + `${c.people_split.toLocaleString('en-GB')} split; ${c.records_new.toLocaleString('en-GB')} records new, ${c.records_gone.toLocaleString('en-GB')} gone`;
 
 /** Links a small store in the request, the model trained with the decisions as a linking run trains it. */
 export async function linkInRequest(engine: Engine, decisions: Decisions, config: LinkageConfig = linkageConfig) {
@@ -165,7 +189,7 @@ export async function reviewQueueByImpact(
   const { items, people } = await queueAndPeople(platform, engine, config);
   if (!people || !items.length) return [];
   const asOf = options.asOf ?? await dataTo(platform) ?? platform.now().toISOString().slice(0, 10);
-  const ordered = byImpact(items, people, await cohortPeople(platform, engine, { kind: 'fuzzy', people }, asOf));
+  const ordered = byImpact(items, people, await cohortPeople(platform, engine, asOf));
   return options.only ? ordered.filter((item) => item.impact === options.only) : ordered;
 }
 
@@ -177,4 +201,14 @@ export async function currentModel(platform: Pick<Platform, 'storage'>): Promise
   const latest = await getJson<LinkingRun>(platform.storage, LATEST_KEY);
   if (!latest?.value.model) return null;
   return { version: latest.value.version, linked_at: latest.value.linked_at, model: latest.value.model };
+}
+
+/**
+ * What the products say of the people the views show: none before the first linking run (no record has a person
+ * yet), else the people of the latest run and the uploads linked on arrival since.
+ */
+export async function linkageState(platform: Pick<Platform, 'storage'>): Promise<LinkageState> {
+  const pointer = await readLinksPointer(platform.storage);
+  if (!pointer) return { kind: 'exact', note: 'no linking run yet, so no record is linked to a person: run vrn link (or wait for the scheduled refresh)' };
+  return { kind: 'fuzzy' };
 }

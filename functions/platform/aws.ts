@@ -13,6 +13,8 @@ import { SecretsManagerKeyStore } from './keys/secrets-manager.ts';
 import type { Platform } from './platform.ts';
 import { AthenaEngine } from './sql/athena.ts';
 import { S3Storage } from './storage/s3.ts';
+import { getJson } from './storage/port.ts';
+import { PERSON_LINKS_POINTER, type PersonLinksPointer } from '../../schemas/glue.ts';
 
 /** The configuration the CDK app hands each Lambda as environment variables. */
 export const AwsEnvironment = z.object({
@@ -78,7 +80,7 @@ export function awsPlatform(env: Record<string, string | undefined>, clients: Aw
     agreement: deployment.agreement,
     now: () => new Date(),
     openSql: async () => {
-      await countingViews.sync(await catalog.read());
+      await countingViews.sync(await catalog.read(), (await getJson<PersonLinksPointer>(storage, PERSON_LINKS_POINTER))?.value ?? null);
       return new AthenaEngine(athena, { workGroup: config.VRN_ATHENA_WORKGROUP, database: config.VRN_GLUE_DATABASE });
     },
     audit: new S3AuditSink(s3, config.VRN_AUDIT_BUCKET, keys),

@@ -4,7 +4,7 @@ import type { Engine } from '../../analytics/ir.ts';
 import { toCsv } from '../../analytics/render/csv.ts';
 import type { ReportContext } from '../../analytics/render/reports.ts';
 import { toXlsx } from '../../analytics/render/xlsx.ts';
-import { currentLinkage } from '../linkage/people.ts';
+import { currentLinkage, linkageState } from '../linkage/people.ts';
 import { loadDecisions, loadMeetings } from '../panels/store.ts';
 import type { Platform } from '../platform/platform.ts';
 import type { ProductFormat, ProductInputs } from './product.ts';
@@ -24,7 +24,8 @@ export class ProductRequestError extends Error {
 }
 
 const inputs = (platform: Platform, engine: Engine): ProductInputs => ({
-  area: platform.area, agreement: platform.agreement, cohort: platform.deployment.cohort, linkage: () => currentLinkage(platform, engine),
+  area: platform.area, agreement: platform.agreement, cohort: platform.deployment.cohort, linkage: () => linkageState(platform),
+  people: () => currentLinkage(platform, engine),
   programmes: platform.deployment.programmes,
   panels: { meetings: (panel) => loadMeetings(platform.storage, panel), decisions: (panel) => loadDecisions(platform.storage, panel) },
   dataTo: () => dataToByDataset(platform),

@@ -4,7 +4,7 @@ import { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-glue';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { datasets } from '../../schemas/datasets/index.ts';
-import { curatedPrefix, HIVE_TYPE, PARTITION_KEY, storedTableName } from '../../schemas/glue.ts';
+import { curatedPrefix, HIVE_TYPE, PARTITION_KEY, PERSON_LINKS_COLUMNS, PERSON_LINKS_PARTITION, PERSON_LINKS_PREFIX, PERSON_LINKS_TABLE, storedTableName } from '../../schemas/glue.ts';
 import { storedColumns } from '../../schemas/stored.ts';
 import type { Stage } from '../config.ts';
 import type { DataStore } from './data-store.ts';
@@ -14,7 +14,8 @@ import { grantList, grantObjects } from './grants.ts';
  * The SQL side in AWS: a Glue database with, per dataset, a table over every stored Parquet file partitioned by
  * upload id (its columns derived from schemas/stored.ts), and an Athena workgroup that enforces its encrypted
  * result location and a bytes-scanned limit per query. The views of the rows that count are kept by the service
- * (functions/platform/catalog/glue.ts), because they change with every ingest.
+ * (functions/platform/catalog/glue.ts), because they change with every ingest. The person links (record → person,
+ * one partition per linking run) are a table too: the views join the current run's partition.
  */
 export class Analytics extends Construct {
   readonly databaseName: string;
@@ -50,6 +51,26 @@ export class Analytics extends Construct {
       table.node.addDependency(database);
       return table;
     });
+    const links = new CfnTable(this, 'Table-person-links', {
+      catalogId: Aws.ACCOUNT_ID,
+      databaseName: this.databaseName,
+      tableInput: {
+        name: PERSON_LINKS_TABLE,
+        description: 'The person each person record was linked to, one partition per linking run; the dataset views show it as person_id',
+        tableType: 'EXTERNAL_TABLE',
+        parameters: { classification: 'parquet', EXTERNAL: 'TRUE', 'parquet.compression': 'UNCOMPRESSED' },
+        partitionKeys: [{ name: PERSON_LINKS_PARTITION, type: 'string' }],
+        storageDescriptor: {
+          location: `s3://${data.curated.bucketName}/${PERSON_LINKS_PREFIX}`,
+          inputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
+          outputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
+          serdeInfo: { serializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe' },
+          columns: PERSON_LINKS_COLUMNS.map((c) => ({ name: c.name, type: HIVE_TYPE[c.type], comment: c.description })),
+        },
+      },
+    });
+    links.node.addDependency(database);
+    this.tables.push(links);
     this.workGroup = new CfnWorkGroup(this, 'WorkGroup', {
       name: `vrn-${stage.name}`,
       description: 'VRN analytics: enforced, encrypted results and a bytes-scanned limit per query',

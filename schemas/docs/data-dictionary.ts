@@ -4,7 +4,7 @@ import { codeLists, codeMaps, type CodeList } from '../code-lists.ts';
 import type { Column, ColumnType, Dataset, IdentityRole, RowRule } from '../dataset.ts';
 import { datasets } from '../datasets/index.ts';
 import { clkFields, encodingLayout, linkageConfig } from '../linkage.ts';
-import { personColumns, storedColumns, type PersonColumns } from '../stored.ts';
+import { linkedColumns, personColumns, storedColumns, viewColumns, type PersonColumns } from '../stored.ts';
 
 /**
  * The data dictionary (schemas/DATA-DICTIONARY.md), written from the definitions alone: a dataset, column, code or
@@ -132,14 +132,16 @@ function datasetSection(d: Definitions, dataset: Dataset): string {
       .filter((n): n is string => !!n).map(code).join(', ');
     return [code(p.person), spec.description, at, stored || 'none'];
   });
-  const stored = table(['column', 'type', 'description'], storedColumns(dataset).map((c) => [code(c.name), c.type, c.description]));
+  const stored = table(['column', 'type', 'description'], viewColumns(dataset).map((c) => [code(c.name), c.type, c.description]));
   return [
     `<a id="dataset-${dataset.id}"></a>`, `## ${code(dataset.id)}: ${dataset.title}`, '', dataset.description, '', ...facts.map((f) => `- ${f}`), '',
     '### Upload columns', '', columns, '',
     '### Row rules', '', ...(rules.length ? rules.map((r) => `- ${r}`) : ['None beyond each column\'s own.']), '',
     '### Header aliases', '', aliases.length ? table(['partner', 'their header (any case)', 'column'], aliases) : 'None: the column names only.', '',
     '### People', '', people.length ? table(['person', 'who', 'age taken at', 'stored person columns'], people) : 'None.', '',
-    `### Stored table ${code(dataset.id)} (Parquet; the SQL view of the same name)`, '', stored, '',
+    `### Stored table ${code(dataset.id)} (Parquet; the SQL view of the same name)`, '',
+    ...(linkedColumns(dataset).length ? [`The view adds ${linkedColumns(dataset).map((c) => code(c.name)).join(', ')}: the person the latest linking run (and the uploads linked on arrival since) placed the record with. The same id is the person's in every dataset and in the ${code('people')} view.`, ''] : []),
+    stored, '',
   ].join('\n');
 }
 
@@ -205,6 +207,16 @@ export function dataDictionary(d: Definitions = { datasets, codeLists, codeMaps,
     linkageSection(),
     table(['record reference', 'stored as'], references), '',
     ...all.map((ds) => datasetSection(d, ds)),
+    '<a id="people"></a>', `## ${code('people')}: the people the records were linked into`, '',
+    'A view, one row per person, over every dataset\'s view: what an analyst\'s SQL counts when it counts people, not records.',
+    'Police person rows are dated by their crime\'s recorded date; every other record by its own event or start date.', '',
+    table(['column', 'type', 'description'], [
+      [code('person_id'), 'string', 'The person (pseudonymous; the person_id columns of the datasets\' views)'],
+      [code('first_seen'), 'date', 'The earliest date of their records'], [code('last_seen'), 'date', 'The latest date of their records'],
+      [code('partners'), 'string', 'The partners whose records they are in, `;`-separated, sorted'],
+      [code('datasets'), 'string', 'The datasets their records are in, `;`-separated, sorted'],
+      [code('records'), 'int', 'How many records they have (a police person row each; one per crime and role)'],
+    ]), '',
     '## Code lists', '',
     ...Object.values(d.codeLists).filter((l) => used.has(l.id)).map((l) => codeListSection(d, l)),
   ].join('\n');

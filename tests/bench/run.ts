@@ -2,7 +2,7 @@
  * `npm run bench`: every benchmark, figures printed as a table and as JSON (for notes). `--quick` for small sizes
  * and a short API load; `--api` for the API load alone, on the committed sample; `--products` for linking
  * and the products alone; `--ingest` for ingest and CLI start-up alone (`--rows 100k,300k`,
- * `--datasets police_crime,police_person`, `--repeat 3`).
+ * `--datasets police_crime,police_person`, `--repeat 3`); `--arrival [--scale 1]` for linking a 10,000-row upload on arrival.
  */
 import { benchApi } from './api.ts';
 import { benchIngest, benchStartup } from './ingest.ts';
@@ -44,11 +44,19 @@ if (process.argv.includes('--ingest')) {
 const sizes = quick
   ? [{ label: '10k', scale: 0.1 }, { label: '100k', scale: 1 }]
   : [{ label: '100k', scale: 1 }, { label: '1M', scale: 10 }];
+if (process.argv.includes('--arrival')) {
+  const { benchArrival } = await import('./arrival.ts');
+  const result = await benchArrival(Number(option('scale') ?? sizes[sizes.length - 1].scale));
+  console.log(`\nlinking a ${result.rows.toLocaleString('en-GB')}-row upload on arrival at scale ${result.scale}`);
+  console.table([result]);
+  console.log(JSON.stringify(result));
+  process.exit(0);
+}
 if (process.argv.includes('--products')) {
   const scale = sizes[sizes.length - 1].scale;
-  const { linking, products } = await benchProducts(scale);
+  const { linking, passes, products } = await benchProducts(scale);
   printProducts(scale, linking, products);
-  console.log(JSON.stringify({ linking, products }));
+  console.log(JSON.stringify({ linking, passes, products }));
   process.exit(0);
 }
 

@@ -12,7 +12,7 @@ import { Api } from '../../infra/constructs/api.ts';
 import { DataStore } from '../../infra/constructs/data-store.ts';
 import { VrnStack } from '../../infra/stack.ts';
 import { datasets } from '../../schemas/datasets/index.ts';
-import { HIVE_TYPE } from '../../schemas/glue.ts';
+import { HIVE_TYPE, PERSON_LINKS_TABLE } from '../../schemas/glue.ts';
 import { storedColumns } from '../../schemas/stored.ts';
 import { rawKey, requestUpload, uploadStatus } from '../../functions/ingest/pending-upload.ts';
 import { Catalog } from '../../functions/platform/catalog/catalog.ts';
@@ -114,7 +114,12 @@ describe('the CDK app: storage', () => {
 describe('the CDK app: SQL', () => {
   it('defines one Glue table per dataset over its curated Parquet, columns from schemas/stored.ts, partitioned by upload id', () => {
     const tables = ofType('AWS::Glue::Table').map(([, t]) => t.Properties.TableInput);
-    expect(tables.map((t) => t.Name).sort()).toEqual(Object.keys(datasets).map((id) => `${id}__extracts`).sort());
+    expect(tables.map((t) => t.Name).sort()).toEqual([...Object.keys(datasets).map((id) => `${id}__extracts`), PERSON_LINKS_TABLE].sort());
+    // The person links: partitioned by run, under the curated bucket's person_links/, the columns the links parts hold.
+    const links = tables.find((t) => t.Name === PERSON_LINKS_TABLE)!;
+    expect(links.PartitionKeys).toEqual([{ Name: 'run', Type: 'string' }]);
+    expect(links.StorageDescriptor.Columns.map((c: { Name: string; Type: string }) => [c.Name, c.Type])).toEqual([['record_id', 'string'], ['person_id', 'string']]);
+    expect(JSON.stringify(links.StorageDescriptor.Location)).toContain('/curated/person_links/');
     for (const dataset of Object.values(datasets)) {
       const table = tables.find((t) => t.Name === `${dataset.id}__extracts`)!;
       expect(table.PartitionKeys).toEqual([{ Name: 'upload_id', Type: 'string' }]);

@@ -5,6 +5,7 @@ import { loadLinkTable } from '../../analytics/matching/link-rows.ts';
 import { decodePeopleIndex, encodePeopleIndex, indexPeople } from '../../analytics/matching/people-index.ts';
 import { resolveTable } from '../../analytics/matching/resolve.ts';
 import { decide } from '../../functions/linkage/decisions.ts';
+import { readPersonLinks } from '../../analytics/engines/person-links.ts';
 import { preventionPanelCohort } from '../../analytics/products/cohort.ts';
 import { currentLinkage, currentModel, currentReviewQueue, dataVersion, linkAllPeople, peopleKey } from '../../functions/linkage/people.ts';
 import { runProduct, type ProductRequest } from '../../functions/products/service.ts';
@@ -95,12 +96,19 @@ describe('linking people ahead of time', () => {
       item: { pair: 'R-test', records: [{ id: tom, partner: POLICE }, { id: sisters[0], partner: 'leicester-city-council' }] },
       decision: 'accept', user: 'analyst-1', role: 'analyst',
     });
+    const linksBefore = await readPersonLinks(t.platform.storage);
     const after = await linkAllPeople(t.platform);
     expect(after.skipped).toBe(false);
     expect(after.key).not.toBe(before.key);
     expect(after.people).toBe(before.people - 1);
     const joined = decodePeopleIndex(await t.platform.storage.get(after.key).then((o) => o!.body));
     expect(joined.personOf(sisters[0])).toBe(joined.personOf(tom));
+    // The run says what the decision changed, and its links moved exactly the record it concerns.
+    expect(after.changes).toEqual({ records_moved: 1, people_merged: 1, people_split: 0, records_new: 0, records_gone: 0 });
+    const linksAfter = await readPersonLinks(t.platform.storage);
+    const tomsBefore = linksBefore.get(tom)!;
+    const moved = [...linksAfter.keys()].filter((id) => (linksBefore.get(id) === tomsBefore) !== (linksAfter.get(id) === linksAfter.get(tom)));
+    expect(moved).toEqual([sisters[0]]);
   });
 
   it('with a large store and newer data: the products use the latest people, say so, and place new records by their keys', async () => {

@@ -2,7 +2,11 @@ import { GlueClient } from '@aws-sdk/client-glue';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datasets } from '../../schemas/datasets/index.ts';
-import { storedTableName } from '../../schemas/glue.ts';
+import { PERSON_LINKS_TABLE, storedTableName } from '../../schemas/glue.ts';
+import { linkAllPeople } from '../../functions/linkage/people.ts';
+import { readLinksPointer } from '../../functions/linkage/links.ts';
+import { ASB_HEADER, ingestTommy } from '../analytics/fuzzy-child.ts';
+import { trinoSyntaxErrors } from '../sql/trino.ts';
 import { GlueCountingViews, viewSql } from '../../functions/platform/catalog/glue.ts';
 import type { CatalogDocument } from '../../functions/platform/catalog/catalog.ts';
 import { CRIME_HEADER, POLICE, crimeRows, csv, ingestText, sql, testPlatform } from '../helpers.ts';
@@ -15,6 +19,7 @@ const BUCKET = 'vrn-test-curated';
 function fakeGlue({ failUpdatesOnce = false } = {}) {
   const tables = new Map<string, Record<string, any>>();
   const partitions = new Map<string, Map<string, string>>();
+  tables.set(PERSON_LINKS_TABLE, { Name: PERSON_LINKS_TABLE, TableType: 'EXTERNAL_TABLE', VersionId: '0', StorageDescriptor: { Location: `s3://${BUCKET}/curated/person_links/`, Columns: [{ Name: 'record_id', Type: 'string' }, { Name: 'person_id', Type: 'string' }] } });
   for (const id of Object.keys(datasets)) {
     tables.set(storedTableName(id), { Name: storedTableName(id), TableType: 'EXTERNAL_TABLE', VersionId: '0', StorageDescriptor: { Location: `s3://${BUCKET}/curated/${id}/`, Columns: [{ Name: 'x', Type: 'string' }], InputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat' } });
   }
@@ -68,7 +73,7 @@ afterAll(() => t?.cleanup());
 describe('Glue partitions and views: Athena sees the rows that count', () => {
   it('registers each extract\'s partition and a view whose SQL, run over all stored rows, gives exactly the counting rows', async () => {
     const glue = fakeGlue();
-    expect(await glue.views.sync(catalog)).toEqual(Object.keys(datasets));
+    expect(await glue.views.sync(catalog)).toEqual([...Object.keys(datasets), 'people']);
     expect(Object.fromEntries(glue.partitions.get('police_crime__extracts')!)).toEqual({
       [ids[0]!]: `s3://${BUCKET}/curated/police_crime/upload_id=${ids[0]}/`,
       [ids[1]!]: `s3://${BUCKET}/curated/police_crime/upload_id=${ids[1]}/`,
@@ -97,6 +102,51 @@ describe('Glue partitions and views: Athena sees the rows that count', () => {
     const before = glue.calls.length;
     expect(await glue.views.sync(catalog)).toEqual([]);
     expect(glue.calls.slice(before).map((c) => c.action)).toEqual(['GetTables']);
+  });
+
+  it('joins the current run\'s person links: registers its partition, shows person_id as DuckDB does, rebuilds when the links change', async () => {
+    const p = testPlatform();
+    try {
+      await ingestTommy(p.platform);
+      await linkAllPeople(p.platform);
+      const glue = fakeGlue();
+      const pointer = (await readLinksPointer(p.platform.storage))!.value;
+      const first = await p.platform.catalog.read();
+      expect(await glue.views.sync(first, pointer)).toEqual([...Object.keys(datasets), 'people']);
+      expect(Object.fromEntries(glue.partitions.get(PERSON_LINKS_TABLE)!)).toEqual({ [pointer.run]: `s3://${BUCKET}/curated/person_links/run=${pointer.run}/` });
+      const view = glue.tables.get('asb_incident')!;
+      const text = viewSql(view);
+      expect(text).toContain(`(SELECT record_id, person_id FROM person_links__runs WHERE run = '${pointer.run}')`);
+      expect(trinoSyntaxErrors(text)).toEqual([]);
+      expect(view.StorageDescriptor.Columns.map((c: { Name: string }) => c.Name).slice(-2)).toEqual(['upload_id', 'perpetrator_person_id']);
+      // The people view, from the same SQL as DuckDB's, parses as Trino.
+      expect(trinoSyntaxErrors(viewSql(glue.tables.get('people')!))).toEqual([]);
+      expect(glue.tables.get('people')!.StorageDescriptor.Columns.map((c: { Name: string }) => c.Name)).toEqual(['person_id', 'first_seen', 'last_seen', 'partners', 'datasets', 'records']);
+
+      // The view's SQL on DuckDB, over the stored rows and the run's partition, gives the local view's persons.
+      const locate = async (prefix: string) => (await p.platform.storage.list(prefix)).filter((k) => k.endsWith('.parquet')).map((k) => `'${p.platform.storage.locate(k)}'`);
+      const db = await (await DuckDBInstance.create(':memory:')).connect();
+      await db.run(`CREATE VIEW asb_incident__extracts AS SELECT * FROM read_parquet([${(await locate('curated/asb_incident')).join(', ')}], hive_partitioning = true)`);
+      await db.run(`CREATE VIEW person_links__runs AS SELECT * FROM read_parquet([${(await locate('curated/person_links/')).join(', ')}], hive_partitioning = true)`);
+      const athenaRows = (await db.runAndReadAll(`SELECT record_key, perpetrator_person_id FROM (${text}) ORDER BY 1`)).getRowObjectsJson();
+      const localRows = await sql(p.platform, 'SELECT record_key, perpetrator_person_id FROM asb_incident ORDER BY 1');
+      expect(athenaRows).toEqual(localRows);
+      expect(athenaRows.filter((r) => r.perpetrator_person_id !== null)).toHaveLength(3);
+      db.closeSync();
+
+      // An upload linked on arrival adds a part: the views that show persons are rebuilt, the others are not.
+      await ingestText(p.platform, 'asb_incident', 'leicester-city-council', csv(ASB_HEADER, 'C9,case_management,2025-08-01T20:00,personal,,Tom,Bradshaw,2011-03-15,LE2 1AB'));
+      const grown = (await readLinksPointer(p.platform.storage))!.value;
+      expect(grown.parts).toHaveLength(2);
+      const changed = await glue.views.sync(await p.platform.catalog.read(), grown);
+      expect(changed).toContain('asb_incident');
+      expect(await glue.views.sync(await p.platform.catalog.read(), grown)).toEqual([]);
+      const police = await glue.views.sync({ ...(await p.platform.catalog.read()) }, { ...grown, parts: [...grown.parts, 'another'] });
+      expect(police).not.toContain('police_crime');
+      expect(police).toContain('police_person');
+    } finally {
+      p.cleanup();
+    }
   });
 
   it('never replaces a view built from a newer catalog, and retries when another update lands first', async () => {

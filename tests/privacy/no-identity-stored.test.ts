@@ -74,7 +74,12 @@ describe('no identity value is stored or returned', () => {
 
   it('in any byte under the data dir, Parquet decoded or not', async () => {
     const files = allFiles(t.dir);
-    expect(files.filter((f) => f.path.endsWith('.parquet'))).toHaveLength(7);
+    // The seven extracts, and the person links: the full run's part and the six uploads with persons linked on arrival.
+    expect(files.filter((f) => f.path.endsWith('.parquet') && f.path.includes('/upload_id='))).toHaveLength(7);
+    const links = files.filter((f) => f.path.includes('person_links/'));
+    expect(links.filter((f) => f.path.endsWith('.parquet')).map((f) => f.path.split('/').pop())).toEqual(expect.arrayContaining(['part-full.parquet']));
+    expect(links.filter((f) => f.path.endsWith('.parquet')).length).toBeGreaterThanOrEqual(7);
+    expect(links.filter((f) => f.path.endsWith('current.json'))).toHaveLength(1);
     expect(files.filter((f) => f.path.includes('linkage/people/') && f.path.endsWith('.json.gz'))).toHaveLength(1);
     for (const file of files) {
       expectNoIdentity(file.path, file.bytes.toString('latin1'));
@@ -92,8 +97,23 @@ describe('no identity value is stored or returned', () => {
     expectNoIdentity('reports', JSON.stringify(reports));
   });
 
+  it('in the person links: record ids and person ids only, pseudonymous', async () => {
+    const pointer = JSON.parse((await t.platform.storage.get('curated/person_links/current.json'))!.body.toString());
+    expectNoIdentity('the links pointer', JSON.stringify(pointer));
+    expect(Object.keys(pointer).sort()).toEqual(['format', 'parts', 'records', 'run', 'updated_at']);
+    for (const part of pointer.parts as string[]) {
+      const body = (await t.platform.storage.get(part))!.body;
+      const rows = await parquetReadObjects({ file: body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer });
+      for (const row of rows) {
+        expect(Object.keys(row).sort()).toEqual(['person_id', 'record_id']);
+        expect(row.person_id).toMatch(/^P-[A-Za-z0-9_-]{12}$/);
+      }
+      expectNoIdentity(`${part} (decoded)`, JSON.stringify(rows));
+    }
+  });
+
   it('in any SQL result over every table', async () => {
-    for (const table of ['police_crime', 'police_person', 'asb_incident', 'ae_attendance', 'hospital_admission', 'school_exclusion', 'support_episode']) {
+    for (const table of ['police_crime', 'police_person', 'asb_incident', 'ae_attendance', 'hospital_admission', 'school_exclusion', 'support_episode', 'people']) {
       const rows = await sql(t.platform, `SELECT * FROM ${table}`);
       expect(rows.length).toBeGreaterThan(0);
       expectNoIdentity(table, JSON.stringify(rows));

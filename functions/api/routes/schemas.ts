@@ -31,6 +31,8 @@ export const IngestReportBody = z.object({
     .describe('every rejected row counted by column and code, listed or not'),
   rejected_rows_not_listed: z.number().int().describe('rejected rows past the first 1,000: counted in rejections, not listed in errors'),
   supersedes: z.array(z.string()), duplicate_of: z.string().optional(), restores: z.string().optional(),
+  linkage: z.union([z.object({ records: z.number().int(), joined: z.number().int(), new_people: z.number().int() }), z.object({ failed: z.string() })]).optional()
+    .describe('its new person records linked on arrival (joined a stored person, or new people); failed: they are linked by the next linking run'),
   warnings: z.array(z.object({ code: z.string(), column: z.string().nullable(), message: z.string(), rows: z.number().int().optional() })).optional()
     .describe('what looks like a mistake but rejected nothing: a column sent last time, postcodes outside the area, an unusual period'),
   file_name: z.string().optional(), uploaded_by: z.string().optional(),

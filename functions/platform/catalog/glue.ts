@@ -4,9 +4,12 @@ import {
 } from '@aws-sdk/client-glue';
 import { datasets } from '../../../schemas/datasets/index.ts';
 import type { Dataset } from '../../../schemas/dataset.ts';
-import { HIVE_TYPE, PARTITION_KEY, storedTableName, TRINO_TYPE } from '../../../schemas/glue.ts';
-import { storedColumns, type StoredColumn } from '../../../schemas/stored.ts';
-import { countingRowsSql } from '../sql/views.ts';
+import { createHash } from 'node:crypto';
+import {
+  HIVE_TYPE, PARTITION_KEY, PERSON_LINKS_PARTITION, PERSON_LINKS_PREFIX, PERSON_LINKS_TABLE, storedTableName, TRINO_TYPE, type PersonLinksPointer,
+} from '../../../schemas/glue.ts';
+import { linkedColumns, storedColumns, type StoredColumn } from '../../../schemas/stored.ts';
+import { countingRowsSql, peopleSql } from '../sql/views.ts';
 import type { CatalogDocument } from './catalog.ts';
 import { countingParts, type CountingPart } from '../../../analytics/counting.ts';
 
@@ -17,9 +20,17 @@ export interface GlueSettings {
 
 /** The catalog sequence number a view was built from: a view is rebuilt only by a newer catalog. */
 const SEQ = 'vrn_catalog_seq';
+/** The person links a view joins (run and parts), and the people view's SQL: a change rebuilds the view. */
+const LINKS = 'vrn_person_links';
+const SQL_HASH = 'vrn_view_sql';
+const PEOPLE_VIEW = 'people';
 const isNamed = (name: string) => (error: unknown) => (error as Error)?.name === name;
 
-interface ViewState { seq: number; versionId?: string }
+interface ViewState { seq: number; links: string; sql: string; versionId?: string }
+
+/** Which links a view joins: the run and its parts (an upload linked on arrival adds one), or none before any run. */
+const linksState = (links: PersonLinksPointer | null) =>
+  links ? `${links.run}/${createHash('sha256').update(links.parts.join('\n')).digest('hex').slice(0, 16)}` : 'none';
 
 /**
  * Makes Athena see exactly the rows that count, as DuckDB's views do locally. Per dataset, the CDK app defines a
@@ -37,24 +48,32 @@ export class GlueCountingViews {
 
   constructor(private readonly glue: GlueClient, private readonly settings: GlueSettings) {}
 
-  /** Brings every dataset's partitions and view up to the catalog; returns the datasets whose view changed. */
-  async sync(catalog: CatalogDocument): Promise<string[]> {
+  /**
+   * Brings every dataset's partitions and view up to the catalog and the person links (the current run's partition
+   * of person_links__runs, which the views join), and the people view; returns the views that changed.
+   */
+  async sync(catalog: CatalogDocument, links: PersonLinksPointer | null = null): Promise<string[]> {
     const views = await this.views();
     const changed: string[] = [];
+    const state = linksState(links);
+    if (links) await this.addLinksPartition(links.run);
     for (const dataset of Object.values(datasets)) {
-      if ((views.get(dataset.id)?.seq ?? -1) >= catalog.seq) continue;
-      if (await this.syncDataset(dataset, catalog, views.get(dataset.id))) changed.push(dataset.id);
+      const linked = linkedColumns(dataset).length > 0;
+      if (!stale(views.get(dataset.id), catalog.seq, linked ? state : 'none')) continue;
+      if (await this.syncDataset(dataset, catalog, links, views.get(dataset.id))) changed.push(dataset.id);
     }
+    if (await this.syncPeople(views.get(PEOPLE_VIEW))) changed.push(PEOPLE_VIEW);
     return changed;
   }
 
-  private async syncDataset(dataset: Dataset, catalog: CatalogDocument, known: ViewState | undefined): Promise<boolean> {
+  private async syncDataset(dataset: Dataset, catalog: CatalogDocument, links: PersonLinksPointer | null, known: ViewState | undefined): Promise<boolean> {
     const parts = countingParts(dataset, catalog.extracts);
     await this.addPartitions(dataset, parts);
-    const input = viewInput(dataset, parts, catalog.seq, this.settings.database);
+    const input = viewInput(dataset, parts, catalog.seq, this.settings.database, links);
+    const wanted = input.Parameters![LINKS];
     let state = known;
     for (let attempt = 0; attempt < 10; attempt++) {
-      if (state && state.seq >= catalog.seq) return false;
+      if (!stale(state, catalog.seq, wanted)) return false;
       try {
         if (state) {
           await this.glue.send(new UpdateTableCommand({ DatabaseName: this.settings.database, TableInput: input, VersionId: state.versionId, SkipArchive: true }));
@@ -68,6 +87,32 @@ export class GlueCountingViews {
       }
     }
     throw new Error(`the Glue view ${dataset.id} kept changing; try again`);
+  }
+
+  /** The people view: created once, replaced when its SQL changes (a new release). */
+  private async syncPeople(known: ViewState | undefined): Promise<boolean> {
+    const input = peopleViewInput(this.settings.database);
+    if (known && known.sql === input.Parameters![SQL_HASH]) return false;
+    try {
+      if (known) await this.glue.send(new UpdateTableCommand({ DatabaseName: this.settings.database, TableInput: input, VersionId: known.versionId, SkipArchive: true }));
+      else await this.glue.send(new CreateTableCommand({ DatabaseName: this.settings.database, TableInput: input }));
+      return true;
+    } catch (error) {
+      // Another sync put the same view in place first.
+      if (isNamed('ConcurrentModificationException')(error) || isNamed('AlreadyExistsException')(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Registers the run's partition of the person links (all its parts are under one folder). */
+  private async addLinksPartition(run: string): Promise<void> {
+    const descriptor = await this.storedDescriptor(PERSON_LINKS_TABLE);
+    const out = await this.glue.send(new BatchCreatePartitionCommand({
+      DatabaseName: this.settings.database, TableName: PERSON_LINKS_TABLE,
+      PartitionInputList: [{ Values: [run], StorageDescriptor: { ...descriptor, Location: `s3://${this.settings.curatedBucket}/${PERSON_LINKS_PREFIX}${PERSON_LINKS_PARTITION}=${run}/` } }],
+    }));
+    const failed = (out.Errors ?? []).filter((e) => e.ErrorDetail?.ErrorCode !== 'AlreadyExistsException');
+    if (failed.length) throw new Error(`could not register the person links of run ${run}: ${failed.map((e) => e.ErrorDetail?.ErrorMessage).join('; ')}`);
   }
 
   /** Registers the counting extracts' partitions (already registered ones are left as they are). */
@@ -118,13 +163,45 @@ export class GlueCountingViews {
   }
 }
 
-const stateOf = (table: Table): ViewState => ({ seq: Number(table.Parameters?.[SEQ] ?? -1), versionId: table.VersionId });
+const stateOf = (table: Table): ViewState => ({
+  seq: Number(table.Parameters?.[SEQ] ?? -1), links: table.Parameters?.[LINKS] ?? 'none', sql: table.Parameters?.[SQL_HASH] ?? '', versionId: table.VersionId,
+});
+
+/** A view needs building from an older catalog, or from the same catalog with other links; never from a newer catalog's. */
+const stale = (state: ViewState | undefined, seq: number, links: string) => !state || state.seq < seq || (state.seq === seq && state.links !== links);
+
+/** The links relation a view joins on Athena: the current run's partition. */
+const linksRelation = (links: PersonLinksPointer) =>
+  `(SELECT record_id, person_id FROM ${PERSON_LINKS_TABLE} WHERE ${PERSON_LINKS_PARTITION} = '${links.run.replace(/'/g, "''")}')`;
 
 /** A dataset's view as Athena stores views in Glue: the SQL and its columns, base64 JSON in a Presto View comment. */
-export function viewInput(dataset: Dataset, parts: CountingPart[], seq: number, database: string): TableInput {
-  const columns: StoredColumn[] = [...storedColumns(dataset), { name: PARTITION_KEY, type: 'string', description: 'the extract' }];
+export function viewInput(dataset: Dataset, parts: CountingPart[], seq: number, database: string, links: PersonLinksPointer | null = null): TableInput {
+  // In the order the SQL gives them: the stored columns, the extract, then each person block's linked person.
+  const columns: StoredColumn[] = [...storedColumns(dataset), { name: PARTITION_KEY, type: 'string', description: 'the extract' }, ...linkedColumns(dataset)];
+  const linked = linkedColumns(dataset).length > 0;
+  const input = prestoView(dataset.id, countingRowsSql(dataset, parts, storedTableName(dataset.id), links ? linksRelation(links) : null), columns, database,
+    `The rows of ${dataset.id} that count (latest extract per partner and date); built from catalog seq ${seq}`);
+  input.Parameters = { ...input.Parameters, [SEQ]: String(seq), [LINKS]: linked ? linksState(links) : 'none' };
+  return input;
+}
+
+const PEOPLE_COLUMNS: StoredColumn[] = [
+  { name: 'person_id', type: 'string', description: 'the person' }, { name: 'first_seen', type: 'date', description: '' },
+  { name: 'last_seen', type: 'date', description: '' }, { name: 'partners', type: 'string', description: '' },
+  { name: 'datasets', type: 'string', description: '' }, { name: 'records', type: 'int', description: '' },
+];
+
+/** The people view over the datasets' views (sql/views.ts peopleSql). */
+export function peopleViewInput(database: string): TableInput {
+  const sql = peopleSql('athena');
+  const input = prestoView(PEOPLE_VIEW, sql, PEOPLE_COLUMNS, database, 'One row per linked person: first and last seen, partners, datasets and records');
+  input.Parameters = { ...input.Parameters, [SQL_HASH]: createHash('sha256').update(sql).digest('hex').slice(0, 16) };
+  return input;
+}
+
+function prestoView(name: string, sql: string, columns: StoredColumn[], database: string, description: string): TableInput {
   const definition = {
-    originalSql: countingRowsSql(dataset, parts, storedTableName(dataset.id)),
+    originalSql: sql,
     catalog: 'awsdatacatalog',
     schema: database,
     columns: columns.map((c) => ({ name: c.name, type: TRINO_TYPE[c.type] })),
@@ -133,10 +210,10 @@ export function viewInput(dataset: Dataset, parts: CountingPart[], seq: number, 
     properties: {},
   };
   return {
-    Name: dataset.id,
+    Name: name,
     TableType: 'VIRTUAL_VIEW',
-    Description: `The rows of ${dataset.id} that count (latest extract per partner and date); built from catalog seq ${seq}`,
-    Parameters: { presto_view: 'true', comment: 'Presto View', [SEQ]: String(seq) },
+    Description: description,
+    Parameters: { presto_view: 'true', comment: 'Presto View' },
     ViewOriginalText: `/* Presto View: ${Buffer.from(JSON.stringify(definition)).toString('base64')} */`,
     ViewExpandedText: '/* Presto View */',
     PartitionKeys: [],

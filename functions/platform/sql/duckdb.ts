@@ -6,7 +6,9 @@ import { datasets } from '../../../schemas/datasets/index.ts';
 import { countingParts } from '../../../analytics/counting.ts';
 import type { Platform } from '../platform.ts';
 import { QueryRefused, type QueryResult, type SqlEngine, type SqlValue } from './port.ts';
-import { countingRowsSql } from './views.ts';
+import { countingRowsSql, peopleSql } from './views.ts';
+import { PERSON_LINKS_POINTER, type PersonLinksPointer } from '../../../schemas/glue.ts';
+import { getJson } from '../storage/port.ts';
 
 const ALLOWED = new Set([StatementType.SELECT]);
 /** Types whose values arrive as plain JS values; the rest (dates, timestamps, BIGINT, DECIMAL) become text, as in DuckDB's JSON form. */
@@ -40,14 +42,18 @@ export class DuckDbEngine implements SqlEngine {
   private static async lockedConnection(instance: DuckDBInstance, platform: Platform): Promise<DuckDBConnection> {
     const connection = await instance.connect();
     const catalog = await platform.catalog.read();
+    const pointer = await getJson<PersonLinksPointer>(platform.storage, PERSON_LINKS_POINTER);
+    const links = pointer?.value.parts.length
+      ? `read_parquet([${pointer.value.parts.map((p) => `'${platform.storage.locate(p).replace(/'/g, "''")}'`).join(', ')}])` : null;
     for (const dataset of Object.values(datasets)) {
       const parts = countingParts(dataset, catalog.extracts);
       const files = [...new Set(parts.map((p) => platform.storage.locate(p.file)))];
       const source = files.length
         ? `read_parquet([${files.map((f) => `'${f.replace(/'/g, "''")}'`).join(', ')}], hive_partitioning = true)`
         : '';
-      await connection.run(`CREATE VIEW ${dataset.id} AS ${countingRowsSql(dataset, parts, source)}`);
+      await connection.run(`CREATE VIEW ${dataset.id} AS ${countingRowsSql(dataset, parts, source, links)}`);
     }
+    await connection.run(`CREATE VIEW people AS ${peopleSql('duckdb')}`);
     const curated = platform.storage.locate('curated');
     await connection.run(`SET allowed_directories = ['${curated.replace(/'/g, "''")}/']`);
     await connection.run('SET enable_external_access = false');

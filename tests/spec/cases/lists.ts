@@ -37,6 +37,23 @@ export const listCases: SpecCases = {
       expected: [{ key: 'a', value: true }, { key: 'b', value: false }],
     },
   ],
+  has_token: [
+    {
+      name: 'a token of the same key version, at any position; another version\'s token of the same text is not one',
+      tables: { police_person: [
+        { crime_key: 'a', link_blocks: 'k1:aa bb cc' }, { crime_key: 'b', link_blocks: 'k1:cc' }, { crime_key: 'c', link_blocks: 'k2:bb' },
+        { crime_key: 'd', link_blocks: 'k1:bbb' }, { crime_key: 'e', link_blocks: null },
+      ] },
+      query: valueOf('police_person', { op: 'has_token', a: col('link_blocks'), tokens: ['k1:bb', 'k3:cc'] }, 'crime_key'),
+      expected: [{ key: 'a', value: true }, { key: 'b', value: false }, { key: 'c', value: false }, { key: 'd', value: false }, { key: 'e', value: null }],
+    },
+    {
+      name: 'tokens of two versions: either',
+      tables: { police_person: [{ crime_key: 'a', link_blocks: 'k1:aa' }, { crime_key: 'b', link_blocks: 'k2:bb' }, { crime_key: 'c', link_blocks: 'k2:aa' }] },
+      query: { count: { from: 'police_person', where: { op: 'has_token', a: col('link_blocks'), tokens: ['k1:aa', 'k2:bb'] }, groupBy: {} } },
+      expected: [{ count: 2 }],
+    },
+  ],
   list_has_prefix: [
     {
       name: 'a code at any position starts with the prefix (only at a code\'s start)',

@@ -1,0 +1,180 @@
+import { defaultEngine, openEngine, type EngineName } from '../../analytics/engine.ts';
+import { col, eq, isIn, lit, or, type Engine, type Expr } from '../../analytics/ir.ts';
+import { unitCandidates, type Candidates } from '../../analytics/matching/candidates.ts';
+import { addLinkRow, linkRowOf, linkSources, type PersonLinkRow } from '../../analytics/matching/link-rows.ts';
+import { resolveTable } from '../../analytics/matching/resolve.ts';
+import { LinkTable } from '../../analytics/matching/table.ts';
+import { trainModel } from '../../analytics/matching/training.ts';
+import { linkageConfig, type LinkageConfig } from '../../schemas/linkage.ts';
+import type { PersonLinksPointer } from '../../schemas/glue.ts';
+import type { Platform } from '../platform/platform.ts';
+import { getJson, PreconditionFailed } from '../platform/storage/port.ts';
+import { loadDecisions } from './decisions.ts';
+import { addLinksPart, readLinksPointer, startLinks } from './links.ts';
+import { LATEST_KEY, type LinkingRun } from './people.ts';
+
+/**
+ * Linking an accepted extract's person records on arrival, so the next cohort shows them without a full run: its
+ * records not yet in the current run's links are scored (the latest run's blocking and model) against the stored
+ * records that share a blocking token or an exact key with them, and each takes the stored person of the cluster it
+ * joins, or a new person. Arrival never merges two stored people: where a cluster holds two, the new records go to
+ * the one they link to most strongly, and the merge waits for a full run (or review). Before any full run, the
+ * first upload starts a run of its own.
+ */
+export interface ArrivalLinks {
+  /** The upload's person records linked now (those already in the links are not counted). */
+  records: number;
+  /** How many of them joined a stored person, and how many new people they make. */
+  joined: number;
+  newPeople: number;
+  /** Stored records read to link them. */
+  compared: number;
+  /** The links part written; null when the upload had no new person records. */
+  part: string | null;
+  run: string;
+}
+
+const TRIES = 3;
+
+export async function linkOnArrival(
+  platform: Platform, upload: { dataset: string; upload_id: string },
+  options: { engine?: EngineName; progress?: (message: string) => void; config?: LinkageConfig } = {},
+): Promise<ArrivalLinks> {
+  const progress = options.progress ?? (() => {});
+  const config = options.config ?? linkageConfig;
+  const sources = linkSources().filter((s) => s.dataset === upload.dataset);
+  for (let attempt = 1; ; attempt++) {
+    const pointer = await readLinksPointer(platform.storage);
+    if (!sources.length) return { records: 0, joined: 0, newPeople: 0, compared: 0, part: null, run: pointer?.value.run ?? '' };
+    const engine = await openEngine(options.engine ?? defaultEngine.batch, platform);
+    let linked: Linked;
+    try {
+      linked = await linkRecords(platform, engine, upload, pointer, config, progress);
+    } finally {
+      await engine.close();
+    }
+    if (!linked.ids.length) return { records: 0, joined: 0, newPeople: 0, compared: linked.compared, part: null, run: pointer?.value.run ?? '' };
+    progress(`writing the links of ${linked.ids.length.toLocaleString('en-GB')} records…`);
+    try {
+      const part = `part-${upload.upload_id}`;
+      const written = pointer
+        ? await addLinksPart(platform.storage, pointer, part, linked.ids, linked.personIds, platform.now())
+        : await startLinks(platform.storage, `arrival-${upload.upload_id}`, part, linked.ids, linked.personIds, platform.now());
+      return { records: linked.ids.length, joined: linked.joined, newPeople: linked.newPeople, compared: linked.compared, part: written.parts.at(-1)!, run: written.run };
+    } catch (error) {
+      // The pointer moved (another upload, or a full run) since it was read: link again against what it names now.
+      if (!(error instanceof PreconditionFailed) || attempt >= TRIES) throw error;
+      progress('the person links changed while linking: linking again…');
+    }
+  }
+}
+
+interface Linked { ids: string[]; personIds: string[]; joined: number; newPeople: number; compared: number }
+
+async function linkRecords(
+  platform: Platform, engine: Engine, upload: { dataset: string; upload_id: string },
+  pointer: { value: PersonLinksPointer } | null, config: LinkageConfig, progress: (message: string) => void,
+): Promise<Linked> {
+  const sources = linkSources().filter((s) => s.dataset === upload.dataset);
+  const fresh: PersonLinkRow[] = [];
+  for (const source of sources) {
+    const rows = await engine.rows({ from: source.dataset, select: { ...source.select, linked: col(source.personColumn) }, where: eq(col('upload_id'), lit(upload.upload_id)) }, {});
+    for (const row of rows) {
+      const link = linkRowOf(source, row);
+      if (row.linked === null && (link.clk || link.key_nhs || link.key_upn || link.key_local)) fresh.push(link);
+    }
+  }
+  const seen = new Set<string>();
+  const news = fresh.filter((r) => !seen.has(r.id) && seen.add(r.id));
+  if (!news.length) return { ids: [], personIds: [], joined: 0, newPeople: 0, compared: 0 };
+  progress(`linking ${news.length.toLocaleString('en-GB')} new person records…`);
+
+  const stored = pointer ? await storedNeighbours(engine, news, upload.upload_id) : [];
+  const table = new LinkTable(config);
+  const personOfStored = new Map<string, string>();
+  for (const { row, person } of stored) {
+    if (personOfStored.has(row.id) || seen.has(row.id)) continue;
+    personOfStored.set(row.id, person);
+    addLinkRow(table, row);
+  }
+  for (const row of news) addLinkRow(table, row);
+  progress(`comparing them with ${personOfStored.size.toLocaleString('en-GB')} stored records that share a blocking token or a key…`);
+  const latest = await getJson<LinkingRun>(platform.storage, LATEST_KEY);
+  const decisions = await loadDecisions(platform.storage);
+  table.useModel(latest?.value.model ?? trainModel(table, decisions, config));
+  const candidates = unitCandidates(table, config);
+  const resolution = resolveTable(candidates, decisions, config);
+
+  // Per cluster: the stored people among its records, and how strongly the cluster's new records link to each.
+  const clusterPerson = new Map<number, string>();
+  for (const [root, byPerson] of strongestLinks(table, candidates, resolution.root, personOfStored)) {
+    const [best] = [...byPerson].sort(([p, x], [q, y]) => y - x || (p < q ? -1 : 1));
+    clusterPerson.set(root, best[0]);
+  }
+  const ids: string[] = [], personIds: string[] = [];
+  let joined = 0;
+  const newPeople = new Set<string>();
+  for (let i = personOfStored.size; i < table.size; i++) {
+    const person = clusterPerson.get(resolution.root[i]);
+    ids.push(table.ids[i]);
+    if (person) { personIds.push(person); joined++; } else { personIds.push(resolution.personIds[i]); newPeople.add(resolution.personIds[i]); }
+  }
+  return { ids, personIds, joined, newPeople: newPeople.size, compared: personOfStored.size };
+}
+
+/**
+ * Cluster root → stored person → the strongest link between that person's records and the cluster's new records
+ * (an exact key beats any score). Only clusters that hold a stored person are in it.
+ */
+function strongestLinks(table: LinkTable, candidates: Candidates, roots: Int32Array, personOfStored: Map<string, string>): Map<number, Map<string, number>> {
+  const stored = personOfStored.size; // stored records come first in the table
+  const root = (i: number) => roots[i];
+  const out = new Map<number, Map<string, number>>();
+  const note = (r: number, person: string, strength: number) => {
+    const byPerson = out.get(r) ?? out.set(r, new Map()).get(r)!;
+    byPerson.set(person, Math.max(byPerson.get(person) ?? -Infinity, strength));
+  };
+  const byRoot = new Map<number, number[]>();
+  for (let i = 0; i < table.size; i++) (byRoot.get(root(i)) ?? byRoot.set(root(i), []).get(root(i))!).push(i);
+  const scoreOf = new Map<string, number>();
+  for (let k = 0; k < candidates.count; k++) scoreOf.set(`${candidates.a[k]},${candidates.b[k]}`, candidates.score[k]);
+  const pairScore = (u: number, v: number) => scoreOf.get(u <= v ? `${u},${v}` : `${v},${u}`) ?? -Infinity;
+  const sharesKey = (i: number, j: number) => [table.nhs, table.upn, table.local, table.nameDob].some((k) => k[i] >= 0 && k[i] === k[j]);
+  for (const [r, members] of byRoot) {
+    const olds = members.filter((i) => i < stored), news = members.filter((i) => i >= stored);
+    if (!olds.length || !news.length) continue;
+    for (const j of olds) {
+      const person = personOfStored.get(table.ids[j])!;
+      let best = -Infinity;
+      for (const i of news) best = Math.max(best, sharesKey(i, j) ? Infinity : pairScore(table.unit[i], table.unit[j]));
+      note(r, person, best);
+    }
+  }
+  return out;
+}
+
+/** The stored, linked records of any dataset that share a blocking token or an exact key with the new records. */
+async function storedNeighbours(engine: Engine, news: readonly PersonLinkRow[], uploadId: string): Promise<{ row: PersonLinkRow; person: string }[]> {
+  const tokens = new Set<string>(), keys = { key_nhs: new Set<string>(), key_upn: new Set<string>(), key_local: new Set<string>(), key_name_dob: new Set<string>() };
+  for (const row of news) {
+    if (row.link_blocks) {
+      const colon = row.link_blocks.indexOf(':'), version = row.link_blocks.slice(0, colon + 1);
+      for (const t of row.link_blocks.slice(colon + 1).split(' ')) tokens.add(version + t);
+    }
+    for (const k of Object.keys(keys) as (keyof typeof keys)[]) if (row[k]) keys[k].add(row[k]!);
+  }
+  const out: { row: PersonLinkRow; person: string }[] = [];
+  for (const source of linkSources()) {
+    const ors: Expr[] = [];
+    const block = source.select.link_blocks as { col: string } | undefined;
+    if (block && tokens.size) ors.push({ op: 'has_token', a: block, tokens: [...tokens] });
+    for (const k of Object.keys(keys) as (keyof typeof keys)[]) {
+      const column = source.select[k];
+      if (column && keys[k].size) ors.push(isIn(column, [...keys[k]]));
+    }
+    if (!ors.length) continue;
+    const rows = await engine.rows({ from: source.dataset, select: { ...source.select, linked: col(source.personColumn), upload: col('upload_id') }, where: or(...ors) }, {});
+    for (const row of rows) if (row.linked !== null && row.upload !== uploadId) out.push({ row: linkRowOf(source, row), person: String(row.linked) });
+  }
+  return out;
+}

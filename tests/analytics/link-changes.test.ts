@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { linkChanges } from '../../analytics/matching/changes.ts';
+
+/** Changes between two runs' links, counted by who is with whom (person ids named after a smallest record may change). */
+const links = (entries: Record<string, string>) => new Map(Object.entries(entries));
+
+describe('how many people a linking run changed', () => {
+  it('counts nothing when only the ids changed', () => {
+    expect(linkChanges(links({ a: 'P1', b: 'P1', c: 'P2' }), ['a', 'b', 'c'], ['Q9', 'Q9', 'Q8']))
+      .toEqual({ records_moved: 0, people_merged: 0, people_split: 0, records_new: 0, records_gone: 0 });
+  });
+
+  it('a merge moves the smaller person\'s records; a split moves the part that left', () => {
+    expect(linkChanges(links({ a: 'P1', b: 'P1', c: 'P2' }), ['a', 'b', 'c'], ['X', 'X', 'X']))
+      .toEqual({ records_moved: 1, people_merged: 1, people_split: 0, records_new: 0, records_gone: 0 });
+    expect(linkChanges(links({ a: 'P1', b: 'P1', c: 'P1' }), ['a', 'b', 'c'], ['X', 'X', 'Y']))
+      .toEqual({ records_moved: 1, people_merged: 0, people_split: 1, records_new: 0, records_gone: 0 });
+  });
+
+  it('counts records new and gone apart', () => {
+    expect(linkChanges(links({ a: 'P1', z: 'P3' }), ['a', 'n'], ['X', 'X']))
+      .toEqual({ records_moved: 0, people_merged: 0, people_split: 0, records_new: 1, records_gone: 1 });
+  });
+});
