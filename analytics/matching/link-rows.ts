@@ -5,6 +5,7 @@ import { col, type Engine, type Expr, type ResultRow } from '../ir.ts';
 import type { LinkRecord } from './candidates.ts';
 import { decodeClk } from './clk.ts';
 import { unitCandidates } from './candidates.ts';
+import { withTrainedModel } from './training.ts';
 import { resolveTable, type Decisions, type Resolution } from './resolve.ts';
 import { LinkTable } from './table.ts';
 
@@ -47,7 +48,7 @@ export function addLinkRow(table: LinkTable, row: PersonLinkRow): void {
 export function linkPeople(rows: readonly PersonLinkRow[], decisions?: Decisions, config: LinkageConfig = linkageConfig): Resolution {
   const table = new LinkTable(config);
   for (const row of rows) addLinkRow(table, row);
-  const resolution = resolveTable(unitCandidates(table, config, undefined, decisions), decisions, config);
+  const resolution = resolveTable(unitCandidates(withTrainedModel(table, decisions, config), config), decisions, config);
   return { ...resolution, personOf: new Map(table.ids.map((id, i) => [id, resolution.personIds[i]])) };
 }
 

@@ -1,7 +1,7 @@
 import { clkFields, linkageConfig, type ClkField, type LinkageConfig } from '../../schemas/linkage.ts';
 import { segments, type Clk } from './clk.ts';
 import { compile, logistic, logit, MISSING, termFrequency, type CompiledModel, type Explanation, type TrainedModel } from './model.ts';
-import { tagOf, trainModel } from './training.ts';
+import { tagOf } from './training.ts';
 
 /**
  * Person records as linkage holds them at scale: columns of small integers rather than an object per record, and
@@ -226,10 +226,10 @@ export class LinkTable {
     return sizes;
   }
 
-  /** The trained model, or one trained now on this table with no decisions. */
+  /** The model scores come from: trained explicitly (training.ts `withTrainedModel`, or `useModel`), never here. */
   private get compiled(): CompiledModel {
-    if (!this.model) this.useModel(trainModel(this));
-    return this.model!;
+    if (!this.model) throw new Error('the link table has no model: train one first (withTrainedModel) or give one (useModel)');
+    return this.model;
   }
 
   /**
