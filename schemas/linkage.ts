@@ -229,7 +229,7 @@ export const linkageConfig: LinkageConfig = LinkageConfig.parse({
   },
   thresholds: { autoLink: 0.99, review: 0.3 },
   productsUpTo: 100_000,
-  blocking: { allPairsUpTo: 2_000, maxBlock: 1_000 },
+  blocking: { allPairsUpTo: 2_000, maxBlock: 150 },
   blindReview: { share: 0.01, atLeast: 30, atMost: 300 },
 });
 
