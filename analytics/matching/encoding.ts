@@ -177,6 +177,8 @@ export class LinkageEncoder {
   private readonly blockKey: Buffer;
   private readonly blockCache = new Recent<string>();
   private readonly soundexCache = new Recent<string>();
+  /** The stored one-edit tokens of the forenames seen lately (a forename's depend on it alone). */
+  private readonly editsCache = new Recent<string>();
   /** Whole encodings of the identities seen lately: the same person comes back in many rows. */
   private readonly identities = new Recent<LinkageEncoding>(25_000);
   private readonly version: string;
@@ -276,7 +278,9 @@ export class LinkageEncoder {
     }
     const values = valuesOf(names, dob, postcode, this.soundexCache);
     const blocks = values.length ? `${this.version}:${values.map(([tag, value]) => this.tokenOf(tag, value)).sort().join(' ')}` : null;
-    const edits = names.forename.length ? `${this.version}:${editValues(names.forename).map((value) => this.tokenOf('fe', value)).sort().join(' ')}` : null;
+    const forenames = names.forename.join(' ');
+    const edits = !forenames ? null : this.editsCache.get(forenames)
+      ?? this.editsCache.set(forenames, `${this.version}:${editValues(names.forename).map((value) => this.tokenOf('fe', value)).sort().join(' ')}`);
     return { clk, blocks, edits };
   }
 
