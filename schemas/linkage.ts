@@ -39,7 +39,7 @@ const Level = z.object({
    * The level holds only where both records also share a blocking token of this kind (analytics/matching/encoding.ts):
    * what Dice alone cannot tell (a short form from another name, a day-month swap from another year, a district).
    */
-  shares: z.enum(['fs', 'ss', 'by', 'pd']).optional(),
+  shares: z.enum(['fs', 'ss', 'by', 'pd', 'fe']).optional(),
   /**
    * For `swapped`: the other name of this record against this name of the other record must reach this Dice too, so
    * one name found in the other's other place (a surname written as a forename) is not taken for a swap of both.
@@ -148,6 +148,7 @@ function names(block: 'fs' | 'ss'): z.input<typeof Comparison> {
       { level: 'swapped', dice: 0.8, swapped: true, otherAtLeast: 0.66, start: { m: 0.02, u: 0.0005 } },
       // A typo (0.8–0.91).
       { level: 'close', dice: 0.8, start: { m: 0.04, u: 0.001 } },
+      ...(block === 'fs' ? [{ level: 'typo', dice: 0.4, shares: 'fe' as const, start: { m: 0.04, u: 0.0005 } }] : []),
       // A short form or a typo that keeps the name's Soundex (the `fs`/`ss` token, short forms as their full name):
       // half of all misspelt forenames, and 2 in 1,500 twin pairs (Alexandra, Alexandru) in the population benchmark.
       { level: 'partial', dice: 0.56, shares: block, start: { m: 0.06, u: 0.002 } },
@@ -204,12 +205,23 @@ export const linkageConfig: LinkageConfig = LinkageConfig.parse({
       when: { forename: ['different', 'missing'], dob: ['year', 'different', 'missing'] },
     },
     {
+      name: 'sex', action: 'apart',
+      why: 'another forename and another sex: a brother and a sister (twins, when the birth date agrees too)',
+      when: { forename: ['different', 'missing'], sex: ['different'] },
+    },
+    {
+      name: 'siblings', action: 'apart',
+      why: 'forenames alike but not one edit apart (Hitesh, Ramesh) and a birth date that disagrees: a brother or a sister',
+      when: { forename: ['near'], dob: ['different'] },
+    },
+    {
       name: 'twins', why: 'another forename with the same surname, birth date and home (or no postcode): twins look like this',
       when: { forename: ['near', 'different', 'missing'], surname: ['exact', 'swapped', 'close', 'partial', 'near'], dob: ['exact', 'close'], postcode: ['whole', 'sector', 'missing'] },
     },
     { name: 'forename', why: 'the forenames disagree, or one is missing: a sibling or a parent shares the rest', when: { forename: ['different', 'missing'] } },
     { name: 'birth-date', why: 'the birth dates disagree beyond a day or a swap', when: { dob: ['year', 'different'] } },
-    { name: 'no-birth-date', why: 'no birth date to compare and the forenames agree only in part', when: { dob: ['missing'], forename: ['near'] } },
+    // One edit too: without a birth date, Nita and Anita Patel at one address are sisters as likely as a typo.
+    { name: 'no-birth-date', why: 'no birth date to compare and the forenames agree only in part', when: { dob: ['missing'], forename: ['typo', 'near'] } },
   ],
   termFrequency: { pseudoRecords: 1_000, min: 1e-5, max: 0.2 },
   training: {
@@ -218,7 +230,7 @@ export const linkageConfig: LinkageConfig = LinkageConfig.parse({
   },
   thresholds: { autoLink: 0.99, review: 0.3 },
   productsUpTo: 100_000,
-  blocking: { allPairsUpTo: 2_000, maxBlock: 1_000 },
+  blocking: { allPairsUpTo: 2_000, maxBlock: 150 },
   blindReview: { share: 0.01, atLeast: 30, atMost: 300 },
 });
 
@@ -235,6 +247,8 @@ export const nicknames: Readonly<Record<string, string>> = Object.fromEntries(
   MUHAMMAD=MOHAMMED ABBY=ABIGAIL ABBIE=ABIGAIL BETH=ELIZABETH LIZ=ELIZABETH LIZZIE=ELIZABETH BECKY=REBECCA
   BEX=REBECCA JESS=JESSICA KATE=KATHERINE KATIE=KATHERINE KAT=KATHERINE MEG=MEGAN ELLIE=ELEANOR NELL=ELEANOR
   MAGGIE=MARGARET SOPHIE=SOPHIA VICKY=VICTORIA TORI=VICTORIA JO=JOANNE NIKKI=NICOLA MANDY=AMANDA LOU=LOUISE
-  HATTIE=HARRIET MILLIE=AMELIA MILLY=AMELIA EVIE=EVELYN`
+  HATTIE=HARRIET MILLIE=AMELIA MILLY=AMELIA EVIE=EVELYN SAMMY=SAMUEL OLLY=OLIVER XANDER=ALEXANDER MATTY=MATTHEW
+  BENJI=BENJAMIN JOEY=JOSEPH TED=EDWARD LIBBY=ELIZABETH JESSIE=JESSICA BELLA=ISABELLA IZZY=ISABELLA LIV=OLIVIA
+  LIVVY=OLIVIA LOTTIE=CHARLOTTE BRAD=BRADLEY ZAC=ZACHARY`
     .trim().split(/\s+/).map((pair) => pair.split('=') as [string, string]),
 );

@@ -39,6 +39,8 @@ export interface PersonColumns {
   /** Fuzzy-linkage encodings (analytics/matching/encoding.ts), where the person has a name or a birth date and home. */
   clk?: string;
   linkBlocks?: string;
+  /** Keyed tokens of the forename's one-edit neighbourhood: the forename's `typo` level (README: Fuzzy linkage). */
+  linkEdits?: string;
   /** The column holding the person's sex, encoded into the CLK (it is also stored as itself). */
   sexColumn?: string;
 }
@@ -64,7 +66,7 @@ export function personColumns(dataset: Dataset): PersonColumns[] {
       ...(agesKnown ? { age: `${p}age`, ageBand: `${p}age_band` } : {}),
       ...(roles.has('date_of_birth') ? { monthOfBirth: `${p}month_of_birth` } : {}),
       ...(roles.has('home_postcode') ? { homeSector: `${p}home_sector`, homeLocality: `${p}home_locality` } : {}),
-      ...(encoded ? { clk: `${p}clk`, linkBlocks: `${p}link_blocks`, ...(sex ? { sexColumn: sex.name } : {}) } : {}),
+      ...(encoded ? { clk: `${p}clk`, linkBlocks: `${p}link_blocks`, linkEdits: `${p}link_edits`, ...(sex ? { sexColumn: sex.name } : {}) } : {}),
     };
   });
 }
@@ -96,6 +98,7 @@ export function storedColumns(dataset: Dataset): StoredColumn[] {
     if (person.homeLocality) out.push({ name: person.homeLocality, type: 'string', description: `Locality of the ${person.person}'s home` });
     if (person.clk) out.push({ name: person.clk, type: 'string', description: `Keyed Bloom-filter encoding of the ${person.person}'s names, birth date, postcode and sex (fuzzy linkage; not reversible)` });
     if (person.linkBlocks) out.push({ name: person.linkBlocks, type: 'string', description: `Keyed blocking tokens of the ${person.person} (fuzzy linkage; not reversible)` });
+    if (person.linkEdits) out.push({ name: person.linkEdits, type: 'string', description: `Keyed tokens of the ${person.person}'s forename and its one-letter deletions (fuzzy linkage: tells a typo from another name; not reversible)` });
   }
   return out;
 }

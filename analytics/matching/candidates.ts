@@ -2,7 +2,7 @@ import { linkageConfig, type LinkageConfig } from '../../schemas/linkage.ts';
 import type { Clk } from './clk.ts';
 import type { Decisions } from './resolve.ts';
 import { LinkTable } from './table.ts';
-import { trainModel } from './training.ts';
+import { withTrainedModel } from './training.ts';
 
 /**
  * One person record as linkage sees it: its pseudonymous exact keys, its encoding and blocking tokens. `id` is
@@ -43,11 +43,11 @@ export interface Candidates {
 
 /**
  * `scoreOf`, if given, scores pairs in place of the table's model (the harness's plaintext baseline); otherwise the
- * table's model, trained on it now with `decisions` unless it has one.
+ * table's model, which it must have been given (training.ts `withTrainedModel`): finding candidates never trains.
  */
-export function unitCandidates(table: LinkTable, config: LinkageConfig = table.config, scoreOf?: (u: number, v: number) => number | null, decisions?: Decisions): Candidates {
+export function unitCandidates(table: LinkTable, config: LinkageConfig = table.config, scoreOf?: (u: number, v: number) => number | null): Candidates {
   const out = new PairColumns();
-  if (!scoreOf && !table.model) table.useModel(trainModel(table, decisions, config));
+  if (!scoreOf && !table.model) throw new Error('unitCandidates needs a trained model on the table (withTrainedModel) or a score');
   const compare = scoreOf ?? ((u: number, v: number) => table.scoreAtLeast(u, v, config.thresholds.review));
   const held = (u: number, v: number) => !scoreOf && table.held(u, v);
   // Units with no encoding are compared only by a given score.
@@ -91,12 +91,15 @@ export function tableOf(records: readonly LinkRecord[], config: LinkageConfig = 
   return table;
 }
 
-/** Candidates among records given as objects; `compare`, if given, scores them in place of their encodings. */
+/**
+ * Candidates among records given as objects: `compare`, if given, scores them in place of their encodings; otherwise
+ * the model is trained on them first, with `decisions`.
+ */
 export function candidatePairs(records: readonly LinkRecord[], config: LinkageConfig = linkageConfig, compare?: Compare, decisions?: Decisions): Candidates {
   const table = tableOf(records, config);
   return compare
     ? unitCandidates(table, config, (u, v) => (u === v ? null : compare(records[table.members[u][0]], records[table.members[v][0]], config)))
-    : unitCandidates(table, config, undefined, decisions);
+    : unitCandidates(withTrainedModel(table, decisions, config), config);
 }
 
 /** Growing columns of unit pairs and scores. */

@@ -108,7 +108,21 @@ export function soundex(word: string): string {
 }
 
 /** What a blocking token was made of (stored beside it, and inside its keyed hash); never its value. */
-export type BlockTag = 'fs' | 'ss' | 'by' | 'pd' | 'fs+ss' | 'ns+by' | 'ss+pd' | 'by+pd';
+export type BlockTag = 'fs' | 'ss' | 'by' | 'pd' | 'fs+ss' | 'ns+by' | 'ss+pd' | 'by+pd' | 'fe';
+
+/**
+ * A forename's one-edit neighbourhood: each word and each word with one letter left out. Two forenames share one
+ * exactly when a word of one is a letter substituted, dropped, added or two swapped from a word of the other (or both
+ * of these: Alexander and Alexandra share ALEXANDR), which a typo does and another name (Aisha, Ayesha) seldom does.
+ */
+export function editValues(words: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const word of words) {
+    out.add(word);
+    if (word.length > 2) for (let i = 0; i < word.length; i++) out.add(word.slice(0, i) + word.slice(i + 1));
+  }
+  return [...out];
+}
 
 /**
  * The clear blocking values of a record, each with its tag: the Soundex of every forename word (`fs`, short forms as
@@ -152,14 +166,19 @@ function codes(words: readonly string[], seen: Recent<string>): string[] {
 /** A field's part of the CLK: its words from `offset`, its key, and the masks of values and tokens seen before. */
 interface FieldPlan { key: Buffer; offset: number; words: number; bits: number; hashes: number; tokens: Recent<Uint32Array>; values: Recent<Uint32Array> }
 
-/** What ingest stores for a person: the CLK and the blocking tokens, each null when there is nothing to store. */
-export interface LinkageEncoding { clk: string | null; blocks: string | null }
+/**
+ * What ingest stores for a person: the CLK, the blocking tokens and the forename's one-edit tokens (`fe`, compared
+ * by the forename's `typo` level, never blocked on), each null when there is nothing to store.
+ */
+export interface LinkageEncoding { clk: string | null; blocks: string | null; edits: string | null }
 
 export class LinkageEncoder {
   private readonly plans: Record<ClkField, FieldPlan>;
   private readonly blockKey: Buffer;
   private readonly blockCache = new Recent<string>();
   private readonly soundexCache = new Recent<string>();
+  /** The stored one-edit tokens of the forenames seen lately (a forename's depend on it alone). */
+  private readonly editsCache = new Recent<string>();
   /** Whole encodings of the identities seen lately: the same person comes back in many rows. */
   private readonly identities = new Recent<LinkageEncoding>(25_000);
   private readonly version: string;
@@ -237,8 +256,8 @@ export class LinkageEncoder {
   }
 
   /**
-   * Both stored forms: the CLK, `v2:` + base64url of its 128 bytes, and the blocking tokens, `v2:` + space-separated
-   * `<tag>.<96-bit keyed hash>`, sorted.
+   * The stored forms: the CLK, `v2:` + base64url of its 128 bytes, and the blocking tokens and the one-edit tokens,
+   * each `v2:` + space-separated `<tag>.<96-bit keyed hash>`, sorted.
    */
   encode(identity: Identity): LinkageEncoding {
     const { names, dob, postcode, sex } = identity;
@@ -259,7 +278,10 @@ export class LinkageEncoder {
     }
     const values = valuesOf(names, dob, postcode, this.soundexCache);
     const blocks = values.length ? `${this.version}:${values.map(([tag, value]) => this.tokenOf(tag, value)).sort().join(' ')}` : null;
-    return { clk, blocks };
+    const forenames = names.forename.join(' ');
+    const edits = !forenames ? null : this.editsCache.get(forenames)
+      ?? this.editsCache.set(forenames, `${this.version}:${editValues(names.forename).map((value) => this.tokenOf('fe', value)).sort().join(' ')}`);
+    return { clk, blocks, edits };
   }
 
   /** The stored CLK alone (see `encode`). */
@@ -267,4 +289,7 @@ export class LinkageEncoder {
 
   /** The stored blocking tokens alone (see `encode`). */
   blocks(q: QuasiIdentifiers): string | null { return this.encode(identityOf(q)).blocks; }
+
+  /** The stored one-edit tokens alone (see `encode`). */
+  edits(q: QuasiIdentifiers): string | null { return this.encode(identityOf(q)).edits; }
 }

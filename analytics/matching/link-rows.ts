@@ -5,6 +5,7 @@ import { col, type Engine, type Expr, type ResultRow } from '../ir.ts';
 import type { LinkRecord } from './candidates.ts';
 import { decodeClk } from './clk.ts';
 import { unitCandidates } from './candidates.ts';
+import { withTrainedModel } from './training.ts';
 import { resolveTable, type Decisions, type Resolution } from './resolve.ts';
 import { LinkTable } from './table.ts';
 
@@ -23,17 +24,25 @@ export interface PersonLinkRow {
   key_name_dob?: string | null;
   clk?: string | null;
   link_blocks?: string | null;
+  link_edits?: string | null;
 }
 
 /** A person row's fields as linkage compares them (its encoding still as stored). */
 function linkFields(row: PersonLinkRow) {
-  const blocks = row.link_blocks ? row.link_blocks.slice(row.link_blocks.indexOf(':') + 1).split(' ') : [];
-  // Blocking tokens of different key versions never meet: the version is part of each token.
-  const version = row.link_blocks?.slice(0, row.link_blocks.indexOf(':')) ?? '';
   return {
     id: row.id, partner: row.partner, local: row.key_local ?? null, nhs: row.key_nhs ?? null, upn: row.key_upn ?? null,
-    nameDob: row.key_name_dob ?? null, blocks: blocks.map((b) => `${version}:${b}`),
+    nameDob: row.key_name_dob ?? null, blocks: [...storedTokens(row.link_blocks), ...storedTokens(row.link_edits)],
   };
+}
+
+/**
+ * Stored tokens (`<version>:<token> <token>…`) each with its version, so tokens of different key versions never
+ * meet: the blocking tokens and the one-edit tokens (their `fe` tag keeps them out of blocking: table.ts).
+ */
+export function storedTokens(stored: string | null | undefined): string[] {
+  if (!stored) return [];
+  const colon = stored.indexOf(':'), version = stored.slice(0, colon);
+  return stored.slice(colon + 1).split(' ').map((t) => `${version}:${t}`);
 }
 
 export const linkRecordOf = (row: PersonLinkRow): LinkRecord => ({ ...linkFields(row), clk: decodeClk(row.clk ?? null) });
@@ -47,7 +56,7 @@ export function addLinkRow(table: LinkTable, row: PersonLinkRow): void {
 export function linkPeople(rows: readonly PersonLinkRow[], decisions?: Decisions, config: LinkageConfig = linkageConfig): Resolution {
   const table = new LinkTable(config);
   for (const row of rows) addLinkRow(table, row);
-  const resolution = resolveTable(unitCandidates(table, config, undefined, decisions), decisions, config);
+  const resolution = resolveTable(unitCandidates(withTrainedModel(table, decisions, config), config), decisions, config);
   return { ...resolution, personOf: new Map(table.ids.map((id, i) => [id, resolution.personIds[i]])) };
 }
 
@@ -67,7 +76,7 @@ export function linkSources(): LinkSource[] {
     const references = dataset.columns.filter((c) => c.reference).map((c) => c.reference!.key);
     for (const person of persons) {
       if (!person.clk) continue;
-      const select: Record<string, Expr> = { partner: col('partner'), clk: col(person.clk), link_blocks: col(person.linkBlocks!) };
+      const select: Record<string, Expr> = { partner: col('partner'), clk: col(person.clk), link_blocks: col(person.linkBlocks!), link_edits: col(person.linkEdits!) };
       for (const [kind, column] of Object.entries(person.keys)) select[`key_${kind}`] = col(column);
       for (const r of references) select[`ref_${r}`] = col(r);
       // A row's own reference identifies it; where the dataset has none unique (people in a crime), add the person's keys.
@@ -89,7 +98,7 @@ export function linkRowOf(source: LinkSource, row: ResultRow): PersonLinkRow {
   return {
     id, dataset: source.dataset, partner: String(row.partner),
     key_nhs: text(row.key_nhs), key_upn: text(row.key_upn), key_local: text(row.key_local), key_name_dob: text(row.key_name_dob),
-    clk: text(row.clk), link_blocks: text(row.link_blocks),
+    clk: text(row.clk), link_blocks: text(row.link_blocks), link_edits: text(row.link_edits),
   };
 }
 

@@ -2,6 +2,7 @@ import { isoToDay } from '../dates.ts';
 import { and, col, date, isIn, lit, or, type Engine, type Expr, type Params, type ResultRow } from '../ir.ts';
 import { KeyClusters } from './key-clusters.ts';
 import { unitCandidates } from './candidates.ts';
+import { withTrainedModel } from './training.ts';
 import { linkRowOf, linkSources, loadLinkTable, type LinkSource } from './link-rows.ts';
 import { indexPeople, type PeopleIndex } from './people-index.ts';
 import { resolveTable, type Decisions } from './resolve.ts';
@@ -70,7 +71,7 @@ async function peopleOf(engine: Engine, linkage: Linkage): Promise<PeopleIndex |
   if (linkage.people) return linkage.people;
   if (await linkRecordCount(engine) > linkageConfig.productsUpTo) return null;
   const table = await loadLinkTable(engine);
-  return indexPeople(resolveTable(unitCandidates(table), linkage.decisions), { version: 'linked for this request', linkedAt: '' }, { review: false });
+  return indexPeople(resolveTable(unitCandidates(withTrainedModel(table, linkage.decisions)), linkage.decisions), { version: 'linked for this request', linkedAt: '' }, { review: false });
 }
 
 /** Rows of one dataset that start the search for people: a filter over its person rows (parameters allowed). */

@@ -1,7 +1,7 @@
 import { clkFields, linkageConfig, type ClkField, type LinkageConfig } from '../../schemas/linkage.ts';
 import { segments, type Clk } from './clk.ts';
 import { compile, logistic, logit, MISSING, termFrequency, type CompiledModel, type Explanation, type TrainedModel } from './model.ts';
-import { tagOf, trainModel } from './training.ts';
+import { tagOf } from './training.ts';
 
 /**
  * Person records as linkage holds them at scale: columns of small integers rather than an object per record, and
@@ -213,9 +213,11 @@ export class LinkTable {
    */
   blockMembers(units: readonly number[], maxBlock: number): { blocks: Map<number, number[]>; skipped: Uint8Array } {
     const blocks = new Map<number, number[]>();
-    for (const u of units) for (const t of this.blocks[u]) (blocks.get(t) ?? blocks.set(t, []).get(t)!).push(u);
+    const tagOf = this.tagOfToken;
+    for (const u of units) for (const t of this.blocks[u]) if (tagOf[t] !== NOT_BLOCKING) (blocks.get(t) ?? blocks.set(t, []).get(t)!).push(u);
     const skipped = new Uint8Array(this.internedCount);
     for (const [token, members] of blocks) if (members.reduce((n, u) => n + this.members[u].length, 0) > maxBlock) skipped[token] = 1;
+    for (let t = 0; t < Math.min(tagOf.length, skipped.length); t++) if (tagOf[t] === NOT_BLOCKING) skipped[t] = 1;
     return { blocks, skipped };
   }
 
@@ -226,10 +228,10 @@ export class LinkTable {
     return sizes;
   }
 
-  /** The trained model, or one trained now on this table with no decisions. */
+  /** The model scores come from: trained explicitly (training.ts `withTrainedModel`, or `useModel`), never here. */
   private get compiled(): CompiledModel {
-    if (!this.model) this.useModel(trainModel(this));
-    return this.model!;
+    if (!this.model) throw new Error('the link table has no model: train one first (withTrainedModel) or give one (useModel)');
+    return this.model;
   }
 
   /**
@@ -402,5 +404,7 @@ const ORDER = [DOB, SURNAME, FORENAME, POSTCODE, ...clkFields.map((_, c) => c).f
 /** The blocking tokens that count a name comparison's term frequency (analytics/matching/encoding.ts tags). */
 const tfTags: [number, string][] = [[FORENAME, 'fs'], [SURNAME, 'ss']];
 /** The tags a level may ask both records to share (schemas/linkage.ts). */
-const SHARED_TAGS = ['fs', 'ss', 'by', 'pd'] as const;
+const SHARED_TAGS = ['fs', 'ss', 'by', 'pd', 'fe'] as const;
+/** The tag of tokens that levels compare but blocking never uses (a forename's one-edit neighbourhood). */
+const NOT_BLOCKING = SHARED_TAGS.indexOf('fe');
 const scratch = new Int8Array(F);

@@ -75,6 +75,11 @@ export function trainModel(table: LinkTable, decisions: Decisions = new Map(), c
   };
 }
 
+/** The table with a model trained on it now (with the analysts' decisions): what candidate search scores with. */
+export function withTrainedModel(table: LinkTable, decisions: Decisions = new Map(), config: LinkageConfig = table.config): LinkTable {
+  return table.useModel(trainModel(table, decisions, config));
+}
+
 /** The EM sessions: the blocks' tag, the other session's tag (for the share of matches in both), what each trains. */
 const SESSIONS: { tag: string; other: string; trains: ClkField[] }[] = [
   { tag: 'fs+ss', other: 'by+pd', trains: ['dob', 'postcode', 'sex'] },

@@ -69,7 +69,7 @@ export function storedRowBuilder(
     const slot = (name: string | undefined) => (name ? at(name) : -1);
     const keyNhs = slot(person.keys.nhs), keyUpn = slot(person.keys.upn), keyLocal = slot(person.keys.local), keyNameDob = slot(person.keys.name_dob);
     const age = slot(person.age), ageBand = slot(person.ageBand), monthOfBirth = slot(person.monthOfBirth);
-    const homeSector = slot(person.homeSector), homeLocality = slot(person.homeLocality), clk = slot(person.clk), linkBlocks = slot(person.linkBlocks);
+    const homeSector = slot(person.homeSector), homeLocality = slot(person.homeLocality), clk = slot(person.clk), linkBlocks = slot(person.linkBlocks), linkEdits = slot(person.linkEdits);
     steps.push((row, out) => {
       const birth = dob ? ((row[dob] ?? null) as number | null) : null;
       if (keyNhs >= 0) out[keyNhs] = row[nhs!] ? pseudonyms.nhsKey(row[nhs!] as string) : null;
@@ -104,6 +104,7 @@ export function storedRowBuilder(
         });
         out[clk] = encoded.clk;
         out[linkBlocks] = encoded.blocks;
+        out[linkEdits] = encoded.edits;
       }
     });
   }

@@ -8,7 +8,7 @@ import { pairKey, resolveTable, type Decisions } from '../../analytics/matching/
 import type { ReviewItem } from '../../analytics/matching/review.ts';
 import { autoLinkedPairs, blindSample } from '../../analytics/matching/blind.ts';
 import type { TrainedModel } from '../../analytics/matching/model.ts';
-import { trainModel } from '../../analytics/matching/training.ts';
+import { trainModel, withTrainedModel } from '../../analytics/matching/training.ts';
 import { linkRecordCount, type Linkage } from '../../analytics/matching/people.ts';
 import { linkageConfig, type LinkageConfig } from '../../schemas/linkage.ts';
 import type { Platform } from '../platform/platform.ts';
@@ -140,7 +140,7 @@ export const describeChanges = (c: LinkChanges) =>
 
 /** Links a small store in the request, the model trained with the decisions as a linking run trains it. */
 export async function linkInRequest(engine: Engine, decisions: Decisions, config: LinkageConfig = linkageConfig) {
-  const candidates = unitCandidates(await loadLinkTable(engine, config), config, undefined, decisions);
+  const candidates = unitCandidates(withTrainedModel(await loadLinkTable(engine, config), decisions, config), config);
   return { candidates, resolution: resolveTable(candidates, decisions, config) };
 }
 

@@ -59,7 +59,7 @@ function feeds(column: Column, person: PersonColumns | undefined): string[] {
     nhs_number: [person.keys.nhs],
     upn: [person.keys.upn],
     local_person_id: [person.keys.local],
-    forename: [person.keys.name_dob, ...linkage],
+    forename: [person.keys.name_dob, ...linkage, person.linkEdits],
     surname: [person.keys.name_dob, ...linkage],
     date_of_birth: [person.age, person.ageBand, person.monthOfBirth, person.keys.name_dob, ...linkage],
     home_postcode: [person.homeSector, person.homeLocality, ...linkage],
@@ -128,7 +128,7 @@ function datasetSection(d: Definitions, dataset: Dataset): string {
   const people = personColumns(dataset).map((p) => {
     const spec = dataset.persons[p.person];
     const at = spec.ageAt === null ? 'no age (undated)' : code(spec.ageAt ?? dataset.eventDate ?? '');
-    const stored = [...Object.values(p.keys), p.age, p.ageBand, p.monthOfBirth, p.homeSector, p.homeLocality, p.clk, p.linkBlocks]
+    const stored = [...Object.values(p.keys), p.age, p.ageBand, p.monthOfBirth, p.homeSector, p.homeLocality, p.clk, p.linkBlocks, p.linkEdits]
       .filter((n): n is string => !!n).map(code).join(', ');
     return [code(p.person), spec.description, at, stored || 'none'];
   });
@@ -174,7 +174,7 @@ function linkageSection(): string {
     'holds, so keys can be rotated.', '',
     table(['identity field', 'becomes'], Object.entries(identityRoles).map(([role, text]) => [code(role), text])), '',
     'Person keys (`key_nhs`, `key_upn`, `key_local`, `key_name_dob`, with the person\'s prefix) link records exactly;',
-    `the encodings (\`clk\`, \`link_blocks\`, layout \`${encodingLayout}\`) link them when they disagree a little. The CLK is`,
+    `the encodings (\`clk\`, \`link_blocks\`, \`link_edits\`, layout \`${encodingLayout}\`) link them when they disagree a little. The CLK is`,
     `${clkFields.reduce((n, f) => n + linkageConfig.clk[f].bits, 0)} bits, one segment per field, each token setting bit positions read from a keyed HMAC-SHA512:`, '',
     table(['segment', 'bits', 'positions per token'], segments), '',
     'A partner\'s record reference (the column that names its record) is stored only as a keyed hash for joins and,',

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { tableOf } from '../../analytics/matching/candidates.ts';
 import { resolvePeople } from '../../analytics/matching/resolve.ts';
-import { trainModel } from '../../analytics/matching/training.ts';
+import { trainModel, withTrainedModel } from '../../analytics/matching/training.ts';
 import { LinkageEncoder } from '../../analytics/matching/encoding.ts';
 import { childLinkageBenchmark } from '../../sample-data/generator/linkage-benchmark.ts';
 import { clkFields, LinkageConfig, linkageConfig } from '../../schemas/linkage.ts';
@@ -88,7 +88,7 @@ describe('the model on a seeded population', () => {
       { id: `${id}/2`, side: 'council', truth: id, local: null, nhs: null, upn: null, forename: 'Ravi', surname, dob: '2011-02-03', postcode: 'LE2 7PQ', sex: 'male' },
     ];
     const all = [...records, ...patels, ...pair('Patel', 'common'), ...pair('Quennell', 'rare')];
-    const table = tableOf(encodeRecords(all, encoderOf(0)));
+    const table = withTrainedModel(tableOf(encodeRecords(all, encoderOf(0))));
     const at = (id: string) => table.unit[all.findIndex((r) => r.id === id)];
     const common = table.explain(at('common/1'), at('common/2'))!, rare = table.explain(at('rare/1'), at('rare/2'))!;
     const surname = (e: typeof common) => e.comparisons.find((c) => c.comparison === 'surname')!;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tableOf, type LinkRecord } from '../../analytics/matching/candidates.ts';
+import { withTrainedModel } from '../../analytics/matching/training.ts';
 import { decodeClk } from '../../analytics/matching/clk.ts';
 import { logistic, logit, scoreOfExplanation } from '../../analytics/matching/model.ts';
 import { pairKey, resolvePeople } from '../../analytics/matching/resolve.ts';
@@ -21,7 +22,7 @@ const together = (records: LinkRecord[], ids: string[], decisions = new Map(), c
 // The thresholds alone: no guard holds a pair whatever its score (they have tests of their own).
 const config = (thresholds: { autoLink: number; review: number }) => LinkageConfig.parse({ ...linkageConfig, thresholds, guards: [] });
 /** The score of two records as linking them together gives it (the model trained on just these records). */
-const scoreOf = (records: LinkRecord[]) => tableOf(records).score(0, 1)!;
+const scoreOf = (records: LinkRecord[]) => withTrainedModel(tableOf(records)).score(0, 1)!;
 
 describe('candidate pairs and resolution', () => {
   it('links a typo, a nickname, swapped names and a day-month swap across partners; not a different child', () => {
@@ -141,7 +142,7 @@ describe('candidate pairs and resolution', () => {
     const variants = [ava, { ...ava, surname: 'Mistri' }, { ...ava, forename: 'Eva', dob: '2011-02-03' }, { ...ava, postcode: null }, { ...ava, dob: null, sex: null },
       { forename: 'Zed', surname: 'Quinn', dob: '2010-05-21', postcode: 'LE4 6RT', sex: 'male' }];
     const records = variants.map((q, i) => record(`r${i}`, 'uhl', q));
-    const table = tableOf(records);
+    const table = withTrainedModel(tableOf(records));
     let cut = 0;
     for (let u = 0; u < table.units; u++) {
       for (let v = 0; v < table.units; v++) {

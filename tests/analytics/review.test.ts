@@ -7,6 +7,7 @@ import { KeyClusters } from '../../analytics/matching/key-clusters.ts';
 import { linkPeople, loadLinkRows, loadLinkTable } from '../../analytics/matching/link-rows.ts';
 import { autoLinkedPairs, blindSample, blindSampleSize } from '../../analytics/matching/blind.ts';
 import { unitCandidates } from '../../analytics/matching/candidates.ts';
+import { withTrainedModel } from '../../analytics/matching/training.ts';
 import { estimateQuality, wilson } from '../../analytics/matching/quality.ts';
 import { resolveTable } from '../../analytics/matching/resolve.ts';
 import { findItem, type Explanation } from '../../analytics/matching/review.ts';
@@ -241,7 +242,7 @@ describe('a pair\'s evidence and its waterfall', () => {
 describe('blind review of auto-links and the quality estimates', () => {
   it('samples auto-linked pairs deterministically by seed, one person each, without score or evidence', async () => {
     const table = await loadLinkTable(engine);
-    const candidates = unitCandidates(table);
+    const candidates = unitCandidates(withTrainedModel(table));
     const resolution = resolveTable(candidates);
     const links = autoLinkedPairs(candidates, resolution);
     expect(links.pairs.length).toBeGreaterThan(0);

@@ -4,6 +4,7 @@ import { candidatePairs, type Candidates, type Compare, type LinkRecord } from '
 import { decodeClk } from '../../analytics/matching/clk.ts';
 import { resolvePeople } from '../../analytics/matching/resolve.ts';
 import { blockingValues, identityOf, type LinkageEncoder } from '../../analytics/matching/encoding.ts';
+import { storedTokens } from '../../analytics/matching/link-rows.ts';
 import { normaliseName } from '../../functions/ingest/pseudonymise.ts';
 import { childLinkageBenchmark, type BenchmarkRecord } from '../../sample-data/generator/linkage-benchmark.ts';
 import { LinkageConfig, linkageConfig, nicknames } from '../../schemas/linkage.ts';
@@ -46,8 +47,8 @@ export function childRecords(seed: number, children: number): ClearRecord[] {
 /** As ingest stores them: exact keys (here the clear values: they are compared for equality only), CLK, blocks. */
 export function encodeRecords(records: readonly ClearRecord[], encoder: LinkageEncoder): LinkRecord[] {
   return records.map((r) => {
-    const { clk, blocks } = encoder.encode(identityOf(r));
-    return { id: r.id, partner: r.side, local: r.local, nhs: r.nhs, upn: r.upn, nameDob: null, clk: decodeClk(clk), blocks: blocks ? blocks.slice(blocks.indexOf(':') + 1).split(' ') : [] };
+    const { clk, blocks, edits } = encoder.encode(identityOf(r));
+    return { id: r.id, partner: r.side, local: r.local, nhs: r.nhs, upn: r.upn, nameDob: null, clk: decodeClk(clk), blocks: [...storedTokens(blocks), ...storedTokens(edits)] };
   });
 }
 

@@ -179,7 +179,7 @@ describe('CLK encoding', () => {
     expect(names).toEqual({ forename: ['ZOE'], surname: ['OBRIEN', 'SMITH'] });
     expect(p.names(q.forename, q.surname)).toEqual(namesOf(q.forename, q.surname));
     expect(p.nameDobKeyOf(names, q.dob)).toBe(p.nameDobKey(q.forename, q.surname, q.dob));
-    expect(p.linkage.encode({ ...identityOf(q), names })).toEqual({ clk: p.linkage.clk(q), blocks: p.linkage.blocks(q) });
+    expect(p.linkage.encode({ ...identityOf(q), names })).toEqual({ clk: p.linkage.clk(q), blocks: p.linkage.blocks(q), edits: p.linkage.edits(q) });
   });
 });
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEngine } from '../../analytics/engine.ts';
 import { unitCandidates } from '../../analytics/matching/candidates.ts';
+import { withTrainedModel } from '../../analytics/matching/training.ts';
 import { loadLinkTable } from '../../analytics/matching/link-rows.ts';
 import { decodePeopleIndex, encodePeopleIndex, indexPeople } from '../../analytics/matching/people-index.ts';
 import { resolveTable } from '../../analytics/matching/resolve.ts';
@@ -71,7 +72,7 @@ describe('linking people ahead of time', () => {
 
   it('stores what it built: the decoded people answer as the built ones, and know no other record', async () => {
     const table = await withEngine((engine) => loadLinkTable(engine));
-    const built = indexPeople(resolveTable(unitCandidates(table)), { version: 'v', linkedAt: '2025-11-01T12:00:00.000Z' });
+    const built = indexPeople(resolveTable(unitCandidates(withTrainedModel(table))), { version: 'v', linkedAt: '2025-11-01T12:00:00.000Z' });
     const decoded = decodePeopleIndex(encodePeopleIndex(built));
     expect([decoded.records, decoded.people, decoded.version]).toEqual([built.records, built.people, 'v']);
     for (const id of table.ids) {

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { LinkRecord } from '../../analytics/matching/candidates.ts';
 import { decodeClk } from '../../analytics/matching/clk.ts';
 import { resolvePeople } from '../../analytics/matching/resolve.ts';
-import { LinkageEncoder, type QuasiIdentifiers } from '../../analytics/matching/encoding.ts';
+import { identityOf, LinkageEncoder, type QuasiIdentifiers } from '../../analytics/matching/encoding.ts';
+import { storedTokens } from '../../analytics/matching/link-rows.ts';
 import { sister, tommy } from '../analytics/fuzzy-child.ts';
 
 /**
@@ -20,14 +21,16 @@ const family = [
   { id: 'nameless-twin', q: { ...tommy[0], forename: null } },
   { id: 'brother-no-dob', q: { ...tommy[0], forename: 'Harvey', dob: null } },
 ];
+/** His own record with a typo that changes the name's sound (no Soundex shared, Dice as low as a twin's like name): one edit. */
+const soundTypo = { ...tommy[0], forename: 'Thotas' };
 
 function underKeys() {
-  const runs: { tommyOne: boolean; sisterApart: boolean; sisterQueued: boolean; twinApart: boolean; twinQueued: boolean; familyApart: string[] }[] = [];
+  const runs: { typoLinked: boolean; tommyOne: boolean; sisterApart: boolean; sisterQueued: boolean; twinApart: boolean; twinQueued: boolean; familyApart: string[] }[] = [];
   for (let k = 0; k < KEYS; k++) {
     const encoder = new LinkageEncoder('v1', createHash('sha256').update(`deployment ${k}`).digest());
     const record = (id: string, partner: string, q: QuasiIdentifiers): LinkRecord => {
-      const blocks = encoder.blocks(q)!;
-      return { id, partner, local: null, nhs: null, upn: null, nameDob: null, clk: decodeClk(encoder.clk(q)), blocks: blocks.slice(blocks.indexOf(':') + 1).split(' ') };
+      const { clk, blocks, edits } = encoder.encode(identityOf(q));
+      return { id, partner, local: null, nhs: null, upn: null, nameDob: null, clk: decodeClk(clk), blocks: [...storedTokens(blocks), ...storedTokens(edits)] };
     };
     const records = [...tommy.map((q, i) => record(`tommy/${i}`, ['police', 'city', 'school', 'uhl'][i], q)), record('sister', 'city', sister), record('twin', 'uhl', twin)];
     const { personOf, review } = resolvePeople(records);
@@ -36,9 +39,11 @@ function underKeys() {
       const alone = resolvePeople([...records.slice(0, tommy.length), record(id, 'vrn', q as QuasiIdentifiers)]).personOf;
       return alone.get(id) !== alone.get('tommy/0');
     }).map((f) => f.id);
+    const withTypo = resolvePeople([...records.slice(0, tommy.length), record('typo', 'vrn', soundTypo)]).personOf;
     const his = personOf.get('tommy/0');
     const twinIndex = records.findIndex((r) => r.id === 'twin');
     runs.push({
+      typoLinked: withTypo.get('typo') === withTypo.get('tommy/0'),
       tommyOne: tommy.every((_, i) => personOf.get(`tommy/${i}`) === his),
       sisterApart: personOf.get('sister') !== his,
       sisterQueued: review.some((p) => records[p.a].id === 'sister' || records[p.b].id === 'sister'),
@@ -71,5 +76,9 @@ describe('a sister and a twin at the same address, under many keys', () => {
 
   it('while his own spellings (a nickname, a typo) become one person under every key', () => {
     expect(runs.filter((r) => !r.tommyOne)).toEqual([]);
+  });
+
+  it('links a typo that changes the sound of his forename (Thotas), the rest agreeing, under every key: the one-edit tokens', () => {
+    expect(runs.filter((r) => !r.typoLinked)).toHaveLength(0);
   });
 });

@@ -143,10 +143,13 @@ describe('no identity value is stored or returned', () => {
     const tables = { police_person: '', asb_incident: 'perpetrator_', ae_attendance: '', hospital_admission: '', school_exclusion: '', support_episode: '' };
     const clks: Clk[] = [];
     for (const [table, p] of Object.entries(tables)) {
-      const rows = await sql(t.platform, `SELECT ${p}clk AS clk, ${p}link_blocks AS blocks FROM ${table} WHERE ${p}clk IS NOT NULL`);
+      const rows = await sql(t.platform, `SELECT ${p}clk AS clk, ${p}link_blocks AS blocks, ${p}link_edits AS edits FROM ${table} WHERE ${p}clk IS NOT NULL`);
       expect(rows, table).toHaveLength(1);
       expect(rows[0].clk).toMatch(/^v2:[A-Za-z0-9_-]{171}$/);
       expect(rows[0].blocks).toMatch(new RegExp(`^v2:${BLOCK_TOKEN}( ${BLOCK_TOKEN})*$`));
+      // The forename's one-edit tokens: keyed hashes tagged `fe`, no letter of the name (hospital admissions carry no name).
+      if (table === 'hospital_admission') expect(rows[0].edits).toBeNull();
+      else expect(rows[0].edits).toMatch(/^v2:fe\.[A-Za-z0-9_-]{16}( fe\.[A-Za-z0-9_-]{16})*$/);
       clks.push(decodeClk(String(rows[0].clk))!);
     }
     // The victim in police_crime has only a date of birth: nothing to encode, no column.
