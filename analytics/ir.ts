@@ -66,7 +66,7 @@ export interface PersonQuery {
 }
 export interface PersonSource {
   from: string;
-  /** The view column holding the linked person (schemas/stored.ts linkedColumns): person_id, perpetrator_person_id. */
+  /** The view column holding the linked person (schemas/stored.ts linkedColumns): person_id, perpetrator_linked_person_id. */
   person: string;
   where?: Expr;
   /**

@@ -13,7 +13,10 @@ export const COMMITTED_SAMPLE = { seed: 1, scale: 0.02 } as const;
 
 interface ManifestFile { file: string; dataset: string; partner: string }
 
-/** Ingests every extract a sample manifest lists, in order, as the partners would upload them. */
+/**
+ * Ingests every extract a sample manifest lists, in order, as the partners would upload them, then links everyone
+ * in one full run (faster than linking each file on arrival), so that the people tables are there.
+ */
 export async function loadSampleExtracts(platform: Platform, dir = committedSampleDir, onReport?: (file: string, report: IngestReport) => void): Promise<IngestReport[]> {
   const manifest = readManifest(dir);
   if (!manifest) throw new Error(`no sample manifest at ${join(dir, 'manifest.json')}`);
@@ -31,6 +34,8 @@ export async function loadSampleExtracts(platform: Platform, dir = committedSamp
     onReport?.(entry.file, report);
     reports.push(report);
   }
+  const { linkAllPeople } = await import('../linkage/people.ts');
+  await linkAllPeople(platform);
   return reports;
 }
 

@@ -292,7 +292,7 @@ describe('files and the OpenAPI document', () => {
       '/v1/audit', '/v1/datasets/{dataset}/template', '/v1/deep-dive', '/v1/indicators', '/v1/linkage/model', '/v1/linkage/review', '/v1/linkage/review/blind', '/v1/linkage/review/blind/{pair}',
       '/v1/linkage/review/stats', '/v1/linkage/review/{pair}', '/v1/localities/{slug}/profile', '/v1/measures',
       '/v1/panels/{panel}/cohort', '/v1/panels/{panel}/cohort/{person_id}/reidentify', '/v1/panels/{panel}/decisions/{person_id}',
-      '/v1/panels/{panel}/list', '/v1/panels/{panel}/meetings', '/v1/panels/{panel}/monitor', '/v1/queries', '/v1/reports/public', '/v1/uploads', '/v1/uploads/{id}', '/v1/uploads/{id}/rejected-rows',
+      '/v1/panels/{panel}/list', '/v1/panels/{panel}/meetings', '/v1/panels/{panel}/monitor', '/v1/programmes/{id}', '/v1/queries', '/v1/reports/public', '/v1/uploads', '/v1/uploads/{id}', '/v1/uploads/{id}/rejected-rows',
     ]);
     expect(body.components.securitySchemes.Bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(body.paths['/v1/measures'].get.security).toEqual([{ Bearer: [] }]);

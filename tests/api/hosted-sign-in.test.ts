@@ -91,7 +91,7 @@ describe('the portal signs in through the user pool\'s hosted UI', () => {
     expect(home.status).toBe(200);
     const html = await home.text();
     const menu = [...html.matchAll(/<nav aria-label="Pages"><ul>(.*?)<\/ul>/g)][0]![1]!.match(/>[^<]+<\/a>/g);
-    expect(menu).toEqual(['>Success measures</a>', '>Locality profile</a>']);
+    expect(menu).toEqual(['>Success measures</a>', '>Locality profile</a>', '>Performance indicators</a>']);
     expect(html).toContain(`Signed in as <strong>${SUB}</strong> (csp officer)`);
     expect(html).not.toContain('Pat Officer');
     // The pages call the API in-process with the session's ID token: the same policy applies.

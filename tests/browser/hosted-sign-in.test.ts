@@ -34,7 +34,7 @@ describe.skipIf(!available)('the portal\'s hosted-UI sign-in in Chromium', () =>
     await page.waitForURL(`${s.url}/portal`, { timeout: 10_000 });
     expect(visited).toEqual(expect.arrayContaining(['/portal/callback', '/portal']));
     await expect(page.locator('header .who strong').textContent()).resolves.toBe(SUB);
-    await expect(page.locator('header nav a').allTextContents()).resolves.toEqual(['Prevention Panel cohort']);
+    await expect(page.locator('header nav a').allTextContents()).resolves.toEqual(['Prevention Panel cohort', 'Prevention Panel monitoring', 'Panel meetings']);
     await page.screenshot({ path: join(output, 'portal-hosted-sign-in.png'), fullPage: true });
     await page.click('button:has-text("Sign out")');
     await page.waitForURL(`${s.url}/portal/signed-out`, { timeout: 10_000 });

@@ -119,7 +119,7 @@ describe.skipIf(!available)('the Prevention Panel in Chromium', () => {
 
   it('the performance lead sees the monitoring counts, never the list', async () => {
     const page = await signIn('performance-lead');
-    expect(await menu(page)).toEqual(['Success measures', 'Prevention Panel monitoring']);
+    expect(await menu(page)).toEqual(['Success measures', 'Performance indicators', 'Prevention Panel monitoring', 'Programme monitoring and outcomes']);
     await page.click('text=Prevention Panel monitoring');
     await page.fill('#panel', 'city');
     await page.click('button:has-text("Show")');

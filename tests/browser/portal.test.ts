@@ -343,6 +343,6 @@ describe.skipIf(!available)('the portal in Chromium', () => {
     expect(trail.length).toBeGreaterThan(40);
     await admin.context().close();
     const signIns = (await s.platform.audit.read()).filter((e) => e.route === '/portal/sign-in').map((e) => e.user);
-    expect(new Set(signIns)).toEqual(new Set(['police-uploader', 'charnwood-csp', 'city-panel', 'vrn-analyst', 'admin']));
+    expect(new Set(signIns)).toEqual(new Set(['police-uploader', 'charnwood-csp', 'city-panel', 'vrn-analyst', 'admin', 'phoenix-lead']));
   }, 240_000);
 });

@@ -238,7 +238,7 @@ describe('the CDK app: the way in', () => {
     expect(pool.Properties.MfaConfiguration).toBe(dev.mfa);
     expect(pool.Properties.EnabledMfas).toEqual(['SOFTWARE_TOKEN_MFA']);
     expect(pool.Properties.Policies.PasswordPolicy).toMatchObject({ MinimumLength: 14, RequireSymbols: true, RequireNumbers: true });
-    expect(pool.Properties.Schema.map((a: any) => a.Name).sort()).toEqual(['locality', 'organisation', 'panel']);
+    expect(pool.Properties.Schema.map((a: any) => a.Name).sort()).toEqual(['locality', 'organisation', 'panel', 'programme']);
     const [, client] = ofType('AWS::Cognito::UserPoolClient')[0]!;
     expect(client.Properties).toMatchObject({ GenerateSecret: false, ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] });
     expect(client.Properties.WriteAttributes ?? []).not.toEqual(expect.arrayContaining(['custom:organisation']));
@@ -258,7 +258,7 @@ describe('the CDK app: the way in', () => {
       SupportedIdentityProviders: ['COGNITO'], CallbackURLs: [apiUrl('/portal/callback')], LogoutURLs: [apiUrl('/portal/signed-out')],
     });
     // No email or name in the tokens, which the portal keeps as its session.
-    expect(client.Properties.ReadAttributes.sort()).toEqual(['custom:locality', 'custom:organisation', 'custom:panel']);
+    expect(client.Properties.ReadAttributes.sort()).toEqual(['custom:locality', 'custom:organisation', 'custom:panel', 'custom:programme']);
     expect(resources[idOf('AWS::Lambda::Function', 'ApiHandlerFunction')]!.Properties.Environment.Variables).toMatchObject({
       VRN_COGNITO_DOMAIN: { 'Fn::Join': ['', ['https://', { Ref: domain }, '.auth.eu-west-2.amazoncognito.com']] },
       VRN_PORTAL_URL: endpoint,

@@ -21,7 +21,7 @@ const asb = (ref: string, day: string, forename: string, dob = '2011-03-15', nom
 async function perpetrators(platform: Platform, engine: EngineName): Promise<Record<string, string | null>> {
   const e = await openEngine(engine, platform);
   try {
-    const rows = await e.rows({ from: 'asb_incident', select: { ref: col('record_key'), person: col('perpetrator_person_id'), upload: col('upload_id') } }, {});
+    const rows = await e.rows({ from: 'asb_incident', select: { ref: col('record_key'), person: col('perpetrator_linked_person_id'), upload: col('upload_id') } }, {});
     return Object.fromEntries(rows.map((r) => [String(r.upload), r.person as string | null]));
   } finally {
     await e.close();

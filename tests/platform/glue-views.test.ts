@@ -118,7 +118,7 @@ describe('Glue partitions and views: Athena sees the rows that count', () => {
       const text = viewSql(view);
       expect(text).toContain(`(SELECT record_id, person_id FROM person_links__runs WHERE run = '${pointer.run}')`);
       expect(trinoSyntaxErrors(text)).toEqual([]);
-      expect(view.StorageDescriptor.Columns.map((c: { Name: string }) => c.Name).slice(-2)).toEqual(['upload_id', 'perpetrator_person_id']);
+      expect(view.StorageDescriptor.Columns.map((c: { Name: string }) => c.Name).slice(-2)).toEqual(['upload_id', 'perpetrator_linked_person_id']);
       // The people view, from the same SQL as DuckDB's, parses as Trino.
       expect(trinoSyntaxErrors(viewSql(glue.tables.get('people')!))).toEqual([]);
       expect(glue.tables.get('people')!.StorageDescriptor.Columns.map((c: { Name: string }) => c.Name)).toEqual(['person_id', 'first_seen', 'last_seen', 'partners', 'datasets', 'records']);
@@ -128,10 +128,10 @@ describe('Glue partitions and views: Athena sees the rows that count', () => {
       const db = await (await DuckDBInstance.create(':memory:')).connect();
       await db.run(`CREATE VIEW asb_incident__extracts AS SELECT * FROM read_parquet([${(await locate('curated/asb_incident')).join(', ')}], hive_partitioning = true)`);
       await db.run(`CREATE VIEW person_links__runs AS SELECT * FROM read_parquet([${(await locate('curated/person_links/')).join(', ')}], hive_partitioning = true)`);
-      const athenaRows = (await db.runAndReadAll(`SELECT record_key, perpetrator_person_id FROM (${text}) ORDER BY 1`)).getRowObjectsJson();
-      const localRows = await sql(p.platform, 'SELECT record_key, perpetrator_person_id FROM asb_incident ORDER BY 1');
+      const athenaRows = (await db.runAndReadAll(`SELECT record_key, perpetrator_linked_person_id FROM (${text}) ORDER BY 1`)).getRowObjectsJson();
+      const localRows = await sql(p.platform, 'SELECT record_key, perpetrator_linked_person_id FROM asb_incident ORDER BY 1');
       expect(athenaRows).toEqual(localRows);
-      expect(athenaRows.filter((r) => r.perpetrator_person_id !== null)).toHaveLength(3);
+      expect(athenaRows.filter((r) => r.perpetrator_linked_person_id !== null)).toHaveLength(3);
       db.closeSync();
 
       // An upload linked on arrival adds a part: the views that show persons are rebuilt, the others are not.

@@ -80,7 +80,7 @@ describe('sample-data generator', () => {
       if (f.rows >= 40) expect(f.invalid_rows, f.file).toBeGreaterThan(0);
     }
     const police = readFileSync(join(dirA, 'leicestershire-police__police_crime.csv'));
-    expect(police.subarray(0, 200).toString()).toMatch(/^Crime_Ref,Recorded_Date,.*\r\n/);
+    expect(police.subarray(0, 400).toString()).toMatch(/^Crime_Ref,Recorded_Date,.*\r\n/);
     const uhl = readFileSync(join(dirA, 'uhl__ae_attendance.csv'));
     expect([...uhl.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(uhl.toString('utf8')).toContain('NHS No');
