@@ -144,13 +144,16 @@ export function lineChart(title: string, points: Point[], options: ChartOptions 
     if (p.value === null) return `<rect x="${r(x(i) - 6)}" y="${r(bottom - 14)}" width="12" height="12" ${SUPPRESSED}>${hover}</rect>`;
     return `<circle cx="${r(x(i))}" cy="${r(y(p.value))}" r="4" fill="${BAR}">${hover}</circle>`;
   }).join('');
-  // Month labels: the month's short name, and the year under the first month and each January; fewer when crowded.
-  const every = Math.max(1, Math.ceil(points.length / 12));
+  // Month labels: the short name of every other month (every third beyond 14, and so on: a 13-unit name needs
+  // about 30 units), the year under the first labelled month of each year.
+  const every = Math.max(1, Math.ceil((points.length * 30) / (right - left)));
+  let lastYear = '';
   const labels = points.map((p, i) => {
     if (i % every !== 0) return '';
     const month = /^(\d{4})-(\d{2})$/.exec(p.label);
     if (!month) return text(x(i), bottom + 18, escapeHtml(p.label), 'text-anchor="middle"');
-    const year = i === 0 || month[2] === '01' || (every > 1 && i < every * 12 && Number(month[2]) <= every) ? text(x(i), bottom + 34, month[1], `text-anchor="middle" fill="${MUTED}"`) : '';
+    const year = month[1] !== lastYear ? text(x(i), bottom + 34, month[1], `text-anchor="middle" fill="${MUTED}"`) : '';
+    lastYear = month[1];
     return text(x(i), bottom + 18, MONTHS[Number(month[2]) - 1], 'text-anchor="middle"') + year;
   }).join('');
   const axis = `<line x1="${left}" y1="${bottom}" x2="${right}" y2="${bottom}" stroke="${MUTED}"/>${text(12, (top + bottom) / 2, escapeHtml(measure), `text-anchor="middle" fill="${MUTED}" transform="rotate(-90 12 ${r((top + bottom) / 2)})"`)}`;

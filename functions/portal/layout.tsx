@@ -41,7 +41,9 @@ export const portalStyle = `
   .tables { font-size: .88rem; max-height: 80vh; overflow-y: auto; } .tables ul { padding-left: 1rem; margin: .3rem 0; }
   .result-table { max-height: 70vh; overflow: auto; } .pager { align-items: center; flex-wrap: wrap; margin: .4rem 0; color: #1b1b1b; font-size: 1rem; }
   .checks { display: flex; flex-wrap: wrap; gap: .3rem 1.2rem; } .checks label { display: inline; font-weight: 400; margin: 0 0 0 .25rem; }
-  .downloads a { margin-right: .8rem; } .charts svg { max-width: 100%; height: auto; } svg.chart { display: block; width: 100%; max-width: 32rem; height: auto; } .attribution { color: #5a6570; font-size: .8rem; max-width: 32rem; } figure { margin: 1rem 0; } figcaption { font-weight: 600; margin-bottom: .3rem; }
+  .downloads a { margin-right: .8rem; } .charts svg { max-width: 100%; height: auto; } svg.chart { display: block; width: 100%; max-width: 32rem; height: auto; } .attribution { color: #5a6570; font-size: .8rem; max-width: 32rem; }
+  details.chart-data { margin: .3rem 0 1rem; } details.chart-data summary { cursor: pointer; }
+  @media (max-width: 40rem) { main { padding: 0 .5rem 2rem; } section, .panel { padding: .8rem .6rem; } } figure { margin: 1rem 0; } figcaption { font-weight: 600; margin-bottom: .3rem; }
 `;
 
 /** The menu entry of the page at this path (its own page, or one under it such as an upload's report). */
