@@ -103,7 +103,8 @@ function outlineOf(locality: MapLocality): Position[][] {
   const edge = (a: Position, b: Position) => {
     if (uses.get(key(a, b)) !== 1) return false;
     const [mx, my] = [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2], [dx, dy] = [b[0] - a[0], b[1] - a[1]];
-    const e = 1e-5 / (Math.hypot(dx, dy) || 1);
+    // About 20 m either side: wider than the slivers simplification leaves between neighbours.
+    const e = 2e-4 / (Math.hypot(dx, dy) || 1);
     return !(covered([mx - dy * e, my + dx * e]) && covered([mx + dy * e, my - dx * e]));
   };
   const runs: Position[][] = [];
@@ -152,11 +153,13 @@ export function choropleth(input: ChoroplethInput): string {
   const svg = `${svgOpen(title, height + 30 + legend.height)}<desc>${escapeHtml(attribution)}</desc><g class="areas">${areas.join('')}</g><g class="outlines">${outlines}</g>${heading}${legend.svg}</svg>`;
   const order = (v: number | null | undefined) => (v === undefined ? -2 : v === null ? -1 : v);
   rows.sort((a, b) => order(b.value) - order(a.value) || a.name.localeCompare(b.name));
-  const columns = level === 'lsoa' ? ['LSOA', 'Name', 'Locality', measure] : ['Locality', measure];
+  // A map of one locality needs no locality column (a phone has no room for it).
+  const several = level === 'lsoa' && localities.length > 1;
+  const columns = level === 'lsoa' ? ['LSOA', 'Name', ...(several ? ['Locality'] : []), measure] : ['Locality', measure];
   const table = dataTable(`${title}: every area's figure`, columns, rows.map((x) => {
     const shown = x.value === undefined ? 'no figure' : valueText({ value: x.value });
-    return level === 'lsoa' ? [x.code, x.name, x.locality, shown] : [x.name, shown];
-  }), level === 'lsoa' ? 3 : 1);
+    return level === 'lsoa' ? [x.code, x.name, ...(several ? [x.locality] : []), shown] : [x.name, shown];
+  }), columns.length - 1);
   return figure(title, svg, table, `<p class="attribution">${escapeHtml(attribution)}</p>`);
 }
 

@@ -75,7 +75,7 @@ export function legendRow(items: LegendItem[], y: number, x0 = 0, width = WIDTH)
 export function dataTable(caption: string, columns: string[], rows: string[][], textColumns = 1): string {
   const head = `<tr>${columns.map((c) => `<th scope="col">${escapeHtml(c)}</th>`).join('')}</tr>`;
   const body = rows.map((row) => `<tr>${row.map((v, i) => (i === 0 ? `<th scope="row">${escapeHtml(v)}</th>` : `<td${i < textColumns ? '' : ' class="n"'}>${escapeHtml(v)}</td>`)).join('')}</tr>`).join('');
-  return `<details class="chart-data"><summary>${escapeHtml(caption)}</summary><table><caption>${escapeHtml(caption)}</caption><thead>${head}</thead><tbody>${body}</tbody></table></details>`;
+  return `<details class="chart-data"><summary>${escapeHtml(caption)}</summary><div class="scroll"><table><caption>${escapeHtml(caption)}</caption><thead>${head}</thead><tbody>${body}</tbody></table></div></details>`;
 }
 
 /** A chart's figure: its caption, the SVG, optional notes (already HTML) and the table behind it. */
@@ -174,7 +174,7 @@ export function classesOf(values: number[], count = 5, decimals = 0): Classes {
     const q = positive[Math.min(positive.length - 1, Math.floor(((k + 1) * positive.length) / count) - 1)] ?? max;
     return Math.round(q / unit) * unit;
   }))].filter((b) => b > 0);
-  if (!uppers.length || uppers[uppers.length - 1] < max) uppers.push(max);
+  if (max > 0 && (!uppers.length || uppers[uppers.length - 1] < max)) uppers.push(max);
   const palette = BLUES.slice(BLUES.length - uppers.length);
   const fmt = (n: number) => formatValue(Number(n.toFixed(decimals)));
   const items: LegendItem[] = [{ swatch: `fill="${ZERO_FILL}" stroke="${GRID}"`, label: '0' }];

@@ -142,8 +142,8 @@ describe('a choropleth of LSOAs', () => {
   it('has the table of every LSOA behind it, the largest first and suppressed after', () => {
     const rows = tableRows(html);
     expect(rows).toHaveLength(leicester.length);
-    expect(rows[0][3]).toBe('16');
-    expect(rows.slice(-cells.filter((c) => c.value === null).length).every((r) => r[3] === 'suppressed')).toBe(true);
+    expect(rows[0][2]).toBe('16');
+    expect(rows.slice(-cells.filter((c) => c.value === null).length).every((r) => r[2] === 'suppressed')).toBe(true);
     expect(new Set(rows.map((r) => r[0]))).toEqual(new Set(leicester));
   });
 
@@ -154,5 +154,12 @@ describe('a choropleth of LSOAs', () => {
     expect(tableRows(map)).toEqual([...all.localities.slice(1).map((l, i) => [l.name, String(1.5 + i + 1)]).reverse(), [all.localities[0].name, 'suppressed']]);
     expect((/<g class="outlines">(.*?)<\/g>/.exec(map)![1].match(/<path /g) ?? []).length).toBe(all.localities.length);
     expect(map).toContain(cleveland.boundaries.attribution.replace(/&/g, '&amp;').slice(0, 60));
+  });
+});
+
+describe('classes when nothing is above zero', () => {
+  it('has the zero class alone', () => {
+    expect(classesOf([0, 0, 0]).items.map((i) => i.label)).toEqual(['0']);
+    expect(classesOf([]).items.map((i) => i.label)).toEqual(['0']);
   });
 });

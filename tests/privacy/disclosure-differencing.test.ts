@@ -151,7 +151,7 @@ describe('differencing the csp audience\'s outputs', () => {
         if (l.count !== null) expect(l.count === 0 || l.count > 4).toBe(true);
       }
       // The map's areas say what the sheet's rows say.
-      const table = new Map([...f.html.matchAll(/<tr><th scope="row">(E01\d{6})<\/th><td>[^<]*<\/td><td>[^<]*<\/td><td class="n">([^<]*)<\/td><\/tr>/g)].map((m) => [m[1], m[2]]));
+      const table = new Map([...f.html.matchAll(/<tr><th scope="row">(E01\d{6})<\/th><td>[^<]*<\/td><td class="n">([^<]*)<\/td><\/tr>/g)].map((m) => [m[1], m[2]]));
       expect(table).toEqual(new Map(p.by_lsoa.map((l) => [l.key, l.suppressed ? 'suppressed' : String(l.count)])));
     }
     expect(hidden).toBeGreaterThan(10);
