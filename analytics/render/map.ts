@@ -124,29 +124,46 @@ function outlineOf(locality: MapLocality): Position[][] {
 const linesOf = (runs: Position[][], project: (p: Position) => Position) =>
   runs.map((run) => `M${run.map((p) => project(p)).map(([x, y]) => `${r(x)},${r(y)}`).join('L')}`).join('');
 
+/** The drawn geometry of a set of localities (path data and outlines, projected), kept for the next map of the same set. */
+const drawings = new Map<string, { polygons: LsoaPolygons[]; height: number; paths: string[][]; outlines: string[] }>();
+function drawn(localities: MapLocality[]) {
+  const key = localities.map((l) => l.slug).join();
+  const kept = drawings.get(key);
+  if (kept && kept.polygons.every((p, i) => p === localities[i].polygons)) return kept;
+  const { project, height } = fitProjection(localities);
+  const drawing = {
+    polygons: localities.map((l) => l.polygons), height,
+    paths: localities.map((l) => l.polygons.features.map((f) => pathOf(polygonsOf(f.geometry), project))),
+    outlines: localities.map((l) => linesOf(outlineOf(l), project)),
+  };
+  if (drawings.size > 64) drawings.clear();
+  drawings.set(key, drawing);
+  return drawing;
+}
+
 /** The map: areas filled by class, localities outlined, the legend and attribution below, the table behind it. */
 export function choropleth(input: ChoroplethInput): string {
   const { title, localities, attribution, measure = 'Count', level = 'lsoa', decimals = 0 } = input;
   const byKey = new Map(input.cells.map((c) => [c.lsoa, c.value]));
   const published = input.cells.map((c) => c.value).filter((v): v is number => v !== null);
   const classes = classesOf(published, input.classes ?? 5, decimals);
-  const { project, height } = fitProjection(localities);
+  const { paths, outlines: outlinePaths, height } = drawn(localities);
   const rows: { code: string; name: string; locality: string; value: number | null | undefined }[] = [];
   const areas: string[] = [];
-  for (const l of localities) {
+  localities.forEach((l, k) => {
     const whole = level === 'locality' ? byKey.get(l.slug) : undefined;
     if (level === 'locality') rows.push({ code: l.slug, name: l.name, locality: l.name, value: whole });
-    for (const f of l.polygons.features) {
+    l.polygons.features.forEach((f, j) => {
       const value = level === 'locality' ? whole : byKey.get(f.properties.lsoa);
       const name = level === 'locality' ? l.name : `${f.properties.name} (${f.properties.lsoa})`;
       if (level === 'lsoa') rows.push({ code: f.properties.lsoa, name: f.properties.name, locality: l.name, value });
       // A locality filled as one has no LSOA edges: each is stroked in its own fill.
       const style = value === undefined ? NO_FIGURE : value === null ? SUPPRESSED
         : `fill="${classes.fill(value)}" stroke="${level === 'locality' ? classes.fill(value) : '#ffffff'}"`;
-      areas.push(`<path d="${pathOf(polygonsOf(f.geometry), project)}" ${style} stroke-width="0.6"><title>${escapeHtml(name)}: ${value === undefined ? 'no figure' : valueText({ value })}</title></path>`);
-    }
-  }
-  const outlines = localities.map((l) => `<path d="${linesOf(outlineOf(l), project)}" fill="none" stroke="#1b1b1b" stroke-width="1.6" stroke-linejoin="round"><title>${escapeHtml(l.name)}</title></path>`).join('');
+      areas.push(`<path d="${paths[k][j]}" ${style} stroke-width="0.6"><title>${escapeHtml(name)}: ${value === undefined ? 'no figure' : valueText({ value })}</title></path>`);
+    });
+  });
+  const outlines = localities.map((l, k) => `<path d="${outlinePaths[k]}" fill="none" stroke="#1b1b1b" stroke-width="1.6" stroke-linejoin="round"><title>${escapeHtml(l.name)}</title></path>`).join('');
   const legendItems = [...classes.items, { swatch: SUPPRESSED, label: 'suppressed (small count)' }, ...(rows.some((x) => x.value === undefined) ? [{ swatch: NO_FIGURE, label: 'no figure' }] : [])];
   const heading = `<text x="0" y="${r(height + 18)}" font-weight="600">${escapeHtml(measure)}</text>`;
   const legend = legendRow(legendItems, height + 26);

@@ -29,7 +29,8 @@ export function monthLabel(code: string): string {
   return m && Number(m[2]) >= 1 && Number(m[2]) <= 12 ? `${MONTHS[Number(m[2]) - 1]} ${m[1]}` : code;
 }
 
-export const formatValue = (n: number) => n.toLocaleString('en-GB', { maximumFractionDigits: 2 });
+const NUMBER = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2 });
+export const formatValue = (n: number) => NUMBER.format(n);
 /** What a value reads as, in a title, a table or beside a bar. */
 export const valueText = (p: Pick<Point, 'value' | 'noData'>) => (p.noData ? 'no data yet' : p.value === null ? 'suppressed' : formatValue(p.value));
 
