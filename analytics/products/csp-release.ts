@@ -14,7 +14,8 @@ import { measureDefinitions, measureQueries, pct, successMeasures, type MeasureR
  * - within a locality: each breakdown (months, offence groups, domestic, location type, victim age band and sex;
  *   ASB by category; A&E by means and by place; exclusions by category), the hour × weekday grid (whose only
  *   published total is the year's count: crimes with no time recorded are its residual) and the listed hotspots
- *   (sectors outside the list or unknown are the residual) each add up to their headline;
+ *   (sectors outside the list or unknown are the residual) and the LSOAs of the map (crimes with no LSOA are the
+ *   residual) each add up to their headline;
  * - across localities: the localities' serious-violence counts (and crimes of no known locality, the residual) add
  *   up to the whole area's count every profile shows as a rate per 1,000; their knife-enabled counts add up to the
  *   area's knife-enabled measure;
@@ -66,6 +67,8 @@ export interface LocalityRelease {
   headline: Record<Headline, SuppressedCount>;
   breakdowns: Record<BreakdownName, Breakdown>;
   grid: SuppressedCount[][];
+  /** Serious violence by LSOA: every LSOA of the locality (the area's lookup), zero-filled, in code order. */
+  byLsoa: Breakdown;
   /** The sectors shown, largest first: never a hidden one. */
   hotspots: { sector: string; count: number }[];
 }
@@ -114,6 +117,9 @@ export async function countRelease(engine: Engine, area: Area, agreement: Agreem
   }
   const timed = and(seriousViolence, { op: 'not_null', a: col('offence_time') });
   const gridRows = await perLocality(engine, 'police_crime', timed, { weekday: { op: 'weekday', a: col('offence_date') }, hour: { op: 'hour_of_time', a: col('offence_time') } }, params);
+  const lsoaRows = await perLocality(engine, 'police_crime', and(seriousViolence, { op: 'not_null', a: col('lsoa_code') }), { lsoa: col('lsoa_code') }, params);
+  const lsoasOf = new Map<string, string[]>();
+  for (const [lsoa, slug] of Object.entries(area.lsoas).sort(([a], [b]) => a.localeCompare(b))) (lsoasOf.get(slug) ?? lsoasOf.set(slug, []).get(slug)!).push(lsoa);
   const sectorRows = await perLocality(engine, 'police_crime', and(seriousViolence, { op: 'not_null', a: col('sector') }), { sector: col('sector') }, params);
 
   const police = limit('police_crime');
@@ -132,13 +138,18 @@ export async function countRelease(engine: Engine, area: Area, agreement: Agreem
     const cells = gridRows.get(slug) ?? [];
     const grid = WEEKDAYS.map((_, d) => HOURS.map((h) => pub.cell(Number(cells.find((c) => c.weekday === d + 1 && c.hour === h)?.count ?? 0), police)));
     pub.line(headline.serious_violence, grid.flat());
+    // Map cells are cells like any other: the locality's LSOAs add up to its count (crimes with no LSOA, or one
+    // outside the lookup, are the residual), so a map hides exactly what a table of them would.
+    const lsoaCounts = new Map((lsoaRows.get(slug) ?? []).map((r) => [String(r.lsoa), Number(r.count)]));
+    const lsoas = (lsoasOf.get(slug) ?? []).map((lsoa) => ({ key: lsoa, id: pub.cell(lsoaCounts.get(lsoa) ?? 0, police) }));
+    pub.line(headline.serious_violence, lsoas.map((l) => l.id));
     // Small sectors are never listed; for this audience the rest of the list is a line like any other.
     const sectors = (sectorRows.get(slug) ?? []).map((r) => ({ sector: String(r.sector), count: Number(r.count) }))
       .filter((s) => s.count > (audience === 'csp' ? police : 0))
       .sort((a, b) => b.count - a.count || a.sector.localeCompare(b.sector)).slice(0, 10)
       .map((s) => ({ sector: s.sector, id: pub.cell(s.count, police) }));
     pub.line(headline.serious_violence, sectors.map((s) => s.id));
-    return { slug, headline, parts, grid, sectors };
+    return { slug, headline, parts, grid, lsoas, sectors };
   });
 
   const areaCount = [...headlineRows.serious_violence.values()].reduce((n, rows) => n + Number(rows[0]?.count ?? 0), 0);
@@ -168,6 +179,7 @@ export async function countRelease(engine: Engine, area: Area, agreement: Agreem
       headline: Object.fromEntries(Object.entries(l.headline).map(([k, id]) => [k, show(id)])) as Record<Headline, SuppressedCount>,
       breakdowns: Object.fromEntries(Object.entries(l.parts).map(([k, rows]) => [k, rows.map((r) => ({ key: r.key, ...show(r.id) }))])) as Record<BreakdownName, Breakdown>,
       grid: l.grid.map((row) => row.map(show)),
+      byLsoa: l.lsoas.map((x) => ({ key: x.key, ...show(x.id) })),
       hotspots: l.sectors.filter((s) => !show(s.id).suppressed).map((s) => ({ sector: s.sector, count: show(s.id).count! })),
     }])),
     areaSeriousViolence: show(whole),

@@ -30,6 +30,8 @@ export interface ProfileResult {
   victim_sex: Breakdown;
   hour_by_weekday: { weekdays: string[]; hours: number[]; cells: SuppressedCount[][] };
   hotspots: { sector: string; count: number; share_pct: number | null }[];
+  /** Serious violence by LSOA (the map): every LSOA of the locality, zero-filled; key is the LSOA code. */
+  by_lsoa: Breakdown;
   asb: { count: number | null; suppressed: boolean; rate_per_1000: number | null; by_pen_category: Breakdown };
   ae_attendances: { count: number | null; suppressed: boolean; by_means_of_assault: Breakdown; by_location_type: Breakdown };
   school_exclusions: { count: number | null; suppressed: boolean; by_category: Breakdown };
@@ -84,6 +86,7 @@ function profileOf(area: Area, agreement: Agreement, locality: Area['localities'
     victim_age_band: b.victim_age_band,
     victim_sex: b.victim_sex,
     hour_by_weekday: { weekdays: WEEKDAYS, hours: HOURS, cells: here.grid },
+    by_lsoa: here.byLsoa,
     hotspots: here.hotspots.map((h) => ({ ...h, share_pct: sv.count ? round((h.count / sv.count) * 100, 1) : null })),
     asb: { ...asb, rate_per_1000: per1000(asb.count, locality.population), by_pen_category: b.asb_by_pen_category },
     ae_attendances: { ...ae, by_means_of_assault: b.ae_by_means_of_assault, by_location_type: b.ae_by_location_type },
@@ -122,6 +125,7 @@ export function profileTables(p: ProfileResult): Table[] {
     breakdown('Victim sex', p.victim_sex, key),
     { name: 'Hour by weekday', columns: ['weekday', ...p.hour_by_weekday.hours.map(String)], rows: p.hour_by_weekday.cells.map((row, d) => [p.hour_by_weekday.weekdays[d], ...row.map((c) => c.count as Scalar)]) },
     { name: 'Hotspots', columns: ['sector', 'count', 'share_pct'], rows: p.hotspots.map((h) => [h.sector, h.count, h.share_pct]) },
+    { name: 'By LSOA', columns: ['lsoa', 'count', 'suppressed'], rows: p.by_lsoa.map((l) => [l.key, l.count, l.suppressed]) },
     breakdown('ASB by category', p.asb.by_pen_category, key),
     breakdown('A&E by means', p.ae_attendances.by_means_of_assault, key),
     breakdown('A&E by location', p.ae_attendances.by_location_type, key),

@@ -9,6 +9,8 @@ body{font-family:system-ui,sans-serif;color:#1b1b1b;max-width:60rem;margin:2rem 
 h1{font-size:1.6rem;margin-bottom:.2rem} h2{font-size:1.15rem;border-bottom:1px solid #ccc;padding-bottom:.2rem;margin-top:1.8rem}
 .sub{color:#555;margin-top:0} table{border-collapse:collapse;margin:.5rem 0} td,th{border:1px solid #ccc;padding:.2rem .5rem;text-align:left}
 td.n{text-align:right} .note{color:#555;font-size:.85rem} section{break-inside:avoid}
+svg.chart{display:block;width:100%;max-width:32rem;height:auto} figure{margin:1rem 0} figcaption{font-weight:600;margin-bottom:.3rem}
+.attribution{color:#555;font-size:.8rem;max-width:32rem} details.chart-data{margin:.3rem 0} details.chart-data table{font-size:.9rem} .scroll{overflow-x:auto}
 @media print{body{margin:0;max-width:none} h2{break-after:avoid}}
 `;
 

@@ -25,7 +25,7 @@ export const aboutRows = (about: ExportAbout): [string, string][] => [
 /** Codes whose words are not just the code spelled out. */
 const named: Record<string, string> = {
   ...Object.fromEntries(measureDefinitions.map((m) => [m.id, m.title])),
-  all_ages: 'All ages', under_25: 'Under 25', csp: 'Disclosure-controlled (CSP)', analyst: 'All figures (analyst)',
+  lsoa: 'LSOA', all_ages: 'All ages', under_25: 'Under 25', csp: 'Disclosure-controlled (CSP)', analyst: 'All figures (analyst)',
 };
 /** A code (snake_case), or plain lower-case words such as `rape` or `rounded to 5`: both read better as a sentence. */
 const CODE = /^[a-z][a-z0-9]*(_[a-z0-9]+)+$/;

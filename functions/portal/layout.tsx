@@ -42,7 +42,9 @@ export const portalStyle = `
   .tables { font-size: .88rem; max-height: 80vh; overflow-y: auto; } .tables ul { padding-left: 1rem; margin: .3rem 0; }
   .result-table { max-height: 70vh; overflow: auto; } .pager { align-items: center; flex-wrap: wrap; margin: .4rem 0; color: #1b1b1b; font-size: 1rem; }
   .checks { display: flex; flex-wrap: wrap; gap: .3rem 1.2rem; } .checks label { display: inline; font-weight: 400; margin: 0 0 0 .25rem; }
-  .downloads a { margin-right: .8rem; } .charts svg { max-width: 100%; height: auto; } figure { margin: 1rem 0; } figcaption { font-weight: 600; margin-bottom: .3rem; }
+  .downloads a { margin-right: .8rem; } .charts svg { max-width: 100%; height: auto; } svg.chart { display: block; width: 100%; max-width: 32rem; height: auto; } .attribution { color: #5a6570; font-size: .8rem; max-width: 32rem; }
+  details.chart-data { margin: .3rem 0 1rem; } details.chart-data summary { cursor: pointer; }
+  @media (max-width: 40rem) { main { padding: 0 .5rem 2rem; } section, .panel { padding: .8rem .6rem; } } figure { margin: 1rem 0; } figcaption { font-weight: 600; margin-bottom: .3rem; }
   ul.reasons { min-width: 24rem; margin: 0; padding-left: 1rem; } td.events { min-width: 10rem; } .seen-again { color: #8a1c1c; }
   form.decision { display: grid; grid-template-columns: auto 14rem; gap: .2rem .5rem; align-items: center; min-width: 24rem; } form.decision label { margin: 0; font-weight: 400; }
 `;
@@ -93,6 +95,11 @@ export function Svg(props: { svg: string }) {
       <div dangerouslySetInnerHTML={{ __html: props.svg }} />
     </figure>
   );
+}
+
+/** A chart or map drawn on the server (analytics/render/svg.ts, map.ts): its own figure, caption, SVG and the table behind it. */
+export function Chart(props: { html: string }) {
+  return <div class="charts" dangerouslySetInnerHTML={{ __html: props.html }} />;
 }
 
 /** A result table: every cell escaped by JSX. */

@@ -13,6 +13,7 @@ const Profile = productBody('Profile', {
   locality: z.string(), period: z.string(), audience: z.enum(['csp', 'analyst']), rounded: z.boolean(), population: z.number(),
   serious_violence: z.object({ count: n, rate_per_1000: n, area_rate_per_1000: n, previous_count: n, change_pct: n }),
   by_offence_group: z.array(z.object({ group: z.string(), count: n, suppressed: z.boolean() })),
+  by_lsoa: z.array(z.object({ key: z.string().openapi({ description: 'LSOA code' }), count: n, suppressed: z.boolean() })),
 });
 
 /** A Community Safety Partnership's locality profile: disclosure-controlled for the csp audience (the default). */

@@ -26,6 +26,13 @@ export function writtenPostcode(rng: Rng, postcode: string): string {
   return postcode;
 }
 
+/** 32-bit FNV-1a of a string: a stable choice from a value, with no random draw. */
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+
 export class Places {
   readonly localities: LocalitySlug[];
   /** Where people live: by population. */
@@ -119,15 +126,17 @@ export class Places {
   }
 
   /**
-   * The LSOA a location record gives with its postcode, for the bundle's share of records (none for LLR, and then
-   * no random draw at all, so its samples stay as they were); '' for no postcode or one outside the area.
+   * The LSOA the police's geocoder gives a location postcode, for the bundle's share of postcodes: chosen by the
+   * postcode alone (the same postcode, the same LSOA of its locality), with no random draw, so the rest of the
+   * sample is the same whatever the share; '' for no postcode, one outside the area or one the geocoder misses.
    */
-  lsoaFor(rng: Rng, slug: LocalitySlug, postcode: string): string {
+  lsoaFor(slug: LocalitySlug, postcode: string): string {
     const share = this.deployment.sample.lsoaShare;
     if (share === 0 || !postcode || this.outOfArea.has(postcode.toUpperCase().replace(/\s*\d[A-Z]{0,2}$/, '').trim())) return '';
-    if (!rng.chance(share)) return '';
     const lsoas = this.lsoasByLocality.get(slug) ?? [];
-    return lsoas.length ? rng.pick(lsoas) : '';
+    const hash = fnv1a(postcode.toUpperCase().replace(/\s+/g, ''));
+    if ((hash % 1000) / 1000 >= share || !lsoas.length) return '';
+    return lsoas[Math.floor(hash / 1000) % lsoas.length];
   }
 
   /** Synthetic school URNs by locality (six digits, as DfE URNs), a few schools each. */

@@ -29,7 +29,7 @@ export const LocalUser = User.extend({ name: z.string().min(1) });
 export type LocalUser = z.infer<typeof LocalUser>;
 
 const LsoaCode = z.string().regex(/^[EW]0\d{7}$/);
-/** The LSOA polygons of each locality (boundaries/<ONS code>.geojson) and what every map drawn from them must say. */
+/** Each locality's LSOAs (its polygons are boundaries/<ONS code>.geo.json) and what every map drawn from them must say. */
 export const Boundaries = z.object({
   /** "LSOA 2011": the geography the polygons and the lookup are in. */
   geography: z.string().min(1),
@@ -39,6 +39,25 @@ export const Boundaries = z.object({
   lsoas: z.record(z.string(), z.array(LsoaCode).min(1)),
 });
 export type Boundaries = z.infer<typeof Boundaries>;
+
+/** A ring of a polygon: [longitude, latitude] pairs (WGS 84), the first repeated last. */
+export type Ring = [number, number][];
+/**
+ * One locality's LSOA polygons as GeoJSON (boundaries/<ONS code>.geo.json): a feature per LSOA, its code and name.
+ * Rings are checked, not each point: the files are large (tests/deployments checks them).
+ */
+export const LsoaPolygons = z.object({
+  type: z.literal('FeatureCollection'),
+  features: z.array(z.object({
+    type: z.literal('Feature'),
+    properties: z.object({ lsoa: LsoaCode, name: z.string().min(1) }),
+    geometry: z.discriminatedUnion('type', [
+      z.object({ type: z.literal('Polygon'), coordinates: z.array(z.array(z.unknown()).min(4)).min(1) }),
+      z.object({ type: z.literal('MultiPolygon'), coordinates: z.array(z.array(z.array(z.unknown()).min(4)).min(1)).min(1) }),
+    ]),
+  })).min(1),
+});
+export type LsoaPolygons = z.infer<typeof LsoaPolygons>;
 
 /** What the synthetic sample needs beyond the area and the agreement: whose files are whose, and local habits. */
 export const SampleHints = z.object({
@@ -59,7 +78,7 @@ export const SampleHints = z.object({
   cityLocalities: z.array(z.string()).default([]),
   /** Postcode districts just outside the area, for records of people who live elsewhere. */
   outOfArea: z.array(z.string().regex(/^[A-Z]{1,2}\d{1,2}$/)).min(1),
-  /** Share of location records that carry an LSOA code (LLR's partners send none). */
+  /** Share of location postcodes the police geocode to an LSOA, which their records then carry (by the postcode). */
   lsoaShare: z.number().min(0).max(1).default(0),
   /** Where the team's referrals come from (free text in its support extract). */
   referralSources: z.array(z.string().min(1)).min(1).default([
@@ -81,6 +100,8 @@ export const Deployment = z.object({
   programmes: Programmes,
   users: z.array(LocalUser),
   boundaries: Boundaries,
+  /** Each locality's LSOA polygons, by ONS code (the maps' geometry). */
+  geometry: z.record(z.string(), LsoaPolygons),
   sample: SampleHints,
 });
 export type Deployment = z.infer<typeof Deployment>;
@@ -117,7 +138,10 @@ export function crossCheck(d: Deployment): string[] {
   }
 
   for (const l of d.area.localities) {
-    if (!d.boundaries.lsoas[l.onsCode]?.length) problems.push(`area: locality ${l.slug} (${l.onsCode}) has no boundaries (boundaries/${l.onsCode}.geojson)`);
+    if (!d.boundaries.lsoas[l.onsCode]?.length) problems.push(`area: locality ${l.slug} (${l.onsCode}) has no boundaries (boundaries/${l.onsCode}.geo.json)`);
+    const drawn = d.geometry[l.onsCode]?.features.map((f) => f.properties.lsoa).sort() ?? [];
+    const listed = [...(d.boundaries.lsoas[l.onsCode] ?? [])].sort();
+    if (listed.length && drawn.join() !== listed.join()) problems.push(`geometry: boundaries/${l.onsCode}.geo.json does not hold exactly the LSOAs boundaries.json lists for ${l.slug} (${drawn.length} polygons, ${listed.length} listed)`);
   }
   const codes = new Set(d.area.localities.map((l) => l.onsCode));
   for (const code of Object.keys(d.boundaries.lsoas)) if (!codes.has(code)) problems.push(`boundaries: ${code} is not a locality of the area`);
@@ -182,7 +206,7 @@ export function crossCheck(d: Deployment): string[] {
 export function parseDeployment(name: string, files: DeploymentFiles): Deployment {
   const problems: string[] = [];
   const parts: Partial<Record<keyof Deployment, unknown>> = { name };
-  const schemas = { names: DisplayNames, area: Area, agreement: Agreement, cohort: CohortRules, programmes: Programmes, users: z.array(LocalUser), boundaries: Boundaries, sample: SampleHints };
+  const schemas = { names: DisplayNames, area: Area, agreement: Agreement, cohort: CohortRules, programmes: Programmes, users: z.array(LocalUser), boundaries: Boundaries, geometry: z.record(z.string(), LsoaPolygons), sample: SampleHints };
   for (const [part, schema] of Object.entries(schemas) as [keyof typeof schemas, z.ZodType][]) {
     const input = part === 'area' ? withLsoaLookup(files.area, files.boundaries) : files[part];
     const parsed = schema.safeParse(input);

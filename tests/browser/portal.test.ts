@@ -19,8 +19,8 @@ afterAll(async () => {
   await s?.stop();
 });
 
-async function signIn(user: string): Promise<Page> {
-  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+async function signIn(user: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
+  const context = await browser.newContext({ acceptDownloads: true, viewport });
   // The review pages link the small store in the request after each decision: on a loaded 2-core machine that can
   // take longer than Playwright's 30 s default, which is a safety net here, not a measure.
   context.setDefaultTimeout(60_000);
@@ -345,4 +345,40 @@ describe.skipIf(!available)('the portal in Chromium', () => {
     const signIns = (await s.platform.audit.read()).filter((e) => e.route === '/portal/sign-in').map((e) => e.user);
     expect(new Set(signIns)).toEqual(new Set(['police-uploader', 'charnwood-csp', 'city-panel', 'vrn-analyst', 'admin', 'phoenix-lead']));
   }, 240_000);
+
+  it("on a phone, the profile's chart and map fit the screen, are labelled, and read at 12 px or more", async () => {
+    const page = await signIn('charnwood-csp', { width: 390, height: 844 });
+    await page.goto(`${s.url}/portal/profile`);
+    const line = page.locator('figure.chart-figure', { hasText: 'Serious violence by month' }).first();
+    const map = page.locator('figure.chart-figure:has(g.areas)');
+    expect(await map.count()).toBe(1);
+    for (const figure of [line, map]) {
+      await figure.scrollIntoViewIfNeeded();
+      expect(await figure.locator('svg.chart').isVisible()).toBe(true);
+      const box = (await figure.locator('svg.chart').boundingBox())!;
+      expect(box.x).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width).toBeLessThanOrEqual(390);
+      // Labelled: a caption, the SVG's own name, and the table behind it.
+      const caption = await figure.locator('figcaption').textContent();
+      expect(caption).toBeTruthy();
+      expect(await figure.locator('svg.chart').getAttribute('aria-label')).toBe(caption);
+      expect(await figure.locator('details.chart-data table tbody tr').count()).toBeGreaterThan(0);
+      // Text as drawn: the SVG's font size times its scale on the screen.
+      const smallest = await figure.locator('svg.chart').evaluate((svg: SVGSVGElement) => {
+        const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+        return Math.min(...[...svg.querySelectorAll('text')].map((t) => parseFloat(getComputedStyle(t).fontSize) * scale));
+      });
+      expect(smallest).toBeGreaterThanOrEqual(12);
+    }
+    expect(await line.locator('svg text', { hasText: /^Apr$/ }).count()).toBe(1);
+    expect(await map.locator('svg text', { hasText: 'suppressed (small count)' }).count()).toBe(1);
+    expect(await map.locator('g.areas path').count()).toBe(await map.locator('details.chart-data tbody tr').count());
+    await expect(map.locator('.attribution').textContent()).resolves.toMatch(/^Boundaries: Lower Layer Super Output Areas \(2011\)/);
+    // The table opens by keyboard.
+    await map.locator('details.chart-data summary').focus();
+    await page.keyboard.press('Enter');
+    expect(await map.locator('details.chart-data table').isVisible()).toBe(true);
+    await shot(page, 'csp-profile-phone');
+    await page.context().close();
+  });
 });

@@ -50,7 +50,7 @@ describe('deployment bundles', () => {
     const d = loadDeployment(name);
     expect(d.boundaries.attribution).toMatch(/CC BY 4\.0.*Crown copyright and database right/);
     for (const locality of d.area.localities) {
-      const geojson = JSON.parse(readFileSync(`${root}schemas/deployments/${name}/boundaries/${locality.onsCode}.geojson`, 'utf8'));
+      const geojson = JSON.parse(readFileSync(`${root}schemas/deployments/${name}/boundaries/${locality.onsCode}.geo.json`, 'utf8'));
       expect(geojson.type).toBe('FeatureCollection');
       const codes = geojson.features.map((f: { properties: { lsoa: string } }) => f.properties.lsoa);
       expect(codes, locality.slug).toEqual(d.boundaries.lsoas[locality.onsCode]);
@@ -88,11 +88,16 @@ describe('a broken bundle is refused at load, naming each problem', () => {
 
   it('a locality with no boundaries, or no population', () => {
     expect(problemsOf((f) => { delete f.boundaries.lsoas.E07000133; }))
-      .toEqual(['area: locality melton (E07000133) has no boundaries (boundaries/E07000133.geojson)']);
+      .toEqual(['area: locality melton (E07000133) has no boundaries (boundaries/E07000133.geo.json)']);
     expect(problemsOf((f) => { delete f.area.localities[5].population; }))
       .toEqual(['area: localities[5] (melton).population: Invalid input: expected number, received undefined']);
     expect(problemsOf((f) => { f.boundaries.lsoas.E07000133.push(f.boundaries.lsoas.E07000130[0]); }))
-      .toEqual([`boundaries: LSOA ${llr.boundaries.lsoas.E07000130[0]} is in both E07000130 and E07000133`]);
+      .toEqual([
+        'geometry: boundaries/E07000133.geo.json does not hold exactly the LSOAs boundaries.json lists for melton (30 polygons, 31 listed)',
+        `boundaries: LSOA ${llr.boundaries.lsoas.E07000130[0]} is in both E07000130 and E07000133`,
+      ]);
+    expect(problemsOf((f) => { f.geometry.E07000133.features.pop(); }))
+      .toEqual(['geometry: boundaries/E07000133.geo.json does not hold exactly the LSOAs boundaries.json lists for melton (29 polygons, 30 listed)']);
   });
 
   it("a panel's locality that does not exist, a panel with none, a panel run by no partner", () => {
@@ -131,6 +136,6 @@ describe('a broken bundle is refused at load, naming each problem', () => {
     delete files.boundaries.lsoas.E06000017;
     expect(() => parseDeployment('broken', files)).toThrow('deployment "broken" is not valid:\n'
       + '  - agreement: role admin (schemas/access.ts) is not described\n'
-      + '  - area: locality rutland (E06000017) has no boundaries (boundaries/E06000017.geojson)');
+      + '  - area: locality rutland (E06000017) has no boundaries (boundaries/E06000017.geo.json)');
   });
 });

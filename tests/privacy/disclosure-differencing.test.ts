@@ -6,7 +6,8 @@ import { renderProduct, runProduct, type ProductRequest } from '../../functions/
 import { labelled } from '../../analytics/render/labels.ts';
 import { breaches, type RuleLine } from '../analytics/disclosure-rule.ts';
 import { CRIME_HEADER, POLICE, crimeRow, csv, ingestText, sql, testPlatform } from '../helpers.ts';
-import { agreement, llr } from '../deployments.ts';
+import { monthLabel } from '../../analytics/render/svg.ts';
+import { agreement, llr, llrDeployment } from '../deployments.ts';
 
 /**
  * The red team's attack, end to end: a CSP officer (and the officers of the other eight localities, one audience)
@@ -26,6 +27,8 @@ const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
 const pick = <T,>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)];
 const dayIn = (startYear: number) => new Date(Date.UTC(startYear, 3, 1) + Math.floor(random() * 365) * 86_400_000).toISOString().slice(0, 10);
 
+const lsoasOf = (slug: string) => llrDeployment.boundaries.lsoas[llr.localities.find((l) => l.slug === slug)!.onsCode];
+
 function crimes(startYear: number, scale: number): string[] {
   const rows: string[] = [];
   for (const [locality, n] of [...Object.entries(sizes), ['unknown', 3] as const]) {
@@ -35,6 +38,8 @@ function crimes(startYear: number, scale: number): string[] {
         recorded_date: day, offence_date: day, offence_group: pick(groups), knife_flag: random() < 0.3 ? 'Y' : 'N', domestic_flag: random() < 0.2 ? 'Y' : 'N',
         location_type: pick(['public_place', 'dwelling', 'licensed_premises', 'retail']),
         postcode: locality === 'unknown' ? '' : `${postcodeOf[locality]} ${1 + Math.floor(random() * 3)}AB`,
+        // The map's cells: six LSOAs of the locality in turn (no draw, so the rest of the data is as it was), some none.
+        lsoa_code: locality === 'unknown' || i % 7 === 6 ? '' : lsoasOf(locality)[i % 6],
         offence_time: random() < 0.1 ? '' : `${String(pick([0, 1, 22, 23])).padStart(2, '0')}:15`,
         victim_age: random() < 0.15 ? '' : String(12 + Math.floor(random() * 40)), victim_date_of_birth: '', victim_sex: pick(['male', 'female']),
       }));
@@ -102,6 +107,7 @@ function allLines() {
     knifeCells.push(cell(r.knife_serious_violence.count, s.knife_serious_violence.count));
     for (const key of ['monthly', 'by_offence_group', 'domestic', 'by_location_type', 'victim_age_band', 'victim_sex'] as const) breakdown(`${slug} ${key}`, sv, r[key], s[key], t4);
     breakdown(`${slug} hour by weekday`, sv, r.hour_by_weekday.cells.flat(), s.hour_by_weekday.cells.flat(), t4);
+    breakdown(`${slug} map by LSOA`, sv, r.by_lsoa, s.by_lsoa, t4);
     // the listed hotspots against the year's count: the truth is each listed sector's true count
     const listed = s.hotspots.map((h) => ({ count: r.hotspots.find((x) => x.sector === h.sector)!.count }));
     breakdown(`${slug} hotspots`, sv, listed, s.hotspots, t4);
@@ -132,6 +138,26 @@ function allLines() {
 }
 
 describe('differencing the csp audience\'s outputs', () => {
+  it("hides a map's LSOA cells exactly as the table's: the map, the table and the files agree cell by cell", () => {
+    let hidden = 0, shown = 0;
+    for (const [slug, f] of files) {
+      const p = csp.get(slug)!;
+      expect(p.by_lsoa.map((l) => l.key)).toEqual([...lsoasOf(slug)].sort());
+      for (const l of p.by_lsoa) {
+        if (l.suppressed) hidden++; else if (l.count! > 0) shown++;
+        // suppressed means no count; a published count is the truth (no rounding here), and never 1 to 4
+        expect(l.suppressed).toBe(l.count === null);
+        if (!l.suppressed) expect(l.count).toBe(truth.get(slug)!.by_lsoa.find((x) => x.key === l.key)!.count);
+        if (l.count !== null) expect(l.count === 0 || l.count > 4).toBe(true);
+      }
+      // The map's areas say what the sheet's rows say.
+      const table = new Map([...f.html.matchAll(/<tr><th scope="row">(E01\d{6})<\/th><td>[^<]*<\/td><td class="n">([^<]*)<\/td><\/tr>/g)].map((m) => [m[1], m[2]]));
+      expect(table).toEqual(new Map(p.by_lsoa.map((l) => [l.key, l.suppressed ? 'suppressed' : String(l.count)])));
+    }
+    expect(hidden).toBeGreaterThan(10);
+    expect(shown).toBeGreaterThan(3);
+  });
+
   it('finds small cells in the data (else the test proves nothing)', () => {
     const hidden = [...csp.values()].flatMap((p) => p.by_offence_group.concat(p.monthly as never)).filter((c) => c.suppressed);
     expect(hidden.length).toBeGreaterThan(20);
@@ -197,21 +223,19 @@ describe('differencing the csp audience\'s outputs', () => {
         sheet.eachRow((row, n) => { if (n > 1) rows.push(table.columns.map((_, i) => asText(row.getCell(i + 1).value))); });
         expect(rows).toEqual(table.rows.map((r) => r.map(asText)));
       }
-      // HTML: every bar, point and heatmap cell shows the JSON's figure, or "suppressed" for a hidden one
+      // HTML: every bar, point, heatmap cell and map area shows the JSON's figure, or "suppressed" for a hidden one
       const html = f.html;
       const hidden = f.json.hour_by_weekday.cells.flat().filter((c) => c.suppressed).length;
-      expect((html.match(/<title>suppressed<\/title>/g) ?? []).length).toBe(hidden);
+      expect((html.match(/<title>(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d\d:00: suppressed<\/title>/g) ?? []).length).toBe(hidden);
       f.json.hour_by_weekday.cells.forEach((row, d) => row.forEach((c, h) => {
-        if (!c.suppressed) expect(html).toContain(`<title>${f.json.hour_by_weekday.weekdays[d]} ${String(h).padStart(2, '0')}: ${c.count}</title>`);
+        if (!c.suppressed) expect(html).toContain(`<title>${f.json.hour_by_weekday.weekdays[d]} ${String(h).padStart(2, '0')}:00: ${c.count}</title>`);
       }));
-      for (const m of f.json.monthly) {
-        if (m.suppressed) expect(html).not.toMatch(new RegExp(`<title>${m.month}: `));
-        else expect(html).toContain(`<title>${m.month}: ${m.count}</title>`);
-      }
+      for (const m of f.json.monthly) expect(html).toContain(`<title>${monthLabel(m.month)}: ${m.suppressed ? 'suppressed' : m.count}</title>`);
       for (const g of f.json.by_offence_group) {
-        expect(html).toContain(`${g.group.replace(/_/g, ' ')}</text>${g.suppressed ? '<text' : '<rect'}`);
-        if (g.suppressed) expect(html).toMatch(new RegExp(`${g.group.replace(/_/g, ' ')}</text><text[^>]*>suppressed<`));
+        expect(html).toContain(`<title>${g.group.replace(/_/g, ' ')}: ${g.suppressed ? 'suppressed' : g.count}</title>`);
       }
+      const mapped = new Map([...html.matchAll(/<title>[^<]* \((E01\d{6})\): ([^<]*)<\/title>/g)].map((m) => [m[1], m[2]]));
+      expect(mapped).toEqual(new Map(f.json.by_lsoa.map((l) => [l.key, l.suppressed ? 'suppressed' : String(l.count)])));
       const summary = (label: string) => new RegExp(`${label}</th><td class="n">([^<]*)<`).exec(html)?.[1];
       expect(summary('Crimes')).toBe(asText(f.json.serious_violence.count ?? 'suppressed'));
       expect(summary('Per 1,000 residents')).toBe(asText(f.json.serious_violence.rate_per_1000 ?? 'suppressed'));

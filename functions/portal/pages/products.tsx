@@ -3,9 +3,10 @@ import { yearStarting } from '../../../analytics/financial-year.ts';
 import type { DeepDiveResult } from '../../../analytics/products/deep-dive.ts';
 import type { ProfileResult } from '../../../analytics/products/locality-profile.ts';
 import type { MeasuresResult } from '../../../analytics/products/success-measures.ts';
+import { profileMap } from '../../../analytics/render/reports.ts';
 import { barChart, heatmap, lineChart } from '../../../analytics/render/svg.ts';
 import { offenceGroups } from '../../../schemas/code-lists.ts';
-import { DataTable, may, Svg } from '../layout.tsx';
+import { Chart, DataTable, may } from '../layout.tsx';
 import { PORTAL_API, portalUser, type Portal } from '../page-context.ts';
 
 const label = (key: string) => key.replace(/_/g, ' ');
@@ -56,7 +57,7 @@ export function registerProductPages(portal: Portal) {
         </section>
         <section>
           <h2>By month</h2>
-          {m.measures.filter((r) => r.split === 'all_ages').map((r) => <Svg svg={lineChart(`${label(r.id)}, all ages, by month`, r.monthly.map((p) => ({ label: p.month, value: p.count })))} />)}
+          {m.measures.filter((r) => r.split === 'all_ages').map((r) => <Chart html={lineChart(`${label(r.id)}, all ages, by month`, r.monthly.map((p) => ({ label: p.month, value: p.count })))} />)}
         </section>
       </>
     ));
@@ -103,10 +104,16 @@ export function registerProductPages(portal: Portal) {
         </section>
         <section>
           <h2>Charts</h2>
-          <Svg svg={lineChart('Serious violence by month', p.monthly.map((m) => ({ label: m.month, value: m.count })))} />
-          <Svg svg={barChart('Serious violence by offence group', p.by_offence_group.map((g) => ({ label: label(g.group), value: g.count })))} />
-          <Svg svg={heatmap('Hour by weekday', p.hour_by_weekday.weekdays, p.hour_by_weekday.hours.map((h) => String(h).padStart(2, '0')), p.hour_by_weekday.cells.map((row) => row.map((cell) => cell.count)))} />
-          <Svg svg={barChart('Anti-social behaviour by category', p.asb.by_pen_category.map((d) => ({ label: d.key, value: d.count })))} />
+          <Chart html={lineChart('Serious violence by month', p.monthly.map((m) => ({ label: m.month, value: m.count })), { measure: 'Crimes' })} />
+          <Chart html={barChart('Serious violence by offence group', p.by_offence_group.map((g) => ({ label: label(g.group), value: g.count })), { measure: 'Crimes' })} />
+          <Chart html={heatmap('Hour by weekday', p.hour_by_weekday.weekdays, p.hour_by_weekday.hours.map((h) => String(h).padStart(2, '0')), p.hour_by_weekday.cells.map((row) => row.map((cell) => cell.count)), { measure: 'Crimes' })} />
+          <Chart html={barChart('Anti-social behaviour by category', p.asb.by_pen_category.map((d) => ({ label: d.key, value: d.count })), { measure: 'Incidents' })} />
+        </section>
+        <section>
+          <h2>Hotspots</h2>
+          <Chart html={profileMap(p, deps.platform.deployment)} />
+          {p.hotspots.length ? <DataTable caption="Postcode sectors with the most crimes" columns={['sector', 'crimes', 'share %']} rows={p.hotspots.map((h) => [h.sector, h.count, h.share_pct])} />
+            : <p class="muted">No postcode sector can be listed at this level of detail; the map shows the LSOAs that can be.</p>}
         </section>
       </>
     ));
@@ -155,9 +162,9 @@ export function registerProductPages(portal: Portal) {
         <section>
           <h2>{d.crimes} crimes · {where} · {d.period}</h2>
           <Downloads base={path} formats={[['html', 'Report (HTML)'], ['xlsx', 'Spreadsheet (XLSX)'], ['csv', 'Table (CSV)']]} />
-          <Svg svg={lineChart('Crimes by month', d.monthly.map((m) => ({ label: m.month, value: m.count })))} />
-          <Svg svg={barChart('Hotspots (postcode sectors)', d.hotspots.map((h) => ({ label: `${h.sector} (${h.share_pct}%)`, value: h.count })))} />
-          <Svg svg={heatmap('Hour by weekday', d.hour_by_weekday.weekdays, d.hour_by_weekday.hours.map((h) => String(h).padStart(2, '0')), d.hour_by_weekday.counts)} />
+          <Chart html={lineChart('Crimes by month', d.monthly.map((m) => ({ label: m.month, value: m.count })), { measure: 'Crimes' })} />
+          <Chart html={barChart('Hotspots (postcode sectors)', d.hotspots.map((h) => ({ label: `${h.sector} (${h.share_pct}%)`, value: h.count })), { measure: 'Crimes' })} />
+          <Chart html={heatmap('Hour by weekday', d.hour_by_weekday.weekdays, d.hour_by_weekday.hours.map((h) => String(h).padStart(2, '0')), d.hour_by_weekday.counts, { measure: 'Crimes' })} />
           <DataTable caption="Earlier contact with other agencies (suspects under 25)" columns={['suspects under 25', 'earlier A&E', 'earlier suspension', 'earlier ASB', 'any']}
             rows={[[l.suspects_under_25, l.earlier_ae_attendance, l.earlier_suspension, l.earlier_asb, l.any]]} />
         </section>

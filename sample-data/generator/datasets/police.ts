@@ -126,7 +126,7 @@ function makeCrime(ctx: Ctx, rng: Rng, recorded: number, group: string): CrimeEv
   const atHome = home && home.locality && rng.chance(0.9) ? home : null;
   const locality = atHome ? atHome.locality! : ctx.places.incidence.pick(rng);
   const postcode = atHome ? atHome.postcode : ctx.places.locationPostcode(rng, locality);
-  const lsoa = ctx.places.lsoaFor(rng, locality, postcode);
+  const lsoa = ctx.places.lsoaFor(locality, postcode);
   const violent = group in VIOLENCE || group === 'homicide';
   const minute = rng.chance(0.92) ? minuteOfDay(rng, violent ? HOURS.violence : HOURS.other) : null;
   return { recorded, offence, minute, group, knife, domestic, locationType, postcode, lsoa, victim, involved };
