@@ -1,4 +1,5 @@
 import { clkFields, type ClkField, type LinkageConfig } from '../../schemas/linkage.ts';
+import { seededRandom } from '../random.ts';
 import { levelNames, MISSING, startValues, type TrainedModel } from './model.ts';
 import type { Decisions } from './resolve.ts';
 import type { LinkTable } from './table.ts';
@@ -32,7 +33,7 @@ export function trainModel(table: LinkTable, decisions: Decisions = new Map(), c
   if (allPairs <= settings.randomPairs) {
     for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) countRandom(i, j);
   } else {
-    const random = rng(settings.seed);
+    const random = seededRandom(settings.seed);
     for (let k = 0; k < settings.randomPairs; k++) {
       const i = byRank[Math.floor(random() * n)], j = byRank[Math.floor(random() * n)];
       if (i !== j) countRandom(i, j);
@@ -208,18 +209,6 @@ function smooth(counts: ArrayLike<number>, start: readonly number[], pseudo: num
   let total = pseudo;
   for (let l = 0; l < counts.length; l++) total += counts[l];
   return Array.from(counts, (x, l) => (x + pseudo * start[l]) / total);
-}
-
-/** A seeded generator of numbers in [0, 1) (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A string's place in [0, 1), seeded (FNV-1a): which blocks training draws, the same whatever the input order. */

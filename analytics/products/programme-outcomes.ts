@@ -1,4 +1,5 @@
 import { ageBandOf, icd10 } from '../../schemas/code-lists.ts';
+import { seededRandom } from '../random.ts';
 import { isoToDay } from '../dates.ts';
 import { and, col, isIn, lit, type Engine, type Expr } from '../ir.ts';
 import { linkedPeople, type Linkage, type PersonRecord } from '../matching/people.ts';
@@ -184,18 +185,6 @@ function means(pairs: Pair[], kind?: string) {
   return { pb, pa, cb, ca, did, relative: pb > 0 && cb > 0 && ca > 0 ? (pa / pb) / (ca / cb) - 1 : null };
 }
 
-/** A small seeded generator for the bootstrap (mulberry32). */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function percentile(sorted: number[], p: number): number | null {
   if (!sorted.length) return null;
   const i = Math.min(sorted.length - 1, Math.max(0, Math.round(p * (sorted.length - 1))));
@@ -204,7 +193,7 @@ function percentile(sorted: number[], p: number): number | null {
 
 function bootstrap(pairs: Pair[]): { did: [number | null, number | null]; relative: [number | null, number | null] } {
   if (pairs.length < 2) return { did: [null, null], relative: [null, null] };
-  const rand = seeded(20_251_202);
+  const rand = seededRandom(20_251_202);
   const dids: number[] = [], rels: number[] = [];
   for (let b = 0; b < BOOTSTRAP; b++) {
     const sample = pairs.map(() => pairs[Math.floor(rand() * pairs.length)]);
