@@ -20,7 +20,8 @@ export async function prepareProductSample(scale: number): Promise<string> {
     const platform = localPlatform(dataDir);
     for (const f of manifest.files) {
       process.stderr.write(`ingesting ${f.file} (${f.rows.toLocaleString('en-GB')} rows)…\n`);
-      await ingestExtract(platform, { dataset: f.dataset, partner: f.partner, source: fileSource(join(sampleDir, f.file)) });
+      // Linked by the full run that follows, as the sample loader does: not upload by upload.
+      await ingestExtract(platform, { dataset: f.dataset, partner: f.partner, source: fileSource(join(sampleDir, f.file)), linkOnArrival: false });
     }
     mkdirSync(dataDir, { recursive: true });
     copyFileSync(join(sampleDir, 'manifest.json'), join(dataDir, 'loaded'));
