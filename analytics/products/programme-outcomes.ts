@@ -1,9 +1,9 @@
 import { ageBandOf, icd10 } from '../../schemas/code-lists.ts';
 import { seededRandom } from '../random.ts';
 import { isoToDay } from '../dates.ts';
-import { and, col, isIn, lit, type Engine, type Expr } from '../ir.ts';
-import { linkedPeople, type Linkage, type PersonRecord } from '../matching/people.ts';
-import { ageFromMonth } from './cohort.ts';
+import { UNKNOWN_LOCALITY } from '../../schemas/area/index.ts';
+import { and, col, date, eq, isIn, lit, or, param, type Engine, type Expr, type PersonQuery } from '../ir.ts';
+import { ageFromMonth, latestDemographics, personRecords } from './cohort.ts';
 
 /**
  * What happened to a programme's participants: their contacts with the partners in the months before and after
@@ -36,55 +36,83 @@ export interface ContactPerson {
 
 const dayOf = (v: unknown): number | null => (v === null || v === undefined ? null : isoToDay(String(v).slice(0, 10)));
 
-function kindOf(r: PersonRecord): ContactKind | null {
-  switch (r.dataset) {
-    case 'police_person': return r.row.role === 'suspect' || r.row.role === 'offender' ? 'suspect_offender' : null;
-    case 'asb_incident': return 'asb_perpetrator';
-    case 'ae_attendance': return 'ed_assault';
-    case 'school_exclusion': return 'suspension_exclusion';
-    case 'hospital_admission': {
-      const { from, to } = icd10.assaultRange;
-      return String(r.row.cause_codes ?? '').split(';').some((c) => c.slice(0, 3) >= from && c.slice(0, 3) <= to) ? 'violent_injury_admission' : null;
+/** The kind of a record that is a contact (its source's `contact` is true): one kind a dataset. */
+const kindOf: Record<string, ContactKind> = {
+  police_person: 'suspect_offender', asb_incident: 'asb_perpetrator', ae_attendance: 'ed_assault',
+  hospital_admission: 'violent_injury_admission', school_exclusion: 'suspension_exclusion',
+};
+
+/** The three-character ICD-10 codes from one to another (X85 … Y09): an admission for violent injury holds one. */
+function codesBetween(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let letter = from.charCodeAt(0); letter <= to.charCodeAt(0); letter++) {
+    for (let n = 0; n < 100; n++) {
+      const code = `${String.fromCharCode(letter)}${String(n).padStart(2, '0')}`;
+      if (code >= from && code <= to) out.push(code);
     }
-    default: return null;
   }
+  return out;
 }
 
 /**
- * Participants and the people they may be compared with, each with their contacts up to `upTo`: the people of every
- * delivery record and of every contact record of someone born in the participants' years. The one place the outcome
- * analysis reads people (through linkedPeople), so that how people are held can change behind it.
+ * The outcome analysis's one question of the data, a person query both engines run: every person record up to
+ * `up_to` (the programme deliveries too, dated by their referral), `contact` saying whether it is a contact of a
+ * kind counted, for the people referred to a programme and those with a contact record born in the participants'
+ * birth months (`born_from` … `born_to`: who may be compared with them). Rows come back one a person and distinct
+ * (dataset, day, contact, home, programme, start), counted: the least that gives each person's dated contacts and
+ * homes, with their latest birth month and sex.
  */
-export async function participantsContacts(engine: Engine, upTo: string, linkage?: Linkage): Promise<ContactPerson[]> {
-  const births = await engine.rows({ from: 'programme_delivery', where: { op: 'not_null', a: col('month_of_birth') }, select: { birth: col('month_of_birth') } }, {});
-  const months = births.map((r) => String(r.birth)).sort();
-  const born = (column: string): Expr => (months.length
-    ? and({ op: 'ge', a: col(column), b: lit(months[0]) }, { op: 'le', a: col(column), b: lit(months[months.length - 1]) })
-    : { op: 'is_null', a: lit(null) });
-  const seeds = [
-    { dataset: 'programme_delivery', where: { op: 'not_null', a: col('record_key') } as Expr },
-    { dataset: 'police_person', where: and(isIn(col('role'), ['suspect', 'offender']), born('month_of_birth')) },
-    { dataset: 'asb_incident', where: born('perpetrator_month_of_birth') },
-    { dataset: 'ae_attendance', where: born('month_of_birth') },
-    { dataset: 'hospital_admission', where: born('month_of_birth') },
-    { dataset: 'school_exclusion', where: born('month_of_birth') },
-  ];
-  const { people } = await linkedPeople(engine, upTo, seeds, {}, linkage);
+export function outcomeQuery(): PersonQuery {
+  const { from, to } = icd10.assaultRange;
+  const contact: Record<string, Expr> = {
+    police_person: isIn(col('role'), ['suspect', 'offender']), asb_incident: lit(true), ae_attendance: lit(true), school_exclusion: lit(true),
+    hospital_admission: { op: 'list_has_prefix', a: col('cause_codes'), prefixes: codesBetween(from, to) }, support_episode: lit(false),
+  };
+  const dataset = (...ids: string[]) => isIn(col('dataset'), ids);
+  const seedable = or(and(dataset('police_person'), eq(col('contact'), lit(true))), dataset('asb_incident', 'ae_attendance', 'hospital_admission', 'school_exclusion'));
+  return {
+    sources: [
+      ...personRecords((d) => ({ contact: contact[d] })),
+      {
+        from: 'programme_delivery', person: 'person_id', where: { op: 'le', a: col('referral_date'), b: date(param('up_to')) },
+        select: { day: col('referral_date'), birth: col('month_of_birth'), sex: col('sex'), home: col('home_locality'), contact: lit(false), programme: col('programme'), start: col('start_date') },
+      },
+    ],
+    measures: {
+      birth: latestDemographics.birth,
+      sex: { agg: 'latest', value: col('sex'), by: col('day'), where: { op: 'ne', a: col('sex'), b: lit('unknown') } },
+      referred: { agg: 'count', where: dataset('programme_delivery') },
+      seeds: { agg: 'count', where: and(seedable, { op: 'ge', a: col('birth'), b: param('born_from') }, { op: 'le', a: col('birth'), b: param('born_to') }) },
+    },
+    having: or({ op: 'ge', a: col('referred'), b: lit(1) }, { op: 'ge', a: col('seeds'), b: lit(1) }),
+    recordsBy: ['dataset', 'day', 'contact', 'home', 'programme', 'start'],
+  };
+}
+
+/**
+ * Participants and the people they may be compared with, each with their contacts up to `upTo`, from one person
+ * query over the records as linked (the views' person_id): only its result rows come back, the same on both engines.
+ */
+export async function participantsContacts(engine: Engine, upTo: string): Promise<ContactPerson[]> {
+  const births = (await engine.count({ from: 'programme_delivery', where: { op: 'not_null', a: col('month_of_birth') }, groupBy: { birth: col('month_of_birth') } }, {})).map((r) => String(r.birth)).sort();
+  // No birth month known: no one is drawn for comparison (an empty range).
+  const [bornFrom, bornTo] = births.length ? [births[0], births[births.length - 1]] : ['9999-12', '0000-01'];
+  const rows = await engine.persons(outcomeQuery(), { up_to: upTo, born_from: bornFrom, born_to: bornTo });
   const out: ContactPerson[] = [];
-  for (const [id, records] of people) {
-    const contacts: ContactPerson['contacts'] = [];
-    const referrals: ContactPerson['referrals'] = [];
-    for (const r of records) {
-      if (r.dataset === 'programme_delivery') referrals.push({ programme: String(r.row.programme), start: dayOf(r.row.start_date) });
-      const kind = kindOf(r);
-      if (kind && r.day !== null) contacts.push({ kind, day: r.day });
+  for (const r of rows) {
+    let person = out.at(-1);
+    if (!person || person.id !== r.person_id) {
+      person = { id: String(r.person_id), birth: r.birth === null ? null : String(r.birth), sex: r.sex === null ? null : String(r.sex), homes: [], referrals: [], contacts: [] };
+      out.push(person);
     }
-    out.push({
-      id, birth: records.find((r) => r.birth)?.birth ?? null, sex: records.find((r) => r.sex && r.sex !== 'unknown')?.sex ?? null,
-      homes: records.filter((r) => r.home && r.home !== 'unknown').map((r) => ({ day: r.day, locality: r.home! })), referrals, contacts,
-    });
+    const day = dayOf(r.day);
+    if (r.dataset === 'programme_delivery') person.referrals.push({ programme: String(r.programme), start: dayOf(r.start) });
+    if (r.contact === true && day !== null) for (let n = 0; n < Number(r.records); n++) person.contacts.push({ kind: kindOf[String(r.dataset)], day });
+    if (r.home !== null && r.home !== UNKNOWN_LOCALITY) person.homes.push({ day, locality: String(r.home) });
   }
-  return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  // Homes latest first (undated last), the greatest locality first among a day's: homeOn takes the first that fits.
+  for (const p of out) p.homes.sort((a, b) => (b.day ?? -Infinity) - (a.day ?? -Infinity) || (a.locality < b.locality ? 1 : a.locality > b.locality ? -1 : 0));
+  return out;
 }
 
 /** The day `months` calendar months after (or before) a day, clamped to the month's end (31 Jan + 1 → 28/29 Feb). */
