@@ -1,4 +1,4 @@
-import { ageBandOf, icd10 } from '../../schemas/code-lists.ts';
+import { ageBandOf, ageBands, icd10 } from '../../schemas/code-lists.ts';
 import { seededRandom } from '../random.ts';
 import { isoToDay } from '../dates.ts';
 import { UNKNOWN_LOCALITY } from '../../schemas/area/index.ts';
@@ -9,8 +9,10 @@ import { ageFromMonth, latestDemographics, personRecords } from './cohort.ts';
  * What happened to a programme's participants: their contacts with the partners in the months before and after
  * they started, against people not on any programme matched to each of them, and the difference in differences.
  *
- * Matching is exact on coarsened values (coarsened exact matching): age band and sex, the home locality at the
- * start, and the contacts of the 12 months before the start in bands (0, 1, 2, 3, 4–5, 6–8, 9–12, 13+). Each participant gets up
+ * The data is one person query (outcomeQuery) that either engine runs, giving the same rows; what follows is
+ * statistics over them. Matching is exact on coarsened values (coarsened exact matching): age band and sex, the home
+ * locality at the start, and the contacts of the 12 months before the start and of the 12 before those, each in bands
+ * (0, 1, 2, 3, 4–5, 6–8, 9–12, 13+). Each participant gets up
  * to {@link MATCHES} people of the same stratum on the same day, picked by a keyed order (so a run is repeatable);
  * a participant with none is left out and counted. The interval is a percentile bootstrap over participants (each
  * with its matches), {@link BOOTSTRAP} resamples from a fixed seed.
@@ -27,7 +29,7 @@ export interface ContactPerson {
   /** Birth month 'YYYY-MM' (the latest record's), or null. */
   birth: string | null;
   sex: string | null;
-  /** Home locality by date, latest first. */
+  /** Home locality by date, latest first (undated last). */
   homes: { day: number | null; locality: string }[];
   /** Referrals to any programme (a person referred but never started is no comparison either). */
   referrals: { programme: string; start: number | null }[];
@@ -139,8 +141,26 @@ export function beforeAfter(person: ContactPerson, start: number, months: number
 const PRIOR_BANDS = [[0, 0], [1, 1], [2, 2], [3, 3], [4, 5], [6, 8], [9, 12], [13, Infinity]] as const;
 const priorBand = (n: number) => { const [lo, hi] = PRIOR_BANDS.find(([, hi]) => n <= hi)!; return lo === hi ? String(lo) : hi === Infinity ? `${lo}+` : `${lo}-${hi}`; };
 
+/** What matching reads of a person again and again, worked out once: contact days sorted, dated homes latest first. */
+const prepared = new WeakMap<ContactPerson, { days: number[]; dated: ContactPerson['homes'] }>();
+function prepare(person: ContactPerson) {
+  let p = prepared.get(person);
+  if (!p) {
+    p = { days: person.contacts.map((c) => c.day).sort((a, b) => a - b), dated: person.homes.filter((h) => h.day !== null) };
+    prepared.set(person, p);
+  }
+  return p;
+}
+
+/** The first index of a sorted array whose value is at least `x`. */
+function lowerBound(xs: number[], x: number): number {
+  let lo = 0, hi = xs.length;
+  while (lo < hi) { const mid = (lo + hi) >>> 1; if (xs[mid] < x) lo = mid + 1; else hi = mid; }
+  return lo;
+}
+
 function homeOn(person: ContactPerson, day: number): string | null {
-  const dated = person.homes.filter((h) => h.day !== null);
+  const { dated } = prepare(person);
   return (dated.find((h) => h.day! <= day) ?? dated[dated.length - 1] ?? person.homes[0])?.locality ?? null;
 }
 
@@ -149,9 +169,59 @@ export function stratumOn(person: ContactPerson, day: number): string | null {
   const home = homeOn(person, day);
   if (!person.birth || !person.sex || !home) return null;
   // The year before, and the year before that: a count that was high by chance in one year alone regresses after.
-  const prior = beforeAfter(person, day, 12, contactKinds).before;
-  const earlier = beforeAfter(person, day, 24, contactKinds).before - prior;
+  // Contacts of every kind in [day − months, day), as beforeAfter counts them.
+  const { days } = prepare(person), upTo = lowerBound(days, day);
+  const prior = upTo - lowerBound(days, addMonthsToDay(day, -12));
+  const earlier = upTo - lowerBound(days, addMonthsToDay(day, -24)) - prior;
   return [ageBandOf(ageFromMonth(person.birth, day)), person.sex, home, priorBand(prior), priorBand(earlier)].join('|');
+}
+
+/**
+ * The people who may be compared, found by stratum: bucketed by sex and every home they have had (a stratum's home
+ * is one of them), each bucket sorted by birth month, so a stratum's age band is a run of the bucket. Only that run
+ * is put through stratumOn: the same people as stratifying the whole pool on each start day, far fewer looked at.
+ */
+export class ComparisonPool {
+  private readonly buckets = new Map<string, { births: string[]; people: ContactPerson[] }>();
+  private readonly found = new Map<string, ContactPerson[]>();
+  constructor(pool: ContactPerson[]) {
+    for (const p of pool) {
+      if (!p.birth || !p.sex) continue;
+      for (const home of new Set(p.homes.map((h) => h.locality))) {
+        const key = `${p.sex}|${home}`;
+        (this.buckets.get(key) ?? this.buckets.set(key, { births: [], people: [] }).get(key)!).people.push(p);
+      }
+    }
+    for (const bucket of this.buckets.values()) {
+      bucket.people.sort((a, b) => (a.birth! < b.birth! ? -1 : a.birth! > b.birth! ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      bucket.births = bucket.people.map((p) => p.birth!);
+    }
+  }
+
+  /** Everyone in the stratum on the day. */
+  in(stratum: string, day: number): ContactPerson[] {
+    const key = `${day}|${stratum}`;
+    let out = this.found.get(key);
+    if (out) return out;
+    const [band, sex, home] = stratum.split('|');
+    const bucket = this.buckets.get(`${sex}|${home}`);
+    let from = 0, to = bucket?.people.length ?? 0;
+    const b = ageBands.find((x) => x.band === band)!;
+    if (bucket && b !== ageBands[ageBands.length - 1]) {
+      // Births ascending, so ages descending: the run whose age on the day is within the band (the last band, which
+      // also takes what no band fits, is scanned whole).
+      const first = (test: (age: number) => boolean) => {
+        let lo = 0, hi = bucket.births.length;
+        while (lo < hi) { const mid = (lo + hi) >>> 1; if (!test(ageFromMonth(bucket.births[mid], day))) lo = mid + 1; else hi = mid; }
+        return lo;
+      };
+      from = first((age) => age <= b.to);
+      to = first((age) => age < b.from);
+    }
+    out = bucket ? bucket.people.slice(from, Math.max(from, to)).filter((p) => stratumOn(p, day) === stratum) : [];
+    this.found.set(key, out);
+    return out;
+  }
 }
 
 /** A keyed order for picking matches: a 32-bit FNV-1a hash of the two ids. */
@@ -256,27 +326,15 @@ export function programmeOutcomes(people: ContactPerson[], opts: OutcomeOptions)
   }
   const windows: WindowOutcome[] = [];
   const balanceRows: Balance[] = [];
+  const comparisons = new ComparisonPool(pool);
   for (const months of windowMonths) {
     const eligible = participants.filter((p) => addMonthsToDay(p.start, -months) >= dataFrom && addMonthsToDay(p.start, months) <= dataTo + 1);
     const pairs: Pair[] = [];
     const comparisonIds = new Set<string>();
     const matchedPeople: { p: ContactPerson; start: number; comparison: ContactPerson[] }[] = [];
-    const strataByDay = new Map<number, Map<string, ContactPerson[]>>();
-    const strataOn = (day: number) => {
-      let strata = strataByDay.get(day);
-      if (!strata) {
-        strata = new Map();
-        for (const c of pool) {
-          const s = stratumOn(c, day);
-          if (s) (strata.get(s) ?? strata.set(s, []).get(s)!).push(c);
-        }
-        strataByDay.set(day, strata);
-      }
-      return strata;
-    };
     for (const { person, start } of eligible) {
       const stratum = stratumOn(person, start);
-      const candidates = stratum ? strataOn(start).get(stratum) ?? [] : [];
+      const candidates = stratum ? comparisons.in(stratum, start) : [];
       if (!candidates.length) continue;
       const chosen = [...candidates].sort((a, b) => order(person.id, a.id) - order(person.id, b.id) || (a.id < b.id ? -1 : 1)).slice(0, MATCHES);
       const measure = (x: ContactPerson) => ({
@@ -319,7 +377,7 @@ export function programmeOutcomes(people: ContactPerson[], opts: OutcomeOptions)
   }
   return {
     programme: opts.label, starts_to: opts.startsTo, data_from: opts.dataFrom, data_to: opts.dataTo, kinds,
-    matching: `coarsened exact matching: age band, sex, home locality at the start and contacts in the 12 months before (0, 1, 2, 3, 4-5, 6-8, 9-12, 13+); up to ${MATCHES} people never referred to a programme per participant, on the participant's start day`,
+    matching: `coarsened exact matching: age band, sex, home locality at the start, and contacts in the 12 months before and in the 12 before those (each 0, 1, 2, 3, 4-5, 6-8, 9-12, 13+); up to ${MATCHES} people never referred to a programme per participant, on the participant's start day`,
     interval_method: `percentile bootstrap over participants with their matches, ${BOOTSTRAP} resamples from a fixed seed`,
     windows, balance: balanceRows,
     caveats: [

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEngine } from '../../analytics/engine.ts';
-import { addMonthsToDay, beforeAfter, contactKinds, participantsContacts, programmeOutcomes, stratumOn, type ContactPerson } from '../../analytics/products/programme-outcomes.ts';
+import { addMonthsToDay, beforeAfter, ComparisonPool, contactKinds, participantsContacts, programmeOutcomes, stratumOn, type ContactPerson } from '../../analytics/products/programme-outcomes.ts';
 import { isoToDay } from '../../analytics/dates.ts';
+import { seededRandom } from '../../analytics/random.ts';
 import { loadSampleExtracts } from '../../functions/ingest/sample-loader.ts';
 import { specPlatform } from '../spec/runner.ts';
 import { onBothEngines } from './engines.ts';
@@ -28,6 +29,31 @@ describe('outcome windows', () => {
     expect(beforeAfter(p, start, 6, ['suspect_offender', 'asb_perpetrator'])).toEqual({ before: 2, after: 2 });
     expect(beforeAfter(p, start, 6, contactKinds)).toEqual({ before: 2, after: 3 });
     expect(beforeAfter(p, start, 12, ['suspect_offender'])).toEqual({ before: 2, after: 3 });
+  });
+});
+
+describe('the comparison pool', () => {
+  it('finds by stratum exactly the people that stratifying everyone on the day finds', () => {
+    const rand = seededRandom(7), pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
+    const iso = (d: number) => new Date(d * 86_400_000).toISOString().slice(0, 10);
+    const from = day('2019-01-01'), span = 6 * 365;
+    // Births from 1960 to after the last day (an age below zero falls in the last band), moves, missing values.
+    const people = Array.from({ length: 600 }, (_, i) => person(`c${i}`,
+      Array.from({ length: Math.floor(rand() * 6) }, () => [pick(contactKinds), iso(from + Math.floor(rand() * span))] as [string, string]), {
+        birth: rand() < 0.05 ? null : `${1960 + Math.floor(rand() * 66)}-${String(1 + Math.floor(rand() * 12)).padStart(2, '0')}`,
+        sex: rand() < 0.05 ? null : pick(['male', 'female']),
+        homes: Array.from({ length: 1 + Math.floor(rand() * 2) }, () => ({ day: rand() < 0.1 ? null : from + Math.floor(rand() * span), locality: pick(['leicester', 'charnwood', 'blaby']) })).sort((a, b) => (b.day ?? -Infinity) - (a.day ?? -Infinity)),
+      }));
+    const pool = new ComparisonPool(people);
+    let found = 0;
+    for (let k = 0; k < 200; k++) {
+      const on = from + Math.floor(rand() * span), stratum = stratumOn(pick(people), on);
+      if (!stratum) continue;
+      const expected = people.filter((p) => stratumOn(p, on) === stratum).map((p) => p.id).sort();
+      expect(pool.in(stratum, on).map((p) => p.id).sort(), stratum).toEqual(expected);
+      found += expected.length;
+    }
+    expect(found).toBeGreaterThan(200);
   });
 });
 
