@@ -112,7 +112,7 @@ describe('linking people ahead of time', () => {
     expect(moved).toEqual([sisters[0]]);
   });
 
-  it('with a large store and newer data: the products use the latest people, say so, and place new records by their keys', async () => {
+  it('with a large store and newer data: the review queue works from the latest people and says so; the cohort sees the new record, linked on arrival', async () => {
     await linkAllPeople(t.platform);
     // A third incident for the police's person id NOM-T, after the linking run.
     await stored(ingestText(t.platform, 'asb_incident', POLICE, csv(ASB_HEADER, 'P2,police_call,2025-08-01T21:00,nuisance,NOM-T,Thomas,Bradshaw,2011-03-15,LE2 1AB')));
@@ -127,7 +127,7 @@ describe('linking people ahead of time', () => {
     expect(result.members[0].events.asb_incident).toBe(4); // his two, his sister's (accepted above), and the new one by NOM-T
   });
 
-  it('with a large store never linked: exact keys, and an empty review queue', async () => {
+  it('with a large store never linked: no people, and an empty review queue', async () => {
     const fresh = testPlatform();
     try {
       await ingestTommy(fresh.platform);
