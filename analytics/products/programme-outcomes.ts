@@ -159,9 +159,20 @@ function lowerBound(xs: number[], x: number): number {
   return lo;
 }
 
+/** The latest home on or before the day (the first such of the dated homes, latest first), else the earliest, else any. */
 function homeOn(person: ContactPerson, day: number): string | null {
   const { dated } = prepare(person);
-  return (dated.find((h) => h.day! <= day) ?? dated[dated.length - 1] ?? person.homes[0])?.locality ?? null;
+  let lo = 0, hi = dated.length;
+  while (lo < hi) { const mid = (lo + hi) >>> 1; if (dated[mid].day! > day) lo = mid + 1; else hi = mid; }
+  return (dated[lo] ?? dated[dated.length - 1] ?? person.homes[0])?.locality ?? null;
+}
+
+/** The days 12 and 24 months before a day, remembered: matching asks for them for every candidate on a start day. */
+const yearsBeforeOf = new Map<number, [number, number]>();
+function yearsBefore(day: number): [number, number] {
+  let edges = yearsBeforeOf.get(day);
+  if (!edges) { edges = [addMonthsToDay(day, -12), addMonthsToDay(day, -24)]; yearsBeforeOf.set(day, edges); }
+  return edges;
 }
 
 /** The stratum a person is in on a day, or null when a matching variable is not known. */
@@ -171,8 +182,9 @@ export function stratumOn(person: ContactPerson, day: number): string | null {
   // The year before, and the year before that: a count that was high by chance in one year alone regresses after.
   // Contacts of every kind in [day − months, day), as beforeAfter counts them.
   const { days } = prepare(person), upTo = lowerBound(days, day);
-  const prior = upTo - lowerBound(days, addMonthsToDay(day, -12));
-  const earlier = upTo - lowerBound(days, addMonthsToDay(day, -24)) - prior;
+  const [yearBefore, twoYearsBefore] = yearsBefore(day);
+  const prior = upTo - lowerBound(days, yearBefore);
+  const earlier = upTo - lowerBound(days, twoYearsBefore) - prior;
   return [ageBandOf(ageFromMonth(person.birth, day)), person.sex, home, priorBand(prior), priorBand(earlier)].join('|');
 }
 
@@ -218,7 +230,8 @@ export class ComparisonPool {
       from = first((age) => age <= b.to);
       to = first((age) => age < b.from);
     }
-    out = bucket ? bucket.people.slice(from, Math.max(from, to)).filter((p) => stratumOn(p, day) === stratum) : [];
+    // Home on the day first: it rules most of a bucket out, more cheaply than the whole stratum.
+    out = bucket ? bucket.people.slice(from, Math.max(from, to)).filter((p) => homeOn(p, day) === home && stratumOn(p, day) === stratum) : [];
     this.found.set(key, out);
     return out;
   }
@@ -336,7 +349,9 @@ export function programmeOutcomes(people: ContactPerson[], opts: OutcomeOptions)
       const stratum = stratumOn(person, start);
       const candidates = stratum ? comparisons.in(stratum, start) : [];
       if (!candidates.length) continue;
-      const chosen = [...candidates].sort((a, b) => order(person.id, a.id) - order(person.id, b.id) || (a.id < b.id ? -1 : 1)).slice(0, MATCHES);
+      // Each candidate's key worked out once, then sorted by it (ties by id).
+      const chosen = candidates.map((c) => ({ c, key: order(person.id, c.id) }))
+        .sort((a, b) => a.key - b.key || (a.c.id < b.c.id ? -1 : 1)).slice(0, MATCHES).map((x) => x.c);
       const measure = (x: ContactPerson) => ({
         ...beforeAfter(x, start, months, kinds),
         byKind: Object.fromEntries(kinds.map((k) => [k, beforeAfter(x, start, months, [k])])),
