@@ -63,6 +63,13 @@ export interface PersonQuery {
   sources: PersonSource[];
   measures: Record<string, PersonMeasure>;
   having?: Expr;
+  /**
+   * Instead of one row a person: one a kept person (`having` still decides over the measures) and distinct
+   * combination of these shared columns (or `dataset`) among their rows, with the person's measures (the same on
+   * each of their rows) and `records`, how many of their rows hold the combination. Sorted by person_id, then these
+   * columns (nulls first). What a product that needs a person's dated records (not only aggregates) reads.
+   */
+  recordsBy?: string[];
 }
 export interface PersonSource {
   from: string;

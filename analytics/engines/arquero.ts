@@ -366,9 +366,20 @@ export class ArqueroEngine implements Engine {
     const result: ResultRow[] = [];
     for (let i = 0; i < people.length; i++) {
       if (keep && keep(out, i) !== true) continue;
-      result.push(Object.fromEntries(['person_id', ...names].map((n) => [n, out[n][i]])));
+      const person = Object.fromEntries(['person_id', ...names].map((n) => [n, out[n][i]]));
+      if (!query.recordsBy) { result.push(person); continue; }
+      // Each distinct combination of the person's rows, counted.
+      const combinations = new Map<string, ResultRow>();
+      for (const r of byPerson.get(people[i])!) {
+        const values = query.recordsBy.map((n) => rows[n][r]);
+        const key = JSON.stringify(values);
+        const known = combinations.get(key);
+        if (known) (known.records as number)++;
+        else combinations.set(key, { ...person, ...Object.fromEntries(query.recordsBy.map((n, k) => [n, values[k]])), records: 1 });
+      }
+      result.push(...combinations.values());
     }
-    return result;
+    return query.recordsBy ? sortRows(result, ['person_id', ...query.recordsBy]) : result;
   }
 
   async close() { this.datasets.clear(); this.semiJoins.clear(); this.links = undefined; }

@@ -131,6 +131,13 @@ export function checkPersons(query: PersonQuery, params: Params): void {
     measures.set(name, { name, kind });
   }
   if (query.having) new Scope('(people)', measures, params).condition(query.having, 'having');
+  if (query.recordsBy) {
+    if (measures.has('records')) throw new InvalidQuery('measure', '(person rows)', 'records', 'with recordsBy, records is the count of each combination');
+    for (const [i, name] of query.recordsBy.entries()) {
+      if (!shared.has(name)) throw new InvalidQuery('recordsBy', '(person rows)', name, 'not a shared column of the sources (nor dataset)');
+      if (measures.has(name) || query.recordsBy.indexOf(name) !== i) throw new InvalidQuery('recordsBy', '(person rows)', name, 'names a column twice (a measure, or listed before)');
+    }
+  }
 }
 
 class Scope {

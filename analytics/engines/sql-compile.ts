@@ -122,9 +122,9 @@ function compile(from: string, where: Expr | undefined, outputs: Record<string, 
  * group per person with each measure a filtered aggregate, and `having` over the measures around it.
  */
 export function compilePersons(query: PersonQuery, params: Params, dialect: Dialect = dialects.duckdb): CompiledSql {
-  const values: SqlValue[] = [];
-  // Compiled in the order of the text (measures, then the sources, then having), so bound values line up.
-  const row = expressions(values, params, dialect);
+  // Each part binds its own values, joined in the order the parts stand in the text, so bound values line up.
+  const measureValues: SqlValue[] = [], branchValues: SqlValue[] = [], havingValues: SqlValue[] = [];
+  const row = expressions(measureValues, params, dialect);
   // Each occurrence compiled where it stands in the text, so that bound values line up with their `?`.
   const when = (m: PersonMeasure) => (m.where ? row(m.where) : 'TRUE');
   const measure = (m: PersonMeasure): string => {
@@ -147,20 +147,31 @@ export function compilePersons(query: PersonQuery, params: Params, dialect: Dial
   const shared = [...new Set(query.sources.flatMap((s) => Object.keys(s.select)))];
   const branches = query.sources.map((source) => {
     const lookupNames = new Set(Object.keys(source.lookup?.select ?? {}));
-    const expr = expressions(values, params, dialect, (name) => (lookupNames.has(name) ? `j.${ident(name)}` : `s.${ident(name)}`));
+    const expr = expressions(branchValues, params, dialect, (name) => (lookupNames.has(name) ? `j.${ident(name)}` : `s.${ident(name)}`));
     const dataset = expr({ lit: source.from });
     const selected = shared.map((name) => `${source.select[name] ? expr(source.select[name]) : 'NULL'} AS ${ident(name)}`);
     const head = `SELECT s.${ident(source.person)} AS "person_id", ${dataset} AS "dataset", ${selected.join(', ')}`;
     let join = '';
     if (source.lookup) {
-      const lookup = expressions(values, params, dialect);
+      const lookup = expressions(branchValues, params, dialect);
       const columns = Object.entries(source.lookup.select).map(([name, e]) => `${lookup(e)} AS ${ident(name)}`);
       join = ` LEFT JOIN (SELECT ${ident(source.lookup.match)} AS "lookup_key", ${columns.join(', ')} FROM ${ident(source.lookup.from)}) j ON s.${ident(source.lookup.key)} = j."lookup_key"`;
     }
     const filter = source.where ? ` AND ${expr(source.where)}` : '';
     return `${head} FROM ${ident(source.from)} s${join} WHERE s.${ident(source.person)} IS NOT NULL${filter}`;
   });
-  const grouped = `SELECT "person_id"${measures.map((m) => `, ${m}`).join('')} FROM (${branches.join(' UNION ALL ')}) r GROUP BY "person_id"`;
-  const having = query.having ? ` WHERE ${expressions(values, params, dialect)(query.having)}` : '';
-  return { sql: `SELECT * FROM (${grouped}) p${having} ORDER BY "person_id"`, values };
+  const having = query.having ? ` WHERE ${expressions(havingValues, params, dialect)(query.having)}` : '';
+  const union = branches.join(' UNION ALL ');
+  if (!query.recordsBy) {
+    const grouped = `SELECT "person_id"${measures.map((m) => `, ${m}`).join('')} FROM (${union}) r GROUP BY "person_id"`;
+    return { sql: `SELECT * FROM (${grouped}) p${having} ORDER BY "person_id"`, values: [...measureValues, ...branchValues, ...havingValues] };
+  }
+  // The rows once (a common table), read twice: the kept people's measures, and each person's combinations counted.
+  const by = query.recordsBy.map(ident);
+  const people = `SELECT * FROM (SELECT "person_id"${measures.map((m) => `, ${m}`).join('')} FROM r GROUP BY "person_id") p0${having}`;
+  const combinations = `SELECT "person_id" AS "group_person"${by.map((b) => `, ${b}`).join('')}, CAST(count(*) AS INTEGER) AS "records" FROM r GROUP BY ${[...by.keys(), by.length].map((i) => i + 1).join(', ')}`;
+  return {
+    sql: `WITH r AS (${union}) SELECT p.*${by.map((b) => `, g.${b}`).join('')}, g."records" FROM (${people}) p JOIN (${combinations}) g ON g."group_person" = p."person_id" ORDER BY p."person_id"${by.map((b) => `, g.${b}`).join('')}`,
+    values: [...branchValues, ...measureValues, ...havingValues],
+  };
 }

@@ -29,10 +29,13 @@ export class SqlEngine implements Engine {
     checkPersons(query, params);
     const { sql, values } = compilePersons(query, params, dialects[this.sql.dialect]);
     const counted = new Set(Object.entries(query.measures).filter(([, m]) => m.agg === 'count' || m.agg === 'count_distinct').map(([name]) => name));
-    return ((await this.sql.runCompiled(sql, values)) as ResultRow[]).map((r) => {
+    if (query.recordsBy) counted.add('records');
+    const rows = ((await this.sql.runCompiled(sql, values)) as ResultRow[]).map((r) => {
       for (const name of counted) r[name] = Number(r[name]);
       return r;
     });
+    // The SQL's order puts nulls last; the description's (sortRows) first.
+    return query.recordsBy ? sortRows(rows, ['person_id', ...query.recordsBy]) : rows;
   }
 
   close() { return this.sql.close(); }

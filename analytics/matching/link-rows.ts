@@ -112,6 +112,13 @@ export function recordIdSql(source: LinkSource, column: (name: string) => string
   return [`'${source.dataset}/${source.person}'`, ...source.idColumns.map((c) => `coalesce(substr(${column(c)}, 1, 24), '')`)].join(` || '/' || `);
 }
 
+/** Rows of the datasets whose persons fuzzy linkage reads: a bound on its records that reads no encoding. */
+export async function linkRecordCount(engine: Engine): Promise<number> {
+  let records = 0;
+  for (const source of linkSources()) records += Number((await engine.count({ from: source.dataset, groupBy: {} }, {}))[0].count);
+  return records;
+}
+
 /** Every person row with an encoding or an exact key, from any engine (the rows that count), a dataset at a time. */
 export async function forEachLinkRow(engine: Engine, each: (row: PersonLinkRow) => void): Promise<void> {
   for (const source of linkSources()) {

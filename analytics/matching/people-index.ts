@@ -5,9 +5,9 @@ import type { TableResolution } from './resolve.ts';
 
 /**
  * The people of one data version: what linking every person record gave, kept so that products look people up
- * rather than link the whole store again. Holds pseudonymous values only: a 64-bit hash of each record id, person
- * ids, the exact keys (and, for records with none, the encodings) that fetch a person's records, and the review
- * queue of that run.
+ * rather than link the whole store again (the review queue and its impact read it; the products join the person
+ * links the views show). Holds pseudonymous values only: a 64-bit hash of each record id, person ids, and the
+ * review queue of that run.
  */
 export interface PeopleIndex {
   /** The data version linked (catalog version and review decisions), and when. */
@@ -16,8 +16,6 @@ export interface PeopleIndex {
   records: number;
   people: number;
   personOf(recordId: string): string | undefined;
-  /** The values in a person's records' key columns (and encodings where a record has no key): what fetches them all. */
-  handlesOf(personId: string): readonly string[];
   review: ReviewItem[];
 }
 
@@ -34,15 +32,10 @@ interface Columns {
   hashes: Uint32Array;
   person: Uint32Array;
   persons: string[];
-  /** Person → its handles: `handleIds[handleStart[p] .. handleStart[p + 1])`, indexes into `handleValues`. */
-  handleStart: Uint32Array;
-  handleIds: Uint32Array;
-  handleValues: string[];
   review: ReviewItem[];
 }
 
 class StoredPeople implements PeopleIndex {
-  private personIndex?: Map<string, number>;
   constructor(private readonly c: Columns) {}
   get version() { return this.c.version; }
   get linkedAt() { return this.c.linkedAt; }
@@ -62,19 +55,11 @@ class StoredPeople implements PeopleIndex {
     return undefined;
   }
 
-  handlesOf(personId: string): readonly string[] {
-    this.personIndex ??= new Map(this.c.persons.map((p, i) => [p, i]));
-    const p = this.personIndex.get(personId);
-    if (p === undefined) return [];
-    const { handleStart, handleIds, handleValues } = this.c;
-    return Array.from(handleIds.subarray(handleStart[p], handleStart[p + 1]), (h) => handleValues[h]);
-  }
-
   columns(): Columns { return this.c; }
 }
 
-/** The index of a resolution; `review: false` leaves the review queue out (people linked for one product). */
-export function indexPeople(resolution: TableResolution, meta: { version: string; linkedAt: string }, { review = true } = {}): PeopleIndex {
+/** The index of a resolution, with its review queue. */
+export function indexPeople(resolution: TableResolution, meta: { version: string; linkedAt: string }): PeopleIndex {
   const t = resolution.table, n = t.size;
   // People, numbered in order of first record.
   const personOfRoot = new Map<number, number>();
@@ -91,35 +76,7 @@ export function indexPeople(resolution: TableResolution, meta: { version: string
   const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => raw[2 * x] - raw[2 * y] || raw[2 * x + 1] - raw[2 * y + 1]);
   const hashes = new Uint32Array(2 * n), person = new Uint32Array(n);
   order.forEach((i, k) => { hashes[2 * k] = raw[2 * i]; hashes[2 * k + 1] = raw[2 * i + 1]; person[k] = personOfRecord[i]; });
-
-  // Handles: a record's exact keys, or its encoding where it has none; distinct per person.
-  const interned = t.internedValues();
-  const handleSpace = interned.length + t.units;
-  const pairs: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const keys = [t.nhs[i], t.upn[i], t.local[i], t.nameDob[i]].filter((k) => k >= 0);
-    if (!keys.length && t.clkKeys[t.unit[i]] !== null) keys.push(interned.length + t.unit[i]);
-    for (const k of keys) pairs.push(personOfRecord[i] * handleSpace + k);
-  }
-  const sorted = Float64Array.from(pairs).sort();
-  const handleStart = new Uint32Array(persons.length + 1);
-  const ids: number[] = [];
-  const dense = new Map<number, number>();
-  const handleValues: string[] = [];
-  let previous = -1;
-  for (const pair of sorted) {
-    if (pair === previous) continue;
-    previous = pair;
-    const p = Math.floor(pair / handleSpace), h = pair - p * handleSpace;
-    handleStart[p + 1]++;
-    let d = dense.get(h);
-    if (d === undefined) { d = handleValues.push(h < interned.length ? interned[h] : t.clkKeys[h - interned.length]!) - 1; dense.set(h, d); }
-    ids.push(d);
-  }
-  for (let p = 0; p < persons.length; p++) handleStart[p + 1] += handleStart[p];
-  return new StoredPeople({
-    ...meta, hashes, person, persons, handleStart, handleIds: Uint32Array.from(ids), handleValues, review: review ? reviewQueue(resolution) : [],
-  });
+  return new StoredPeople({ ...meta, hashes, person, persons, review: reviewQueue(resolution) });
 }
 
 const base64 = (a: Uint32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
@@ -130,8 +87,7 @@ export function encodePeopleIndex(index: PeopleIndex): Buffer {
   const c = (index as StoredPeople).columns();
   return gzipSync(JSON.stringify({
     format: 1, version: c.version, linked_at: c.linkedAt, records: c.person.length, people: c.persons.length,
-    hashes: base64(c.hashes), person: base64(c.person), persons: c.persons,
-    handle_start: base64(c.handleStart), handle_ids: base64(c.handleIds), handle_values: c.handleValues, review: c.review,
+    hashes: base64(c.hashes), person: base64(c.person), persons: c.persons, review: c.review,
   }));
 }
 
@@ -139,7 +95,6 @@ export function decodePeopleIndex(stored: Uint8Array): PeopleIndex {
   const s = JSON.parse(gunzipSync(stored).toString('utf8'));
   if (s.format !== 1) throw new Error(`stored people are in format ${s.format}, not 1: link them again (vrn link)`);
   return new StoredPeople({
-    version: s.version, linkedAt: s.linked_at, hashes: words(s.hashes), person: words(s.person), persons: s.persons,
-    handleStart: words(s.handle_start), handleIds: words(s.handle_ids), handleValues: s.handle_values, review: s.review,
+    version: s.version, linkedAt: s.linked_at, hashes: words(s.hashes), person: words(s.person), persons: s.persons, review: s.review,
   });
 }

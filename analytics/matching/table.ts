@@ -26,8 +26,6 @@ export class LinkTable {
   readonly encoded: boolean[] = [];
   readonly version: number[] = [];
   readonly blocks: Int32Array[] = [];
-  /** Unit → the key its encoding was added under (the stored encoding), null for a unit with none. */
-  readonly clkKeys: (string | null)[] = [];
   /** The encodings: 32 words and a bit count per field for each unit. */
   words = new Uint32Array(32 * 1024);
   counts = new Uint16Array(F * 1024);
@@ -85,7 +83,6 @@ export class LinkTable {
     if (unit === undefined) {
       const decoded = clk();
       unit = this.newUnit(decoded);
-      this.clkKeys.push(decoded ? clkKey : null);
       if (clkKey !== null && decoded) this.unitOfClk.set(clkKey, unit);
     }
     this.addBlocks(unit, record.blocks);

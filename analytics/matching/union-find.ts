@@ -1,6 +1,6 @@
 /**
  * Union-find over record (or key) indexes, by size with path halving: the one that linkage uses, for resolution's
- * clusters of records (resolve.ts) and the products' clusters of keys (key-clusters.ts).
+ * clusters of records (resolve.ts).
  */
 export class UnionFind {
   private parent: Int32Array;

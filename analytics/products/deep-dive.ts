@@ -18,7 +18,7 @@ export interface DeepDiveResult {
   groups: string[];
   area: string;
   period: string;
-  /** How suspects and victims were linked into people (analytics/matching/people.ts). */
+  /** Whether a linking run has linked suspects and victims into people (the person links the views show). */
   linkage: 'fuzzy' | 'exact';
   /** Said when the people come from an earlier linking run than the data (see functions/linkage/people.ts). */
   linkage_note?: string;

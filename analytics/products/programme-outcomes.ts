@@ -1,16 +1,18 @@
-import { ageBandOf, icd10 } from '../../schemas/code-lists.ts';
+import { ageBandOf, ageBands, icd10 } from '../../schemas/code-lists.ts';
 import { seededRandom } from '../random.ts';
 import { isoToDay } from '../dates.ts';
-import { and, col, isIn, lit, type Engine, type Expr } from '../ir.ts';
-import { linkedPeople, type Linkage, type PersonRecord } from '../matching/people.ts';
-import { ageFromMonth } from './cohort.ts';
+import { UNKNOWN_LOCALITY } from '../../schemas/area/index.ts';
+import { and, col, date, eq, isIn, lit, or, param, type Engine, type Expr, type PersonQuery } from '../ir.ts';
+import { ageFromMonth, latestDemographics, personRecords } from './cohort.ts';
 
 /**
  * What happened to a programme's participants: their contacts with the partners in the months before and after
  * they started, against people not on any programme matched to each of them, and the difference in differences.
  *
- * Matching is exact on coarsened values (coarsened exact matching): age band and sex, the home locality at the
- * start, and the contacts of the 12 months before the start in bands (0, 1, 2, 3, 4–5, 6–8, 9–12, 13+). Each participant gets up
+ * The data is one person query (outcomeQuery) that either engine runs, giving the same rows; what follows is
+ * statistics over them. Matching is exact on coarsened values (coarsened exact matching): age band and sex, the home
+ * locality at the start, and the contacts of the 12 months before the start and of the 12 before those, each in bands
+ * (0, 1, 2, 3, 4–5, 6–8, 9–12, 13+). Each participant gets up
  * to {@link MATCHES} people of the same stratum on the same day, picked by a keyed order (so a run is repeatable);
  * a participant with none is left out and counted. The interval is a percentile bootstrap over participants (each
  * with its matches), {@link BOOTSTRAP} resamples from a fixed seed.
@@ -27,7 +29,7 @@ export interface ContactPerson {
   /** Birth month 'YYYY-MM' (the latest record's), or null. */
   birth: string | null;
   sex: string | null;
-  /** Home locality by date, latest first. */
+  /** Home locality by date, latest first (undated last). */
   homes: { day: number | null; locality: string }[];
   /** Referrals to any programme (a person referred but never started is no comparison either). */
   referrals: { programme: string; start: number | null }[];
@@ -36,55 +38,83 @@ export interface ContactPerson {
 
 const dayOf = (v: unknown): number | null => (v === null || v === undefined ? null : isoToDay(String(v).slice(0, 10)));
 
-function kindOf(r: PersonRecord): ContactKind | null {
-  switch (r.dataset) {
-    case 'police_person': return r.row.role === 'suspect' || r.row.role === 'offender' ? 'suspect_offender' : null;
-    case 'asb_incident': return 'asb_perpetrator';
-    case 'ae_attendance': return 'ed_assault';
-    case 'school_exclusion': return 'suspension_exclusion';
-    case 'hospital_admission': {
-      const { from, to } = icd10.assaultRange;
-      return String(r.row.cause_codes ?? '').split(';').some((c) => c.slice(0, 3) >= from && c.slice(0, 3) <= to) ? 'violent_injury_admission' : null;
+/** The kind of a record that is a contact (its source's `contact` is true): one kind a dataset. */
+const kindOf: Record<string, ContactKind> = {
+  police_person: 'suspect_offender', asb_incident: 'asb_perpetrator', ae_attendance: 'ed_assault',
+  hospital_admission: 'violent_injury_admission', school_exclusion: 'suspension_exclusion',
+};
+
+/** The three-character ICD-10 codes from one to another (X85 … Y09): an admission for violent injury holds one. */
+function codesBetween(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let letter = from.charCodeAt(0); letter <= to.charCodeAt(0); letter++) {
+    for (let n = 0; n < 100; n++) {
+      const code = `${String.fromCharCode(letter)}${String(n).padStart(2, '0')}`;
+      if (code >= from && code <= to) out.push(code);
     }
-    default: return null;
   }
+  return out;
 }
 
 /**
- * Participants and the people they may be compared with, each with their contacts up to `upTo`: the people of every
- * delivery record and of every contact record of someone born in the participants' years. The one place the outcome
- * analysis reads people (through linkedPeople), so that how people are held can change behind it.
+ * The outcome analysis's one question of the data, a person query both engines run: every person record up to
+ * `up_to` (the programme deliveries too, dated by their referral), `contact` saying whether it is a contact of a
+ * kind counted, for the people referred to a programme and those with a contact record born in the participants'
+ * birth months (`born_from` … `born_to`: who may be compared with them). Rows come back one a person and distinct
+ * (dataset, day, contact, home, programme, start), counted: the least that gives each person's dated contacts and
+ * homes, with their latest birth month and sex.
  */
-export async function participantsContacts(engine: Engine, upTo: string, linkage?: Linkage): Promise<ContactPerson[]> {
-  const births = await engine.rows({ from: 'programme_delivery', where: { op: 'not_null', a: col('month_of_birth') }, select: { birth: col('month_of_birth') } }, {});
-  const months = births.map((r) => String(r.birth)).sort();
-  const born = (column: string): Expr => (months.length
-    ? and({ op: 'ge', a: col(column), b: lit(months[0]) }, { op: 'le', a: col(column), b: lit(months[months.length - 1]) })
-    : { op: 'is_null', a: lit(null) });
-  const seeds = [
-    { dataset: 'programme_delivery', where: { op: 'not_null', a: col('record_key') } as Expr },
-    { dataset: 'police_person', where: and(isIn(col('role'), ['suspect', 'offender']), born('month_of_birth')) },
-    { dataset: 'asb_incident', where: born('perpetrator_month_of_birth') },
-    { dataset: 'ae_attendance', where: born('month_of_birth') },
-    { dataset: 'hospital_admission', where: born('month_of_birth') },
-    { dataset: 'school_exclusion', where: born('month_of_birth') },
-  ];
-  const { people } = await linkedPeople(engine, upTo, seeds, {}, linkage);
+export function outcomeQuery(): PersonQuery {
+  const { from, to } = icd10.assaultRange;
+  const contact: Record<string, Expr> = {
+    police_person: isIn(col('role'), ['suspect', 'offender']), asb_incident: lit(true), ae_attendance: lit(true), school_exclusion: lit(true),
+    hospital_admission: { op: 'list_has_prefix', a: col('cause_codes'), prefixes: codesBetween(from, to) }, support_episode: lit(false),
+  };
+  const dataset = (...ids: string[]) => isIn(col('dataset'), ids);
+  const seedable = or(and(dataset('police_person'), eq(col('contact'), lit(true))), dataset('asb_incident', 'ae_attendance', 'hospital_admission', 'school_exclusion'));
+  return {
+    sources: [
+      ...personRecords((d) => ({ contact: contact[d] })),
+      {
+        from: 'programme_delivery', person: 'person_id', where: { op: 'le', a: col('referral_date'), b: date(param('up_to')) },
+        select: { day: col('referral_date'), birth: col('month_of_birth'), sex: col('sex'), home: col('home_locality'), contact: lit(false), programme: col('programme'), start: col('start_date') },
+      },
+    ],
+    measures: {
+      birth: latestDemographics.birth,
+      sex: { agg: 'latest', value: col('sex'), by: col('day'), where: { op: 'ne', a: col('sex'), b: lit('unknown') } },
+      referred: { agg: 'count', where: dataset('programme_delivery') },
+      seeds: { agg: 'count', where: and(seedable, { op: 'ge', a: col('birth'), b: param('born_from') }, { op: 'le', a: col('birth'), b: param('born_to') }) },
+    },
+    having: or({ op: 'ge', a: col('referred'), b: lit(1) }, { op: 'ge', a: col('seeds'), b: lit(1) }),
+    recordsBy: ['dataset', 'day', 'contact', 'home', 'programme', 'start'],
+  };
+}
+
+/**
+ * Participants and the people they may be compared with, each with their contacts up to `upTo`, from one person
+ * query over the records as linked (the views' person_id): only its result rows come back, the same on both engines.
+ */
+export async function participantsContacts(engine: Engine, upTo: string): Promise<ContactPerson[]> {
+  const births = (await engine.count({ from: 'programme_delivery', where: { op: 'not_null', a: col('month_of_birth') }, groupBy: { birth: col('month_of_birth') } }, {})).map((r) => String(r.birth)).sort();
+  // No birth month known: no one is drawn for comparison (an empty range).
+  const [bornFrom, bornTo] = births.length ? [births[0], births[births.length - 1]] : ['9999-12', '0000-01'];
+  const rows = await engine.persons(outcomeQuery(), { up_to: upTo, born_from: bornFrom, born_to: bornTo });
   const out: ContactPerson[] = [];
-  for (const [id, records] of people) {
-    const contacts: ContactPerson['contacts'] = [];
-    const referrals: ContactPerson['referrals'] = [];
-    for (const r of records) {
-      if (r.dataset === 'programme_delivery') referrals.push({ programme: String(r.row.programme), start: dayOf(r.row.start_date) });
-      const kind = kindOf(r);
-      if (kind && r.day !== null) contacts.push({ kind, day: r.day });
+  for (const r of rows) {
+    let person = out.at(-1);
+    if (!person || person.id !== r.person_id) {
+      person = { id: String(r.person_id), birth: r.birth === null ? null : String(r.birth), sex: r.sex === null ? null : String(r.sex), homes: [], referrals: [], contacts: [] };
+      out.push(person);
     }
-    out.push({
-      id, birth: records.find((r) => r.birth)?.birth ?? null, sex: records.find((r) => r.sex && r.sex !== 'unknown')?.sex ?? null,
-      homes: records.filter((r) => r.home && r.home !== 'unknown').map((r) => ({ day: r.day, locality: r.home! })), referrals, contacts,
-    });
+    const day = dayOf(r.day);
+    if (r.dataset === 'programme_delivery') person.referrals.push({ programme: String(r.programme), start: dayOf(r.start) });
+    if (r.contact === true && day !== null) for (let n = 0; n < Number(r.records); n++) person.contacts.push({ kind: kindOf[String(r.dataset)], day });
+    if (r.home !== null && r.home !== UNKNOWN_LOCALITY) person.homes.push({ day, locality: String(r.home) });
   }
-  return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  // Homes latest first (undated last), the greatest locality first among a day's: homeOn takes the first that fits.
+  for (const p of out) p.homes.sort((a, b) => (b.day ?? -Infinity) - (a.day ?? -Infinity) || (a.locality < b.locality ? 1 : a.locality > b.locality ? -1 : 0));
+  return out;
 }
 
 /** The day `months` calendar months after (or before) a day, clamped to the month's end (31 Jan + 1 → 28/29 Feb). */
@@ -111,9 +141,38 @@ export function beforeAfter(person: ContactPerson, start: number, months: number
 const PRIOR_BANDS = [[0, 0], [1, 1], [2, 2], [3, 3], [4, 5], [6, 8], [9, 12], [13, Infinity]] as const;
 const priorBand = (n: number) => { const [lo, hi] = PRIOR_BANDS.find(([, hi]) => n <= hi)!; return lo === hi ? String(lo) : hi === Infinity ? `${lo}+` : `${lo}-${hi}`; };
 
+/** What matching reads of a person again and again, worked out once: contact days sorted, dated homes latest first. */
+const prepared = new WeakMap<ContactPerson, { days: number[]; dated: ContactPerson['homes'] }>();
+function prepare(person: ContactPerson) {
+  let p = prepared.get(person);
+  if (!p) {
+    p = { days: person.contacts.map((c) => c.day).sort((a, b) => a - b), dated: person.homes.filter((h) => h.day !== null) };
+    prepared.set(person, p);
+  }
+  return p;
+}
+
+/** The first index of a sorted array whose value is at least `x`. */
+function lowerBound(xs: number[], x: number): number {
+  let lo = 0, hi = xs.length;
+  while (lo < hi) { const mid = (lo + hi) >>> 1; if (xs[mid] < x) lo = mid + 1; else hi = mid; }
+  return lo;
+}
+
+/** The latest home on or before the day (the first such of the dated homes, latest first), else the earliest, else any. */
 function homeOn(person: ContactPerson, day: number): string | null {
-  const dated = person.homes.filter((h) => h.day !== null);
-  return (dated.find((h) => h.day! <= day) ?? dated[dated.length - 1] ?? person.homes[0])?.locality ?? null;
+  const { dated } = prepare(person);
+  let lo = 0, hi = dated.length;
+  while (lo < hi) { const mid = (lo + hi) >>> 1; if (dated[mid].day! > day) lo = mid + 1; else hi = mid; }
+  return (dated[lo] ?? dated[dated.length - 1] ?? person.homes[0])?.locality ?? null;
+}
+
+/** The days 12 and 24 months before a day, remembered: matching asks for them for every candidate on a start day. */
+const yearsBeforeOf = new Map<number, [number, number]>();
+function yearsBefore(day: number): [number, number] {
+  let edges = yearsBeforeOf.get(day);
+  if (!edges) { edges = [addMonthsToDay(day, -12), addMonthsToDay(day, -24)]; yearsBeforeOf.set(day, edges); }
+  return edges;
 }
 
 /** The stratum a person is in on a day, or null when a matching variable is not known. */
@@ -121,9 +180,61 @@ export function stratumOn(person: ContactPerson, day: number): string | null {
   const home = homeOn(person, day);
   if (!person.birth || !person.sex || !home) return null;
   // The year before, and the year before that: a count that was high by chance in one year alone regresses after.
-  const prior = beforeAfter(person, day, 12, contactKinds).before;
-  const earlier = beforeAfter(person, day, 24, contactKinds).before - prior;
+  // Contacts of every kind in [day − months, day), as beforeAfter counts them.
+  const { days } = prepare(person), upTo = lowerBound(days, day);
+  const [yearBefore, twoYearsBefore] = yearsBefore(day);
+  const prior = upTo - lowerBound(days, yearBefore);
+  const earlier = upTo - lowerBound(days, twoYearsBefore) - prior;
   return [ageBandOf(ageFromMonth(person.birth, day)), person.sex, home, priorBand(prior), priorBand(earlier)].join('|');
+}
+
+/**
+ * The people who may be compared, found by stratum: bucketed by sex and every home they have had (a stratum's home
+ * is one of them), each bucket sorted by birth month, so a stratum's age band is a run of the bucket. Only that run
+ * is put through stratumOn: the same people as stratifying the whole pool on each start day, far fewer looked at.
+ */
+export class ComparisonPool {
+  private readonly buckets = new Map<string, { births: string[]; people: ContactPerson[] }>();
+  private readonly found = new Map<string, ContactPerson[]>();
+  constructor(pool: ContactPerson[]) {
+    for (const p of pool) {
+      if (!p.birth || !p.sex) continue;
+      for (const home of new Set(p.homes.map((h) => h.locality))) {
+        const key = `${p.sex}|${home}`;
+        (this.buckets.get(key) ?? this.buckets.set(key, { births: [], people: [] }).get(key)!).people.push(p);
+      }
+    }
+    for (const bucket of this.buckets.values()) {
+      bucket.people.sort((a, b) => (a.birth! < b.birth! ? -1 : a.birth! > b.birth! ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      bucket.births = bucket.people.map((p) => p.birth!);
+    }
+  }
+
+  /** Everyone in the stratum on the day. */
+  in(stratum: string, day: number): ContactPerson[] {
+    const key = `${day}|${stratum}`;
+    let out = this.found.get(key);
+    if (out) return out;
+    const [band, sex, home] = stratum.split('|');
+    const bucket = this.buckets.get(`${sex}|${home}`);
+    let from = 0, to = bucket?.people.length ?? 0;
+    const b = ageBands.find((x) => x.band === band)!;
+    if (bucket && b !== ageBands[ageBands.length - 1]) {
+      // Births ascending, so ages descending: the run whose age on the day is within the band (the last band, which
+      // also takes what no band fits, is scanned whole).
+      const first = (test: (age: number) => boolean) => {
+        let lo = 0, hi = bucket.births.length;
+        while (lo < hi) { const mid = (lo + hi) >>> 1; if (!test(ageFromMonth(bucket.births[mid], day))) lo = mid + 1; else hi = mid; }
+        return lo;
+      };
+      from = first((age) => age <= b.to);
+      to = first((age) => age < b.from);
+    }
+    // Home on the day first: it rules most of a bucket out, more cheaply than the whole stratum.
+    out = bucket ? bucket.people.slice(from, Math.max(from, to)).filter((p) => homeOn(p, day) === home && stratumOn(p, day) === stratum) : [];
+    this.found.set(key, out);
+    return out;
+  }
 }
 
 /** A keyed order for picking matches: a 32-bit FNV-1a hash of the two ids. */
@@ -228,29 +339,19 @@ export function programmeOutcomes(people: ContactPerson[], opts: OutcomeOptions)
   }
   const windows: WindowOutcome[] = [];
   const balanceRows: Balance[] = [];
+  const comparisons = new ComparisonPool(pool);
   for (const months of windowMonths) {
     const eligible = participants.filter((p) => addMonthsToDay(p.start, -months) >= dataFrom && addMonthsToDay(p.start, months) <= dataTo + 1);
     const pairs: Pair[] = [];
     const comparisonIds = new Set<string>();
     const matchedPeople: { p: ContactPerson; start: number; comparison: ContactPerson[] }[] = [];
-    const strataByDay = new Map<number, Map<string, ContactPerson[]>>();
-    const strataOn = (day: number) => {
-      let strata = strataByDay.get(day);
-      if (!strata) {
-        strata = new Map();
-        for (const c of pool) {
-          const s = stratumOn(c, day);
-          if (s) (strata.get(s) ?? strata.set(s, []).get(s)!).push(c);
-        }
-        strataByDay.set(day, strata);
-      }
-      return strata;
-    };
     for (const { person, start } of eligible) {
       const stratum = stratumOn(person, start);
-      const candidates = stratum ? strataOn(start).get(stratum) ?? [] : [];
+      const candidates = stratum ? comparisons.in(stratum, start) : [];
       if (!candidates.length) continue;
-      const chosen = [...candidates].sort((a, b) => order(person.id, a.id) - order(person.id, b.id) || (a.id < b.id ? -1 : 1)).slice(0, MATCHES);
+      // Each candidate's key worked out once, then sorted by it (ties by id).
+      const chosen = candidates.map((c) => ({ c, key: order(person.id, c.id) }))
+        .sort((a, b) => a.key - b.key || (a.c.id < b.c.id ? -1 : 1)).slice(0, MATCHES).map((x) => x.c);
       const measure = (x: ContactPerson) => ({
         ...beforeAfter(x, start, months, kinds),
         byKind: Object.fromEntries(kinds.map((k) => [k, beforeAfter(x, start, months, [k])])),
@@ -291,7 +392,7 @@ export function programmeOutcomes(people: ContactPerson[], opts: OutcomeOptions)
   }
   return {
     programme: opts.label, starts_to: opts.startsTo, data_from: opts.dataFrom, data_to: opts.dataTo, kinds,
-    matching: `coarsened exact matching: age band, sex, home locality at the start and contacts in the 12 months before (0, 1, 2, 3, 4-5, 6-8, 9-12, 13+); up to ${MATCHES} people never referred to a programme per participant, on the participant's start day`,
+    matching: `coarsened exact matching: age band, sex, home locality at the start, and contacts in the 12 months before and in the 12 before those (each 0, 1, 2, 3, 4-5, 6-8, 9-12, 13+); up to ${MATCHES} people never referred to a programme per participant, on the participant's start day`,
     interval_method: `percentile bootstrap over participants with their matches, ${BOOTSTRAP} resamples from a fixed seed`,
     windows, balance: balanceRows,
     caveats: [

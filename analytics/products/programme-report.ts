@@ -4,7 +4,7 @@ import { dayToIso } from '../dates.ts';
 import { maxSuppressed, type Counted, type SuppressedCount } from '../disclosure.ts';
 import { financialYear } from '../financial-year.ts';
 import { col, type Engine } from '../ir.ts';
-import type { Linkage } from '../matching/people.ts';
+import type { LinkageState } from './cohort.ts';
 import type { Table } from '../render/table.ts';
 import { countMonitoring, programmeOf, type Monitoring, type MonitoringRequest } from './programme-monitoring.ts';
 import { participantsContacts, programmeOutcomes, type OutcomeResult, type WindowOutcome } from './programme-outcomes.ts';
@@ -27,13 +27,15 @@ async function dataSpan(engine: Engine): Promise<{ from: string; to: string } | 
   return days.length ? { from: days[0], to: days[days.length - 1] } : null;
 }
 
-export async function countProgrammeReport(engine: Engine, agreement: Agreement, programmes: Programme[], request: ProgrammeReportRequest, linkage: Linkage): Promise<Counted<ProgrammeReport>> {
+export async function countProgrammeReport(engine: Engine, agreement: Agreement, programmes: Programme[], request: ProgrammeReportRequest, linkage: LinkageState = { kind: 'fuzzy' }): Promise<Counted<ProgrammeReport>> {
   const programme = programmeOf(programmes, request.programme);
   const monitoring = await countMonitoring(engine, agreement, programmes, request);
   const year = financialYear(request.period);
   const span = await dataSpan(engine) ?? { from: year.from, to: year.to };
-  const people = await participantsContacts(engine, span.to, linkage);
-  const outcomes = programmeOutcomes(people, { programmes: [programme.id], label: programme.id, startsTo: year.to, dataFrom: span.from, dataTo: span.to });
+  const people = await participantsContacts(engine, span.to);
+  const computed = programmeOutcomes(people, { programmes: [programme.id], label: programme.id, startsTo: year.to, dataFrom: span.from, dataTo: span.to });
+  // Before any linking run no record has a person, so there are no participants to follow: said first.
+  const outcomes = linkage.note ? { ...computed, caveats: [linkage.note, ...computed.caveats] } : computed;
   const max = maxSuppressed(agreement, 'programme_delivery');
   const windowCells = outcomes.windows.map((w) => {
     const [eligible, matched, unmatched, comparison] = [w.eligible, w.matched, w.unmatched, w.comparison_people].map((n) => monitoring.cells.cell(n, max));

@@ -3,7 +3,7 @@ import type { Engine } from '../../analytics/ir.ts';
 import { estimateQuality, type Quality } from '../../analytics/matching/quality.ts';
 import { pairKey } from '../../analytics/matching/resolve.ts';
 import type { BlindItem } from '../../analytics/matching/review.ts';
-import { linkRecordCount } from '../../analytics/matching/people.ts';
+import { linkRecordCount } from '../../analytics/matching/link-rows.ts';
 import { linkageConfig, type LinkageConfig } from '../../schemas/linkage.ts';
 import type { Platform } from '../platform/platform.ts';
 import { getJson } from '../platform/storage/port.ts';

@@ -2,14 +2,13 @@ import { createHash } from 'node:crypto';
 import { defaultEngine, openEngine, type EngineName } from '../../analytics/engine.ts';
 import type { Engine } from '../../analytics/ir.ts';
 import { unitCandidates } from '../../analytics/matching/candidates.ts';
-import { loadLinkTable } from '../../analytics/matching/link-rows.ts';
+import { linkRecordCount, loadLinkTable } from '../../analytics/matching/link-rows.ts';
 import { decodePeopleIndex, encodePeopleIndex, indexPeople, type PeopleIndex } from '../../analytics/matching/people-index.ts';
 import { pairKey, resolveTable, type Decisions } from '../../analytics/matching/resolve.ts';
 import type { ReviewItem } from '../../analytics/matching/review.ts';
 import { autoLinkedPairs, blindSample } from '../../analytics/matching/blind.ts';
 import type { TrainedModel } from '../../analytics/matching/model.ts';
 import { trainModel, withTrainedModel } from '../../analytics/matching/training.ts';
-import { linkRecordCount, type Linkage } from '../../analytics/matching/people.ts';
 import { linkageConfig, type LinkageConfig } from '../../schemas/linkage.ts';
 import type { Platform } from '../platform/platform.ts';
 import { getJson, type Storage } from '../platform/storage/port.ts';
@@ -144,38 +143,41 @@ export async function linkInRequest(engine: Engine, decisions: Decisions, config
   return { candidates, resolution: resolveTable(candidates, decisions, config) };
 }
 
+/** The people the review queue works from, and what to say of them (they may predate the data). */
+export interface CurrentPeople { people: PeopleIndex; note?: string }
+
 /**
- * How the products find people now: the stored people of this data version; else, for a store of at most
- * `productsUpTo` person records, linking it in the request; else the latest stored people, saying so (records and
- * decisions since then link by exact keys until the next run); else exact keys alone.
+ * The people the review queue works from now: the stored people of this data version; else, for a store of at most
+ * `productsUpTo` person records, linking it in the request; else the latest stored people, saying so; else none
+ * (never linked). The products read no index: they join the person links the views show.
  */
-export async function currentLinkage(platform: Pick<Platform, 'catalog' | 'storage'>, engine: Engine, config: LinkageConfig = linkageConfig): Promise<Linkage> {
+export async function currentPeople(platform: Pick<Platform, 'catalog' | 'storage'>, engine: Engine, config: LinkageConfig = linkageConfig): Promise<CurrentPeople | null> {
   const version = await dataVersion(platform);
   const current = await loadPeople(platform.storage, peopleKey(version));
-  if (current) return { kind: 'fuzzy', people: current };
+  if (current) return { people: current };
   if (await linkRecordCount(engine) <= config.productsUpTo) {
     const { resolution } = await linkInRequest(engine, await loadDecisions(platform.storage), config);
-    return { kind: 'fuzzy', people: indexPeople(resolution, { version, linkedAt: 'in this request' }) };
+    return { people: indexPeople(resolution, { version, linkedAt: 'in this request' }) };
   }
   const latest = await getJson<LinkingRun>(platform.storage, LATEST_KEY);
   const people = latest ? await loadPeople(platform.storage, latest.value.key) : null;
-  if (!people) return { kind: 'exact' };
+  if (!people) return null;
   return {
-    kind: 'fuzzy', people,
-    note: `people as linked at ${latest!.value.linked_at}; records and review decisions since then link by exact keys until the next linking run (vrn link, or the scheduled refresh)`,
+    people,
+    note: `people as linked at ${latest!.value.linked_at}; review decisions since then take effect at the next linking run (vrn link, or the scheduled refresh)`,
   };
 }
 
-/** The review queue now: the pairs of the people currentLinkage finds, not decided since they were linked. */
+/** The review queue now: the pairs of the people currentPeople finds, not decided since they were linked. */
 export async function currentReviewQueue(platform: Pick<Platform, 'catalog' | 'storage'>, engine: Engine, config: LinkageConfig = linkageConfig): Promise<ReviewItem[]> {
   return (await queueAndPeople(platform, engine, config)).items;
 }
 
 async function queueAndPeople(platform: Pick<Platform, 'catalog' | 'storage'>, engine: Engine, config: LinkageConfig) {
-  const linkage = await currentLinkage(platform, engine, config);
-  if (linkage.kind === 'exact' || !linkage.people) return { items: [], people: null };
+  const current = await currentPeople(platform, engine, config);
+  if (!current) return { items: [], people: null };
   const decisions = await loadDecisions(platform.storage);
-  return { items: linkage.people.review.filter((item) => !decisions.has(pairKey(item.records[0].id, item.records[1].id))), people: linkage.people };
+  return { items: current.people.review.filter((item) => !decisions.has(pairKey(item.records[0].id, item.records[1].id))), people: current.people };
 }
 
 /**

@@ -2,7 +2,6 @@ import type { z } from '@hono/zod-openapi';
 import type { Counted } from '../../analytics/disclosure.ts';
 import type { Engine } from '../../analytics/ir.ts';
 import type { LinkageState } from '../../analytics/products/cohort.ts';
-import type { Linkage } from '../../analytics/matching/people.ts';
 import type { ExportAbout } from '../../analytics/render/labels.ts';
 import type { ReportContext } from '../../analytics/render/reports.ts';
 import type { Table } from '../../analytics/render/table.ts';
@@ -29,8 +28,6 @@ export interface ProductInputs {
   programmes: Programme[];
   /** Whether the views' people come from a linking run, and what to say of them (functions/linkage/people.ts). */
   linkage: () => Promise<LinkageState>;
-  /** The people as the latest linking run stored them (programme outcomes follow them; functions/linkage/people.ts). */
-  people: () => Promise<Linkage>;
   /** A panel's recorded meetings and decisions (functions/panels/store.ts). */
   panels: { meetings(panel: string): Promise<Meeting[]>; decisions(panel: string): Promise<Record<string, DecisionEntry[]>> };
   /** Each dataset's last date covered (functions/products/about.ts). */

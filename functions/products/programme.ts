@@ -58,7 +58,7 @@ export const programme = defineProduct({
     },
   },
   formats: ['json', 'csv', 'xlsx', 'html'],
-  run: async (engine, { agreement, programmes, people }, request) => countProgrammeReport(engine, agreement, programmes, request, await people()),
+  run: async (engine, { agreement, programmes, linkage }, request) => countProgrammeReport(engine, agreement, programmes, request, await linkage()),
   tables: (result) => ({ csv: programmeLongTable(result), sheets: programmeTables(result) }),
   html: programmeHtml,
   fileName: (request) => ['programme', request.programme, request.period, ...(request.audience === 'csp' ? ['csp'] : [])],

@@ -4,7 +4,7 @@ import type { Engine } from '../../analytics/ir.ts';
 import { toCsv } from '../../analytics/render/csv.ts';
 import type { ReportContext } from '../../analytics/render/reports.ts';
 import { toXlsx } from '../../analytics/render/xlsx.ts';
-import { currentLinkage, linkageState } from '../linkage/people.ts';
+import { linkageState } from '../linkage/people.ts';
 import { loadDecisions, loadMeetings } from '../panels/store.ts';
 import type { Platform } from '../platform/platform.ts';
 import type { ProductFormat, ProductInputs } from './product.ts';
@@ -23,9 +23,8 @@ export class ProductRequestError extends Error {
   }
 }
 
-const inputs = (platform: Platform, engine: Engine): ProductInputs => ({
+const inputs = (platform: Platform): ProductInputs => ({
   area: platform.area, agreement: platform.agreement, cohort: platform.deployment.cohort, linkage: () => linkageState(platform),
-  people: () => currentLinkage(platform, engine),
   programmes: platform.deployment.programmes,
   panels: { meetings: (panel) => loadMeetings(platform.storage, panel), decisions: (panel) => loadDecisions(platform.storage, panel) },
   dataTo: () => dataToByDataset(platform),
@@ -42,7 +41,7 @@ export async function computeProduct(engine: Engine, platform: Platform, request
   const beyond = await beyondTheData(platform, request);
   if (beyond) throw new ProductRequestError(beyond);
   try {
-    return disclose(await product.run(engine, inputs(platform, engine), request), platform.agreement.disclosure.rounding);
+    return disclose(await product.run(engine, inputs(platform), request), platform.agreement.disclosure.rounding);
   } catch (error) {
     if (error instanceof RangeError) throw new ProductRequestError(error.message);
     throw error;

@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEngine } from '../../analytics/engine.ts';
-import { addMonthsToDay, beforeAfter, contactKinds, participantsContacts, programmeOutcomes, stratumOn, type ContactPerson } from '../../analytics/products/programme-outcomes.ts';
+import { addMonthsToDay, beforeAfter, ComparisonPool, contactKinds, participantsContacts, programmeOutcomes, stratumOn, type ContactPerson } from '../../analytics/products/programme-outcomes.ts';
 import { isoToDay } from '../../analytics/dates.ts';
+import { seededRandom } from '../../analytics/random.ts';
 import { loadSampleExtracts } from '../../functions/ingest/sample-loader.ts';
+import { specPlatform } from '../spec/runner.ts';
+import { onBothEngines } from './engines.ts';
 import { generateSample } from '../../sample-data/generator/index.ts';
 import { PLANTED_EFFECT } from '../../sample-data/generator/programmes.ts';
 import { tempDataDir, testPlatform } from '../helpers.ts';
@@ -26,6 +29,82 @@ describe('outcome windows', () => {
     expect(beforeAfter(p, start, 6, ['suspect_offender', 'asb_perpetrator'])).toEqual({ before: 2, after: 2 });
     expect(beforeAfter(p, start, 6, contactKinds)).toEqual({ before: 2, after: 3 });
     expect(beforeAfter(p, start, 12, ['suspect_offender'])).toEqual({ before: 2, after: 3 });
+  });
+});
+
+describe('the comparison pool', () => {
+  it('finds by stratum exactly the people that stratifying everyone on the day finds', () => {
+    const rand = seededRandom(7), pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
+    const iso = (d: number) => new Date(d * 86_400_000).toISOString().slice(0, 10);
+    const from = day('2019-01-01'), span = 6 * 365;
+    // Births from 1960 to after the last day (an age below zero falls in the last band), moves, missing values.
+    const people = Array.from({ length: 600 }, (_, i) => person(`c${i}`,
+      Array.from({ length: Math.floor(rand() * 6) }, () => [pick(contactKinds), iso(from + Math.floor(rand() * span))] as [string, string]), {
+        birth: rand() < 0.05 ? null : `${1960 + Math.floor(rand() * 66)}-${String(1 + Math.floor(rand() * 12)).padStart(2, '0')}`,
+        sex: rand() < 0.05 ? null : pick(['male', 'female']),
+        homes: Array.from({ length: 1 + Math.floor(rand() * 2) }, () => ({ day: rand() < 0.1 ? null : from + Math.floor(rand() * span), locality: pick(['leicester', 'charnwood', 'blaby']) })).sort((a, b) => (b.day ?? -Infinity) - (a.day ?? -Infinity)),
+      }));
+    const pool = new ComparisonPool(people);
+    let found = 0;
+    for (let k = 0; k < 200; k++) {
+      const on = from + Math.floor(rand() * span), stratum = stratumOn(pick(people), on);
+      if (!stratum) continue;
+      const expected = people.filter((p) => stratumOn(p, on) === stratum).map((p) => p.id).sort();
+      expect(pool.in(stratum, on).map((p) => p.id).sort(), stratum).toEqual(expected);
+      found += expected.length;
+    }
+    expect(found).toBeGreaterThan(200);
+  });
+});
+
+describe('contacts read from the engines', () => {
+  // P1 starts VIP on 31 March 2023: crimes on the edges of the six-month windows (two on the start day), an ASB
+  // report the day before, an assault admission after and an admission of another cause; a victim record is no
+  // contact. P2, born in the participants' years, may be compared; P3 (born years before) and P4 (a support episode
+  // only) may not, nor may a record linked to no one.
+  const crimes = ['2022-09-29', '2022-09-30', '2023-03-30', '2023-03-31', '2023-03-31', '2023-09-29', '2023-09-30', '2023-06-01'];
+  const tables = {
+    programme_delivery: [{ record_key: 'D1', programme: 'vip', referral_date: '2023-01-10', start_date: '2023-03-31', month_of_birth: '2008-06', sex: 'male', home_locality: 'leicester', person_id: 'P1' }],
+    police_crime: crimes.map((d, i) => ({ record_key: `C${i}`, recorded_date: d, offence_group: 'theft' })),
+    police_person: [
+      ...crimes.map((_, i) => ({ crime_key: `C${i}`, role: i === 7 ? 'victim' : 'suspect', key_local: 'N1', month_of_birth: '2008-06', sex: 'male', home_locality: i < 3 ? 'charnwood' : 'leicester', person_id: 'P1' })),
+      { crime_key: 'C7', role: 'suspect', key_local: 'N9', month_of_birth: '2008-06', sex: 'male', home_locality: 'blaby' },
+    ],
+    asb_incident: [{ record_key: 'B1', reported_at: '2023-03-30 23:59:00', perpetrator_month_of_birth: '2008-06', perpetrator_linked_person_id: 'P1' }],
+    hospital_admission: [
+      { record_key: 'H1', admission_date: '2023-05-01', cause_codes: 'S01;X99', month_of_birth: '2008-06', person_id: 'P1' },
+      { record_key: 'H2', admission_date: '2023-05-02', cause_codes: 'S01;W01', month_of_birth: '2008-06', person_id: 'P1' },
+    ],
+    ae_attendance: [
+      { record_key: 'A1', arrival_at: '2023-02-01 10:00:00', month_of_birth: '2008-06', sex: 'female', home_locality: 'blaby', person_id: 'P2' },
+      { record_key: 'A2', arrival_at: '2023-02-01 10:00:00', month_of_birth: '1990-01', sex: 'male', home_locality: 'blaby', person_id: 'P3' },
+    ],
+    support_episode: [{ record_key: 'S1', start_date: '2023-02-01', month_of_birth: '2008-06', person_id: 'P4' }],
+  };
+  let store: Awaited<ReturnType<typeof specPlatform>>;
+  beforeAll(async () => { store = await specPlatform(tables); });
+  afterAll(() => store?.cleanup());
+
+  it('are the same on both engines, and count each window from its first day to the day before it closes', async () => {
+    const results: Record<string, ContactPerson[]> = {};
+    for (const name of ['sql', 'arquero'] as const) {
+      const engine = await openEngine(name, store.platform);
+      try { results[name] = await participantsContacts(engine, '2025-09-30'); } finally { await engine.close(); }
+    }
+    expect(results.arquero).toEqual(results.sql);
+    const [p1, p2] = results.sql;
+    expect(results.sql.map((p) => p.id)).toEqual(['P1', 'P2']);
+    expect(p1).toMatchObject({ birth: '2008-06', sex: 'male', referrals: [{ programme: 'vip', start: day('2023-03-31') }] });
+    expect(p2).toMatchObject({ birth: '2008-06', sex: 'female', referrals: [], contacts: [{ kind: 'ed_assault', day: day('2023-02-01') }] });
+    const start = day('2023-03-31');
+    // Before: 30 Sep (the window's first day), 30 Mar and the ASB report; after: the start day's two, 1 May's assault and 29 Sep.
+    expect(beforeAfter(p1, start, 6, contactKinds)).toEqual({ before: 3, after: 4 });
+    expect(beforeAfter(p1, start, 6, ['suspect_offender'])).toEqual({ before: 2, after: 3 });
+    expect(beforeAfter(p1, start, 12, contactKinds)).toEqual({ before: 4, after: 5 });
+    expect(p1.contacts.filter((c) => c.kind === 'violent_injury_admission')).toEqual([{ kind: 'violent_injury_admission', day: day('2023-05-01') }]);
+    // Home on the start day: Leicester (from the start day's records), Charnwood before.
+    expect(stratumOn(p1, start)).toMatch(/^10-17\|male\|leicester\|/);
+    expect(stratumOn(p1, day('2023-01-01'))).toMatch(/\|charnwood\|/);
   });
 });
 
@@ -70,9 +149,10 @@ describe('the planted effect on the scale-1 sample', () => {
   afterAll(() => { t?.cleanup(); dir?.cleanup(); });
 
   it("recovers it: the interval of the relative change in suspect and ASB contacts holds the generator's fall", async () => {
-    const engine = await openEngine('sql', t.platform);
-    try {
-      const people = await participantsContacts(engine, '2025-09-30', { kind: 'exact' });
+    const both = await onBothEngines(t.platform, (engine) => participantsContacts(engine, '2025-09-30'));
+    expect(both.arquero).toEqual(both.sql);
+    {
+      const people = both.sql;
       const all = t.platform.deployment.programmes.map((p) => p.id);
       const r = programmeOutcomes(people, { programmes: all, label: 'all', startsTo: '2025-03-31', dataFrom: '2019-04-01', dataTo: '2025-09-30', kinds: ['suspect_offender', 'asb_perpetrator'] });
       for (const w of r.windows) {
@@ -83,6 +163,7 @@ describe('the planted effect on the scale-1 sample', () => {
         expect(w.relative.high!, `${w.months} months`).toBeLessThan(0);
       }
       for (const b of r.balance) expect(Math.abs(b.smd ?? 0), b.variable).toBeLessThan(0.2);
-    } finally { await engine.close(); }
+      console.log(`planted ${-PLANTED_EFFECT}: ${r.windows.map((w) => `${w.months} months: ${w.relative.estimate} (${w.relative.low} to ${w.relative.high}), ${w.matched} matched`).join('; ')}`);
+    }
   }, 600_000);
 });

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { preventionPanelCohort } from '../../analytics/products/cohort.ts';
 import { deepDive } from '../../analytics/products/deep-dive.ts';
 import { localityProfile } from '../../analytics/products/locality-profile.ts';
+import { countProgrammeReport } from '../../analytics/products/programme-report.ts';
+import { disclose } from '../../analytics/disclosure.ts';
 import { committedSampleDir } from '../../functions/ingest/sample-loader.ts';
 import { successMeasures } from '../../analytics/products/success-measures.ts';
 import { loadSampleExtracts } from '../../functions/ingest/sample-loader.ts';
@@ -43,6 +45,14 @@ describe('committed sample, both engines', () => {
     const { planted, actual, expected } = await plantedMembership(t.platform, committedSampleDir, panel, results.sql.members);
     expect(planted).toBeGreaterThan(5);
     expect(actual).toEqual(expected);
+  });
+
+  it.each(['vip', 'phoenix', 'reach'])('the %s programme report, outcomes and all, is identical on both engines for both audiences', async (programme) => {
+    for (const audience of ['analyst', 'csp'] as const) {
+      const results = await onBothEngines(t.platform, async (engine) => disclose(await countProgrammeReport(engine, agreement, t.platform.deployment.programmes, { programme, period: '2024-25', audience }), agreement.disclosure.rounding));
+      expect(results.arquero).toEqual(results.sql);
+      if (audience === 'analyst') expect(results.sql.outcomes.windows.map((w) => w.eligible.count)).not.toEqual([0, 0]);
+    }
   });
 
   it.each(['llr', 'leicester'])('a deep dive on robbery in %s is identical on both engines', async (area) => {

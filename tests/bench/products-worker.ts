@@ -2,12 +2,14 @@
  * One product on one engine in a fresh process: `PRODUCT DATADIR ENGINE`. Runs it twice (the second run shows the
  * engine's own caching) and prints one JSON line with the times, how people were linked, a digest of the result
  * (to compare the engines) and the peak RSS. The
- * cohort and the deep dive read the people a linking run stored, as the service does.
+ * cohort, the deep dive and the programme report read the people a linking run stored, as the service does.
  */
 import { createHash } from 'node:crypto';
 import { openEngine, type EngineName } from '../../analytics/engine.ts';
 import type { Engine } from '../../analytics/ir.ts';
+import { disclose } from '../../analytics/disclosure.ts';
 import { preventionPanelCohort } from '../../analytics/products/cohort.ts';
+import { countProgrammeReport } from '../../analytics/products/programme-report.ts';
 import { deepDive } from '../../analytics/products/deep-dive.ts';
 import { localityProfile } from '../../analytics/products/locality-profile.ts';
 import { successMeasures } from '../../analytics/products/success-measures.ts';
@@ -22,6 +24,8 @@ const products: Record<string, (engine: Engine) => Promise<unknown>> = {
   profile: (e) => localityProfile(e, platform.area, platform.agreement, { locality: 'leicester', period: '2024-25' }),
   cohort: async (e) => preventionPanelCohort(e, platform.area, cohortRules, 'city', '2025-09-30', await linkageState(platform)),
   'deep-dive': async (e) => deepDive(e, platform.area, { groups: ['robbery_personal', 'robbery_business'], area: 'llr', period: '2024-25' }, await linkageState(platform)),
+  // Issue 16's target: a programme's report (monitoring, and outcomes against a matched comparison) beside the cohort.
+  programme: async (e) => disclose(await countProgrammeReport(e, platform.agreement, platform.deployment.programmes, { programme: 'vip', period: '2024-25', audience: 'analyst' }, await linkageState(platform)), 'none'),
   // The yardstick of issue 13: one plain SQL pass grouping every police and ASB person record by its key, as `vrn sql` runs it.
   'sql-pass': async () => {
     const sql = await platform.openSql();

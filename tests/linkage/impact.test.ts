@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEngine } from '../../analytics/engine.ts';
 import type { Engine } from '../../analytics/ir.ts';
 import { preventionPanelCohort } from '../../analytics/products/cohort.ts';
-import { currentLinkage, reviewQueueByImpact } from '../../functions/linkage/people.ts';
+import { currentPeople, reviewQueueByImpact } from '../../functions/linkage/people.ts';
 import { csv, ingestText, POLICE, testPlatform } from '../helpers.ts';
 import { vrnInProcess } from '../cli/in-process.ts';
 import { ASB_HEADER, stored } from '../analytics/fuzzy-child.ts';
@@ -46,13 +46,13 @@ describe('the review queue by what it would change', () => {
   });
 
   it('names a person alike in the cohort and in linkage: one person-id scheme', async () => {
-    const linkage = await currentLinkage(t.platform, engine);
-    if (linkage.kind !== 'fuzzy' || !linkage.people) throw new Error('expected fuzzy linkage of a small store');
-    const cohort = await preventionPanelCohort(engine, t.platform.area, t.platform.deployment.cohort, 'city', '2025-06-01', linkage);
+    const current = await currentPeople(t.platform, engine);
+    if (!current) throw new Error('expected the people of a small store');
+    const cohort = await preventionPanelCohort(engine, t.platform.area, t.platform.deployment.cohort, 'city', '2025-06-01');
     expect(cohort.members).toHaveLength(1);
     const [pair] = await reviewQueueByImpact(t.platform, engine, { only: 'cohort' });
     const his = pair.records.find((r) => r.partner === POLICE)!;
-    expect(linkage.people.personOf(his.id)).toBe(cohort.members[0].person_id);
+    expect(current.people.personOf(his.id)).toBe(cohort.members[0].person_id);
   });
 
   it('works from the CLI: vrn review list --impact cohort, and a clear error for another impact', async () => {

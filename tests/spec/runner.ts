@@ -87,7 +87,7 @@ const run = (engine: Engine, c: SpecCase) => 'count' in c.query
 
 /** Sorts a case's expected rows as the engines' are sorted, so a case may list them in any order. */
 export const expectedRows = (c: SpecCase) => sortRows([...c.expected],
-  'count' in c.query ? Object.keys(c.query.count.groupBy) : 'persons' in c.query ? ['person_id'] : Object.keys(c.query.rows.select));
+  'count' in c.query ? Object.keys(c.query.count.groupBy) : 'persons' in c.query ? ['person_id', ...(c.query.persons.recordsBy ?? [])] : Object.keys(c.query.rows.select));
 
 /** The deployment bundles every case runs under: the engines must not depend on which VRU's store they read. */
 export const specDeployments = deploymentNames;

@@ -9,12 +9,13 @@ import { preventionPanelCohort } from '../../analytics/products/cohort.ts';
 import { countMeasures } from '../../analytics/products/csp-release.ts';
 import { deepDive } from '../../analytics/products/deep-dive.ts';
 import { localityProfile } from '../../analytics/products/locality-profile.ts';
+import { countProgrammeReport } from '../../analytics/products/programme-report.ts';
 import { successMeasures } from '../../analytics/products/success-measures.ts';
 import { viewInput, viewSql } from '../../functions/platform/catalog/glue.ts';
 import { AthenaEngine, type Clock } from '../../functions/platform/sql/athena.ts';
 import { QueryRefused } from '../../functions/platform/sql/port.ts';
 import { datasets } from '../../schemas/datasets/index.ts';
-import { agreement, cohortRules, llr } from '../deployments.ts';
+import { agreement, cohortRules, llr, llrDeployment } from '../deployments.ts';
 import { CRIME_HEADER, POLICE, crimeRow, csv, ingestText, testPlatform } from '../helpers.ts';
 import { fakeJsonService, type Answer } from '../platform/fake-aws.ts';
 import { athenaSyntaxErrors, trinoSyntaxErrors } from './trino.ts';
@@ -75,6 +76,7 @@ describe('every product\'s SQL in the Athena dialect parses as Trino', () => {
     ['a Prevention Panel cohort', (e) => preventionPanelCohort(e, llr, cohortRules, 'city', '2025-09-30')],
     ['a deep dive (the whole area)', (e) => deepDive(e, llr, { groups: ['robbery_personal', 'homicide'], area: 'llr', period: '2024-25' })],
     ['a deep dive (a locality)', (e) => deepDive(e, llr, { groups: ['robbery_personal'], area: 'leicester', period: '2024-25' })],
+    ['a programme report (monitoring and outcomes)', (e) => countProgrammeReport(e, agreement, llrDeployment.programmes, { programme: 'vip', period: '2024-25', audience: 'analyst' })],
     ['the linkage rows', (e) => loadLinkRows(e)],
   ];
   it.each(products)('%s', async (product, run) => {

@@ -128,5 +128,35 @@ export const personCases: SpecCases = {
       query: { persons: { sources: [police({}, and(isIn(col('role'), ['suspect']), eq(col('crime_group'), lit('theft'))))], measures: { n: { agg: 'count' } } } },
       expected: [{ person_id: 'P1', n: 1 }, { person_id: 'P2', n: 1 }],
     },
+    {
+      name: 'recordsBy: each kept person\'s distinct combinations counted, beside their measures; having still decides by person, nulls sort first',
+      tables,
+      query: {
+        persons: {
+          sources: [police({ role: col('role') }), ae],
+          measures: { attendances: { agg: 'count', where: eq(col('dataset'), lit('ae_attendance')) } },
+          having: { op: 'ge', a: col('attendances'), b: lit(1) },
+          recordsBy: ['dataset', 'role'],
+        },
+      },
+      expected: [
+        { person_id: 'P1', attendances: 1, dataset: 'ae_attendance', role: null, records: 1 },
+        { person_id: 'P1', attendances: 1, dataset: 'police_person', role: 'suspect', records: 2 },
+        { person_id: 'P1', attendances: 1, dataset: 'police_person', role: 'victim', records: 1 },
+        { person_id: 'P2', attendances: 2, dataset: 'ae_attendance', role: null, records: 2 },
+        { person_id: 'P2', attendances: 2, dataset: 'police_person', role: 'suspect', records: 1 },
+      ],
+    },
+    {
+      name: 'recordsBy a date: the lookup\'s and a timestamp\'s day alike, a row whose crime is not found undated',
+      tables,
+      query: { persons: { sources: [police({}), ae], measures: {}, recordsBy: ['day'] } },
+      expected: [
+        { person_id: 'P1', day: '2024-04-02', records: 1 }, { person_id: 'P1', day: '2024-05-10', records: 1 },
+        { person_id: 'P1', day: '2024-08-01', records: 1 }, { person_id: 'P1', day: '2024-09-15', records: 1 },
+        { person_id: 'P2', day: '2024-06-02', records: 1 }, { person_id: 'P2', day: '2024-08-01', records: 1 }, { person_id: 'P2', day: '2024-10-02', records: 1 },
+        { person_id: 'P4', day: null, records: 1 },
+      ],
+    },
   ],
 };
