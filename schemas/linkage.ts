@@ -100,6 +100,18 @@ export const LinkageConfig = z.object({
     /** The share of matches among blocked pairs EM starts from. */
     startMatches: z.number().gt(0).lt(1),
     seed: z.number().int(),
+    /**
+     * EM's sessions (Splink's): each over the pairs sharing a blocking token of `blocks`, training the m of the
+     * comparisons `trains` with their u fixed from random pairs, and comparing those of `alsoCompares` besides, with
+     * their m and u both estimated among the session's pairs (agreement on them is conditioned by the blocks, so
+     * neither is kept). Without them, a session over names alone cannot tell a swap of both names from two strangers
+     * and EM drives the swap's m to 0 at 100,000 people. `other` is the next session's blocks: the prior is the first
+     * session's matches over the share of the second's matches that share its blocks too.
+     */
+    sessions: z.array(z.object({
+      blocks: z.string().regex(/^[a-z]+(\+[a-z]+)*$/), other: z.string().regex(/^[a-z]+(\+[a-z]+)*$/),
+      trains: z.array(z.enum(clkFields)).min(1), alsoCompares: z.array(z.enum(clkFields)).default([]),
+    })).length(2).refine((s) => clkFields.every((c) => s.some((x) => x.trains.includes(c))), 'every comparison trained by a session'),
   }),
   thresholds: z.object({
     /** A pair whose probability of being one person is at least this is linked without review. */
@@ -227,6 +239,10 @@ export const linkageConfig: LinkageConfig = LinkageConfig.parse({
   training: {
     randomPairs: 300_000, blockedPairs: 2_000_000, iterations: 300, tolerance: 1e-5,
     pseudoPairs: 1_000, pseudoMatches: 50, decisionWeight: 5, startMatches: 0.1, seed: 1,
+    sessions: [
+      { blocks: 'fs+ss', other: 'by+pd', trains: ['dob', 'postcode', 'sex'] },
+      { blocks: 'by+pd', other: 'fs+ss', trains: ['forename', 'surname'], alsoCompares: ['dob', 'postcode', 'sex'] },
+    ],
   },
   thresholds: { autoLink: 0.99, review: 0.3 },
   productsUpTo: 100_000,
