@@ -230,6 +230,7 @@ export const linkageConfig: LinkageConfig = LinkageConfig.parse({
       name: 'twins', why: 'another forename with the same surname, birth date and home (or no postcode): twins look like this',
       when: { forename: ['near', 'different', 'missing'], surname: ['exact', 'swapped', 'close', 'partial', 'near'], dob: ['exact', 'close'], postcode: ['whole', 'sector', 'missing'] },
     },
+    { name: 'sex', why: 'the sexes disagree: another person (twins with their names swapped), or a record keyed wrongly', when: { sex: ['different'] } },
     { name: 'forename', why: 'the forenames disagree, or one is missing: a sibling or a parent shares the rest', when: { forename: ['different', 'missing'] } },
     { name: 'birth-date', why: 'the birth dates disagree beyond a day or a swap', when: { dob: ['year', 'different'] } },
     // One edit too: without a birth date, Nita and Anita Patel at one address are sisters as likely as a typo.
@@ -240,7 +241,7 @@ export const linkageConfig: LinkageConfig = LinkageConfig.parse({
     randomPairs: 300_000, blockedPairs: 2_000_000, iterations: 300, tolerance: 1e-5,
     pseudoPairs: 1_000, pseudoMatches: 50, decisionWeight: 5, startMatches: 0.1, seed: 1,
     sessions: [
-      { blocks: 'fs+ss', other: 'by+pd', trains: ['dob', 'postcode', 'sex'] },
+      { blocks: 'fs+ss', other: 'by+pd', trains: ['dob', 'postcode', 'sex'], alsoCompares: ['forename', 'surname'] },
       { blocks: 'by+pd', other: 'fs+ss', trains: ['forename', 'surname'], alsoCompares: ['dob', 'postcode', 'sex'] },
     ],
   },

@@ -203,7 +203,7 @@ export class LinkTable {
       });
       if (lowest < Infinity) this.tfBest[c] = Math.log(this.model.exactM[c] / lowest);
     }
-    this.best = Float64Array.from(this.model.weights, (ws, c) => Math.max(0, this.tfBest[c], ...ws));
+    this.best = Float64Array.from(this.model.weights, (ws, c) => Math.max(0, this.tfBest[c], ...ws, c === FORENAME && this.model!.swap.forename >= 0 ? ws[this.model!.swap.forename] + this.model!.swap.bonus : 0));
     return this;
   }
 
@@ -297,9 +297,13 @@ export class LinkTable {
     return (2 * this.common(u, v, from, oFrom, to - from)) / (cu + cv);
   }
 
-  /** The weight of comparison c at `level` for units u and v: term frequency for a name agreeing exactly. */
-  private weight(model: CompiledModel, u: number, v: number, c: number, level: number): number {
+  /**
+   * The weight of comparison c at `level` for units u and v: term frequency for a name agreeing exactly; the
+   * forename's swap counts the surname's too when both are swapped (model.ts `swap`; `surname` is its level).
+   */
+  private weight(model: CompiledModel, u: number, v: number, c: number, level: number, surname = -1): number {
     if (level === MISSING) return 0;
+    if (c === FORENAME && level === model.swap.forename && surname === model.swap.surname) return model.weights[c][level] + model.swap.bonus;
     if (level === 0 && (c === FORENAME || c === SURNAME)) {
       const f = this.sharedFrequency(u, v, c);
       if (f > 0) return Math.log(model.exactM[c] / f);
@@ -374,9 +378,11 @@ export class LinkTable {
     const needed = threshold >= 1 ? Infinity : threshold <= 0 ? -Infinity : logit(threshold);
     let best = 0;
     for (let c = 0; c < F; c++) best += this.best[c];
-    let logOdds = model.prior;
+    let logOdds = model.prior, surname = -1;
     for (const c of ORDER) {
-      logOdds += this.weight(model, u, v, c, this.level(u, v, c));
+      const level = this.level(u, v, c);
+      if (c === SURNAME) surname = level;
+      logOdds += this.weight(model, u, v, c, level, surname);
       best -= this.best[c];
       if (logOdds + best < needed - 1e-9) return null;
     }
@@ -387,11 +393,12 @@ export class LinkTable {
   explain(u: number, v: number): Explanation | null {
     if (!this.comparable(u, v)) return null;
     const model = this.compiled;
+    const surname = this.level(u, v, SURNAME);
     return {
       prior: model.prior,
       comparisons: clkFields.map((comparison, c) => {
         const level = this.level(u, v, c);
-        return { comparison, level: level === MISSING ? 'missing' : model.model.comparisons[comparison].levels[level], weight: this.weight(model, u, v, c, level) };
+        return { comparison, level: level === MISSING ? 'missing' : model.model.comparisons[comparison].levels[level], weight: this.weight(model, u, v, c, level, surname) };
       }),
     };
   }
