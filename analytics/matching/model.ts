@@ -101,7 +101,12 @@ export class CompiledModel {
 
   /** Whether a guard keeps a pair at these levels apart: neither linked nor queued. */
   apart(levels: Int8Array | readonly number[]): boolean {
-    return this.matching(levels, true) !== null;
+    return this.apartGuard(levels) !== null;
+  }
+
+  /** The guard that keeps a pair at these levels apart, or null. */
+  apartGuard(levels: Int8Array | readonly number[]): string | null {
+    return this.matching(levels, true);
   }
 
   private matching(levels: Int8Array | readonly number[], apart: boolean): string | null {
