@@ -165,7 +165,7 @@ function names(block: 'fs' | 'ss'): z.input<typeof Comparison> {
   return {
     levels: [
       { level: 'exact', dice: 0.98, start: { m: 0.85, u: 0.005 } },
-      { level: 'swapped', dice: 0.8, swapped: true, otherAtLeast: 0.66, start: { m: 0.02, u: 0.0005 } },
+      { level: 'swapped', dice: 0.66, swapped: true, otherAtLeast: 0.66, start: { m: 0.02, u: 0.0005 } },
       // A typo (0.8–0.91).
       { level: 'close', dice: 0.8, start: { m: 0.04, u: 0.001 } },
       ...(block === 'fs' ? [{ level: 'typo', dice: 0.4, shares: 'fe' as const, start: { m: 0.04, u: 0.0005 } }] : []),
@@ -238,7 +238,7 @@ export const linkageConfig: LinkageConfig = LinkageConfig.parse({
       name: 'twins', why: 'another forename with the same surname, birth date and home (or no postcode): twins look like this',
       when: { forename: ['near', 'different', 'missing'], surname: ['exact', 'swapped', 'close', 'partial', 'near'], dob: ['exact', 'close'], postcode: ['whole', 'sector', 'missing'] },
     },
-    { name: 'sex', why: 'the sexes disagree: another person (twins with their names swapped), or a record keyed wrongly', when: { sex: ['different'] } },
+    { name: 'sex-differs', why: 'the sexes disagree: another person (twins with their names swapped), or a record keyed wrongly', when: { sex: ['different'] } },
     { name: 'forename', why: 'the forenames disagree, or one is missing: a sibling or a parent shares the rest', when: { forename: ['different', 'missing'] } },
     { name: 'birth-date', why: 'the birth dates disagree beyond a day or a swap', when: { dob: ['year', 'different'] } },
     // One edit too: without a birth date, Nita and Anita Patel at one address are sisters as likely as a typo.

@@ -61,12 +61,14 @@ export class CompiledModel {
   /** m of each name comparison's exact level (term-frequency weights are ln(m / f)). */
   readonly exactM: Float64Array;
   /**
-   * Both names at their `swapped` level (forename, surname): the level of each, and what the forename's weight gains
-   * then. A swap of both is one event, not two: among matches its probability is about the larger of the two
-   * levels' m, not their product, so the independence model would count it against the pair twice over (by
-   * ln(1/max m), about 3 nats). With both swapped the names together weigh ln(max m / (u_f u_s)).
+   * Both names at their `swapped` level (forename, surname): the level of each, `m` the smaller of their m and `u`
+   * the product of their u. A swap of both is one event, not two: among matches its probability is about either
+   * level's m, not their product, so the independence model would count it against the pair twice over (by about
+   * ln(1/m), 3 nats). With both swapped and a name-pair block (`fs+ss`, unordered) shared, the names together weigh
+   * ln(m / max(f, u)), f that block's term frequency (Ali Hussain and Hussain Ali are a common pair either way);
+   * without one, as the independence model says.
    */
-  readonly swap: { forename: number; surname: number; bonus: number };
+  readonly swap: { forename: number; surname: number; m: number; u: number };
   /** Per guard (schemas/linkage.ts guards), per comparison: a bit for each level it holds at (the last bit: missing); 0 for a comparison it does not name. */
   private readonly guards: { name: string; apart: boolean; masks: Uint32Array }[];
 
@@ -79,8 +81,9 @@ export class CompiledModel {
     this.exactM = Float64Array.from(clkFields, (c) => model.comparisons[c].m[0]);
     const swapLevel = (c: ClkField) => config.comparisons[c].levels.findIndex((l) => l.swapped);
     const [fs, ss] = [swapLevel('forename'), swapLevel('surname')];
-    this.swap = fs < 0 || ss < 0 ? { forename: -1, surname: -1, bonus: 0 }
-      : { forename: fs, surname: ss, bonus: -Math.log(Math.max(model.comparisons.forename.m[fs], model.comparisons.surname.m[ss])) };
+    const { forename, surname } = model.comparisons;
+    this.swap = fs < 0 || ss < 0 ? { forename: -1, surname: -1, m: 0, u: 1 }
+      : { forename: fs, surname: ss, m: Math.min(forename.m[fs], surname.m[ss]), u: forename.u[fs] * surname.u[ss] };
     this.guards = config.guards.map((guard) => ({
       name: guard.name, apart: guard.action === 'apart',
       masks: Uint32Array.from(clkFields, (c) => {
