@@ -65,7 +65,12 @@ export function unitCandidates(table: LinkTable, config: LinkageConfig = table.c
     return { table, ...out.columns(), stats };
   }
   const { blocks, skipped } = table.blockMembers(comparable, config.blocking.maxBlock);
-  for (const [token] of blocks) stats.blocksSkipped += skipped[token];
+  const limitOf = table.tags.map((tag) => config.blocking.maxBlockOf[tag] ?? Infinity);
+  for (const [token, members] of blocks) {
+    const limit = limitOf[table.tagOfToken[token]] ?? Infinity;
+    if (!skipped[token] && limit < config.blocking.maxBlock && (limit === 0 || members.reduce((n, u) => n + table.members[u].length, 0) > limit)) skipped[token] = 1;
+    stats.blocksSkipped += skipped[token];
+  }
   const firstShared = (a: Int32Array, b: Int32Array): number => {
     for (let i = 0, j = 0; i < a.length && j < b.length;) {
       if (a[i] === b[j] && !skipped[a[i]]) return a[i];

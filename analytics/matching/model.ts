@@ -60,6 +60,15 @@ export class CompiledModel {
   readonly prior: number;
   /** m of each name comparison's exact level (term-frequency weights are ln(m / f)). */
   readonly exactM: Float64Array;
+  /**
+   * Both names at their `swapped` level (forename, surname): the level of each, `m` the smaller of their m and `u`
+   * the product of their u. A swap of both is one event, not two: among matches its probability is about either
+   * level's m, not their product, so the independence model would count it against the pair twice over (by about
+   * ln(1/m), 3 nats). With both swapped and a name-pair block (`fs+ss`, unordered) shared, the names together weigh
+   * ln(m / max(f, u)), f that block's term frequency (Ali Hussain and Hussain Ali are a common pair either way);
+   * without one, as the independence model says.
+   */
+  readonly swap: { forename: number; surname: number; m: number; u: number };
   /** Per guard (schemas/linkage.ts guards), per comparison: a bit for each level it holds at (the last bit: missing); 0 for a comparison it does not name. */
   private readonly guards: { name: string; apart: boolean; masks: Uint32Array }[];
 
@@ -70,6 +79,11 @@ export class CompiledModel {
       return Float64Array.from(m, (mi, l) => Math.log(mi / u[l]));
     });
     this.exactM = Float64Array.from(clkFields, (c) => model.comparisons[c].m[0]);
+    const swapLevel = (c: ClkField) => config.comparisons[c].levels.findIndex((l) => l.swapped);
+    const [fs, ss] = [swapLevel('forename'), swapLevel('surname')];
+    const { forename, surname } = model.comparisons;
+    this.swap = fs < 0 || ss < 0 ? { forename: -1, surname: -1, m: 0, u: 1 }
+      : { forename: fs, surname: ss, m: Math.min(forename.m[fs], surname.m[ss]), u: forename.u[fs] * surname.u[ss] };
     this.guards = config.guards.map((guard) => ({
       name: guard.name, apart: guard.action === 'apart',
       masks: Uint32Array.from(clkFields, (c) => {
@@ -90,7 +104,12 @@ export class CompiledModel {
 
   /** Whether a guard keeps a pair at these levels apart: neither linked nor queued. */
   apart(levels: Int8Array | readonly number[]): boolean {
-    return this.matching(levels, true) !== null;
+    return this.apartGuard(levels) !== null;
+  }
+
+  /** The guard that keeps a pair at these levels apart, or null. */
+  apartGuard(levels: Int8Array | readonly number[]): string | null {
+    return this.matching(levels, true);
   }
 
   private matching(levels: Int8Array | readonly number[], apart: boolean): string | null {

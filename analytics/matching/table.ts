@@ -188,9 +188,9 @@ export class LinkTable {
     const sizes = this.blockRecords();
     const values = this.internedValues();
     this.tfOfToken = new Float64Array(values.length);
-    this.tfBest = new Float64Array(F).fill(-Infinity);
+    this.tfBest = new Float64Array(F + 1).fill(-Infinity);
     for (const [c, tag] of tfTags) {
-      const u = model.comparisons[clkFields[c]].u[0];
+      const u = c === PAIR ? this.model.swap.u : model.comparisons[clkFields[c]].u[0];
       let lowest = Infinity;
       sizes.forEach((records, token) => {
         if (records === 0 || tagOf(values[token]) !== tag) return;
@@ -198,9 +198,12 @@ export class LinkTable {
         this.tfOfToken[token] = c + 1 + f; // which comparison (the integer part) and the frequency (below 1)
         lowest = Math.min(lowest, f);
       });
-      if (lowest < Infinity) this.tfBest[c] = Math.log(this.model.exactM[c] / lowest);
+      if (lowest < Infinity && c < F) this.tfBest[c] = Math.log(this.model.exactM[c] / lowest);
     }
-    this.best = Float64Array.from(this.model.weights, (ws, c) => Math.max(0, this.tfBest[c], ...ws));
+    // Both names swapped weigh at most ln(m / u) together (model.ts `swap`): the forename's part, beyond the surname's.
+    const { swap } = this.model;
+    const swapBest = swap.forename >= 0 ? Math.log(swap.m / swap.u) - this.model.weights[SURNAME][swap.surname] : 0;
+    this.best = Float64Array.from(this.model.weights, (ws, c) => Math.max(0, this.tfBest[c], ...ws, c === FORENAME ? swapBest : 0));
     return this;
   }
 
@@ -294,9 +297,16 @@ export class LinkTable {
     return (2 * this.common(u, v, from, oFrom, to - from)) / (cu + cv);
   }
 
-  /** The weight of comparison c at `level` for units u and v: term frequency for a name agreeing exactly. */
-  private weight(model: CompiledModel, u: number, v: number, c: number, level: number): number {
+  /**
+   * The weight of comparison c at `level` for units u and v: term frequency for a name agreeing exactly; the
+   * forename's swap counts the surname's too when both are swapped (model.ts `swap`; `surname` is its level).
+   */
+  private weight(model: CompiledModel, u: number, v: number, c: number, level: number, surname = -1): number {
     if (level === MISSING) return 0;
+    if (c === FORENAME && level === model.swap.forename && surname === model.swap.surname) {
+      const f = this.sharedFrequency(u, v, PAIR);
+      if (f > 0) return Math.log(model.swap.m / Math.max(f, model.swap.u)) - model.weights[SURNAME][surname];
+    }
     if (level === 0 && (c === FORENAME || c === SURNAME)) {
       const f = this.sharedFrequency(u, v, c);
       if (f > 0) return Math.log(model.exactM[c] / f);
@@ -307,7 +317,7 @@ export class LinkTable {
   /** The pair `shared` was read for, the tags (a bit each) of the blocking tokens it shares, and their term frequencies. */
   private sharedPair = [-1, -1];
   private sharedTags = 0;
-  private readonly sharedTf = new Float64Array(F);
+  private readonly sharedTf = new Float64Array(F + 1);
 
   /** One pass over two units' blocking tokens: which tags they share, and the rarest shared name block of each name. */
   private shared(u: number, v: number): number {
@@ -371,9 +381,11 @@ export class LinkTable {
     const needed = threshold >= 1 ? Infinity : threshold <= 0 ? -Infinity : logit(threshold);
     let best = 0;
     for (let c = 0; c < F; c++) best += this.best[c];
-    let logOdds = model.prior;
+    let logOdds = model.prior, surname = -1;
     for (const c of ORDER) {
-      logOdds += this.weight(model, u, v, c, this.level(u, v, c));
+      const level = this.level(u, v, c);
+      if (c === SURNAME) surname = level;
+      logOdds += this.weight(model, u, v, c, level, surname);
       best -= this.best[c];
       if (logOdds + best < needed - 1e-9) return null;
     }
@@ -384,22 +396,25 @@ export class LinkTable {
   explain(u: number, v: number): Explanation | null {
     if (!this.comparable(u, v)) return null;
     const model = this.compiled;
+    const surname = this.level(u, v, SURNAME);
     return {
       prior: model.prior,
       comparisons: clkFields.map((comparison, c) => {
         const level = this.level(u, v, c);
-        return { comparison, level: level === MISSING ? 'missing' : model.model.comparisons[comparison].levels[level], weight: this.weight(model, u, v, c, level) };
+        return { comparison, level: level === MISSING ? 'missing' : model.model.comparisons[comparison].levels[level], weight: this.weight(model, u, v, c, level, surname) };
       }),
     };
   }
 }
 
 const F = clkFields.length;
+/** The term-frequency slot of the name pair (`fs+ss`), after the comparisons' own. */
+const PAIR = F;
 const [FORENAME, SURNAME, DOB, POSTCODE] = (['forename', 'surname', 'dob', 'postcode'] as const).map((c) => clkFields.indexOf(c as ClkField));
 /** The comparison loop's order: the most telling first, so most pairs stop early. */
 const ORDER = [DOB, SURNAME, FORENAME, POSTCODE, ...clkFields.map((_, c) => c).filter((c) => ![DOB, SURNAME, FORENAME, POSTCODE].includes(c))];
 /** The blocking tokens that count a name comparison's term frequency (analytics/matching/encoding.ts tags). */
-const tfTags: [number, string][] = [[FORENAME, 'fs'], [SURNAME, 'ss']];
+const tfTags: [number, string][] = [[FORENAME, 'fs'], [SURNAME, 'ss'], [PAIR, 'fs+ss']];
 /** The tags a level may ask both records to share (schemas/linkage.ts). */
 const SHARED_TAGS = ['fs', 'ss', 'by', 'pd', 'fe'] as const;
 /** The tag of tokens that levels compare but blocking never uses (a forename's one-edit neighbourhood). */

@@ -41,10 +41,11 @@ export function trainModel(table: LinkTable, decisions: Decisions = new Map(), c
   }
   const u = uCounts.map((counts, c) => swapFloor(smooth(counts, start[c].u, settings.pseudoPairs), config.comparisons[clkFields[c]].levels.map((l) => l.swapped)));
 
-  // 2. m by EM in two sessions, as Splink trains: over pairs that share a name block (`fs+ss`) for the date of
-  // birth, postcode and sex, and over pairs that share a birth year and district (`by+pd`) for the names. A session
-  // leaves out the comparisons its blocks condition on: among pairs chosen for agreeing on them, agreement there
-  // says nothing (with u fixed from random pairs, EM would call every blocked pair a match).
+  // 2. m by EM in sessions (schemas/linkage.ts training.sessions), as Splink trains: over pairs that share a name
+  // block (`fs+ss`) for the date of birth, postcode and sex, and over pairs that share a birth year and district
+  // (`by+pd`) for the names. A session trains no comparison its blocks condition on (among pairs chosen for agreeing
+  // on them, agreement there says less than random pairs' u says: EM would call every blocked pair a match); it may
+  // still compare them with m and u of its own, so that a swap of both names is told from two strangers by the rest.
   const index = decisions.size ? new Map(table.ids.map((id, i) => [id, i])) : new Map<string, number>();
   const decided: { x: number; y: number; accept: boolean }[] = [];
   for (const [key, decision] of decisions) {
@@ -52,9 +53,10 @@ export function trainModel(table: LinkTable, decisions: Decisions = new Map(), c
     if (x !== undefined && y !== undefined) decided.push({ x: table.unit[x], y: table.unit[y], accept: decision === 'accept' });
   }
   const m = start.map((s) => [...s.m]);
-  const sessions = SESSIONS.map((session) => {
+  const sessions = settings.sessions.map((session) => {
     const trains = session.trains.map((c) => clkFields.indexOf(c));
-    const result = emSession(table, config, session.tag, session.other, trains, u, start, decided, names);
+    const alsoCompares = session.alsoCompares.map((c) => clkFields.indexOf(c));
+    const result = emSession(table, config, session.blocks, session.other, trains, alsoCompares, u, start, decided, names);
     for (const c of trains) m[c] = result.m[c];
     return result;
   });
@@ -81,11 +83,6 @@ export function withTrainedModel(table: LinkTable, decisions: Decisions = new Ma
   return table.useModel(trainModel(table, decisions, config));
 }
 
-/** The EM sessions: the blocks' tag, the other session's tag (for the share of matches in both), what each trains. */
-const SESSIONS: { tag: string; other: string; trains: ClkField[] }[] = [
-  { tag: 'fs+ss', other: 'by+pd', trains: ['dob', 'postcode', 'sex'] },
-  { tag: 'by+pd', other: 'fs+ss', trains: ['forename', 'surname'] },
-];
 
 /**
  * One EM session over the pairs sharing a block of `tag` (all such blocks, or whole blocks drawn at random when
@@ -95,10 +92,14 @@ const SESSIONS: { tag: string; other: string; trains: ClkField[] }[] = [
  * the share of those that also share a block of `other`.
  */
 function emSession(
-  table: LinkTable, config: LinkageConfig, tag: string, other: string, trains: number[], u: number[][], start: { m: number[] }[],
+  table: LinkTable, config: LinkageConfig, tag: string, other: string, trainsOnly: number[], alsoCompares: number[], uRandom: number[][], start: { m: number[] }[],
   decided: { x: number; y: number; accept: boolean }[], names: string[][],
 ) {
   const settings = config.training;
+  // The comparisons in the likelihood: those trained (u fixed, from random pairs), then those compared besides (m
+  // and u both estimated here, among the session's pairs: agreement there is conditioned on the blocks).
+  const trains = [...trainsOnly, ...alsoCompares];
+  const nuisance = (k: number) => k >= trainsOnly.length;
   const radix = trains.map((c) => names[c].length + 1);
   const stride = radix.map((_, k) => radix.slice(0, k).reduce((a, b) => a * b, 1));
   const patterns = radix.reduce((a, b) => a * b, 1);
@@ -163,24 +164,34 @@ function emSession(
   const levelOf = seen.map((p) => radix.map((r, k) => (Math.floor(p / stride[k]) % r) - 1));
   const total = seen.reduce((t, p) => t + weight[p] + accepted[p] + rejected[p], 0);
   const m = start.map((s) => [...s.m]);
+  // u of the comparisons compared besides starts from their levels' shares among the session's pairs (nearly all
+  // non-matches).
+  const u = uRandom.map((x) => [...x]);
+  alsoCompares.forEach((c, j) => {
+    const k = trainsOnly.length + j, counts = new Float64Array(names[c].length);
+    seen.forEach((p, i) => { const l = levelOf[i][k]; if (l !== MISSING) counts[l] += weight[p]; });
+    u[c] = smooth(counts, uRandom[c], settings.pseudoPairs);
+  });
   let share = settings.startMatches, iterations = 0, converged = false, matches = 0, alsoMatched = 0;
   while (iterations < settings.iterations && total > 0) {
     iterations++;
     const sums = trains.map((c) => new Float64Array(names[c].length));
+    const unmatched = trains.map((c) => new Float64Array(names[c].length));
     let matched = 0, both = 0;
     seen.forEach((p, i) => {
       let lm = share, lu = 1 - share;
       levelOf[i].forEach((l, k) => { if (l !== MISSING) { lm *= m[trains[k]][l]; lu *= u[trains[k]][l]; } });
       const posterior = lm + lu > 0 ? lm / (lm + lu) : 0;
       const e = weight[p] * posterior + accepted[p];
+      const ne = weight[p] * (1 - posterior) + rejected[p];
       matched += e;
       both += also[p] * posterior;
-      levelOf[i].forEach((l, k) => { if (l !== MISSING) sums[k][l] += e; });
+      levelOf[i].forEach((l, k) => { if (l !== MISSING) { sums[k][l] += e; unmatched[k][l] += ne; } });
     });
     const next = trains.map((c, k) => smooth(sums[k], start[c].m, settings.pseudoMatches));
     const nextShare = Math.min(1 - 1e-9, Math.max(1e-12, matched / total));
     const change = Math.max(Math.abs(nextShare - share) / share, ...next.flatMap((ms, k) => ms.map((x, l) => Math.abs(x - m[trains[k]][l]))));
-    trains.forEach((c, k) => { m[c] = next[k]; });
+    trains.forEach((c, k) => { m[c] = next[k]; if (nuisance(k)) u[c] = smooth(unmatched[k], u[c], settings.pseudoPairs); });
     share = nextShare; matches = matched; alsoMatched = matched > 0 ? both / matched : 0;
     if (change < settings.tolerance) { converged = true; break; }
   }

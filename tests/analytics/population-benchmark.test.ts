@@ -7,9 +7,9 @@ import { linkPopulation, populationRecords } from '../bench/population-eval.ts';
 /**
  * A small population benchmark (3,000 people; the full one is `npm run bench:linkage`) through the real encoder
  * and matcher. The floors are what the trained model and its guards meet (precision 1.0 with no twin, sibling or
- * stranger linked, recall 0.940, 0.989 with the review queue, a queue of 2.8% of records), so that a change which
- * makes it worse fails here. Recall at auto-link stays below the issue's 0.97 because a twin and a misspelt forename
- * look alike (README: Fuzzy linkage).
+ * stranger linked, recall 0.962, 0.990 with the review queue, a queue of 1.8% of records, 0.37% touching the
+ * cohort), so that a change which makes it worse fails here. Recall at auto-link stays below the issue's 0.97
+ * because a twin and a forename missing or replaced look alike (README: Fuzzy linkage).
  */
 describe('linkage on the seeded population benchmark', () => {
   const population = populationRecords(11, 3_000);
@@ -25,10 +25,12 @@ describe('linkage on the seeded population benchmark', () => {
   it('keeps the trained model\'s floors at auto-link and with the review queue', () => {
     const { autoLink, withReview } = run;
     expect(autoLink.precision).toBeGreaterThanOrEqual(0.999);
-    expect(autoLink.recall).toBeGreaterThanOrEqual(0.93);
+    expect(autoLink.recall).toBeGreaterThanOrEqual(0.955);
     expect(withReview.recall).toBeGreaterThanOrEqual(autoLink.recall);
-    expect(withReview.recall).toBeGreaterThanOrEqual(0.985);
-    expect(run.queue / run.records).toBeLessThan(0.032);
+    expect(withReview.recall).toBeGreaterThanOrEqual(0.987);
+    expect(run.queue / run.records).toBeLessThan(0.022);
+    // What the review page lists first, and alone with impact=cohort: pairs touching a cohort member.
+    expect(run.queueCohort / run.records).toBeLessThan(0.005);
     expect(autoLink.falseMerges.twin.people).toBe(0);
     expect(autoLink.falseMerges.sibling.people).toBe(0);
     expect(autoLink.falseMerges.stranger.people).toBe(0);

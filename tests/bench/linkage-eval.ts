@@ -7,7 +7,8 @@ import { blockingValues, identityOf, type LinkageEncoder } from '../../analytics
 import { storedTokens } from '../../analytics/matching/link-rows.ts';
 import { normaliseName } from '../../functions/ingest/pseudonymise.ts';
 import { childLinkageBenchmark, type BenchmarkRecord } from '../../sample-data/generator/linkage-benchmark.ts';
-import { LinkageConfig, linkageConfig, nicknames } from '../../schemas/linkage.ts';
+import { clkFields, LinkageConfig, linkageConfig, nicknames } from '../../schemas/linkage.ts';
+import type { LinkTable } from '../../analytics/matching/table.ts';
 
 /**
  * The linkage evaluation, shared by `npm run bench:linkage` and the CI floor test: benchmark records in the clear
@@ -151,4 +152,27 @@ export function sweep(
     return quality(records, resolvePeople(links, new Map(), config, candidates).personOf, t);
   });
   return { rows, candidates };
+}
+
+/**
+ * The true pairs (two records of one person, of distinct encodings) that a guard holds for review or keeps apart
+ * (schemas/linkage.ts guards), by guard: what the guards cost in recall on this data.
+ */
+export function guardedTruePairs(records: readonly ClearRecord[], table: LinkTable): { pairs: number; held: number; byGuard: Record<string, number> } {
+  const model = table.model!;
+  const byTruth = new Map<string, number[]>();
+  records.forEach((r, i) => (byTruth.get(r.truth) ?? byTruth.set(r.truth, []).get(r.truth)!).push(i));
+  const levels = new Int8Array(clkFields.length);
+  const byGuard: Record<string, number> = {};
+  let pairs = 0, held = 0;
+  for (const members of byTruth.values()) {
+    for (let i = 0; i < members.length; i++) for (let j = i + 1; j < members.length; j++) {
+      const u = table.unit[members[i]], v = table.unit[members[j]];
+      pairs++;
+      if (u === v || !table.levels(u, v, levels)) continue;
+      const guard = model.apartGuard(levels) ?? model.guardOf(levels);
+      if (guard) { held++; byGuard[guard] = (byGuard[guard] ?? 0) + 1; }
+    }
+  }
+  return { pairs, held, byGuard };
 }

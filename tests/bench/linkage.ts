@@ -12,10 +12,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fillRatio } from '../../analytics/matching/clk.ts';
 import { LinkageEncoder } from '../../analytics/matching/encoding.ts';
-import { clkFields, linkageConfig } from '../../schemas/linkage.ts';
+import { clkFields, LinkageConfig, linkageConfig } from '../../schemas/linkage.ts';
 import { printModel } from './linkage-model.ts';
-import { childRecords, clearCompare, encodeRecords, febrlRecords, sweep, type ClearRecord, type Quality } from './linkage-eval.ts';
-import { linkPopulation, populationRecords, relatedPairs, type PopulationQuality } from './population-eval.ts';
+import { childRecords, clearCompare, encodeRecords, febrlRecords, guardedTruePairs, sweep, type ClearRecord, type Quality } from './linkage-eval.ts';
+import { COHORT, linkPopulation, populationRecords, relatedPairs, type PopulationQuality } from './population-eval.ts';
 
 const arg = (name: string, fallback: number) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? Number(process.argv[i + 1]) : fallback; };
 const febrlDir = process.env.VRN_FEBRL_DIR;
@@ -56,7 +56,13 @@ function run(label: string, records: ClearRecord[]) {
     console.log('plaintext baseline (Jaro-Winkler)');
     console.table(fmt(baseline.rows));
   }
-  const summary = { label, autoLink: fmt([auto])[0], bestClk: fmt([best(clk.rows)])[0], bestBaseline: baseline.rows.length ? fmt([best(baseline.rows)])[0] : null };
+  // What the guards cost here: the true pairs each holds for review or keeps apart, and the same sweep without them.
+  const guarded = guardedTruePairs(records, clk.candidates.table);
+  console.log(`true pairs the guards hold for review or keep apart: ${guarded.held} of ${guarded.pairs} (${((100 * guarded.held) / guarded.pairs).toFixed(1)}%):`,
+    Object.entries(guarded.byGuard).sort((a, b) => b[1] - a[1]).map(([g, n]) => `${g} ${n}`).join(', '));
+  const unguarded = sweep(records, links, CLK_THRESHOLDS, undefined, LinkageConfig.parse({ ...linkageConfig, guards: [] })).rows.find((r) => r.threshold === linkageConfig.thresholds.autoLink)!;
+  console.log(`without the guards, at ${unguarded.threshold}: precision ${unguarded.precision.toFixed(4)}, recall ${unguarded.recall.toFixed(4)}, F1 ${unguarded.f1.toFixed(4)}`);
+  const summary = { label, autoLink: fmt([auto])[0], unguarded: fmt([unguarded])[0], bestClk: fmt([best(clk.rows)])[0], bestBaseline: baseline.rows.length ? fmt([best(baseline.rows)])[0] : null };
   console.log(`at the auto-link threshold ${auto.threshold}: precision ${auto.precision.toFixed(4)}, recall ${auto.recall.toFixed(4)}, F1 ${auto.f1.toFixed(4)}; baseline's best F1 ${summary.bestBaseline?.f1 ?? '(not run)'}`);
   return summary;
 }
@@ -75,7 +81,7 @@ function population(size: number) {
   const encodeMs = performance.now() - t;
   const runs = Array.from({ length: Math.max(1, arg('runs', 1)) }, () => linkPopulation(people, links));
   const times = runs.map((r) => r.linkMs).sort((a, b) => a - b);
-  const { autoLink, withReview, queue, reviewed, accepted, rounds, compared } = runs[0];
+  const { autoLink, withReview, queue, reviewed, accepted, rounds, compared, queueCohort, queueCohortSame } = runs[0];
   const row = (label: string, q: PopulationQuality) => ({
     label, precision: +q.precision.toFixed(4), recall: +q.recall.toFixed(4), f1: +q.f1.toFixed(4), tp: q.tp, fp: q.fp, fn: q.fn, people: q.people,
     ...Object.fromEntries(Object.entries(q.falseMerges).map(([kind, m]) => [`${kind}s merged`, m.people])),
@@ -86,10 +92,11 @@ function population(size: number) {
     + `candidates compared ${compared}`);
   console.table([autoRow, reviewRow]);
   console.log(`review queue: ${queue} pairs (${((100 * queue) / links.length).toFixed(2)}% of records); a reviewer who knows the truth saw ${reviewed}, accepted ${accepted} and rejected the rest, in ${rounds} rounds`);
+  console.log(`review queue touching the cohort (${people.cohort.size} records of children ${COHORT.ages.join('–')} known to police or ASB): ${queueCohort} pairs (${((100 * queueCohort) / links.length).toFixed(2)}% of records), ${queueCohortSame} of them one person`);
   const related = relatedPairs(people);
   console.log(`pairs of people in the population: ${related.twin} twins, ${related.sibling} siblings, ${related.namesake} namesakes`);
   console.log('false merges (record pairs) by kind at auto-link:', Object.entries(autoLink.falseMerges).map(([k, m]) => `${k} ${m.pairs}`).join(', '));
-  return { label: 'population', people: size, records: links.length, related, generateMs, encodeMs, linkMs: times, queue, autoLink: autoRow, withReview: reviewRow };
+  return { label: 'population', people: size, records: links.length, related, generateMs, encodeMs, linkMs: times, queue, queueCohort, autoLink: autoRow, withReview: reviewRow };
 }
 
 const size = arg('population', 100_000);

@@ -3,6 +3,7 @@ import { candidatePairs } from '../../analytics/matching/candidates.ts';
 import { pairKey, resolvePeople, type Resolution } from '../../analytics/matching/resolve.ts';
 import { populationBenchmark, relation, RELATIONS, type PopulationPerson, type Relation } from '../../sample-data/generator/population-benchmark.ts';
 import { linkageConfig, type LinkageConfig } from '../../schemas/linkage.ts';
+import cohortRules from '../../schemas/deployments/llr/cohort.json' with { type: 'json' };
 import type { ClearRecord } from './linkage-eval.ts';
 
 /**
@@ -14,13 +15,30 @@ import type { ClearRecord } from './linkage-eval.ts';
  * are a pair to find, and two people's records put together are a false merge, whoever holds them.
  */
 
-export interface Population { records: ClearRecord[]; people: ReadonlyMap<string, PopulationPerson> }
+export interface Population {
+  records: ClearRecord[]; people: ReadonlyMap<string, PopulationPerson>;
+  /** Records a Prevention Panel's cohort could hold, by what the record itself says (no truth): see cohortRecord. */
+  cohort: ReadonlySet<string>;
+}
+
+/**
+ * The cohort's ages (LLR's rules, schemas/deployments/llr/cohort.json) on the benchmark's as-of date: a police or ASB
+ * record of a child these ages is one a current product (the panel's list, the deep dive) may show.
+ */
+export const COHORT = { ages: [cohortRules.ageFrom, cohortRules.ageTo], asOf: '2025-03-31', agencies: ['police', 'police_asb', 'council_asb'] } as const;
+const ageOn = (dob: string, on: string) => Number(on.slice(0, 4)) - Number(dob.slice(0, 4)) - (on.slice(5) < dob.slice(5) ? 1 : 0);
+export const cohortRecord = (r: { agency: string; dob: string | null }): boolean => {
+  if (!r.dob || !(COHORT.agencies as readonly string[]).includes(r.agency)) return false;
+  const age = ageOn(r.dob, COHORT.asOf);
+  return age >= COHORT.ages[0] && age <= COHORT.ages[1];
+};
 
 export function populationRecords(seed: number, people: number): Population {
   const benchmark = populationBenchmark({ seed, people });
   return {
     records: benchmark.records.map(({ agency, partner, person, ...r }) => ({ ...r, side: partner, truth: person })),
     people: new Map(benchmark.people.map((p) => [p.id, p])),
+    cohort: new Set(benchmark.records.filter(cohortRecord).map((r) => r.id)),
   };
 }
 
@@ -80,6 +98,11 @@ export interface PopulationRun {
   autoLink: PopulationQuality; withReview: PopulationQuality;
   /** Pairs the first queue shows; pairs seen and pairs accepted in all rounds; rounds of accepting. */
   queue: number; reviewed: number; accepted: number; rounds: number;
+  /**
+   * The first queue's pairs that touch the cohort (either record's auto-linked person holds a cohort record: what the
+   * review page shows first, and alone with `impact=cohort`), and the pairs of one person among them.
+   */
+  queueCohort: number; queueCohortSame: number;
 }
 
 /** Link (timed: candidates and resolution), then review with a reviewer who knows the truth. */
@@ -89,6 +112,10 @@ export function linkPopulation(population: Population, links: LinkRecord[], conf
   const first = resolvePeople(links, new Map(), config, candidates);
   const linkMs = performance.now() - t;
   const truthOf = new Map(population.records.map((r) => [r.id, r.truth]));
+  const inCohort = new Set<number>();
+  first.table.ids.forEach((id, i) => { if (population.cohort.has(id)) inCohort.add(first.root[i]); });
+  const touching = first.review.filter((p) => inCohort.has(first.root[p.a]) || inCohort.has(first.root[p.b]));
+  const queueCohortSame = touching.filter((p) => truthOf.get(first.table.ids[p.a]) === truthOf.get(first.table.ids[p.b])).length;
   const seen = new Set<string>(), decisions = new Map<string, 'accept' | 'reject'>();
   let accepted = 0;
   let resolution: Resolution = first, rounds = 0;
@@ -107,6 +134,6 @@ export function linkPopulation(population: Population, links: LinkRecord[], conf
   return {
     records: links.length, people: population.people.size, linkMs, compared: candidates.stats.compared,
     autoLink: populationQuality(population, first.personOf), withReview: populationQuality(population, resolution.personOf),
-    queue: first.review.length, reviewed: seen.size, accepted, rounds,
+    queue: first.review.length, reviewed: seen.size, accepted, rounds, queueCohort: touching.length, queueCohortSame,
   };
 }
