@@ -19,9 +19,19 @@ import type { Agreement } from '../schemas/agreement.ts';
  * the total, so a headline goes only when no part will do; a headline its other breakdowns give away does not
  * loosen anything). It terminates: each step hides a cell that was published, and there are finitely many.
  *
- * Under the agreement's `rounding: 'nearest5'` (OpenSAFELY's rule) the audience instead gets every count rounded
- * to the nearest 5, each total rounded independently of its cells; counts 1..t are still suppressed, and no
- * secondary suppression is needed, since rounding leaves no exact sum to subtract from.
+ * Under rounding (`nearest5`, OpenSAFELY's rule) the audience instead gets every count rounded to the nearest 5,
+ * each total rounded independently of its cells, and counts 1..t suppressed: a published v is known only to lie in
+ * v − 2..v + 2 (and, not being withheld, above t; a published 0 is exact). A suppressed count is known to be small:
+ * that is what "suppressed" says. The rule under rounding ({@link roundedPattern}): no line, nor chain of lines,
+ * may narrow a suppressed count further than 1..min(t, 4), whatever the audience assumes of the others (it is
+ * credited with knowing which withheld cells are small and which were withheld to protect them). Rounding errors
+ * seldom line up so (a total rounded down by 2 whose published parts are all rounded up by 2); where they do, one
+ * more cell on the line is withheld, as above.
+ *
+ * The CSP audience's products (the profiles, the measures, the indicators and their maps) are always rounded, as
+ * one regime: a count is then published the same wherever it appears, so nothing can be subtracted across products
+ * that would not be subtracted within one (an exact figure in one product beside the same figure rounded in
+ * another would narrow it). analytics/products/csp-release.ts counts the CSP audience's joint release.
  */
 export type Audience = 'csp' | 'analyst';
 export type Rounding = Agreement['disclosure']['rounding'];
@@ -46,9 +56,9 @@ export interface Bounds { lower: number[]; upper: number[]; pinnedBy: number[] }
  * cells are exact; a hidden cell starts at [floor, ∞) (floor 1, or 0 for a residual). The bounds only tighten and
  * never pass the true counts, so the loop ends. `pinnedBy` names the line that last lowered a cell's upper bound.
  */
-export function inferBounds(counts: number[], hidden: boolean[], floor: number[], lines: Line[]): Bounds {
-  const lower = counts.map((c, i) => (hidden[i] ? floor[i] : c));
-  const upper = counts.map((c, i) => (hidden[i] ? Infinity : c));
+export function inferBounds(counts: number[], hidden: boolean[], floor: number[], lines: Line[], start?: { lower: number[]; upper: number[] }): Bounds {
+  const lower = start ? [...start.lower] : counts.map((c, i) => (hidden[i] ? floor[i] : c));
+  const upper = start ? [...start.upper] : counts.map((c, i) => (hidden[i] ? Infinity : c));
   const pinnedBy = counts.map(() => -1);
   for (let changed = true; changed;) {
     changed = false;
@@ -81,6 +91,22 @@ export function pinnedCells(counts: number[], hidden: boolean[], floor: number[]
  * cells that are never published. Returns the pattern for the given cells (residuals dropped).
  */
 export function suppressionPattern(counts: number[], lines: Line[], max: number[] | number): boolean[] {
+  const { values, thresholds, floor, all } = withResiduals(counts, lines, max);
+  const hidden = values.map((c, i) => i >= counts.length || isSmall(c, thresholds[i]));
+  for (;;) {
+    const { upper, pinnedBy } = inferBounds(values, hidden, floor, all);
+    const pinned = values.findIndex((c, i) => hidden[i] && c >= 1 && upper[i] <= thresholds[i]);
+    if (pinned < 0) return hidden.slice(0, counts.length);
+    const candidates = candidatesFor(pinned, values, hidden, upper, pinnedBy, all);
+    if (!candidates.length) throw new Error('disclosure control found no cell to withhold'); // a pin needs a published count
+    // The first candidate whose withholding loosens the pin (a headline its own breakdowns give away does not).
+    const loosens = (c: number) => inferBounds(values, hidden.map((h, i) => h || i === c), floor, all).upper[pinned] > upper[pinned];
+    hidden[candidates.slice(0, TRIES).find(loosens) ?? candidates[0]] = true;
+  }
+}
+
+/** The cells with each line's residual (what its cells leave of its total) added as a cell never published. */
+function withResiduals(counts: number[], lines: Line[], max: number[] | number) {
   const limit = (i: number) => (typeof max === 'number' ? max : max[i]);
   const values = [...counts];
   const thresholds = counts.map((_, i) => limit(i));
@@ -94,15 +120,49 @@ export function suppressionPattern(counts: number[], lines: Line[], max: number[
     floor.push(0);
     return { total: line.total, parts: [...line.parts, values.length - 1] };
   });
-  const hidden = values.map((c, i) => i >= counts.length || isSmall(c, thresholds[i]));
+  return { values, thresholds, floor, all };
+}
+
+/** The narrowest range a suppressed count may be known within under rounding: 1..min(t, NARROWEST). */
+export const NARROWEST = 4;
+
+/** What the audience knows of a count published under rounding as `shown` (threshold t): shown ± 2, above t; 0 exactly. */
+export const roundedRange = (shown: number, max: number): [number, number] => (shown === 0 ? [0, 0] : [Math.max(shown - 2, max + 1), shown + 2]);
+
+/**
+ * Which cells to withhold under rounding: the small ones, and where the published counts (each known to ±2) and the
+ * lines narrow a small one further than 1..min(t, NARROWEST), one more published cell of the line that narrows it,
+ * until none is. The audience is credited with knowing which withheld cells are small (1..t) and which are not
+ * (above t), the strongest attacker; what the withheld cells alone tell of each other (a suppressed total of 4
+ * leaves each of its two suppressed parts at most 3) is what suppression says, not a breach: the rule is on what the
+ * published figures add.
+ */
+export function roundedPattern(counts: number[], lines: Line[], max: number[] | number): boolean[] {
+  const { values, thresholds, floor, all } = withResiduals(counts, lines, max);
+  const n = counts.length;
+  const small = values.map((c, i) => i < n && isSmall(c, thresholds[i]));
+  const hidden = values.map((_, i) => i >= n || small[i]);
+  const start = (withheld: boolean[], figures: boolean) => {
+    const lower: number[] = [], upper: number[] = [];
+    values.forEach((c, i) => {
+      const [lo, hi] = i >= n ? [0, Infinity] : small[i] ? [1, thresholds[i]] : c === 0 ? [0, 0]
+        : withheld[i] || !figures ? [thresholds[i] + 1, Infinity] : roundedRange(roundTo5(c), thresholds[i]);
+      lower.push(lo); upper.push(hi);
+    });
+    return { lower, upper };
+  };
+  const bounds = (withheld: boolean[], figures = true) => inferBounds(values, withheld, floor, all, start(withheld, figures));
+  // What the pattern alone tells: every published count known only to be zero or above t.
+  const base = bounds(hidden, false);
+  const narrowed = (b: Bounds, i: number) => small[i]
+    && (b.upper[i] < Math.min(thresholds[i], NARROWEST, base.upper[i]) || b.lower[i] > Math.max(1, base.lower[i]));
   for (;;) {
-    const { upper, pinnedBy } = inferBounds(values, hidden, floor, all);
-    const pinned = values.findIndex((c, i) => hidden[i] && c >= 1 && upper[i] <= thresholds[i]);
-    if (pinned < 0) return hidden.slice(0, counts.length);
-    const candidates = candidatesFor(pinned, values, hidden, upper, pinnedBy, all);
-    if (!candidates.length) throw new Error('disclosure control found no cell to withhold'); // a pin needs a published count
-    // The first candidate whose withholding loosens the pin (a headline its own breakdowns give away does not).
-    const loosens = (c: number) => inferBounds(values, hidden.map((h, i) => h || i === c), floor, all).upper[pinned] > upper[pinned];
+    const b = bounds(hidden);
+    const pinned = values.findIndex((_, i) => narrowed(b, i));
+    if (pinned < 0) return hidden.slice(0, n);
+    const candidates = candidatesFor(pinned, values, hidden, b.upper, b.pinnedBy, all);
+    if (!candidates.length) throw new Error('disclosure control found no cell to withhold');
+    const loosens = (c: number) => { const after = bounds(hidden.map((h, i) => h || i === c)); return after.upper[pinned] > b.upper[pinned] || after.lower[pinned] < b.lower[pinned]; };
     hidden[candidates.slice(0, TRIES).find(loosens) ?? candidates[0]] = true;
   }
 }
@@ -157,18 +217,16 @@ export class Publication {
   /** Called from {@link disclose} only: the one place figures are controlled, after whichever engine counted them. */
   publish(audience: Audience, rounding: Rounding): SuppressedCount[] {
     if (audience === 'analyst') return this.counts.map((count) => ({ count, suppressed: false }));
-    if (rounding === 'nearest5') {
-      return this.counts.map((c, i) => (isSmall(c, this.max[i]) ? { count: null, suppressed: true } : { count: roundTo5(c), suppressed: false }));
-    }
-    const hidden = this.pattern();
-    return this.counts.map((count, i) => (hidden[i] ? { count: null, suppressed: true } : { count, suppressed: false }));
+    const rounded = rounding === 'nearest5';
+    const hidden = this.pattern(rounded ? roundedPattern : suppressionPattern);
+    return this.counts.map((count, i) => (hidden[i] ? { count: null, suppressed: true } : { count: rounded ? roundTo5(count) : count, suppressed: false }));
   }
 
   /**
    * The suppression pattern, solved apart for each set of cells that lines join (years counted together, say):
    * withholding a cell loosens only the lines it is on, so each set's pattern is the one it would have alone.
    */
-  private pattern(): boolean[] {
+  private pattern(solve: typeof suppressionPattern): boolean[] {
     const root = this.counts.map((_, i) => i);
     const find = (i: number): number => (root[i] === i ? i : (root[i] = find(root[i])));
     for (const { total, parts } of this.lines) for (const p of parts) root[find(p)] = find(total);
@@ -178,7 +236,7 @@ export class Publication {
     for (const cells of groups.values()) {
       const at = new Map(cells.map((cell, i) => [cell, i]));
       const lines = this.lines.filter((l) => at.has(l.total)).map((l) => ({ total: at.get(l.total)!, parts: l.parts.map((p) => at.get(p)!) }));
-      suppressionPattern(cells.map((c) => this.counts[c]), lines, cells.map((c) => this.max[c])).forEach((h, i) => { hidden[cells[i]] = h; });
+      solve(cells.map((c) => this.counts[c]), lines, cells.map((c) => this.max[c])).forEach((h, i) => { hidden[cells[i]] = h; });
     }
     return hidden;
   }

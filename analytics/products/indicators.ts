@@ -4,7 +4,8 @@ import { indicators as allIndicators, indicatorsWaitingForData, type Indicator }
 import { maxSuppressed, Publication, type Counted, type Shown } from '../disclosure.ts';
 import { coveredMonths, financialYear, monthEnd, parsePeriod, periodEarlier, sameMonthsIn, yearsEarlier, type Period } from '../financial-year.ts';
 import type { Engine } from '../ir.ts';
-import { comparatorQuery, indicatorQuery } from './indicator-query.ts';
+import { comparatorQuery, indicatorLsoaQuery, indicatorQuery } from './indicator-query.ts';
+import { cspRounding } from './csp-release.ts';
 import { DEFAULT_BASELINE, pct } from './success-measures.ts';
 
 /**
@@ -19,7 +20,9 @@ import { DEFAULT_BASELINE, pct } from './success-measures.ts';
  *
  * Disclosure: for the CSP and public audiences every count is rounded to the nearest 5 and counts 1..t suppressed,
  * whatever the agreement's rounding (these figures are published for many periods and areas at once: rounding leaves
- * no exact sum to subtract one from another). Rates and changes come from the counts as published.
+ * no exact sum to subtract one from another), the regime of everything the CSP audience sees (./csp-release.ts), so
+ * a count is published the same here as in the profiles. The map's LSOA cells are cells of the same publication,
+ * on lines to their localities' counts. Rates and changes come from the counts as published.
  */
 export type IndicatorAudience = 'analyst' | 'csp' | 'public';
 
@@ -44,7 +47,19 @@ export interface IndicatorFigure {
   trend: ({ period: string } & Figure)[];
   comparators: { force: string; count: number; previous_count: number; change_vs_previous_pct: N }[];
   comparator_note: string | null;
+  /**
+   * The map: the counted months by LSOA, every LSOA of the area shown (the area's lookup), zero-filled, in code
+   * order, under the same control as the table (each locality's LSOAs add up to its count, rows with no LSOA the
+   * residual); null where the dataset carries no LSOA, and `map_note` says so.
+   */
+  by_lsoa: { lsoa: string; locality: string; count: N; suppressed: boolean }[] | null;
+  /** The LSOAs with the most (published) counts, largest first: the map marks them. */
+  hotspots: string[];
+  map_note: string | null;
 }
+
+/** How many LSOAs a map marks as hotspots. */
+export const HOTSPOTS = 5;
 
 export interface IndicatorsResult {
   period: string; kind: Period['kind']; from: string; to: string; baseline: string;
@@ -73,6 +88,9 @@ export async function countIndicators(
   const cells = new Publication();
   const built: ((show: Shown) => IndicatorFigure)[] = [];
   const policeUkTo = dataTo.police_uk_crime ?? null;
+  const lsoasOf = new Map<string, string[]>();
+  for (const [lsoa, slug] of Object.entries(area.lsoas).sort(([a], [b]) => a.localeCompare(b))) (lsoasOf.get(slug) ?? lsoasOf.set(slug, []).get(slug)!).push(lsoa);
+  const drawn = locality ? [locality] : area.localities;
 
   for (const indicator of chosen) {
     const to = dataTo[indicator.dataset] ?? null;
@@ -107,6 +125,17 @@ export async function countIndicators(
     const previous = years.length > 1 ? years[years.length - 2] : { label: periodEarlier(period, 1), months: yearsEarlier(months, 1) };
     const previousId = cell(slug, previous.months);
     const baseId = cell(slug, baseMonths);
+    // The map's cells: cells like any other, each locality's LSOAs a line to its count (the same cell as its bar).
+    const lsoaQuery = indicatorLsoaQuery(indicator);
+    const lsoaRows = lsoaQuery && months.length ? await engine.count(lsoaQuery, { from: `${months[0]}-01`, to: monthEnd(months[months.length - 1]) }) : [];
+    const lsoaCounts = new Map(lsoaRows.map((r) => [`${r.locality}|${r.lsoa}`, Number(r.count)]));
+    const lsoaIds = lsoaQuery ? drawn.flatMap((l) => {
+      const ids = (lsoasOf.get(l.slug) ?? []).map((lsoa) => ({ lsoa, locality: l.slug, id: cells.cell(lsoaCounts.get(`${l.slug}|${lsoa}`) ?? 0, max) }));
+      cells.line(cell(l.slug, months), ids.map((x) => x.id));
+      return ids;
+    }) : null;
+    const mapNote = !lsoaQuery ? `${indicator.dataset.replace(/_/g, ' ')} records carry no LSOA, so this indicator has no map`
+      : lsoaIds!.length === 0 ? 'the area has no LSOA lookup, so this indicator has no map' : null;
     const comparators = indicator.policeUk && months.length && policeUkTo && policeUkTo >= monthEnd(months[months.length - 1])
       ? await forceComparators(engine, indicator.policeUk, months) : [];
     const comparatorNote = !indicator.policeUk ? null
@@ -136,6 +165,7 @@ export async function countIndicators(
         area_rate: fig(wholeCount, whole).rate,
         trend: trend.map((t) => ({ period: t.period, ...fig(t.id, slug) })),
         comparators, comparator_note: comparatorNote,
+        ...mapOf(lsoaIds, show), map_note: mapNote,
       };
     });
   }
@@ -143,7 +173,7 @@ export async function countIndicators(
   return {
     audience: controlled ? 'csp' : 'analyst',
     cells,
-    ...(controlled ? { rounding: 'nearest5' as const } : {}),
+    ...cspRounding(controlled ? 'csp' : 'analyst'),
     answer: (show) => ({
       period: period.label, kind: period.kind, from: period.from, to: period.to, baseline: baselineYear.label,
       area: request.area, area_name: locality?.name ?? area.name, audience: request.audience, rounded: controlled,
@@ -151,6 +181,13 @@ export async function countIndicators(
       waiting_for_data: indicatorsWaitingForData.map((w) => ({ title: w.title, waits_for: w.waitsFor })),
     }),
   };
+}
+
+function mapOf(ids: { lsoa: string; locality: string; id: number }[] | null, show: Shown): Pick<IndicatorFigure, 'by_lsoa' | 'hotspots'> {
+  if (!ids || !ids.length) return { by_lsoa: null, hotspots: [] };
+  const byLsoa = ids.map(({ lsoa, locality, id }) => ({ lsoa, locality, ...show(id) }));
+  const hotspots = byLsoa.filter((c) => (c.count ?? 0) > 0).sort((a, b) => b.count! - a.count! || a.lsoa.localeCompare(b.lsoa)).slice(0, HOTSPOTS).map((c) => c.lsoa);
+  return { by_lsoa: byLsoa, hotspots };
 }
 
 /** The same months in each year back to the baseline year's start: the trend, oldest first, this period last. */
