@@ -137,11 +137,11 @@ export const roundedRange = (shown: number, max: number): [number, number] => (s
  * leaves each of its two suppressed parts at most 3) is what suppression says, not a breach: the rule is on what the
  * published figures add.
  */
-export function roundedPattern(counts: number[], lines: Line[], max: number[] | number): boolean[] {
+export function roundedPattern(counts: number[], lines: Line[], max: number[] | number, fixed: (boolean | undefined)[] = []): boolean[] {
   const { values, thresholds, floor, all } = withResiduals(counts, lines, max);
   const n = counts.length;
   const small = values.map((c, i) => i < n && isSmall(c, thresholds[i]));
-  const hidden = values.map((_, i) => i >= n || small[i]);
+  const hidden = values.map((_, i) => i >= n || (fixed[i] ?? small[i]));
   const start = (withheld: boolean[], figures: boolean) => {
     const lower: number[] = [], upper: number[] = [];
     values.forEach((c, i) => {
@@ -160,7 +160,8 @@ export function roundedPattern(counts: number[], lines: Line[], max: number[] | 
     const b = bounds(hidden);
     const pinned = values.findIndex((_, i) => narrowed(b, i));
     if (pinned < 0) return hidden.slice(0, n);
-    const candidates = candidatesFor(pinned, values, hidden, b.upper, b.pinnedBy, all);
+    // A cell another release published (fixed) is never withheld here: only this publication's own.
+    const candidates = candidatesFor(pinned, values, hidden, b.upper, b.pinnedBy, all).filter((c) => fixed[c] === undefined);
     if (!candidates.length) throw new Error('disclosure control found no cell to withhold');
     const loosens = (c: number) => { const after = bounds(hidden.map((h, i) => h || i === c)); return after.upper[pinned] > b.upper[pinned] || after.lower[pinned] < b.lower[pinned]; };
     hidden[candidates.slice(0, TRIES).find(loosens) ?? candidates[0]] = true;
@@ -203,11 +204,27 @@ export class Publication {
   private readonly counts: number[] = [];
   private readonly max: number[] = [];
   private readonly lines: Line[] = [];
+  /** For a cell another release already published: whether it was withheld there (its status is fixed here). */
+  private readonly fixed: (boolean | undefined)[] = [];
 
   cell(count: number, max: number): number {
     this.counts.push(count);
     this.max.push(max);
+    this.fixed.push(undefined);
     return this.counts.length - 1;
+  }
+
+  /**
+   * Another publication's cells and lines, as its audience sees them under rounding, taken in as fixed cells:
+   * this publication's own cells are then controlled against everything that one publishes (a later release
+   * layered on an earlier), and never change what it published. Returns the offset of its cells' ids here.
+   */
+  absorb(other: Publication, audience: Audience): number {
+    const shown = other.publish(audience, 'nearest5');
+    const offset = this.counts.length;
+    other.counts.forEach((c, i) => { this.counts.push(c); this.max.push(other.max[i]); this.fixed.push(shown[i].suppressed); });
+    for (const l of other.lines) this.lines.push({ total: l.total + offset, parts: l.parts.map((p) => p + offset) });
+    return offset;
   }
 
   line(total: number, parts: number[]): void {
@@ -218,6 +235,7 @@ export class Publication {
   publish(audience: Audience, rounding: Rounding): SuppressedCount[] {
     if (audience === 'analyst') return this.counts.map((count) => ({ count, suppressed: false }));
     const rounded = rounding === 'nearest5';
+    if (!rounded && this.fixed.some((f) => f !== undefined)) throw new Error('a layered publication is rounded');
     const hidden = this.pattern(rounded ? roundedPattern : suppressionPattern);
     return this.counts.map((count, i) => (hidden[i] ? { count: null, suppressed: true } : { count: rounded ? roundTo5(count) : count, suppressed: false }));
   }
@@ -226,7 +244,7 @@ export class Publication {
    * The suppression pattern, solved apart for each set of cells that lines join (years counted together, say):
    * withholding a cell loosens only the lines it is on, so each set's pattern is the one it would have alone.
    */
-  private pattern(solve: typeof suppressionPattern): boolean[] {
+  private pattern(solve: (counts: number[], lines: Line[], max: number[], fixed: (boolean | undefined)[]) => boolean[]): boolean[] {
     const root = this.counts.map((_, i) => i);
     const find = (i: number): number => (root[i] === i ? i : (root[i] = find(root[i])));
     for (const { total, parts } of this.lines) for (const p of parts) root[find(p)] = find(total);
@@ -236,7 +254,7 @@ export class Publication {
     for (const cells of groups.values()) {
       const at = new Map(cells.map((cell, i) => [cell, i]));
       const lines = this.lines.filter((l) => at.has(l.total)).map((l) => ({ total: at.get(l.total)!, parts: l.parts.map((p) => at.get(p)!) }));
-      solve(cells.map((c) => this.counts[c]), lines, cells.map((c) => this.max[c])).forEach((h, i) => { hidden[cells[i]] = h; });
+      solve(cells.map((c) => this.counts[c]), lines, cells.map((c) => this.max[c]), cells.map((c) => this.fixed[c])).forEach((h, i) => { hidden[cells[i]] = h; });
     }
     return hidden;
   }
