@@ -91,7 +91,12 @@ export async function countIndicators(
   const policeUkTo = dataTo.police_uk_crime ?? null;
   const lsoasOf = new Map<string, string[]>();
   for (const [lsoa, slug] of Object.entries(area.lsoas).sort(([a], [b]) => a.localeCompare(b))) (lsoasOf.get(slug) ?? lsoasOf.set(slug, []).get(slug)!).push(lsoa);
-  const drawn = locality ? [locality] : area.localities;
+  // For the controlled audiences the publication is the same whichever area is asked for (every area's months and
+  // every LSOA are cells of it, only the area's are shown): each CSP officer's request for a period is then
+  // controlled as one release, and what one officer's page hides, another's does not show.
+  const areas = controlled ? [whole, ...area.localities.map((l) => l.slug)] : [request.area];
+  const drawn = controlled || !locality ? area.localities : [locality];
+  const shownHere = (l: string) => request.area === whole || l === request.area;
 
   for (const indicator of chosen) {
     const to = dataTo[indicator.dataset] ?? null;
@@ -117,8 +122,12 @@ export async function countIndicators(
     };
     const slug = request.area;
     const count = cell(slug, months);
-    const monthly = months.map((m) => ({ month: m, id: cell(slug, [m]) }));
-    cells.line(count, monthly.map((m) => m.id));
+    const monthsOf = new Map(areas.map((a) => {
+      const ids = months.map((m) => ({ month: m, id: cell(a, [m]) }));
+      cells.line(cell(a, months), ids.map((m) => m.id));
+      return [a, ids];
+    }));
+    const monthly = monthsOf.get(slug)!;
     const localities = area.localities.map((l) => ({ l, id: cell(l.slug, months) }));
     const wholeCount = cell(whole, months);
     cells.line(wholeCount, localities.map((x) => x.id));
@@ -137,7 +146,10 @@ export async function countIndicators(
     }) : null;
     const mapNote = !lsoaQuery ? `${indicator.dataset.replace(/_/g, ' ')} records carry no LSOA, so this indicator has no map`
       : lsoaIds!.length === 0 ? 'the area has no LSOA lookup, so this indicator has no map' : null;
-    made.set(indicator.id, { months, cell, monthly: new Map(monthly.map((m) => [m.month, m.id])), lsoa: new Map((lsoaIds ?? []).map((x) => [`${x.locality}|${x.lsoa}`, x.id])) });
+    made.set(indicator.id, {
+      months, cell, monthly: new Map([...monthsOf].map(([a, ids]) => [a, new Map(ids.map((m) => [m.month, m.id]))])),
+      lsoa: new Map((lsoaIds ?? []).map((x) => [`${x.locality}|${x.lsoa}`, x.id])),
+    });
     const comparators = indicator.policeUk && months.length && policeUkTo && policeUkTo >= monthEnd(months[months.length - 1])
       ? await forceComparators(engine, indicator.policeUk, months) : [];
     const comparatorNote = !indicator.policeUk ? null
@@ -167,14 +179,14 @@ export async function countIndicators(
         area_rate: fig(wholeCount, whole).rate,
         trend: trend.map((t) => ({ period: t.period, ...fig(t.id, slug) })),
         comparators, comparator_note: comparatorNote,
-        ...mapOf(lsoaIds, show), map_note: mapNote,
+        ...mapOf(lsoaIds && lsoaIds.filter((x) => shownHere(x.locality)), show), map_note: mapNote,
       };
     });
   }
 
   if (controlled) {
     nested(cells, made, [whole, ...area.localities.map((l) => l.slug)]);
-    if (request.audience === 'csp') await layerOnReleases(engine, area, agreement, cells, made, request.area);
+    if (request.audience === 'csp') await layerOnReleases(engine, area, agreement, cells, made);
   }
 
   return {
@@ -191,7 +203,7 @@ export async function countIndicators(
 }
 
 /** An indicator's cells as counted: how to find its count for an area and months, its months' and its LSOAs' cells. */
-interface Made { months: string[]; cell: (slug: string, months: string[]) => number; monthly: Map<string, number>; lsoa: Map<string, number> }
+interface Made { months: string[]; cell: (slug: string, months: string[]) => number; monthly: Map<string, Map<string, number>>; lsoa: Map<string, number> }
 
 /**
  * Indicators that are parts of another (disjoint parts of one total, by their filters): lines between indicators,
@@ -215,7 +227,7 @@ function nested(cells: Publication, made: Map<string, Made>, areas: string[]) {
     if (!t || !t.months.length || ps.some((p) => !p || p.months.join() !== t.months.join())) continue;
     const of = ps as Made[];
     for (const slug of areas) cells.line(t.cell(slug, t.months), of.map((p) => p.cell(slug, p.months)));
-    for (const [month, id] of t.monthly) cells.line(id, of.map((p) => p.monthly.get(month)!));
+    for (const [slug, months] of t.monthly) for (const [month, id] of months) cells.line(id, of.map((p) => p.monthly.get(slug)!.get(month)!));
     for (const [key, id] of t.lsoa) if (of.every((p) => p.lsoa.has(key))) cells.line(id, of.map((p) => p.lsoa.get(key)!));
   }
 }
@@ -231,7 +243,7 @@ const fyStart = (month: string) => Number(month.slice(0, 4)) - (Number(month.sli
  * controlled against everything the profiles publish, and no profile figure changes: so nothing the audience holds
  * of both can be subtracted to narrow a suppressed count.
  */
-async function layerOnReleases(engine: Engine, area: Area, agreement: Agreement, cells: Publication, made: Map<string, Made>, shownArea: string) {
+async function layerOnReleases(engine: Engine, area: Area, agreement: Agreement, cells: Publication, made: Map<string, Made>) {
   const starts = [...new Set([...made.values()].flatMap((m) => m.months.map(fyStart)))].sort();
   const releases = new Map<number, Release>();
   for (const start of starts) {
@@ -251,7 +263,7 @@ async function layerOnReleases(engine: Engine, area: Area, agreement: Agreement,
     if (sv?.months.length) {
       // Serious violence is the profile's by month: each month, and any months, are the profile's months.
       cells.line(sv.cell(l.slug, sv.months), sv.months.map((m) => monthCell(l.slug, m)));
-      if (l.slug === shownArea) for (const [month, cell] of sv.monthly) cells.line(cell, [monthCell(l.slug, month)]);
+      for (const [month, cell] of sv.monthly.get(l.slug) ?? []) cells.line(cell, [monthCell(l.slug, month)]);
       const year = wholeYear(sv.months), within = oneYear(sv.months);
       for (const x of within ? of(within).byLsoa : []) {
         const cell = sv.lsoa.get(`${l.slug}|${x.key}`);
