@@ -23,10 +23,10 @@ import type { Agreement } from '../schemas/agreement.ts';
  * each total rounded independently of its cells, and counts 1..t suppressed: a published v is known only to lie in
  * v − 2..v + 2 (and, not being withheld, above t; a published 0 is exact). A suppressed count is known to be small:
  * that is what "suppressed" says. The rule under rounding ({@link roundedPattern}): no line, nor chain of lines,
- * may narrow a suppressed count further than 1..min(t, 4), whatever the audience assumes of the others (it is
- * credited with knowing which withheld cells are small and which were withheld to protect them). Rounding errors
- * seldom line up so (a total rounded down by 2 whose published parts are all rounded up by 2); where they do, one
- * more cell on the line is withheld, as above.
+ * may narrow a suppressed count to fewer than min(t, 3) possible values (where the pattern alone leaves more),
+ * whatever the audience assumes of the others (it is credited with knowing which withheld cells are small and
+ * which were withheld to protect them). Rounding errors line up so now and then (a total rounded down by 2 whose
+ * published parts are all rounded up by 2, or a chain of such); where they do, one more cell is withheld, as above.
  *
  * The CSP audience's products (the profiles, the measures, the indicators and their maps) are always rounded, as
  * one regime: a count is then published the same wherever it appears, so nothing can be subtracted across products
@@ -123,15 +123,15 @@ function withResiduals(counts: number[], lines: Line[], max: number[] | number) 
   return { values, thresholds, floor, all };
 }
 
-/** The narrowest range a suppressed count may be known within under rounding: 1..min(t, NARROWEST). */
-export const NARROWEST = 4;
+/** The fewest values a suppressed count may be narrowed to under rounding: min(t, NARROWEST) (1..3, say). */
+export const NARROWEST = 3;
 
 /** What the audience knows of a count published under rounding as `shown` (threshold t): shown ± 2, above t; 0 exactly. */
 export const roundedRange = (shown: number, max: number): [number, number] => (shown === 0 ? [0, 0] : [Math.max(shown - 2, max + 1), shown + 2]);
 
 /**
  * Which cells to withhold under rounding: the small ones, and where the published counts (each known to ±2) and the
- * lines narrow a small one further than 1..min(t, NARROWEST), one more published cell of the line that narrows it,
+ * lines narrow a small one to fewer than min(t, NARROWEST) values, one more published cell of the line that narrows it,
  * until none is. The audience is credited with knowing which withheld cells are small (1..t) and which are not
  * (above t), the strongest attacker; what the withheld cells alone tell of each other (a suppressed total of 4
  * leaves each of its two suppressed parts at most 3) is what suppression says, not a breach: the rule is on what the
@@ -154,14 +154,17 @@ export function roundedPattern(counts: number[], lines: Line[], max: number[] | 
   const bounds = (withheld: boolean[], figures = true) => inferBounds(values, withheld, floor, all, start(withheld, figures));
   // What the pattern alone tells: every published count known only to be zero or above t.
   const base = bounds(hidden, false);
-  const narrowed = (b: Bounds, i: number) => small[i]
-    && (b.upper[i] < Math.min(thresholds[i], NARROWEST, base.upper[i]) || b.lower[i] > Math.max(1, base.lower[i]));
+  const width = (b: Bounds, i: number) => b.upper[i] - b.lower[i] + 1;
+  const narrowed = (b: Bounds, i: number) => small[i] && width(b, i) < Math.min(thresholds[i], NARROWEST, width(base, i));
   for (;;) {
     const b = bounds(hidden);
     const pinned = values.findIndex((_, i) => narrowed(b, i));
     if (pinned < 0) return hidden.slice(0, n);
-    // A cell another release published (fixed) is never withheld here: only this publication's own.
-    const candidates = candidatesFor(pinned, values, hidden, b.upper, b.pinnedBy, all).filter((c) => fixed[c] === undefined);
+    // A cell another release published (fixed) is never withheld here: only this publication's own. Under rounding
+    // a bound also travels through published cells (each known to ±2), so the search goes on through them.
+    const own = (c: number) => fixed[c] === undefined;
+    const near = candidatesFor(pinned, values, hidden, b.upper, b.pinnedBy, all).filter(own);
+    const candidates = near.length ? near : nearestPublished(pinned, values, hidden, all).filter(own);
     if (!candidates.length) throw new Error('disclosure control found no cell to withhold');
     const loosens = (c: number) => { const after = bounds(hidden.map((h, i) => h || i === c)); return after.upper[pinned] > b.upper[pinned] || after.lower[pinned] < b.lower[pinned]; };
     hidden[candidates.slice(0, TRIES).find(loosens) ?? candidates[0]] = true;
@@ -169,6 +172,27 @@ export function roundedPattern(counts: number[], lines: Line[], max: number[] | 
 }
 
 const TRIES = 12;
+
+/** Published non-zero cells by how many lines away from a cell they are, smallest first at each distance. */
+function nearestPublished(start: number, values: number[], hidden: boolean[], lines: Line[]): number[] {
+  const byCell = new Map<number, number[]>();
+  lines.forEach((l, k) => { for (const c of [l.total, ...l.parts]) (byCell.get(c) ?? byCell.set(c, []).get(c)!).push(k); });
+  const out: number[] = [];
+  const seen = new Set([start]);
+  const seenLines = new Set<number>();
+  let frontier = [start];
+  while (frontier.length) {
+    const next: number[] = [];
+    for (const c of frontier) for (const k of byCell.get(c) ?? []) {
+      if (seenLines.has(k)) continue;
+      seenLines.add(k);
+      for (const d of [lines[k].total, ...lines[k].parts]) if (!seen.has(d)) { seen.add(d); next.push(d); }
+    }
+    out.push(...next.filter((d) => !hidden[d] && values[d] > 0).sort((a, b) => values[a] - values[b] || a - b));
+    frontier = next;
+  }
+  return out;
+}
 
 /**
  * Cells that could be withheld for a pinned one, best first: the published non-zero parts of the line that pins it,

@@ -41,9 +41,9 @@ describe('locality profile', () => {
     // The CSP audience's counts are rounded to 5, as its indicators are (one regime for everything it sees).
     expect(csp.sql.serious_violence).toEqual({
       count: 15, suppressed: false, rate_per_1000: 0.08, // 14 rounded to 15; 15 / 183,900 × 1,000
-      // LLR's 16 rounded is 15, 13..17; Charnwood's 14 is pinned to 14..16 by its breakdowns, which would narrow
-      // Leicester's suppressed 1 to 1..3: the LLR figure goes
-      area_rate_per_1000: null,
+      // LLR's 16 rounded is 15, 13..17; with Charnwood's 14 (pinned to 14..16 by its breakdowns) Leicester's
+      // suppressed 1 is left in 1..3, three values: the rule's least, so the LLR figure stays
+      area_rate_per_1000: 0.01,
       previous_count: null, change_pct: null, // 2 last year is a small count: withheld from CSP officers
     });
     expect(analyst.sql.serious_violence).toMatchObject({ count: 14, previous_count: 2, change_pct: 600, area_rate_per_1000: 0.01 }); // 16 / 1,121,900 × 1,000
@@ -51,8 +51,8 @@ describe('locality profile', () => {
 
   it('suppresses small cells for CSP officers, rounds the rest, and shows analysts everything', () => {
     const group = (p: ProfileResult, g: string) => p.by_offence_group.find((r) => r.group === g)!;
-    // 12 rounded to 10 (8..12) beside the total's 14..16 would narrow robbery's 2: withheld too (secondary)
-    expect(group(csp.sql, 'assault_with_injury')).toEqual({ group: 'assault_with_injury', count: null, suppressed: true });
+    // 12 rounded to 10 (8..12) beside the total's 14..16 leaves robbery's 2 in 2..4 or wider: nothing more is withheld
+    expect(group(csp.sql, 'assault_with_injury')).toEqual({ group: 'assault_with_injury', count: 10, suppressed: false });
     expect(group(csp.sql, 'robbery_personal')).toEqual({ group: 'robbery_personal', count: null, suppressed: true }); // 2: primary
     expect(group(csp.sql, 'rape')).toEqual({ group: 'rape', count: 0, suppressed: false });
     expect(group(analyst.sql, 'robbery_personal').count).toBe(2);
