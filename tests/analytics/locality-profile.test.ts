@@ -51,7 +51,7 @@ describe('locality profile', () => {
 
   it('suppresses small cells for CSP officers, rounds the rest, and shows analysts everything', () => {
     const group = (p: ProfileResult, g: string) => p.by_offence_group.find((r) => r.group === g)!;
-    // 12 rounded to 10 (8..12) beside the total's 14..16 leaves robbery's 2 in 2..4 or wider: nothing more is withheld
+    // 12 rounded to 10 (8..12) beside the total's 14..16 leaves robbery's 2 at least three values: nothing more is withheld
     expect(group(csp.sql, 'assault_with_injury')).toEqual({ group: 'assault_with_injury', count: 10, suppressed: false });
     expect(group(csp.sql, 'robbery_personal')).toEqual({ group: 'robbery_personal', count: null, suppressed: true }); // 2: primary
     expect(group(csp.sql, 'rape')).toEqual({ group: 'rape', count: 0, suppressed: false });
