@@ -27,6 +27,8 @@ export const Agreement = z.object({
      * 'none': small counts suppressed, with secondary suppression so that none can be worked out from a total.
      * 'nearest5' (OpenSAFELY's rule): every count the audience sees rounded to the nearest 5, each total rounded
      * on its own; small counts still suppressed; rates, shares and changes computed from the rounded counts.
+     * The CSP audience's products (the profiles, the measures, the indicators and their maps) are always rounded,
+     * as one regime, whatever this says (analytics/disclosure.ts); it applies to the other controlled products.
      */
     rounding: z.enum(['none', 'nearest5']).default('none'),
   }),

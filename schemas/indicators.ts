@@ -133,6 +133,13 @@ const localityColumns: Record<string, string> = {
 };
 export const indicatorLocality = (indicator: Indicator) => localityColumns[indicator.dataset];
 
+/**
+ * The stored column that places a row in an LSOA (the maps), where the dataset has one: where it happened, or for
+ * hospital admissions the patient's home (as its locality). A&E attendances and exclusions carry no LSOA.
+ */
+const lsoaColumns: Record<string, string> = { police_crime: 'lsoa_code', asb_incident: 'lsoa_code', hospital_admission: 'lsoa_code' };
+export const indicatorLsoa = (indicator: Indicator): string | null => lsoaColumns[indicator.dataset] ?? null;
+
 export const indicators: Indicator[] = indicatorInputs.map((i) => Indicator.parse(i));
 
 /** Every filter's and date's columns exist in the indicator's dataset (checked at load, so a typo fails the build). */
@@ -143,6 +150,8 @@ for (const indicator of indicators) {
   const columns = (f: Filter): string[] => ('all' in f ? f.all.flatMap(columns) : 'any' in f ? f.any.flatMap(columns) : [f.column]);
   const used = [...(indicator.filter ? columns(indicator.filter) : []), ...(indicator.homeOffice ? columns(indicator.homeOffice.under25) : []), ...(indicator.date ? [indicator.date] : [])];
   for (const c of used) if (!known.has(c)) throw new Error(`indicator ${indicator.id}: ${indicator.dataset} has no column ${c}`);
+  const lsoa = lsoaColumns[indicator.dataset];
+  if (lsoa && !known.has(lsoa)) throw new Error(`indicator ${indicator.id}: ${indicator.dataset} has no column ${lsoa}`);
   if (!localityColumns[indicator.dataset]) throw new Error(`indicator ${indicator.id}: no locality column for ${indicator.dataset}`);
   if (!indicator.date && !dataset.eventDate) throw new Error(`indicator ${indicator.id}: ${indicator.dataset} has no event date`);
 }

@@ -81,6 +81,14 @@ export interface Release {
   measures: Map<string, { count: SuppressedCount; monthly: ({ month: string } & SuppressedCount)[] }>;
 }
 
+/**
+ * The CSP audience's regime, whatever the agreement's rounding: every count rounded to 5 on its own, 1..t
+ * suppressed (analytics/disclosure.ts). The same audience sees the indicators for any period and area, which only
+ * rounding can publish without an exact sum to subtract; an exact profile beside them would narrow the counts
+ * they round, so the profiles and measures are rounded too, and a count is the same figure wherever it appears.
+ */
+export const cspRounding = (audience: Audience): { rounding?: 'nearest5' } => (audience === 'csp' ? { rounding: 'nearest5' } : {});
+
 export const measureKey = (id: string, split: MeasureResult['split']) => `${id}:${split}`;
 
 const keyOf = (value: ResultRow[string]) => (value === null ? NOT_RECORDED : String(value));
@@ -203,7 +211,7 @@ export async function countMeasures(engine: Engine, area: Area, agreement: Agree
   const of = async (y: FinancialYear) => releases.get(y.label) ?? releases.set(y.label, await countRelease(engine, area, agreement, y, audience, cells)).get(y.label)!;
   const counted = { now: await of(year), previous: await of(yearStarting(year.startYear - 1)), base: await of(financialYear(baseline)) };
   return {
-    audience, cells,
+    audience, cells, ...cspRounding(audience),
     answer: (show) => {
       const now = counted.now(show), previous = counted.previous(show), base = counted.base(show);
       return {

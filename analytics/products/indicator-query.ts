@@ -1,4 +1,4 @@
-import { indicatorDate, indicatorLocality, type Filter, type Indicator } from '../../schemas/indicators.ts';
+import { indicatorDate, indicatorLocality, indicatorLsoa, type Filter, type Indicator } from '../../schemas/indicators.ts';
 import { and, between, col, date, eq, isIn, lit, lt, month, or, param, type CountQuery, type Expr } from '../ir.ts';
 
 /** Each indicator as one query description (schemas/indicators.ts is the data; both engines run what this makes). */
@@ -21,6 +21,15 @@ export function indicatorQuery(indicator: Indicator): CountQuery {
     where: indicator.filter ? and(filterExpr(indicator.filter), inRange) : inRange,
     groupBy: { month: month(col(day)), locality: col(indicatorLocality(indicator)) },
   };
+}
+
+/** The map's query: the indicator's rows between `from` and `to` that carry an LSOA, counted by locality and LSOA. */
+export function indicatorLsoaQuery(indicator: Indicator): CountQuery | null {
+  const lsoa = indicatorLsoa(indicator);
+  if (!lsoa) return null;
+  const day = indicatorDate(indicator);
+  const where = and(...(indicator.filter ? [filterExpr(indicator.filter)] : []), between(date(col(day)), date(param('from')), date(param('to'))), { op: 'not_null', a: col(lsoa) });
+  return { from: indicator.dataset, where, groupBy: { locality: col(indicatorLocality(indicator)), lsoa: col(lsoa) } };
 }
 
 const ALL_CRIME = 'Anti-social behaviour';

@@ -4,20 +4,21 @@ import { disclose, Publication, type Audience, type Counted, type SuppressedCoun
 import { financialYear, yearStarting } from '../financial-year.ts';
 import type { Engine, Scalar } from '../ir.ts';
 import type { Table } from '../render/table.ts';
-import { countRelease, HOURS, WEEKDAYS, type Breakdown, type Release } from './csp-release.ts';
+import { countRelease, cspRounding, HOURS, WEEKDAYS, type Breakdown, type Release } from './csp-release.ts';
 
 /**
  * The locality profile of one Community Safety Partnership for a financial year. The figures are the
  * locality's part of the year's release (./csp-release.ts), which counts every locality at once and, for the CSP
  * audience, controls them together with the whole area's figures they add up to. A rate, share or change is given only
- * beside published counts, and computed from the counts as published (rounded, when the agreement rounds).
+ * beside published counts, and computed from the counts as published (for the CSP audience always rounded to 5, as
+ * its indicators are: one regime for everything that audience sees).
  */
 export interface ProfileResult {
   locality: string;
   name: string;
   period: string;
   audience: Audience;
-  /** The agreement's rounding applies: every count a multiple of 5, small counts still suppressed. */
+  /** Rounded (the CSP audience): every count a multiple of 5, small counts still suppressed. */
   rounded: boolean;
   population: number;
   serious_violence: { count: number | null; suppressed: boolean; rate_per_1000: number | null; area_rate_per_1000: number | null; previous_count: number | null; change_pct: number | null };
@@ -54,7 +55,7 @@ export async function countLocalityProfile(engine: Engine, area: Area, agreement
     now: await countRelease(engine, area, agreement, year, audience, cells),
     before: await countRelease(engine, area, agreement, yearStarting(year.startYear - 1), audience, cells),
   };
-  return { audience, cells, answer: (show) => profileOf(area, agreement, locality, counted.now(show), counted.before(show)) };
+  return { audience, cells, ...cspRounding(audience), answer: (show) => profileOf(area, agreement, locality, counted.now(show), counted.before(show)) };
 }
 
 function profileOf(area: Area, agreement: Agreement, locality: Area['localities'][number], now: Release, before: Release): ProfileResult {
@@ -69,7 +70,7 @@ function profileOf(area: Area, agreement: Agreement, locality: Area['localities'
     name: locality.name,
     period: year.label,
     audience,
-    rounded: audience === 'csp' && agreement.disclosure.rounding === 'nearest5',
+    rounded: audience === 'csp',
     population: locality.population,
     serious_violence: {
       ...sv,

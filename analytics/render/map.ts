@@ -29,11 +29,14 @@ export interface ChoroplethInput {
   decimals?: number;
   /** At most this many colour classes of the published values (5). */
   classes?: number;
+  /** LSOAs to mark as hotspots (drawn with a heavy outline, named in the legend and the table). */
+  hotspots?: string[];
 }
 
 type Position = [number, number];
 const MAX_HEIGHT = 420;
 const NO_FIGURE = 'fill="#ffffff" stroke="#b8bec5"';
+const HOTSPOT = '#d4351c';
 
 /** Web Mercator: longitude and latitude in degrees → x east, y north (radians on the unit sphere). */
 const mercator = ([lon, lat]: Position): Position => [(lon * Math.PI) / 180, Math.log(Math.tan(Math.PI / 4 + (lat * Math.PI) / 360))];
@@ -144,6 +147,8 @@ function drawn(localities: MapLocality[]) {
 /** The map: areas filled by class, localities outlined, the legend and attribution below, the table behind it. */
 export function choropleth(input: ChoroplethInput): string {
   const { title, localities, attribution, measure = 'Count', level = 'lsoa', decimals = 0 } = input;
+  const hotspots = new Set(level === 'lsoa' ? input.hotspots ?? [] : []);
+  const marked: string[] = [];
   const byKey = new Map(input.cells.map((c) => [c.lsoa, c.value]));
   const published = input.cells.map((c) => c.value).filter((v): v is number => v !== null);
   const classes = classesOf(published, input.classes ?? 5, decimals);
@@ -161,13 +166,15 @@ export function choropleth(input: ChoroplethInput): string {
       const style = value === undefined ? NO_FIGURE : value === null ? SUPPRESSED
         : `fill="${classes.fill(value)}" stroke="${level === 'locality' ? classes.fill(value) : '#ffffff'}"`;
       areas.push(`<path d="${paths[k][j]}" ${style} stroke-width="0.6"><title>${escapeHtml(name)}: ${value === undefined ? 'no figure' : valueText({ value })}</title></path>`);
+      if (hotspots.has(f.properties.lsoa)) marked.push(`<path d="${paths[k][j]}" fill="none" stroke="${HOTSPOT}" stroke-width="2.4" stroke-linejoin="round"><title>Hotspot: ${escapeHtml(name)}: ${valueText({ value: value ?? null })}</title></path>`);
     });
   });
   const outlines = localities.map((l, k) => `<path d="${outlinePaths[k]}" fill="none" stroke="#1b1b1b" stroke-width="1.6" stroke-linejoin="round"><title>${escapeHtml(l.name)}</title></path>`).join('');
-  const legendItems = [...classes.items, { swatch: SUPPRESSED, label: 'suppressed (small count)' }, ...(rows.some((x) => x.value === undefined) ? [{ swatch: NO_FIGURE, label: 'no figure' }] : [])];
+  const legendItems = [...classes.items, { swatch: SUPPRESSED, label: 'suppressed (small count)' }, ...(rows.some((x) => x.value === undefined) ? [{ swatch: NO_FIGURE, label: 'no figure' }] : []),
+    ...(marked.length ? [{ swatch: `fill="none" stroke="${HOTSPOT}" stroke-width="2.4"`, label: `hotspot (the ${marked.length} highest)` }] : [])];
   const heading = `<text x="0" y="${r(height + 18)}" font-weight="600">${escapeHtml(measure)}</text>`;
   const legend = legendRow(legendItems, height + 26);
-  const svg = `${svgOpen(title, height + 30 + legend.height)}<desc>${escapeHtml(attribution)}</desc><g class="areas">${areas.join('')}</g><g class="outlines">${outlines}</g>${heading}${legend.svg}</svg>`;
+  const svg = `${svgOpen(title, height + 30 + legend.height)}<desc>${escapeHtml(attribution)}</desc><g class="areas">${areas.join('')}</g><g class="outlines">${outlines}</g>${marked.length ? `<g class="hotspots">${marked.join('')}</g>` : ''}${heading}${legend.svg}</svg>`;
   const order = (v: number | null | undefined) => (v === undefined ? -2 : v === null ? -1 : v);
   rows.sort((a, b) => order(b.value) - order(a.value) || a.name.localeCompare(b.name));
   // A map of one locality needs no locality column (a phone has no room for it).
@@ -175,7 +182,7 @@ export function choropleth(input: ChoroplethInput): string {
   const columns = level === 'lsoa' ? ['LSOA', 'Name', ...(several ? ['Locality'] : []), measure] : ['Locality', measure];
   const table = dataTable(`${title}: every area's figure`, columns, rows.map((x) => {
     const shown = x.value === undefined ? 'no figure' : valueText({ value: x.value });
-    return level === 'lsoa' ? [x.code, x.name, ...(several ? [x.locality] : []), shown] : [x.name, shown];
+    return level === 'lsoa' ? [x.code, hotspots.has(x.code) ? `${x.name} (hotspot)` : x.name, ...(several ? [x.locality] : []), shown] : [x.name, shown];
   }), columns.length - 1);
   return figure(title, svg, table, `<p class="attribution">${escapeHtml(attribution)}</p>`);
 }

@@ -24,6 +24,10 @@ export const IndicatorsBody = productBody('Indicators', {
     by_locality: z.array(z.object({ locality: z.string(), name: z.string(), ...figure })), area_rate: n,
     trend: z.array(z.object({ period: z.string(), ...figure })),
     comparators: z.array(z.object({ force: z.string(), count: z.number(), previous_count: z.number(), change_vs_previous_pct: n })),
+    by_lsoa: z.array(z.object({ lsoa: z.string().openapi({ description: 'LSOA code' }), locality: z.string(), count: n, suppressed: z.boolean() })).nullable()
+      .openapi({ description: "The map's cells: the counted months by LSOA of the area shown, controlled as the table's; null where the dataset has no LSOA" }),
+    hotspots: z.array(z.string()).openapi({ description: 'The LSOAs with the most published counts, largest first' }),
+    map_note: z.string().nullable(),
   }).catchall(z.unknown())),
   waiting_for_data: z.array(z.object({ title: z.string(), waits_for: z.string() })),
 });

@@ -34,3 +34,64 @@ export function breaches(truth: number[], shown: (number | null)[], lines: RuleL
   }
   return out;
 }
+
+/**
+ * The rule under rounding, checked independently of analytics/disclosure.ts, as an attacker would work: every
+ * published count v is known to lie in v − 2..v + 2 and above t (0 exactly); a suppressed count is known to be small
+ * (1..t) and a count withheld only to protect one to be above t (the strongest attacker knows which is which); a
+ * line's total is the sum of its cells, plus a residual of at least 0 unless the line is complete. Bounds are
+ * propagated over every line until none moves. A breach: a suppressed count narrowed to fewer than min(t, 3)
+ * possible values where the pattern alone (every published count known only to be 0 or above t) leaves more.
+ */
+export interface RoundedLine { name: string; total: number; parts: number[] }
+export function roundedBreaches(truth: number[], shown: (number | null)[], max: number[], lines: RoundedLine[]): string[] {
+  const n = truth.length;
+  shown.forEach((s, i) => {
+    if (s !== null && s !== Math.round(truth[i] / 5) * 5) throw new Error(`cell ${i} published as ${s}, truly ${truth[i]}: not its rounding`);
+    if (s !== null && truth[i] >= 1 && truth[i] <= max[i]) throw new Error(`cell ${i}: a small count (${truth[i]}) published`);
+  });
+  const small = truth.map((c, i) => shown[i] === null && c >= 1 && c <= max[i]);
+  // each line's residual as one more unknown, where the line is not complete
+  const withResidual = lines.map((l) => {
+    const r = truth[l.total] - l.parts.reduce((s, p) => s + truth[p], 0);
+    if (r < 0) throw new Error(`${l.name}: its cells add up to more than its total`);
+    return { ...l, residual: r > 0 };
+  });
+  const solve = (figures: boolean) => {
+    const lo: number[] = [], hi: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const s = shown[i];
+      if (small[i]) { lo.push(1); hi.push(max[i]); } else if (s === 0) { lo.push(0); hi.push(0); } else if (s === null || !figures) { lo.push(max[i] + 1); hi.push(Infinity); } else { lo.push(Math.max(s - 2, max[i] + 1)); hi.push(s + 2); }
+    }
+    for (let moved = true; moved;) {
+      moved = false;
+      for (const l of withResidual) {
+        const partsLo = l.parts.reduce((s, p) => s + lo[p], 0);
+        const unbounded = l.residual ? Infinity : l.parts.filter((p) => hi[p] === Infinity).length;
+        const finiteHi = l.parts.reduce((s, p) => (hi[p] === Infinity ? s : s + hi[p]), 0);
+        const partsHi = unbounded ? Infinity : finiteHi;
+        if (partsLo > lo[l.total]) { lo[l.total] = partsLo; moved = true; }
+        if (partsHi < hi[l.total]) { hi[l.total] = partsHi; moved = true; }
+        for (const p of l.parts) {
+          // the others' sums as the line began (bounds only tighten, so a stale sum is a looser one, and the loop goes on)
+          const othersLo = partsLo - lo[p];
+          const othersHi = unbounded - (hi[p] === Infinity ? 1 : 0) > 0 ? Infinity : finiteHi - (hi[p] === Infinity ? 0 : hi[p]);
+          const up = hi[l.total] - othersLo, down = lo[l.total] - othersHi;
+          if (up < hi[p]) { hi[p] = up; moved = true; }
+          if (down > lo[p]) { lo[p] = down; moved = true; }
+        }
+      }
+    }
+    return { lo, hi };
+  };
+  const base = solve(false), got = solve(true);
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    if (!small[i]) continue;
+    const width = (b: { lo: number[]; hi: number[] }) => b.hi[i] - b.lo[i] + 1;
+    if (width(got) < Math.min(max[i], 3, width(base))) {
+      out.push(`cell ${i} (truly ${truth[i]}, t ${max[i]}) narrowed to ${got.lo[i]}..${got.hi[i]} (the pattern alone: ${base.lo[i]}..${base.hi[i]}) by ${lines.filter((l) => l.total === i || l.parts.includes(i)).map((l) => l.name).join('; ')}`);
+    }
+  }
+  return out;
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { inferBounds, maxSuppressed, Publication, suppressionPattern, type Line } from '../../analytics/disclosure.ts';
+import { disclose, inferBounds, maxSuppressed, Publication, suppressionPattern, type Line } from '../../analytics/disclosure.ts';
 import { Agreement } from '../../schemas/agreement.ts';
-import { breaches, type RuleLine } from './disclosure-rule.ts';
+import { breaches, roundedBreaches, type RuleLine } from './disclosure-rule.ts';
 import { agreement } from '../deployments.ts';
 
 const seeded = (seed: number) => () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
@@ -139,5 +139,41 @@ describe('a publication', () => {
     const joint = together.publish('csp', 'none');
     expect(joint).toEqual(alone);
     expect(joint.filter((c) => c.suppressed).length).toBeGreaterThan(years.length);
+  });
+});
+
+describe('under rounding, one release layered on another', () => {
+  // A profile's release: two counts of 8 and a suppressed 1 (its line 9 = 8 + 1), each published rounded (10, 10, 10).
+  const profile = () => {
+    const p = new Publication();
+    const ids = { g1: p.cell(8, 4), b: p.cell(1, 4), t1: p.cell(9, 4), g2: p.cell(8, 4) };
+    p.line(ids.t1, [ids.g1, ids.b]);
+    return { p, ids };
+  };
+  const shown = (pub: Publication, ids: number[]) => disclose({ audience: 'csp', cells: pub, answer: (show) => ids.map(show) }, 'nearest5');
+
+  it('alone, the profile leaves its suppressed 1 anywhere in 1..4', () => {
+    const { p, ids } = profile();
+    expect(shown(p, [ids.g1, ids.b, ids.t1, ids.g2]).map((c) => c.count)).toEqual([10, null, 10, 10]);
+    expect(roundedBreaches([8, 1, 9, 8], [10, null, 10, 10], [4, 4, 4, 4], [{ name: 't1', total: 2, parts: [0, 1] }])).toEqual([]);
+  });
+
+  it('an indicator of 17 = the 1 + both 8s, controlled apart, is published as 15, and the 1 can then be worked out (17 − 8 − 8)', () => {
+    const apart = new Publication();
+    const f = apart.cell(17, 4);
+    expect(shown(apart, [f])).toEqual([{ count: 15, suppressed: false }]);
+    const lines = [{ name: 't1', total: 2, parts: [0, 1] }, { name: 'the indicator', total: 4, parts: [1, 0, 3] }];
+    expect(roundedBreaches([8, 1, 9, 8, 17], [10, null, 10, 10, 15], [4, 4, 4, 4, 4], lines)).toEqual([
+      'cell 1 (truly 1, t 4) narrowed to 1..1 (the pattern alone: 1..4) by t1; the indicator',
+    ]);
+  });
+
+  it('layered on the profile (its cells fixed as it published them), the indicator is withheld and the profile unchanged', () => {
+    const { p, ids } = profile();
+    const joint = new Publication();
+    const at = joint.absorb(p, 'csp');
+    const f = joint.cell(17, 4);
+    joint.line(f, [at + ids.b, at + ids.g1, at + ids.g2]);
+    expect(shown(joint, [f, at + ids.g1, at + ids.b, at + ids.t1, at + ids.g2]).map((c) => c.count)).toEqual([null, 10, null, 10, 10]);
   });
 });

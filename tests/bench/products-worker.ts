@@ -13,6 +13,8 @@ import { countProgrammeReport } from '../../analytics/products/programme-report.
 import { deepDive } from '../../analytics/products/deep-dive.ts';
 import { localityProfile } from '../../analytics/products/locality-profile.ts';
 import { successMeasures } from '../../analytics/products/success-measures.ts';
+import { countIndicators } from '../../analytics/products/indicators.ts';
+import { dataToByDataset } from '../../functions/products/about.ts';
 import { linkageState } from '../../functions/linkage/people.ts';
 import { localPlatform } from '../../functions/platform/local.ts';
 import { cohortRules } from '../deployments.ts';
@@ -26,6 +28,10 @@ const products: Record<string, (engine: Engine) => Promise<unknown>> = {
   'deep-dive': async (e) => deepDive(e, platform.area, { groups: ['robbery_personal', 'robbery_business'], area: 'llr', period: '2024-25' }, await linkageState(platform)),
   // Issue 16's target: a programme's report (monitoring, and outcomes against a matched comparison) beside the cohort.
   programme: async (e) => disclose(await countProgrammeReport(e, platform.agreement, platform.deployment.programmes, { programme: 'vip', period: '2024-25', audience: 'analyst' }, await linkageState(platform)), 'none'),
+  // A CSP officer's indicator page (one indicator) and the whole set, for the year and their locality: controlled,
+  // so the profiles' release beneath is counted too.
+  indicator: async (e) => indicators(e, ['serious_violence']),
+  indicators: async (e) => indicators(e),
   // The yardstick of issue 13: one plain SQL pass grouping every police and ASB person record by its key, as `vrn sql` runs it.
   'sql-pass': async () => {
     const sql = await platform.openSql();
@@ -34,6 +40,10 @@ const products: Record<string, (engine: Engine) => Promise<unknown>> = {
     } finally { await sql.close(); }
   },
 };
+async function indicators(e: Engine, only?: string[]) {
+  const request = { period: '2024-25', area: 'leicester', audience: 'csp' as const };
+  return disclose(await countIndicators(e, platform.area, platform.agreement, await dataToByDataset(platform), request, only), platform.agreement.disclosure.rounding);
+}
 const started = performance.now();
 const cpuStarted = process.cpuUsage();
 const engine = await openEngine(engineName as EngineName, platform);

@@ -43,7 +43,7 @@ export async function benchProducts(scale: number) {
   const run = (product: string, engine: string) => JSON.parse(execFileSync('node', ['--max-semi-space-size=64', '--import', 'tsx', 'tests/bench/products-worker.ts', product, dataDir, engine], { encoding: 'utf8', maxBuffer: 1 << 20 }).trim().split('\n').pop()!);
   // The yardstick: one plain SQL pass over the person records, in a fresh process like each product (first, and again last).
   const passes = [run('sql-pass', 'sql')];
-  for (const product of ['measures', 'profile', 'cohort', 'deep-dive', 'programme']) {
+  for (const product of ['measures', 'profile', 'cohort', 'deep-dive', 'programme', 'indicator', 'indicators']) {
     const [sql, arquero] = ['sql', 'arquero'].map((engine) => run(product, engine));
     // The spec suite holds the engines equal on small data; at scale the bench checks it too.
     products.push(sql, { ...arquero, same_as_sql: arquero.result === sql.result });

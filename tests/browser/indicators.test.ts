@@ -52,6 +52,20 @@ describe.skipIf(!available)('the performance dashboard in Chromium', () => {
     await expect(page.locator('#disclosure').textContent()).resolves.toMatch(/^Analyst view: not disclosure-controlled/);
     expect(await page.locator('section[id^=indicator-]').count()).toBeGreaterThanOrEqual(19);
     expect(await page.locator('figure.map[data-map]').count()).toBe(await page.locator('section[id^=indicator-]').count());
+    // Each map: the LSOA choropleth with its hotspots and the boundaries' credit, or a word where there is no LSOA.
+    const maps = await page.locator('figure.map[data-map]').evaluateAll((fs) => fs.map((f) => ({
+      id: f.getAttribute('data-map'), svg: !!f.querySelector('svg[role=img]'), credit: f.querySelector('.attribution')?.textContent ?? null,
+      note: f.querySelector('.no-map')?.textContent ?? null, hotspots: f.querySelectorAll('g.hotspots path').length, areas: f.querySelectorAll('g.areas path').length,
+    })));
+    for (const m of maps) expect(m.svg ? !!m.credit?.startsWith('Boundaries: Lower Layer Super Output Areas (2011)') : !!m.note?.startsWith('No map:'), m.id!).toBe(true);
+    expect(maps.find((m) => m.id === 'violence_ae_attendances')!.note).toBe('No map: ae attendance records carry no LSOA, so this indicator has no map.');
+    const crime = maps.find((m) => m.id === 'total_crime')!;
+    expect(crime.areas).toBeGreaterThan(500); // every LSOA of the nine localities
+    expect(crime.hotspots).toBe(5);
+    // The map's table is one keyboard press away.
+    await page.focus('figure.map[data-map="total_crime"] details.chart-data summary');
+    await page.keyboard.press('Enter');
+    await expect(page.locator('figure.map[data-map="total_crime"] details.chart-data').getAttribute('open')).resolves.toBe('');
     await expect(page.locator('#indicator-total_crime table caption').first().textContent()).resolves.toBe('Total recorded crime: Leicester, Leicestershire and Rutland');
     await shot(page, 'lead');
     await page.context().close();
@@ -75,6 +89,17 @@ describe.skipIf(!available)('the performance dashboard in Chromium', () => {
     const counts = await page.locator('table:has(caption:has-text("Every indicator")) tbody tr td:nth-child(3)').allTextContents();
     expect(counts.length).toBeGreaterThanOrEqual(19);
     for (const c of counts) expect(c === 'suppressed' || Number(c) % 5 === 0, c).toBe(true);
+    // The map: Charnwood's LSOAs only, each suppressed where the API's figures are, the hotspots among the shown.
+    const api = await page.evaluate(async () => (await fetch('/portal/api/indicators?period=2025-26-YTD')).json());
+    const figures = (api.indicators as { id: string; by_lsoa: { lsoa: string; locality: string; count: number | null; suppressed: boolean }[] | null; hotspots: string[] }[]).find((i) => i.id === 'total_crime')!;
+    expect(new Set(figures.by_lsoa!.map((c) => c.locality))).toEqual(new Set(['charnwood']));
+    const mapped = await page.locator('figure.map[data-map="total_crime"] g.areas path title').allTextContents();
+    expect(mapped).toHaveLength(figures.by_lsoa!.length);
+    const byCode = new Map(mapped.map((t) => [/\((E0\d{7})\): (.*)$/.exec(t)![1], /: ([^:]*)$/.exec(t)![1]]));
+    for (const c of figures.by_lsoa!) expect(byCode.get(c.lsoa), c.lsoa).toBe(c.suppressed ? 'suppressed' : String(c.count));
+    expect(figures.by_lsoa!.some((c) => c.suppressed)).toBe(true);
+    for (const h of figures.hotspots) expect(figures.by_lsoa!.find((c) => c.lsoa === h)!.suppressed).toBe(false);
+    await expect(page.locator('figure.map[data-map="total_crime"] .attribution').textContent()).resolves.toMatch(/^Boundaries: /);
     await shot(page, 'csp');
     const other = await page.goto(`${s.url}/portal/indicators?area=leicester&period=2025-26-Q1`);
     expect(other!.status()).toBe(403);
@@ -97,6 +122,11 @@ describe.skipIf(!available)('the performance dashboard in Chromium', () => {
     await expect(page.locator('#disclosure').textContent()).resolves.toMatch(/^Analyst view/);
     const trend = await page.locator('#indicator-serious_violence svg').nth(1).locator('text').allTextContents();
     expect(trend).toContain('R12-2020-09');
+    // Leicester's map, uncontrolled for the analyst: no LSOA suppressed, with the credit.
+    const titles = await page.locator('figure.map[data-map="serious_violence"] g.areas path title').allTextContents();
+    expect(titles.length).toBeGreaterThan(100);
+    expect(titles.filter((t) => t.endsWith(': suppressed'))).toEqual([]);
+    await expect(page.locator('figure.map[data-map="serious_violence"] .attribution').count()).resolves.toBe(1);
     await page.context().close();
   });
 });

@@ -14,7 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.cleanup());
 
-it('vrn indicators --period 2025-26-Q1 --area charnwood: JSON, CSV with the "data to" line, XLSX with labels, HTML with its maps\' places', async () => {
+it('vrn indicators --period 2025-26-Q1 --area charnwood: JSON, CSV with the "data to" line, XLSX with labels, HTML with its maps', async () => {
   const json = await vrnInProcess('indicators', '--period', '2025-26-Q1', '--area', 'charnwood', '--data-dir', t.dir);
   expect(json.code).toBe(0);
   const total = JSON.parse(json.stdout).indicators.find((i: { id: string }) => i.id === 'total_crime');
@@ -28,10 +28,14 @@ it('vrn indicators --period 2025-26-Q1 --area charnwood: JSON, CSV with the "dat
   expect((await vrnInProcess('indicators', '--period', '2025-26-Q1', '--format', 'xlsx', '--out', out, '--data-dir', t.dir)).code).toBe(0);
   const book = new ExcelJS.Workbook();
   await book.xlsx.load(readFileSync(out) as unknown as ArrayBuffer);
-  expect(book.worksheets.map((w) => w.name)).toEqual(['Indicators', 'By locality', 'Monthly', 'Trend', 'Force comparators', 'Waiting for data']);
+  expect(book.worksheets.map((w) => w.name)).toEqual(['Indicators', 'By locality', 'Monthly', 'Trend', 'Force comparators', 'By LSOA', 'Waiting for data']);
 
   const html = await vrnInProcess('indicators', '--period', 'R12-2025-06', '--format', 'html', '--data-dir', t.dir);
-  expect(html.stdout).toContain('<figure class="map" data-map="total_crime"></figure>');
+  // Each indicator's map: the LSOA choropleth with its attribution, or a word where the indicator has no LSOAs.
+  const map = /<figure class="map" data-map="total_crime">(.*?)<\/figure><\/figure>/s.exec(html.stdout)?.[1] ?? '';
+  expect(map).toContain('<svg');
+  expect(map).toContain('<p class="attribution">Boundaries: Lower Layer Super Output Areas (2011)');
+  expect(html.stdout).toContain('<figure class="map" data-map="violence_ae_attendances"><p class="note no-map">No map: ae attendance records carry no LSOA, so this indicator has no map.</p></figure>');
   expect(html.stdout).toContain('Indicators that wait for data');
 });
 

@@ -40,7 +40,7 @@ describe('the scheduled product refresh', () => {
     expect(cspMeasures).toMatchObject({ period: '2024-25', audience: 'csp' });
     const leicester = JSON.parse(new TextDecoder().decode((await platform.storage.get('outputs/2024-25/csp/profiles/leicester.json'))!.body));
     expect(leicester).toMatchObject({ locality: 'leicester', period: '2024-25', audience: 'csp' });
-    expect(leicester.by_offence_group.find((g: { group: string }) => g.group === 'assault_with_injury')).toMatchObject({ count: 12 });
+    expect(leicester.by_offence_group.find((g: { group: string }) => g.group === 'assault_with_injury')).toMatchObject({ count: 10 }); // 12, rounded to 5 as everything CSP officers see
 
     expect(await refreshProducts(platform)).toMatchObject({ skipped: true });
     await ingestText(platform, 'police_crime', POLICE, csv(CRIME_HEADER, ...crimeRows('Q', 3, '2024-09-01')));

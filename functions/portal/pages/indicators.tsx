@@ -1,8 +1,10 @@
 import type { Context } from 'hono';
 import { isPeriod, yearStarting } from '../../../analytics/financial-year.ts';
 import type { IndicatorFigure, IndicatorsResult } from '../../../analytics/products/indicators.ts';
+import { indicatorMap } from '../../../analytics/render/indicators.ts';
+import type { ReportContext } from '../../../analytics/render/reports.ts';
 import { barChart, lineChart } from '../../../analytics/render/svg.ts';
-import { DataTable, Svg } from '../layout.tsx';
+import { Chart, DataTable, Svg } from '../layout.tsx';
 import { PORTAL_API, portalUser, type Portal } from '../page-context.ts';
 
 const units: Record<IndicatorFigure['measure'], string> = { count: 'count', rate_per_1000: 'per 1,000 residents', rate_per_100000: 'per 100,000 residents' };
@@ -16,8 +18,8 @@ function periodChoices(latest: string): string[] {
   return [...years.flatMap((y) => [`${y}-YTD`, ...[1, 2, 3, 4].map((q) => `${y}-Q${q}`), y]), `R12-${month}`];
 }
 
-/** One indicator: its figures as a table, the localities beside the whole area, the trend, the months, and where its map goes. */
-function IndicatorCard(props: { i: IndicatorFigure; r: IndicatorsResult; areaShort: string }) {
+/** One indicator: its figures as a table, the localities beside the whole area, the trend, the months, and its map. */
+function IndicatorCard(props: { i: IndicatorFigure; r: IndicatorsResult; areaShort: string; context: ReportContext }) {
   const { i, r } = props;
   const unit = i.measure === 'count' ? null : units[i.measure];
   const value = (f: { count: number | null; rate: number | null }) => (unit ? f.rate : f.count);
@@ -35,7 +37,7 @@ function IndicatorCard(props: { i: IndicatorFigure; r: IndicatorsResult; areaSho
       {i.months_not_covered.length > 0 && <p class="muted">Not covered by the data yet, so not drawn: {i.months_not_covered.join(', ')}.</p>}
       {i.comparators.length > 0 && <DataTable caption="police.uk: each force, the same months" columns={['force', 'count', 'year before', 'change %']} rows={i.comparators.map((c) => [c.force, c.count, c.previous_count, c.change_vs_previous_pct])} />}
       {i.comparator_note && <p class="muted">{i.comparator_note}</p>}
-      <figure class="map" data-map={i.id} aria-label={`Map of ${i.title}`}></figure>
+      <Chart html={indicatorMap(i, r, props.context)} />
     </section>
   );
 }
@@ -87,7 +89,7 @@ export function registerIndicatorPages(portal: Portal) {
           <DataTable caption={`Every indicator, ${r.area_name}, ${r.period}`} columns={['indicator', 'data to', r.period, 'rate', 'change on the year before %', `change on ${r.baseline} %`]}
             rows={r.indicators.map((i) => [i.title, `${i.data_to ?? 'no data'}${i.partial ? ' (part)' : ''}`, shown(i), i.rate, i.change_vs_previous_pct, i.change_vs_baseline_pct])} />
         </section>
-        {r.indicators.map((i) => <IndicatorCard i={i} r={r} areaShort={deployment.names.areaShort} />)}
+        {r.indicators.map((i) => <IndicatorCard i={i} r={r} areaShort={deployment.names.areaShort} context={deployment} />)}
         <section>
           <h2>Indicators that wait for data</h2>
           <ul>{r.waiting_for_data.map((w) => <li>{w.title}: {w.waits_for}</li>)}</ul>
