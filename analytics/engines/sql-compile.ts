@@ -166,12 +166,13 @@ export function compilePersons(query: PersonQuery, params: Params, dialect: Dial
     const grouped = `SELECT "person_id"${measures.map((m) => `, ${m}`).join('')} FROM (${union}) r GROUP BY "person_id"`;
     return { sql: `SELECT * FROM (${grouped}) p${having} ORDER BY "person_id"`, values: [...measureValues, ...branchValues, ...havingValues] };
   }
-  // The rows once (a common table), read twice: the kept people's measures, and each person's combinations counted.
+  // The rows once (a common table), read twice: the kept people's measures, and the combinations of only their rows
+  // counted (a semi-join first, so that the second grouping is over the kept people's rows, not everyone's).
   const by = query.recordsBy.map(ident);
   const people = `SELECT * FROM (SELECT "person_id"${measures.map((m) => `, ${m}`).join('')} FROM r GROUP BY "person_id") p0${having}`;
-  const combinations = `SELECT "person_id" AS "group_person"${by.map((b) => `, ${b}`).join('')}, CAST(count(*) AS INTEGER) AS "records" FROM r GROUP BY ${[...by.keys(), by.length].map((i) => i + 1).join(', ')}`;
+  const combinations = `SELECT "person_id" AS "group_person"${by.map((b) => `, ${b}`).join('')}, CAST(count(*) AS INTEGER) AS "records" FROM r WHERE "person_id" IN (SELECT "person_id" FROM p) GROUP BY ${[...by.keys(), by.length].map((i) => i + 1).join(', ')}`;
   return {
-    sql: `WITH r AS (${union}) SELECT p.*${by.map((b) => `, g.${b}`).join('')}, g."records" FROM (${people}) p JOIN (${combinations}) g ON g."group_person" = p."person_id" ORDER BY p."person_id"${by.map((b) => `, g.${b}`).join('')}`,
+    sql: `WITH r AS (${union}), p AS (${people}) SELECT p.*${by.map((b) => `, g.${b}`).join('')}, g."records" FROM p JOIN (${combinations}) g ON g."group_person" = p."person_id" ORDER BY p."person_id"${by.map((b) => `, g.${b}`).join('')}`,
     values: [...branchValues, ...measureValues, ...havingValues],
   };
 }

@@ -107,8 +107,10 @@ export async function preventionPanelCohort(engine: Engine, area: Area, rules: C
   const openOn = (services: string[]): Expr => and(from('support_episode'), isIn(col('service'), services),
     or({ op: 'is_null', a: col('end_day') }, { op: 'ge', a: col('end_day'), b: date(param('up_to')) }));
   const query: PersonQuery = {
-    sources: personRecords((d): Record<string, Expr> => (d === 'school_exclusion' ? { category: col('category'), reason: col('reason_code') }
-      : d === 'support_episode' ? { service: col('service'), end_day: col('end_date') } : {})),
+    sources: personRecords((d): Record<string, Expr> => ({
+      ...recordColumns(d),
+      ...(d === 'school_exclusion' ? { category: col('category'), reason: col('reason_code') } : d === 'support_episode' ? { service: col('service'), end_day: col('end_date') } : {}),
+    })),
     measures: {
       ...latestDemographics,
       partners: { agg: 'list', value: col('partner') },
@@ -126,13 +128,19 @@ export async function preventionPanelCohort(engine: Engine, area: Area, rules: C
       crimes: { agg: 'count_distinct', value: col('crime'), where: windowed(from('police_person')) },
       last_event: { agg: 'max', value: col('day'), where: inWindow },
     },
-    // Candidates: a mandatory criterion, nothing excluding; age and locality are decided below.
-    having: and(or({ op: 'ge', a: col('suspect_crimes'), b: lit(rules.m1MinCrimes) }, { op: 'ge', a: col('asb'), b: lit(rules.m2MinAsb) }), eq(col('open_excluding'), lit(0))),
+    // Candidates: a mandatory criterion, nothing excluding, living in the panel's area; age is decided below.
+    having: and(
+      or({ op: 'ge', a: col('suspect_crimes'), b: lit(rules.m1MinCrimes) }, { op: 'ge', a: col('asb'), b: lit(rules.m2MinAsb) }),
+      eq(col('open_excluding'), lit(0)),
+      isIn(col('home'), [...panelLocalities]),
+    ),
+    // Each candidate's records come back with their measures, in the same query.
+    recordsBy: ['dataset', 'partner', 'upload_id', 'record_key'],
   };
-  const candidates = await engine.persons(query, { up_to: asOf, window_start: windowStart });
+  const candidates = candidatesWithRecords(await engine.persons(query, { up_to: asOf, window_start: windowStart }));
 
   const members: CohortMember[] = [];
-  for (const p of candidates) {
+  for (const { p, records } of candidates) {
     const age = ageOn(p, asOfDay);
     if (age === null || age < rules.ageFrom || age > rules.ageTo) continue;
     const locality = p.home === null ? null : String(p.home);
@@ -158,25 +166,27 @@ export async function preventionPanelCohort(engine: Engine, area: Area, rules: C
       events: Object.fromEntries(counts.filter(([, n]) => Number(n) > 0).map(([d, n]) => [d, Number(n)])),
       last_event_date: p.last_event === null ? null : String(p.last_event),
       partners: p.partners === null ? [] : String(p.partners).split(';'),
-      records: [],
+      records,
     });
   }
-  await attachRecords(engine, members, asOf);
+  for (const m of members) m.records.sort((x, y) => (x.dataset + x.record_key).localeCompare(y.dataset + y.record_key) || x.upload_id.localeCompare(y.upload_id));
   members.sort((a, b) => b.score - a.score || a.person_id.localeCompare(b.person_id));
   return { panel, as_of: asOf, linkage: linkage.kind, ...(linkage.note ? { linkage_note: linkage.note } : {}), count: members.length, members };
 }
 
-/** The members' records up to the as-of day, by pseudonymous key: only theirs come back. */
-async function attachRecords(engine: Engine, members: CohortMember[], asOf: string): Promise<void> {
-  if (!members.length) return;
-  const byPerson = new Map(members.map((m) => [m.person_id, m]));
-  const ids = [...byPerson.keys()];
-  for (const s of personSources) {
-    const dated: Expr = s.viaCrime
-      ? { op: 'in_rows', a: col(s.viaCrime), from: 'police_crime', select: col('record_key'), where: { op: 'le', a: col('recorded_date'), b: date(param('up_to')) } }
-      : { op: 'le', a: date(col(s.date!)), b: date(param('up_to')) };
-    const rows = await engine.rows({ from: s.dataset, where: and(isIn(col(s.person), ids), dated), select: { person: col(s.person), partner: col('partner'), upload_id: col('upload_id'), record_key: col(s.viaCrime ?? 'record_key') } }, { up_to: asOf });
-    for (const r of rows) byPerson.get(String(r.person))!.records.push({ dataset: s.dataset, partner: String(r.partner), upload_id: String(r.upload_id), record_key: String(r.record_key) });
+/** The columns that name a record in the panel's list: its upload and key (a police person row, its crime's). */
+function recordColumns(dataset: string): Record<string, Expr> {
+  const source = personSources.find((s) => s.dataset === dataset)!;
+  return { upload_id: col('upload_id'), record_key: col(source.viaCrime ?? 'record_key') };
+}
+
+/** One row per candidate from the rows of `recordsBy` (one per distinct record, with how many rows hold it). */
+function candidatesWithRecords(rows: ResultRow[]): { p: ResultRow; records: CohortMember['records'] }[] {
+  const out: { p: ResultRow; records: CohortMember['records'] }[] = [];
+  for (const row of rows) {
+    if (out.at(-1)?.p.person_id !== row.person_id) out.push({ p: row, records: [] });
+    const record = { dataset: String(row.dataset), partner: String(row.partner), upload_id: String(row.upload_id), record_key: String(row.record_key) };
+    for (let n = Number(row.records); n > 0; n--) out.at(-1)!.records.push({ ...record });
   }
-  for (const m of members) m.records.sort((x, y) => (x.dataset + x.record_key).localeCompare(y.dataset + y.record_key) || x.upload_id.localeCompare(y.upload_id));
+  return out;
 }
