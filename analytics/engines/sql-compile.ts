@@ -1,5 +1,7 @@
 import type { SqlValue } from './ports.ts';
 import type { CountQuery, Expr, Params, PersonMeasure, PersonQuery, RowQuery, Scalar } from '../ir.ts';
+import { datasets } from '../../schemas/datasets/index.ts';
+import { linkedColumns } from '../../schemas/stored.ts';
 
 /**
  * Compiles a count query to SQL that DuckDB and Athena (Trino) both accept. Values become positional parameters
@@ -15,10 +17,15 @@ export interface Dialect {
   listParameter: (kind: 'text' | 'number') => string;
   /** Whether two arrays of text share an element. */
   overlaps: (x: string, y: string) => string;
+  /**
+   * Whether the engine has, beside each linked dataset's view, a view of the same rows without the linked person
+   * columns (`storedRowsView`): a query that reads none of them reads that one and skips the join to the links.
+   */
+  storedRowsViews: boolean;
 }
 export const dialects: Record<'duckdb' | 'athena', Dialect> = {
-  duckdb: { name: 'duckdb', isoWeekday: (d) => `isodow(${d})`, listParameter: (kind) => `CAST(? AS ${kind === 'text' ? 'VARCHAR' : 'DOUBLE'}[])`, overlaps: (x, y) => `list_has_any(${x}, ${y})` },
-  athena: { name: 'athena', isoWeekday: (d) => `day_of_week(${d})`, listParameter: (kind) => `CAST(? AS ARRAY(${kind === 'text' ? 'VARCHAR' : 'DOUBLE'}))`, overlaps: (x, y) => `arrays_overlap(${x}, ${y})` },
+  duckdb: { name: 'duckdb', isoWeekday: (d) => `isodow(${d})`, listParameter: (kind) => `CAST(? AS ${kind === 'text' ? 'VARCHAR' : 'DOUBLE'}[])`, overlaps: (x, y) => `list_has_any(${x}, ${y})`, storedRowsViews: true },
+  athena: { name: 'athena', isoWeekday: (d) => `day_of_week(${d})`, listParameter: (kind) => `CAST(? AS ARRAY(${kind === 'text' ? 'VARCHAR' : 'DOUBLE'}))`, overlaps: (x, y) => `arrays_overlap(${x}, ${y})`, storedRowsViews: false },
 };
 
 /** Longer lists (person keys, usually) travel as one array parameter that the engine joins against, not as `?, ?, …`. */
@@ -30,6 +37,29 @@ const ident = (name: string) => {
   if (!NAME.test(name)) throw new Error(`not a plain column name: ${name}`);
   return `"${name}"`;
 };
+/** The name of a linked dataset's view without its linked person columns (functions/platform/sql/duckdb.ts makes it). */
+export const storedRowsView = (dataset: string) => `${dataset}__stored`;
+
+/** The columns an expression reads of its own dataset (not those a semi-join's subquery reads of another). */
+function columnsOf(e: Expr | undefined, into = new Set<string>()): Set<string> {
+  if (!e) return into;
+  if ('col' in e) into.add(e.col);
+  else if ('a' in e) { columnsOf(e.a, into); if ('b' in e) columnsOf(e.b, into); }
+  else if ('args' in e) for (const x of e.args) columnsOf(x, into);
+  return into;
+}
+
+/** The relation a query of a dataset reads: the dataset's view, or its stored rows where it reads no linked column. */
+function relation(from: string, exprs: (Expr | undefined)[], dialect: Dialect): string {
+  const dataset = datasets[from];
+  if (!dialect.storedRowsViews || !dataset) return ident(from);
+  const linked = linkedColumns(dataset).map((c) => c.name);
+  if (!linked.length) return ident(from);
+  const read = new Set<string>();
+  for (const e of exprs) columnsOf(e, read);
+  return linked.some((c) => read.has(c)) ? ident(from) : ident(storedRowsView(from));
+}
+
 const OPS = { eq: '=', ne: '<>', lt: '<', le: '<=', gt: '>', ge: '>=' } as const;
 
 export function compileCount(query: CountQuery, params: Params, dialect: Dialect = dialects.duckdb): CompiledSql {
@@ -74,7 +104,7 @@ function expressions(values: SqlValue[], params: Params, dialect: Dialect, colum
         // Compiled in the order of the text, so that bound values line up with their `?`.
         // The subquery reads its own dataset's columns, unqualified.
         const value = expr(e.a), inner = expressions(values, params, dialect);
-        return `(${value} IN (SELECT ${inner(e.select)} FROM ${ident(e.from)} WHERE ${e.where ? `${inner(e.where)} AND ` : ''}${inner(e.select)} IS NOT NULL))`;
+        return `(${value} IN (SELECT ${inner(e.select)} FROM ${relation(e.from, [e.select, e.where], dialect)} WHERE ${e.where ? `${inner(e.where)} AND ` : ''}${inner(e.select)} IS NOT NULL))`;
       }
       case 'has_token': {
         // Tokens of one key version at a time: the column's version, then its tokens split on spaces.
@@ -111,10 +141,11 @@ function compile(from: string, where: Expr | undefined, outputs: Record<string, 
   const groups = Object.entries(outputs);
   const select = groups.map(([name, e]) => `${expr(e)} AS ${ident(name)}`);
   const filter = where ? ` WHERE ${expr(where)}` : '';
-  if (!counted) return { sql: `SELECT ${select.join(', ')} FROM ${ident(from)}${filter}`, values };
+  const source = relation(from, [where, ...groups.map(([, e]) => e)], dialect);
+  if (!counted) return { sql: `SELECT ${select.join(', ')} FROM ${source}${filter}`, values };
   const groupBy = groups.length ? ` GROUP BY ${groups.map((_, i) => i + 1).join(', ')}` : '';
   const orderBy = groups.length ? ` ORDER BY ${groups.map((_, i) => i + 1).join(', ')}` : '';
-  return { sql: `SELECT ${[...select, 'CAST(count(*) AS INTEGER) AS "count"'].join(', ')} FROM ${ident(from)}${filter}${groupBy}${orderBy}`, values };
+  return { sql: `SELECT ${[...select, 'CAST(count(*) AS INTEGER) AS "count"'].join(', ')} FROM ${source}${filter}${groupBy}${orderBy}`, values };
 }
 
 /**

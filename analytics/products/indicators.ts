@@ -1,10 +1,10 @@
 import type { Agreement } from '../../schemas/agreement.ts';
 import type { Area } from '../../schemas/area/index.ts';
-import { indicators as allIndicators, indicatorsWaitingForData, type Indicator } from '../../schemas/indicators.ts';
+import { indicatorDate, indicators as allIndicators, indicatorsWaitingForData, type Indicator } from '../../schemas/indicators.ts';
 import { maxSuppressed, Publication, type Counted, type Shown } from '../disclosure.ts';
 import { coveredMonths, financialYear, monthEnd, yearStarting, parsePeriod, periodEarlier, sameMonthsIn, yearsEarlier, type Period } from '../financial-year.ts';
-import type { Engine } from '../ir.ts';
-import { comparatorQuery, indicatorLsoaQuery, indicatorQuery } from './indicator-query.ts';
+import type { CountQuery, Engine, Params, ResultRow } from '../ir.ts';
+import { byIndicator, comparatorQuery, groupedQuery, indicatorLsoaQuery, indicatorQuery } from './indicator-query.ts';
 import { countRelease, cspRounding, type Release } from './csp-release.ts';
 import { DEFAULT_BASELINE, pct } from './success-measures.ts';
 
@@ -98,13 +98,27 @@ export async function countIndicators(
   const drawn = controlled || !locality ? area.localities : [locality];
   const shownHere = (l: string) => request.area === whole || l === request.area;
 
-  for (const indicator of chosen) {
+  const planOf = (indicator: Indicator) => {
     const to = dataTo[indicator.dataset] ?? null;
     const { months, partial } = coveredMonths(period, to);
     const years = trendYears(period, months, baselineYear.from);
     const baseMonths = sameMonthsIn(baselineYear, months);
     const earliest = [...years.flatMap((y) => y.months), ...baseMonths].sort()[0] ?? period.months[0];
-    const rows = months.length ? await engine.count(indicatorQuery(indicator), { from: `${earliest}-01`, to: period.to }) : [];
+    return { to, months, partial, years, baseMonths, earliest };
+  };
+  // Each dataset's indicators counted together: one query for their months (this period, the trend, the baseline),
+  // one for their maps.
+  const plans = new Map(chosen.map((i) => [i.id, planOf(i)]));
+  const counted = chosen.filter((i) => plans.get(i.id)!.months.length);
+  const monthRows = await countGrouped(engine, counted.map((i) => ({ indicator: i, params: { from: `${plans.get(i.id)!.earliest}-01`, to: period.to } })), indicatorQuery);
+  const lsoaRowsOf = await countGrouped(engine, counted.map((i) => {
+    const { months } = plans.get(i.id)!;
+    return { indicator: i, params: { from: `${months[0]}-01`, to: monthEnd(months[months.length - 1]) } };
+  }), indicatorLsoaQuery);
+
+  for (const indicator of chosen) {
+    const { to, months, partial, years, baseMonths } = plans.get(indicator.id)!;
+    const rows = monthRows.get(indicator.id) ?? [];
     const byKey = new Map<string, number>();
     for (const r of rows) {
       const m = String(r.month);
@@ -137,7 +151,7 @@ export async function countIndicators(
     const baseId = cell(slug, baseMonths);
     // The map's cells: cells like any other, each locality's LSOAs a line to its count (the same cell as its bar).
     const lsoaQuery = indicatorLsoaQuery(indicator);
-    const lsoaRows = lsoaQuery && months.length ? await engine.count(lsoaQuery, { from: `${months[0]}-01`, to: monthEnd(months[months.length - 1]) }) : [];
+    const lsoaRows = lsoaRowsOf.get(indicator.id) ?? [];
     const lsoaCounts = new Map(lsoaRows.map((r) => [`${r.locality}|${r.lsoa}`, Number(r.count)]));
     const lsoaIds = lsoaQuery ? drawn.flatMap((l) => {
       const ids = (lsoasOf.get(l.slug) ?? []).map((lsoa) => ({ lsoa, locality: l.slug, id: cells.cell(lsoaCounts.get(`${l.slug}|${lsoa}`) ?? 0, max) }));
@@ -200,6 +214,26 @@ export async function countIndicators(
       waiting_for_data: indicatorsWaitingForData.map((w) => ({ title: w.title, waits_for: w.waitsFor })),
     }),
   };
+}
+
+/**
+ * Each indicator's rows of its query (`query`, with its parameters), counted as one grouped query per dataset, date
+ * column and parameters (./indicator-query.ts groupedQuery); none for an indicator the query has no form for.
+ */
+async function countGrouped(engine: Engine, wanted: { indicator: Indicator; params: Params }[], query: (indicator: Indicator) => CountQuery | null): Promise<Map<string, ResultRow[]>> {
+  const groups = new Map<string, { indicators: Indicator[]; params: Params }>();
+  for (const w of wanted) {
+    const key = JSON.stringify([w.indicator.dataset, indicatorDate(w.indicator), w.params]);
+    (groups.get(key) ?? groups.set(key, { indicators: [], params: w.params }).get(key)!).indicators.push(w.indicator);
+  }
+  const out = new Map<string, ResultRow[]>();
+  for (const { indicators, params } of groups.values()) {
+    const grouped = groupedQuery(indicators, query);
+    if (!grouped) continue;
+    const keys = Object.keys(query({ ...indicators[0], filter: undefined })!.groupBy);
+    for (const [id, rows] of byIndicator(indicators, await engine.count(grouped, params), keys)) out.set(id, rows);
+  }
+  return out;
 }
 
 /** An indicator's cells as counted: how to find its count for an area and months, its months' and its LSOAs' cells. */

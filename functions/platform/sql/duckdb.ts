@@ -6,7 +6,9 @@ import { datasets } from '../../../schemas/datasets/index.ts';
 import { countingParts } from '../../../analytics/counting.ts';
 import type { Platform } from '../platform.ts';
 import { QueryRefused, type QueryResult, type SqlEngine, type SqlValue } from './port.ts';
-import { countingRowsSql, peopleSql } from './views.ts';
+import { countingRowsSql, peopleSql, storedRowsSql } from './views.ts';
+import { storedRowsView } from '../../../analytics/engines/sql-compile.ts';
+import { linkedColumns } from '../../../schemas/stored.ts';
 import { PERSON_LINKS_POINTER, type PersonLinksPointer } from '../../../schemas/glue.ts';
 import { getJson } from '../storage/port.ts';
 
@@ -52,6 +54,8 @@ export class DuckDbEngine implements SqlEngine {
         ? `read_parquet([${files.map((f) => `'${f.replace(/'/g, "''")}'`).join(', ')}], hive_partitioning = true)`
         : '';
       await connection.run(`CREATE VIEW ${dataset.id} AS ${countingRowsSql(dataset, parts, source, links)}`);
+      // The same rows without the linked persons: what a query that reads none of them reads, without the join to the links.
+      if (linkedColumns(dataset).length) await connection.run(`CREATE VIEW ${storedRowsView(dataset.id)} AS ${storedRowsSql(dataset, parts, source)}`);
     }
     await connection.run(`CREATE VIEW people AS ${peopleSql('duckdb')}`);
     const curated = platform.storage.locate('curated');

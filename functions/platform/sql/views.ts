@@ -28,8 +28,11 @@ export function countingRowsSql(dataset: Dataset, parts: CountingPart[], source:
   return `SELECT c.*, ${persons.join(', ')} FROM (${storedRowsSql(dataset, parts, source)}) c ${joins.join(' ')}`.trimEnd();
 }
 
-/** Stored and linked columns only: the counting rows as countingRowsSql gives them, before the person join. */
-function storedRowsSql(dataset: Dataset, parts: CountingPart[], source: string): string {
+/**
+ * Stored columns only: the counting rows as countingRowsSql gives them, before the person join (DuckDB keeps it as a
+ * view of its own beside a linked dataset's, for the queries that read no linked person: analytics/engines/sql-compile.ts).
+ */
+export function storedRowsSql(dataset: Dataset, parts: CountingPart[], source: string): string {
   const columns = storedColumns(dataset);
   const select = [...columns.map((c) => `CAST(r.${c.name} AS ${SQL_TYPE[c.type]}) AS ${c.name}`), 'r.upload_id AS upload_id'].join(', ');
   if (parts.length === 0) {

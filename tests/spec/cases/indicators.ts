@@ -1,4 +1,4 @@
-import { comparatorQuery, indicatorQuery } from '../../../analytics/products/indicator-query.ts';
+import { comparatorQuery, groupedQuery, indicatorLsoaQuery, indicatorQuery } from '../../../analytics/products/indicator-query.ts';
 import { getIndicator } from '../../../schemas/indicators.ts';
 import type { SpecCases } from '../runner.ts';
 
@@ -7,6 +7,33 @@ const year = { from: '2025-04-01', to: '2025-06-30' };
 
 export const indicatorCases: SpecCases = {
   query: [
+    {
+      name: 'indicators counted together: rows passing any filter, by month, locality and whether each filter passes (null where it is unknown)',
+      tables: { police_crime: [
+        { recorded_date: '2025-04-02', locality: 'blaby', hate_flag: true, offence_group: 'burglary', burglary_type: 'residential' },
+        { recorded_date: '2025-04-03', locality: 'blaby', hate_flag: true, offence_group: 'theft' },
+        { recorded_date: '2025-04-04', locality: 'blaby', hate_flag: null, offence_group: 'burglary', burglary_type: 'residential' },
+        { recorded_date: '2025-04-05', locality: 'blaby', hate_flag: false, offence_group: 'theft' },
+        { recorded_date: '2025-07-01', locality: 'blaby', hate_flag: true, offence_group: 'theft' },
+      ] },
+      query: { count: groupedQuery([getIndicator('hate_crime'), getIndicator('residential_burglary')], indicatorQuery)! },
+      params: year,
+      expected: [
+        { month: '2025-04', locality: 'blaby', passes_0: null, passes_1: true, count: 1 },
+        { month: '2025-04', locality: 'blaby', passes_0: true, passes_1: false, count: 1 },
+        { month: '2025-04', locality: 'blaby', passes_0: true, passes_1: true, count: 1 },
+      ],
+    },
+    {
+      name: 'indicators\' maps counted together, one with no filter: every row with an LSOA in the period',
+      tables: { police_crime: [
+        { recorded_date: '2025-04-02', locality: 'blaby', lsoa_code: 'E01', hate_flag: true }, { recorded_date: '2025-04-03', locality: 'blaby', lsoa_code: 'E01', hate_flag: false },
+        { recorded_date: '2025-04-04', locality: 'blaby', lsoa_code: null, hate_flag: true },
+      ] },
+      query: { count: groupedQuery([getIndicator('total_crime'), getIndicator('hate_crime')], indicatorLsoaQuery)! },
+      params: year,
+      expected: [{ locality: 'blaby', lsoa: 'E01', passes_1: false, count: 1 }, { locality: 'blaby', lsoa: 'E01', passes_1: true, count: 1 }],
+    },
     {
       name: 'an indicator: its rows in the period, counted by month and locality (unknown too)',
       tables: { police_crime: [

@@ -1,9 +1,14 @@
-import { col, eq, lit, param } from '../../../analytics/ir.ts';
+import { col, eq, inRows, lit, param, type Scalar } from '../../../analytics/ir.ts';
 import type { SpecCases } from '../runner.ts';
 
 const three = { police_crime: [
   { record_key: 'a', offence_group: 'theft', victim_sex: 'female' }, { record_key: 'b', offence_group: 'theft', victim_sex: null },
   { record_key: 'c', offence_group: null, victim_sex: 'male' },
+] };
+
+/** Two rows linked to one person, one to nobody. */
+const linked: Record<string, Record<string, Scalar>[]> = { police_person: [
+  { crime_key: 'a', role: 'suspect', person_id: 'P1' }, { crime_key: 'b', role: 'victim', person_id: 'P1' }, { crime_key: 'c', role: 'suspect' },
 ] };
 
 /** Counting and selecting themselves: groups, no groups, no rows, nulls as a group, literals and parameters as outputs. */
@@ -34,6 +39,34 @@ export const queryCases: SpecCases = {
       tables: { police_person: [{ crime_key: 'a' }] },
       query: { rows: { from: 'police_person', select: { key: col('crime_key'), upload: col('upload_id') } } },
       expected: [{ key: 'a', upload: 'up-20250101000000-00000001' }],
+    },
+    // A linked dataset read with and without its linked person (DuckDB reads the second without the join to the links).
+    {
+      name: 'a linked dataset counted without its person: every row, linked or not',
+      tables: linked, query: { count: { from: 'police_person', groupBy: { role: col('role') } } },
+      expected: [{ role: 'suspect', count: 2 }, { role: 'victim', count: 1 }],
+    },
+    {
+      name: 'a linked dataset counted by its person: the rows linked to nobody a group of their own',
+      tables: linked, query: { count: { from: 'police_person', groupBy: { person: col('person_id') } } },
+      expected: [{ person: null, count: 1 }, { person: 'P1', count: 2 }],
+    },
+    {
+      name: 'a linked dataset filtered on its person, and its rows selected with and without it',
+      tables: linked, query: { rows: { from: 'police_person', where: { op: 'not_null', a: col('person_id') }, select: { key: col('crime_key') } } },
+      expected: [{ key: 'a' }, { key: 'b' }],
+    },
+    {
+      name: 'a semi-join into a linked dataset, on its person and on a stored column',
+      tables: linked,
+      query: { count: { from: 'police_person', where: inRows(col('person_id'), 'police_person', col('person_id'), eq(col('role'), lit('victim'))), groupBy: { key: col('crime_key') } } },
+      expected: [{ key: 'a', count: 1 }, { key: 'b', count: 1 }],
+    },
+    {
+      name: 'a semi-join into a linked dataset on a stored column only',
+      tables: linked,
+      query: { count: { from: 'police_person', where: inRows(col('crime_key'), 'police_person', col('crime_key'), eq(col('role'), lit('victim'))), groupBy: {} } },
+      expected: [{ count: 1 }],
     },
   ],
 };
