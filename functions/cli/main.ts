@@ -206,7 +206,11 @@ export async function main(argv: string[], registry: ProductRegistry = products)
       return args.command || args.flags.help ? 0 : 2;
     }
     const product = productCommand(registry, args.command);
-    const command: Command | undefined = product ? ({ flags }, dataDir) => runProductCommand(localPlatform(dataDir), product, flags, registry) : commands[args.command];
+    const command: Command | undefined = product ? ({ flags }, dataDir) => {
+      // A mistyped --data-dir would otherwise read as a report of zeros.
+      if (!existsSync(resolve(dataDir, 'store'))) throw new UsageError(`nothing is stored in ${dataDir}: \`vrn serve\` loads the sample there, \`vrn ingest\` adds an extract`);
+      return runProductCommand(localPlatform(dataDir), product, flags, registry);
+    } : commands[args.command];
     if (!command) throw new UsageError(`unknown command "${args.command}"`);
     if (product?.cli.subcommand && args.subcommand !== product.cli.subcommand) throw new UsageError(`vrn ${product.cli.command} takes ${product.cli.subcommand}`);
     if (args.subcommand && !['audit', 'review', 'panel'].includes(args.command) && product?.cli.subcommand !== args.subcommand) throw new UsageError(`unexpected argument "${args.subcommand}"`);

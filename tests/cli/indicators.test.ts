@@ -55,3 +55,10 @@ it('a period, an area or a subcommand it does not know: exit 2 and the reason', 
   const sub = await vrnInProcess('report', 'private', '--period', '2025-26-Q1', '--data-dir', t.dir);
   expect([sub.code, sub.stderr.split('\n')[0]]).toEqual([2, 'vrn: vrn report takes public']);
 });
+
+it('a product on a data dir with nothing stored is a usage error naming the dir, not a report of zeros', async () => {
+  const missing = join(t.dir, 'not-a-data-dir');
+  const out = await vrnInProcess('indicators', '--period', '2025-26-Q1', '--data-dir', missing);
+  expect([out.code, out.stderr.split('\n')[0]]).toEqual([2, `vrn: nothing is stored in ${missing}: \`vrn serve\` loads the sample there, \`vrn ingest\` adds an extract`]);
+  expect(out.stdout).toBe('');
+});
