@@ -161,10 +161,13 @@ export function compilePersons(query: PersonQuery, params: Params, dialect: Dial
   const measure = (m: PersonMeasure): string => {
     switch (m.agg) {
       case 'count': return `CAST(count(CASE WHEN ${when(m)} THEN 1 END) AS INTEGER)`;
-      case 'count_distinct': return `CAST(count(DISTINCT CASE WHEN ${when(m)} THEN ${row(m.value)} END) AS INTEGER)`;
+      // DuckDB's grouped DISTINCT aggregates keep a hash table per group: a list made distinct afterwards costs a fraction.
+      case 'count_distinct': return dialect.name === 'duckdb'
+        ? `CAST(coalesce(len(list_distinct(list(${row(m.value)}) FILTER (WHERE ${when(m)}))), 0) AS INTEGER)`
+        : `CAST(count(DISTINCT CASE WHEN ${when(m)} THEN ${row(m.value)} END) AS INTEGER)`;
       case 'min': case 'max': return `${m.agg}(CASE WHEN ${when(m)} THEN ${row(m.value)} END)`;
       case 'list': return dialect.name === 'duckdb'
-        ? `string_agg(DISTINCT ${row(m.value)}, ';' ORDER BY ${row(m.value)}) FILTER (WHERE ${when(m)} AND ${row(m.value)} IS NOT NULL)`
+        ? `array_to_string(list_sort(list_distinct(list(${row(m.value)}) FILTER (WHERE ${when(m)} AND ${row(m.value)} IS NOT NULL))), ';')`
         : `array_join(array_sort(array_agg(DISTINCT ${row(m.value)}) FILTER (WHERE ${when(m)} AND ${row(m.value)} IS NOT NULL)), ';')`;
       case 'latest': {
         // The greatest (date, value) text: a date's text sorts as the date does, and the value breaks ties.
