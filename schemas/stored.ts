@@ -10,6 +10,8 @@ export interface StoredColumn {
   name: string;
   type: StoredType;
   description: string;
+  /** A keyed hash: random-looking and seldom repeated in a row group, so it is stored without dictionary or compression. */
+  keyed?: true;
 }
 
 /** Person-key kinds: each a domain of its own in the keyed hash. */
@@ -76,7 +78,7 @@ export function storedColumns(dataset: Dataset): StoredColumn[] {
   for (const column of dataset.columns) {
     if (column.reference) {
       // The reference itself is kept only in the partner's sealed reference vault, beside the extract.
-      out.push({ name: column.reference.key, type: 'string', description: `Keyed hash of ${column.name} (joins records; not reversible)` });
+      out.push({ name: column.reference.key, type: 'string', description: `Keyed hash of ${column.name} (joins records; not reversible)`, keyed: true });
       continue;
     }
     if (column.identity || column.personAge) continue;
@@ -89,7 +91,7 @@ export function storedColumns(dataset: Dataset): StoredColumn[] {
   }
   for (const person of personColumns(dataset)) {
     for (const [kind, name] of Object.entries(person.keys)) {
-      out.push({ name, type: 'string', description: `Person key (${kind}) of the ${person.person}` });
+      out.push({ name, type: 'string', description: `Person key (${kind}) of the ${person.person}`, keyed: true });
     }
     if (person.age) out.push({ name: person.age, type: 'int', description: `Age of the ${person.person} at the event` });
     if (person.ageBand) out.push({ name: person.ageBand, type: 'string', description: `Age band of the ${person.person}` });

@@ -59,7 +59,10 @@ export class ParquetSink {
 
   private async flushGroup(): Promise<void> {
     if (this.buffered === 0) return;
-    const columnData = this.columns.map((c, i) => ({ name: c.name, data: this.buffers[i] as never[], statistics: c.type !== 'string' || c.name === 'partner' }));
+    const columnData = this.columns.map((c, i) => ({
+      name: c.name, data: this.buffers[i] as never[], statistics: c.type !== 'string' || c.name === 'partner',
+      ...(c.keyed ? { encoding: 'PLAIN' as const, codec: 'UNCOMPRESSED' as const } : {}),
+    }));
     this.buffers = this.columns.map(() => []);
     const size = this.buffered;
     this.buffered = 0;
