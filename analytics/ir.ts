@@ -105,6 +105,11 @@ export interface Engine {
   count(query: CountQuery, params: Params): Promise<ResultRow[]>;
   /** Rows in no particular order: callers sort what they need. */
   rows(query: RowQuery, params: Params): Promise<ResultRow[]>;
+  /**
+   * The same rows a batch at a time, as columns (`rows` values each), none kept once handed on: what reading the
+   * whole store once (linking) takes, so that memory holds a batch rather than a dataset.
+   */
+  scan(query: RowQuery, params: Params, each: (columns: Record<string, Scalar[]>, rows: number) => void): Promise<void>;
   /** One row a person, sorted by person_id. */
   persons(query: PersonQuery, params: Params): Promise<ResultRow[]>;
   close(): Promise<void>;

@@ -1,5 +1,5 @@
 import * as aq from 'arquero';
-import { parquetRead } from 'hyparquet';
+import { parquetMetadata, parquetRead, type FileMetaData } from 'hyparquet';
 import { getDataset } from '../../schemas/datasets/index.ts';
 import { linkedColumns, storedColumns } from '../../schemas/stored.ts';
 import { readPersonLinks } from './person-links.ts';
@@ -147,15 +147,19 @@ function textOfTime(format: (d: Date) => string) {
   };
 }
 
-/** One column of a Parquet file as plain values: dates 'YYYY-MM-DD', timestamps 'YYYY-MM-DD HH:MM:SS'. */
-async function readColumn(file: ArrayBuffer, name: string, type: string): Promise<Scalar[]> {
+/** One row group's rows of a file (its metadata read once). */
+interface RowRange { metadata: FileMetaData; rowStart: number; rowEnd: number }
+
+/** One column of a Parquet file (or of some of its rows) as plain values: dates 'YYYY-MM-DD', timestamps 'YYYY-MM-DD HH:MM:SS'. */
+async function readColumn(file: ArrayBuffer, name: string, type: string, rows?: RowRange): Promise<Scalar[]> {
   const chunks: { rowStart: number; data: ArrayLike<unknown> }[] = [];
-  await parquetRead({ file, columns: [name], onChunk: ({ columnData, rowStart }) => { chunks.push({ rowStart, data: columnData }); } });
-  const out: Scalar[] = new Array(chunks.reduce((n, c) => Math.max(n, c.rowStart + c.data.length), 0));
+  const from = rows?.rowStart ?? 0;
+  await parquetRead({ file, columns: [name], ...rows, onChunk: ({ columnData, rowStart }) => { chunks.push({ rowStart: rowStart - from, data: columnData }); } });
+  const out: Scalar[] = new Array(rows ? rows.rowEnd - from : chunks.reduce((n, c) => Math.max(n, c.rowStart + c.data.length), 0));
   const convert: ((v: unknown) => Scalar) | null = type === 'date' ? textOfTime(isoDate) as (v: unknown) => Scalar
     : type === 'timestamp' ? textOfTime(isoTimestamp) as (v: unknown) => Scalar : null;
   for (const { rowStart, data } of chunks) {
-    for (let i = 0; i < data.length; i++) {
+    for (let i = 0; i < data.length && rowStart + i < out.length; i++) {
       const v = data[i];
       out[rowStart + i] = v === undefined || v === null ? null
         : convert ? convert(v) : typeof v === 'bigint' ? Number(v) : (v as Scalar);
@@ -184,29 +188,31 @@ export class ArqueroEngine implements Engine {
   private dataset(datasetId: string): Promise<DatasetCache> {
     let cache = this.datasets.get(datasetId);
     if (!cache) {
-      cache = (async () => {
-        const dataset = getDataset(datasetId);
-        const parts = [];
-        for (const part of countingParts(dataset, this.extracts)) {
-          const object = await this.platform.storage.get(part.file);
-          if (!object) throw new Error(`extract file missing: ${part.file}`);
-          const file = object.body.buffer.slice(object.body.byteOffset, object.body.byteOffset + object.body.byteLength) as ArrayBuffer;
-          let keep: number[] | null = null;
-          if (part.from !== null && dataset.eventDate) {
-            const days = await readColumn(file, dataset.eventDate, storedColumns(dataset).find((c) => c.name === dataset.eventDate)!.type);
-            keep = [];
-            for (let i = 0; i < days.length; i++) {
-              const day = String(days[i]).slice(0, 10);
-              if (day >= part.from && day <= part.to!) keep.push(i);
-            }
-          }
-          parts.push({ upload_id: part.upload_id, file, keep });
-        }
-        return { dataset: datasetId, parts, columns: new Map() };
-      })();
+      cache = this.readDataset(datasetId);
       this.datasets.set(datasetId, cache);
     }
     return cache;
+  }
+
+  private async readDataset(datasetId: string): Promise<DatasetCache> {
+    const dataset = getDataset(datasetId);
+    const parts = [];
+    for (const part of countingParts(dataset, this.extracts)) {
+      const object = await this.platform.storage.get(part.file);
+      if (!object) throw new Error(`extract file missing: ${part.file}`);
+      const file = object.body.buffer.slice(object.body.byteOffset, object.body.byteOffset + object.body.byteLength) as ArrayBuffer;
+      let keep: number[] | null = null;
+      if (part.from !== null && dataset.eventDate) {
+        const days = await readColumn(file, dataset.eventDate, storedColumns(dataset).find((c) => c.name === dataset.eventDate)!.type);
+        keep = [];
+        for (let i = 0; i < days.length; i++) {
+          const day = String(days[i]).slice(0, 10);
+          if (day >= part.from && day <= part.to!) keep.push(i);
+        }
+      }
+      parts.push({ upload_id: part.upload_id, file, keep });
+    }
+    return { dataset: datasetId, parts, columns: new Map() };
   }
 
   /** Record id → person, from the current run's parts (none before the first linking run). */
@@ -313,6 +319,50 @@ export class ArqueroEngine implements Engine {
   async rows(query: RowQuery, params: Params): Promise<ResultRow[]> {
     checkRows(query, params);
     return aq.table((await this.select(query.from, query.where, query.select, params)).columns).objects() as ResultRow[];
+  }
+
+  /**
+   * A row query's rows a row group at a time, as columns, none kept: linking reads every person row of the store
+   * once, so the dataset is neither cached nor held whole (a person column, which needs the links, is read whole).
+   */
+  async scan(query: RowQuery, params: Params, each: (columns: Columns, rows: number) => void): Promise<void> {
+    checkRows(query, params);
+    const exprs = [...(query.where ? [query.where] : []), ...Object.values(query.select)];
+    const needed = [...columnsRead(exprs)];
+    const dataset = getDataset(query.from);
+    if (needed.some((n) => linkedColumns(dataset).some((c) => c.name === n))) {
+      const { columns, kept } = await this.select(query.from, query.where, query.select, params);
+      each(columns, kept);
+      return;
+    }
+    const sets: Subqueries = new Map();
+    for (const e of exprs) await this.resolveSemiJoins(e, params, sets);
+    const test = query.where ? evaluate(query.where, params, sets) : null;
+    const names = Object.keys(query.select), fns = names.map((n) => evaluate(query.select[n], params, sets));
+    const types = new Map(storedColumns(dataset).map((c) => [c.name, c.type]));
+    for (const name of needed) if (!types.has(name) && name !== 'upload_id') throw new Error(`${query.from} has no column ${name}`);
+    for (const part of (await (this.datasets.get(query.from) ?? this.readDataset(query.from))).parts) {
+      const metadata = parquetMetadata(part.file);
+      let rowStart = 0, k = 0;
+      for (const group of metadata.row_groups) {
+        const rowEnd = rowStart + Number(group.num_rows), range = { metadata, rowStart, rowEnd };
+        const columns: Columns = {};
+        for (const name of needed) {
+          columns[name] = name === 'upload_id' ? new Array(rowEnd - rowStart).fill(part.upload_id) : await readColumn(part.file, name, types.get(name)!, range);
+        }
+        const out: Columns = Object.fromEntries(names.map((n) => [n, []]));
+        let kept = 0;
+        const take = (i: number) => {
+          if (test && test(columns, i) !== true) return;
+          for (let j = 0; j < names.length; j++) out[names[j]].push(fns[j](columns, i));
+          kept++;
+        };
+        if (part.keep) for (; k < part.keep.length && part.keep[k] < rowEnd; k++) take(part.keep[k] - rowStart);
+        else for (let i = 0; i < rowEnd - rowStart; i++) take(i);
+        if (kept) each(out, kept);
+        rowStart = rowEnd;
+      }
+    }
   }
 
   async persons(query: PersonQuery, params: Params): Promise<ResultRow[]> {

@@ -1,4 +1,4 @@
-import { parquetRead } from 'hyparquet';
+import { parquetMetadata, parquetRead, type FileMetaData } from 'hyparquet';
 import { PERSON_LINKS_POINTER, type PersonLinksPointer } from '../../schemas/glue.ts';
 import type { ExtractStore } from './ports.ts';
 
@@ -8,23 +8,34 @@ import type { ExtractStore } from './ports.ts';
  */
 export async function readPersonLinks(storage: ExtractStore['storage']): Promise<Map<string, string>> {
   const map = new Map<string, string>();
+  await forEachPersonLink(storage, (record, person) => {
+    const known = map.get(record);
+    if (known === undefined || person < known) map.set(record, person);
+  });
+  return map;
+}
+
+/** Each link of the current run's parts (none before any linking run), a row group at a time: no map of them made. */
+export async function forEachPersonLink(storage: ExtractStore['storage'], each: (record: string, person: string) => void): Promise<void> {
   const pointer = await storage.get(PERSON_LINKS_POINTER);
-  if (!pointer) return map;
+  if (!pointer) return;
   for (const part of (JSON.parse(new TextDecoder().decode(pointer.body)) as PersonLinksPointer).parts) {
     const object = await storage.get(part);
     if (!object) throw new Error(`person links part missing: ${part}`);
     const file = object.body.buffer.slice(object.body.byteOffset, object.body.byteOffset + object.body.byteLength) as ArrayBuffer;
-    const [records, persons] = [await textColumn(file, 'record_id'), await textColumn(file, 'person_id')];
-    for (let i = 0; i < records.length; i++) {
-      const known = map.get(records[i]);
-      if (known === undefined || persons[i] < known) map.set(records[i], persons[i]);
+    const metadata = parquetMetadata(file);
+    let rowStart = 0;
+    for (const group of metadata.row_groups) {
+      const range = { metadata, rowStart, rowEnd: rowStart + Number(group.num_rows) };
+      const [records, persons] = [await textColumn(file, 'record_id', range), await textColumn(file, 'person_id', range)];
+      for (let i = 0; i < records.length; i++) each(records[i], persons[i]);
+      rowStart = range.rowEnd;
     }
   }
-  return map;
 }
 
-async function textColumn(file: ArrayBuffer, name: string): Promise<string[]> {
+async function textColumn(file: ArrayBuffer, name: string, range: { metadata: FileMetaData; rowStart: number; rowEnd: number }): Promise<string[]> {
   const out: string[] = [];
-  await parquetRead({ file, columns: [name], onChunk: ({ columnData, rowStart }) => { for (let i = 0; i < columnData.length; i++) out[rowStart + i] = String(columnData[i]); } });
-  return out;
+  await parquetRead({ file, columns: [name], ...range, onChunk: ({ columnData, rowStart }) => { for (let i = 0; i < columnData.length; i++) out[rowStart - range.rowStart + i] = String(columnData[i]); } });
+  return out.slice(0, range.rowEnd - range.rowStart);
 }

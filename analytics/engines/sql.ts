@@ -1,5 +1,5 @@
 import type { CompiledSql, EngineDeps } from './ports.ts';
-import { sortRows, type CountQuery, type Engine, type Params, type PersonQuery, type ResultRow, type RowQuery } from '../ir.ts';
+import { sortRows, type CountQuery, type Engine, type Params, type PersonQuery, type ResultRow, type RowQuery, type Scalar } from '../ir.ts';
 import { checkCount, checkPersons, checkRows } from './check.ts';
 import { compileCount, compilePersons, compileRows, dialects } from './sql-compile.ts';
 
@@ -23,6 +23,13 @@ export class SqlEngine implements Engine {
     checkRows(query, params);
     const { sql, values } = compileRows(query, params, dialects[this.sql.dialect]);
     return (await this.sql.runCompiled(sql, values)) as ResultRow[];
+  }
+
+  /** One batch: DuckDB's whole result (Athena's, paged in). */
+  async scan(query: RowQuery, params: Params, each: (columns: Record<string, Scalar[]>, rows: number) => void): Promise<void> {
+    const rows = await this.rows(query, params);
+    const names = Object.keys(query.select);
+    if (rows.length) each(Object.fromEntries(names.map((n) => [n, rows.map((r) => r[n] ?? null)])), rows.length);
   }
 
   async persons(query: PersonQuery, params: Params): Promise<ResultRow[]> {

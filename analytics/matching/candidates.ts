@@ -64,7 +64,7 @@ export function unitCandidates(table: LinkTable, config: LinkageConfig = table.c
     for (let i = 0; i < comparable.length; i++) for (let j = i + 1; j < comparable.length; j++) consider(comparable[i], comparable[j]);
     return { table, ...out.columns(), stats };
   }
-  const { blocks, skipped } = table.blockMembers(comparable, config.blocking.maxBlock);
+  const { blocks, skipped } = scoreOf ? table.blockMembers(comparable, config.blocking.maxBlock) : table.encodedBlockMembers(config.blocking.maxBlock, true);
   const limitOf = table.tags.map((tag) => config.blocking.maxBlockOf[tag] ?? Infinity);
   for (const [token, members] of blocks) {
     const limit = limitOf[table.tagOfToken[token]] ?? Infinity;
@@ -92,7 +92,7 @@ export function unitCandidates(table: LinkTable, config: LinkageConfig = table.c
 /** A table of records given as objects (tests, the evaluation harness). Records with no encoding are compared by `compare` if given. */
 export function tableOf(records: readonly LinkRecord[], config: LinkageConfig = linkageConfig): LinkTable {
   const table = new LinkTable(config);
-  for (const r of records) table.add(r, r.clk ? `${r.clk.version}:${r.clk.words.join(',')}` : null, () => r.clk);
+  for (const r of records) table.add(r, r.clk);
   return table;
 }
 

@@ -17,30 +17,89 @@ export interface LinkChanges {
 }
 
 export function linkChanges(before: ReadonlyMap<string, string>, ids: readonly string[], personIds: readonly string[]): LinkChanges {
-  // New person → earlier person → how many of its records were with them.
-  const sources = new Map<string, Map<string, number>>();
-  const targets = new Map<string, Map<string, number>>();
-  let records_new = 0;
-  for (let i = 0; i < ids.length; i++) {
-    const old = before.get(ids[i]);
-    if (old === undefined) { records_new++; continue; }
-    const counts = sources.get(personIds[i]) ?? sources.set(personIds[i], new Map()).get(personIds[i])!;
-    counts.set(old, (counts.get(old) ?? 0) + 1);
-    const went = targets.get(old) ?? targets.set(old, new Map()).get(old)!;
-    went.set(personIds[i], (went.get(personIds[i]) ?? 0) + 1);
+  const earlier = new EarlierLinks(ids);
+  for (const [record, person] of before) earlier.add(record, person);
+  return earlier.changes(personIds);
+}
+
+/**
+ * The links before a run, read into the run's records (`ids`, a record id may be there twice): each record's earlier
+ * person as a number, so that the changes are counted over numbers, with no map of every record id's person.
+ */
+export class EarlierLinks {
+  private readonly index = new Map<string, number>();
+  /** The next record with the same id, -1 for none. */
+  private readonly same: Int32Array;
+  /** Record → its earlier person (an index into `people`), -1 for a new record. */
+  private readonly before: Int32Array;
+  private readonly people: string[] = [];
+  private readonly numberOf = new Map<string, number>();
+  private readonly gone = new Set<string>();
+  private links = 0;
+
+  constructor(private readonly ids: readonly string[]) {
+    this.same = new Int32Array(ids.length).fill(-1);
+    this.before = new Int32Array(ids.length).fill(-1);
+    for (let i = 0; i < ids.length; i++) {
+      const first = this.index.get(ids[i]);
+      if (first === undefined) this.index.set(ids[i], i); else { this.same[i] = this.same[first]; this.same[first] = i; }
+    }
   }
-  const most = (counts: Map<string, number>) => [...counts].sort(([p, x], [q, y]) => y - x || (p < q ? -1 : 1))[0][0];
-  const cameFrom = new Map<string, string>(), wentTo = new Map<string, string>();
-  let people_merged = 0, people_split = 0;
-  for (const [person, counts] of sources) { cameFrom.set(person, most(counts)); people_merged += counts.size - 1; }
-  for (const [person, counts] of targets) { wentTo.set(person, most(counts)); people_split += counts.size - 1; }
-  let records_moved = 0;
-  for (let i = 0; i < ids.length; i++) {
-    const old = before.get(ids[i]);
-    if (old !== undefined && (cameFrom.get(personIds[i]) !== old || wentTo.get(old) !== personIds[i])) records_moved++;
+
+  /** Links read so far. */
+  get size(): number { return this.links; }
+
+  /** An earlier link; a record linked twice keeps the smaller person id (as the views' join does). */
+  add(record: string, person: string) {
+    this.links++;
+    const first = this.index.get(record);
+    if (first === undefined) { this.gone.add(record); return; }
+    let p = this.numberOf.get(person);
+    if (p === undefined) { p = this.people.push(person) - 1; this.numberOf.set(person, p); }
+    for (let i = first; i >= 0; i = this.same[i]) if (this.before[i] < 0 || person < this.people[this.before[i]]) this.before[i] = p;
   }
-  const now = new Set(ids);
-  let records_gone = 0;
-  for (const id of before.keys()) if (!now.has(id)) records_gone++;
-  return { records_moved, people_merged, people_split, records_new, records_gone };
+
+  changes(personIds: readonly string[]): LinkChanges {
+    const n = this.ids.length, before = this.before;
+    const now = new Int32Array(n), names: string[] = [], numberOf = new Map<string, number>();
+    for (let i = 0; i < n; i++) {
+      let p = numberOf.get(personIds[i]);
+      if (p === undefined) { p = names.push(personIds[i]) - 1; numberOf.set(personIds[i], p); }
+      now[i] = p;
+    }
+    let records_new = 0;
+    for (let i = 0; i < n; i++) if (before[i] < 0) records_new++;
+    // New person → the earlier person most of its records were with, and earlier person → the new one most went to.
+    const [cameFrom, people_merged] = most(now, before, names.length, this.people);
+    const [wentTo, people_split] = most(before, now, this.people.length, names);
+    let records_moved = 0;
+    for (let i = 0; i < n; i++) if (before[i] >= 0 && (cameFrom[now[i]] !== before[i] || wentTo[before[i]] !== now[i])) records_moved++;
+    return { records_moved, people_merged, people_split, records_new, records_gone: this.gone.size };
+  }
+}
+
+/**
+ * For each x (of `xs` of them), the y most of its records have (ties to the smaller name of y), and how many more
+ * ys than one the xs have in all; records where either is -1 count for neither.
+ */
+function most(x: Int32Array, y: Int32Array, xs: number, yNames: readonly string[]): [Int32Array, number] {
+  const keys: number[] = [];
+  const ys = yNames.length;
+  for (let i = 0; i < x.length; i++) if (x[i] >= 0 && y[i] >= 0) keys.push(x[i] * ys + y[i]);
+  const sorted = Float64Array.from(keys).sort();
+  const best = new Int32Array(xs).fill(-1), bestCount = new Int32Array(xs);
+  let extra = 0;
+  for (let k = 0; k < sorted.length;) {
+    let end = k + 1;
+    while (end < sorted.length && sorted[end] === sorted[k]) end++;
+    const a = Math.floor(sorted[k] / ys), b = sorted[k] - a * ys, count = end - k;
+    if (best[a] < 0) best[a] = b;
+    else {
+      extra++;
+      if (count > bestCount[a] || (count === bestCount[a] && yNames[b] < yNames[best[a]])) best[a] = b;
+    }
+    if (best[a] === b) bestCount[a] = count;
+    k = end;
+  }
+  return [best, extra];
 }

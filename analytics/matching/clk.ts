@@ -47,6 +47,43 @@ export function decodeClk(stored: string | null, config: LinkageConfig = linkage
   return decodeClkBytes(Buffer.from(stored.slice(colon + 1), 'base64url'), version, config);
 }
 
+/** base64 and base64url character → its six bits, -1 for any other. */
+const SEXTET = new Int8Array(128).fill(-1);
+'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'.split('').forEach((c, i) => { SEXTET[c.charCodeAt(0)] = i; });
+SEXTET['-'.charCodeAt(0)] = SEXTET['+'.charCodeAt(0)] = 62;
+SEXTET['_'.charCodeAt(0)] = SEXTET['/'.charCodeAt(0)] = 63;
+
+/**
+ * A stored CLK's 32 words decoded straight into `words` from `at`, as decodeClk would decode them, with no string or
+ * buffer made: its version, or null where decodeClk gives null (then the words are not set).
+ */
+export function decodeStoredClk(stored: string | null, words: Uint32Array, at = 0): string | null {
+  if (!stored) return null;
+  const colon = stored.indexOf(':');
+  if (colon < 0) throw new Error('not a stored CLK');
+  const version = stored.slice(0, colon);
+  if (version !== encodingLayout && !version.startsWith(`${encodingLayout}.`)) return null;
+  // 1024 bits are 171 characters (the last one's low bits unused); any other form takes the general decoder.
+  if (stored.length - colon - 1 !== 171 || !fastDecode(stored, colon + 1, words, at)) words.set(decodeClkBytes(Buffer.from(stored.slice(colon + 1), 'base64url'), version).words, at);
+  return version;
+}
+
+function fastDecode(text: string, from: number, words: Uint32Array, at: number): boolean {
+  let acc = 0, bits = 0, w = 0, word = 0, wordBits = 0;
+  for (let i = from; i < text.length && w < 32; i++) {
+    const c = text.charCodeAt(i), v = c < 128 ? SEXTET[c] : -1;
+    if (v < 0) return false;
+    acc = (acc << 6) | v; bits += 6;
+    while (bits >= 8 && w < 32) {
+      bits -= 8;
+      word = (word << 8) | ((acc >>> bits) & 0xff); wordBits += 8;
+      if (wordBits === 32) { words[at + w++] = word >>> 0; word = 0; wordBits = 0; }
+    }
+    acc &= (1 << bits) - 1;
+  }
+  return w === 32;
+}
+
 /** Dice of each field; null where either side has nothing in that field. */
 export function fieldDice(a: Clk, b: Clk, config: LinkageConfig = linkageConfig): (number | null)[] {
   return segments(config).map(([from, to], f) => {

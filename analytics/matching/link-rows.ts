@@ -1,13 +1,13 @@
 import { datasets } from '../../schemas/datasets/index.ts';
 import { linkageConfig, type LinkageConfig } from '../../schemas/linkage.ts';
 import { linkedPersonColumn, personColumns } from '../../schemas/stored.ts';
-import { col, type Engine, type Expr, type ResultRow } from '../ir.ts';
+import { col, type Engine, type Expr, type ResultRow, type Scalar } from '../ir.ts';
 import type { LinkRecord } from './candidates.ts';
 import { decodeClk } from './clk.ts';
 import { unitCandidates } from './candidates.ts';
 import { withTrainedModel } from './training.ts';
 import { resolveTable, type Decisions, type Resolution } from './resolve.ts';
-import { LinkTable } from './table.ts';
+import { LinkTable, type LinkKeys } from './table.ts';
 
 /**
  * Person rows as fuzzy linkage takes them, whichever engine read them: a stable record id, the partner, the exact
@@ -27,13 +27,13 @@ export interface PersonLinkRow {
   link_edits?: string | null;
 }
 
+/** A person row's own fields as linkage keeps them. */
+const linkKeys = (row: PersonLinkRow): LinkKeys => ({
+  id: row.id, partner: row.partner, local: row.key_local ?? null, nhs: row.key_nhs ?? null, upn: row.key_upn ?? null, nameDob: row.key_name_dob ?? null,
+});
+
 /** A person row's fields as linkage compares them (its encoding still as stored). */
-function linkFields(row: PersonLinkRow) {
-  return {
-    id: row.id, partner: row.partner, local: row.key_local ?? null, nhs: row.key_nhs ?? null, upn: row.key_upn ?? null,
-    nameDob: row.key_name_dob ?? null, blocks: [...storedTokens(row.link_blocks), ...storedTokens(row.link_edits)],
-  };
-}
+const linkFields = (row: PersonLinkRow) => ({ ...linkKeys(row), blocks: [...storedTokens(row.link_blocks), ...storedTokens(row.link_edits)] });
 
 /**
  * Stored tokens (`<version>:<token> <token>…`) each with its version, so tokens of different key versions never
@@ -47,9 +47,9 @@ export function storedTokens(stored: string | null | undefined): string[] {
 
 export const linkRecordOf = (row: PersonLinkRow): LinkRecord => ({ ...linkFields(row), clk: decodeClk(row.clk ?? null) });
 
-/** Adds a person row to a table; its encoding is decoded only the first time it is seen. */
+/** Adds a person row to a table, its encoding and tokens decoded from their stored text. */
 export function addLinkRow(table: LinkTable, row: PersonLinkRow): void {
-  table.add(linkFields(row), row.clk ?? null, () => decodeClk(row.clk ?? null, table.config));
+  table.addStored(linkKeys(row), row.clk ?? null, row.link_blocks ?? null, row.link_edits ?? null);
 }
 
 /** People from person rows held as objects (a small store, tests): record id → person_id, with the review queue's pairs. */
@@ -135,9 +135,24 @@ export async function loadLinkRows(engine: Engine): Promise<PersonLinkRow[]> {
   return out;
 }
 
-/** Every person row in a link table, held as columns: what linking the whole store reads. */
+/**
+ * Every person row in a link table, held as columns: what linking the whole store reads, a batch at a time (the
+ * rows forEachLinkRow gives, with no object made per row).
+ */
 export async function loadLinkTable(engine: Engine, config: LinkageConfig = linkageConfig): Promise<LinkTable> {
   const table = new LinkTable(config);
-  await forEachLinkRow(engine, (row) => addLinkRow(table, row));
+  const text = (v: Scalar | undefined) => (v === null || v === undefined ? null : String(v));
+  for (const source of linkSources()) {
+    await engine.scan({ from: source.dataset, select: source.select }, {}, (columns, rows) => {
+      const parts = source.idParts.map((p) => columns[p]), none: Scalar[] = [];
+      const [nhs, upn, local, nameDob] = ['key_nhs', 'key_upn', 'key_local', 'key_name_dob'].map((k) => columns[k] ?? none);
+      for (let i = 0; i < rows; i++) {
+        const clk = text(columns.clk[i]), key = { nhs: text(nhs[i]), upn: text(upn[i]), local: text(local[i]) };
+        if (!(clk || key.nhs || key.upn || key.local)) continue;
+        const id = recordId(source, parts.map((p) => p[i]));
+        table.addStored({ id, partner: String(columns.partner[i]), ...key, nameDob: text(nameDob[i]) }, clk, text(columns.link_blocks[i]), text(columns.link_edits[i]));
+      }
+    });
+  }
   return table;
 }

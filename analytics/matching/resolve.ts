@@ -98,7 +98,7 @@ export function resolveTable(candidates: Candidates, decisions: Decisions = new 
   const byRank = (records: readonly number[]) => [...records].sort((x, y) => rank[x] - rank[y]);
 
   // 1. Exact keys (interned values are unique across kinds, and a partner's person id is interned per partner).
-  const firstWith = new Int32Array(t.internedCount).fill(-1);
+  const firstWith = new Int32Array(t.keyCount).fill(-1);
   for (const column of [t.nhs, t.upn, t.local]) {
     for (let i = 0; i < n; i++) {
       const key = column[i];

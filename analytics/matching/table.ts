@@ -1,19 +1,24 @@
 import { clkFields, linkageConfig, type ClkField, type LinkageConfig } from '../../schemas/linkage.ts';
-import { segments, type Clk } from './clk.ts';
+import { decodeStoredClk, popcount, segments, type Clk } from './clk.ts';
 import { compile, logistic, logit, MISSING, termFrequency, type CompiledModel, type Explanation, type TrainedModel } from './model.ts';
+import { TokenPool } from './token-pool.ts';
 import { tagOf } from './training.ts';
+
+/** A person record's own fields as the link table keeps them (its encoding and tokens apart). */
+export interface LinkKeys { id: string; partner: string; local: string | null; nhs: string | null; upn: string | null; nameDob: string | null }
 
 /**
  * Person records as linkage holds them at scale: columns of small integers rather than an object per record, and
  * each distinct encoding once. Records with the same encoding (the same names, date of birth, postcode and sex) are
  * one *unit*: compared once, however many records carry it; at scale 10 that is 0.83M units for 1.7M records.
+ * Stored encodings and tokens are decoded straight from their text (addStored): no string is kept per token.
  */
 export class LinkTable {
   readonly ids: string[] = [];
   /** The partner (an index into `partners`). */
   readonly partner: number[] = [];
   readonly partners: string[] = [];
-  /** Interned exact keys, -1 for none (the partner's person id is interned per partner). */
+  /** Interned exact keys, -1 for none (the partner's person id is interned per partner); unique across kinds. */
   readonly local: number[] = [];
   readonly nhs: number[] = [];
   readonly upn: number[] = [];
@@ -22,27 +27,45 @@ export class LinkTable {
   readonly unit: number[] = [];
   /** Unit → its records, in the order added. */
   readonly members: number[][] = [];
-  /** Unit → whether it has an encoding, its key version (interned), blocking tokens (interned, sorted, distinct). */
+  /** Unit → whether it has an encoding, its key version (an index into `versions`), blocking tokens (ids, sorted, distinct). */
   readonly encoded: boolean[] = [];
   readonly version: number[] = [];
+  readonly versions: string[] = [];
   readonly blocks: Int32Array[] = [];
   /** The encodings: 32 words and a bit count per field for each unit. */
   words = new Uint32Array(32 * 1024);
   counts = new Uint16Array(F * 1024);
 
-  private readonly interned = new Map<string, number>();
-  private readonly unitOfClk = new Map<string, number>();
+  /** Exact keys by kind (the partner's person id by partner, its index), each value → its id. */
+  private readonly keyIds = { nhs: new Map<string, number>(), upn: new Map<string, number>(), nameDob: new Map<string, number>() };
+  private readonly localIds: Map<string, number>[] = [];
+  private keys = 0;
+  /** Blocking and one-edit tokens (`<version>:<tag>.<hash>`) → their ids. */
+  private readonly tokens = new TokenPool();
+  /** Encoded units by a hash of their version and words: a slot holds unit + 1, 0 for empty. */
+  private unitSlots = new Int32Array(1 << 12);
+  private unitHash = new Int32Array(1024);
+  private encodedUnits = 0;
+  /** A record's tokens while it is added. */
+  private scratch = new Int32Array(256);
+  private scratchLength = 0;
   private rankOf: Int32Array | null = null;
   private readonly segments: [number, number][];
   /** Each comparison's levels (clkFields order) as arrays for the comparison loop: Dice bound, and whether a swap. */
   private readonly plans: { dice: Float64Array; swapped: Uint8Array; other: Float64Array; shares: Int8Array }[];
-  /** Interned id → the tag of a blocking token (an index into `tags`), -1 for any other or an untagged one. */
+  /** Token id → the tag of a blocking token (an index into `tags`), -1 for any other or an untagged one. */
   tagOfToken = new Int8Array(1024).fill(-1);
   /** The blocking tokens' tags seen (`fs`, `ss+by`, …), the levels' own first. */
   readonly tags: string[] = [...SHARED_TAGS];
 
+  /** Each field's first word and its number of words. */
+  private readonly segmentFrom: Int32Array;
+  private readonly segmentWords: Int32Array;
+
   constructor(readonly config: LinkageConfig = linkageConfig) {
     this.segments = segments(config);
+    this.segmentFrom = Int32Array.from(this.segments, ([from]) => from);
+    this.segmentWords = Int32Array.from(this.segments, ([from, to]) => to - from);
     this.plans = clkFields.map((f) => ({
       dice: Float64Array.from(config.comparisons[f].levels, (l) => l.dice),
       swapped: Uint8Array.from(config.comparisons[f].levels, (l) => Number(l.swapped)),
@@ -52,89 +75,169 @@ export class LinkTable {
   }
 
   get size(): number { return this.ids.length; }
-  /** Interned values are below this. */
-  get internedCount(): number { return this.interned.size; }
+  /** Exact keys' ids are below this. */
+  get keyCount(): number { return this.keys; }
+  /** Token ids are below this. */
+  get tokenCount(): number { return this.tokens.size; }
   get units(): number { return this.members.length; }
 
-  private intern(kind: string, value: string | null | undefined): number {
+  /** A token's text (`<version>:<tag>.<hash>`). */
+  tokenText(token: number): string { return this.tokens.text(token); }
+
+  private key(ids: Map<string, number>, value: string | null | undefined): number {
     if (value === null || value === undefined || value === '') return -1;
-    const key = `${kind}\u001f${value}`;
-    let id = this.interned.get(key);
-    if (id === undefined) this.interned.set(key, (id = this.interned.size));
+    let id = ids.get(value);
+    if (id === undefined) ids.set(value, (id = this.keys++));
     return id;
   }
 
+  /** Adds one record given as objects (tests, the evaluation harness): its decoded encoding and its tokens with their versions. */
+  add(record: LinkKeys & { blocks: readonly string[] }, clk: Clk | null): number {
+    let unit: number;
+    if (clk) { this.ensureUnits(this.units + 1); this.words.set(clk.words, 32 * this.units); unit = this.encodedUnit(clk.version, clk.counts); } else unit = this.newUnit(null);
+    this.scratchLength = 0;
+    for (const token of record.blocks) this.addToken(token, 0, 0, token, 0, token.length);
+    return this.addRecord(record, unit);
+  }
+
   /**
-   * Adds one record. `clkKey` identifies its encoding (the stored string), so records with the same one share a
-   * unit; `clk` is the decoded encoding, asked for only the first time the key is seen.
+   * Adds one record from its stored columns: the CLK (`<version>:` + base64url) decoded straight into the table,
+   * and the stored blocking and one-edit tokens (`<version>:<token> <token>…`, see link-rows.ts storedTokens).
    */
-  add(record: { id: string; partner: string; local: string | null; nhs: string | null; upn: string | null; nameDob: string | null; blocks: readonly string[] },
-    clkKey: string | null, clk: () => Clk | null): number {
+  addStored(record: LinkKeys, clk: string | null, blocks: string | null, edits: string | null): number {
+    const unit = this.storedUnit(clk);
+    this.scratchLength = 0;
+    this.addStoredTokens(blocks);
+    this.addStoredTokens(edits);
+    return this.addRecord(record, unit);
+  }
+
+  private storedUnit(clk: string | null): number {
+    // Decoded at the end of the words, where the next unit would go: kept there if it is new.
+    this.ensureUnits(this.units + 1);
+    const version = decodeStoredClk(clk, this.words, 32 * this.units);
+    return version === null ? this.newUnit(null) : this.encodedUnit(version, null);
+  }
+
+  private addRecord(record: LinkKeys, unit: number): number {
     const index = this.ids.length;
     this.ids.push(record.id);
     let partner = this.partners.indexOf(record.partner);
-    if (partner < 0) partner = this.partners.push(record.partner) - 1;
+    if (partner < 0) { partner = this.partners.push(record.partner) - 1; this.localIds.push(new Map()); }
     this.partner.push(partner);
-    this.local.push(this.intern(`local:${record.partner}`, record.local));
-    this.nhs.push(this.intern('nhs', record.nhs));
-    this.upn.push(this.intern('upn', record.upn));
-    this.nameDob.push(this.intern('nameDob', record.nameDob));
-    let unit = clkKey === null ? undefined : this.unitOfClk.get(clkKey);
-    if (unit === undefined) {
-      const decoded = clk();
-      unit = this.newUnit(decoded);
-      if (clkKey !== null && decoded) this.unitOfClk.set(clkKey, unit);
-    }
-    this.addBlocks(unit, record.blocks);
+    this.local.push(this.key(this.localIds[partner], record.local));
+    this.nhs.push(this.key(this.keyIds.nhs, record.nhs));
+    this.upn.push(this.key(this.keyIds.upn, record.upn));
+    this.nameDob.push(this.key(this.keyIds.nameDob, record.nameDob));
+    this.addBlocks(unit);
     this.unit.push(unit);
     this.members[unit].push(index);
     this.rankOf = null;
+    this.encodedBlocks = null;
     this.model = null;
     this.sharedPair = [-1, -1];
     return index;
   }
 
-  private newUnit(clk: Clk | null): number {
-    const unit = this.members.length;
-    this.members.push([]);
-    this.encoded.push(clk !== null);
-    this.version.push(clk ? this.intern('version', clk.version) : -1);
-    this.blocks.push(new Int32Array(0));
-    if (clk) {
-      if (this.words.length < 32 * (unit + 1)) {
-        const words = new Uint32Array(this.words.length * 2); words.set(this.words); this.words = words;
-        const counts = new Uint16Array(this.counts.length * 2); counts.set(this.counts); this.counts = counts;
-      }
-      this.words.set(clk.words, 32 * unit);
-      this.counts.set(clk.counts, F * unit);
+  private ensureUnits(units: number) {
+    if (this.words.length < 32 * units) {
+      const words = new Uint32Array(this.words.length * 2); words.set(this.words); this.words = words;
+      const counts = new Uint16Array(this.counts.length * 2); counts.set(this.counts); this.counts = counts;
     }
+  }
+
+  /**
+   * The unit of the encoding written where the next unit's words go: an earlier unit with the same version and words,
+   * or a new one (with these bit counts, or those of its words).
+   */
+  private encodedUnit(version: string, counts: Uint16Array | null): number {
+    const next = this.units;
+    let v = this.versions.indexOf(version);
+    if (v < 0) v = this.versions.push(version) - 1;
+    const { words } = this, at = 32 * next;
+    let h = Math.imul(0x811c9dc5 ^ v, 0x01000193);
+    for (let w = 0; w < 32; w++) h = Math.imul(h ^ words[at + w], 0x01000193);
+    const mask = this.unitSlots.length - 1;
+    let s = h & mask;
+    for (; this.unitSlots[s] !== 0; s = (s + 1) & mask) {
+      const u = this.unitSlots[s] - 1;
+      if (this.unitHash[u] !== h || this.version[u] !== v) continue;
+      let same = true;
+      for (let w = 0; same && w < 32; w++) same = words[32 * u + w] === words[at + w];
+      if (same) return u;
+    }
+    const unit = this.newUnit(v);
+    for (let f = 0; f < F; f++) {
+      let n = 0;
+      if (counts) n = counts[f]; else for (let w = this.segments[f][0]; w < this.segments[f][1]; w++) n += popcount(words[at + w]);
+      this.counts[F * unit + f] = n;
+    }
+    if (this.unitHash.length <= unit) { const grown = new Int32Array(2 * this.unitHash.length + unit); grown.set(this.unitHash); this.unitHash = grown; }
+    this.unitHash[unit] = h;
+    this.unitSlots[s] = unit + 1;
+    if (2 * ++this.encodedUnits > this.unitSlots.length) this.rehashUnits();
     return unit;
   }
 
-  private addBlocks(unit: number, tokens: readonly string[]) {
-    const current = this.blocks[unit];
-    const ids: number[] = [];
-    for (const token of tokens) {
-      const id = this.intern('block', token);
-      if (current.includes(id)) continue;
-      ids.push(id);
+  private rehashUnits() {
+    const slots = new Int32Array(this.unitSlots.length * 2), mask = slots.length - 1;
+    for (let u = 0; u < this.units; u++) {
+      if (!this.encoded[u]) continue;
+      let s = this.unitHash[u] & mask;
+      while (slots[s] !== 0) s = (s + 1) & mask;
+      slots[s] = u + 1;
+    }
+    this.unitSlots = slots;
+  }
+
+  /** A new unit: encoded (its words already written) in key version `version`, or not (null). */
+  private newUnit(version: number | null): number {
+    const unit = this.members.length;
+    this.members.push([]);
+    this.encoded.push(version !== null);
+    this.version.push(version ?? -1);
+    this.blocks.push(EMPTY);
+    if (version === null) { this.ensureUnits(unit + 1); this.words.fill(0, 32 * unit, 32 * unit + 32); }
+    return unit;
+  }
+
+  /** Interns the token `a[aFrom, aTo) + b[bFrom, bTo)` into the record's tokens. */
+  private addToken(a: string, aFrom: number, aTo: number, b: string, bFrom: number, bTo: number) {
+    const known = this.tokens.size, id = this.tokens.intern(a, aFrom, aTo, b, bFrom, bTo);
+    if (id === known) {
       if (id >= this.tagOfToken.length) {
         const grown = new Int8Array(Math.max(2 * this.tagOfToken.length, id + 1)).fill(-1); grown.set(this.tagOfToken); this.tagOfToken = grown;
       }
-      const tag = tagOf(token);
+      const tag = tagOf(this.tokens.text(id));
       let t = tag === null ? -1 : this.tags.indexOf(tag);
       if (tag !== null && t < 0) t = this.tags.push(tag) - 1;
       this.tagOfToken[id] = t;
     }
-    if (!ids.length) return;
-    this.blocks[unit] = Int32Array.from(new Set([...current, ...ids])).sort();
+    if (this.scratchLength === this.scratch.length) { const grown = new Int32Array(2 * this.scratch.length); grown.set(this.scratch); this.scratch = grown; }
+    this.scratch[this.scratchLength++] = id;
   }
 
-  /** Interned id → the value interned (without its kind). */
-  internedValues(): string[] {
-    const values = new Array<string>(this.interned.size);
-    for (const [key, id] of this.interned) values[id] = key.slice(key.indexOf('\u001f') + 1);
-    return values;
+  /** Stored tokens, each with its version (as storedTokens gives them), into the record's tokens. */
+  private addStoredTokens(stored: string | null) {
+    if (!stored) return;
+    const colon = stored.indexOf(':');
+    if (colon < 0) { for (const token of storedTokensOf(stored)) this.addToken(token, 0, 0, token, 0, token.length); return; }
+    for (let from = colon + 1; ;) {
+      const space = stored.indexOf(' ', from), to = space < 0 ? stored.length : space;
+      this.addToken(stored, 0, colon + 1, stored, from, to);
+      if (space < 0) break;
+      from = space + 1;
+    }
+  }
+
+  /** The record's tokens into its unit's (sorted, distinct). */
+  private addBlocks(unit: number) {
+    const current = this.blocks[unit], n = this.scratchLength;
+    if (n === 0) return;
+    let fresh = current.length === 0;
+    for (let i = 0; !fresh && i < n; i++) fresh = !includes(current, this.scratch[i]);
+    if (!fresh) return;
+    this.blocks[unit] = Int32Array.from(new Set([...current, ...this.scratch.subarray(0, n)])).sort();
   }
 
   /** Record → its place in the order of record ids: ties are broken by it, so input order never matters. */
@@ -186,14 +289,13 @@ export class LinkTable {
     this.model = compile(model, this.config);
     this.sharedPair = [-1, -1];
     const sizes = this.blockRecords();
-    const values = this.internedValues();
-    this.tfOfToken = new Float64Array(values.length);
+    this.tfOfToken = new Float64Array(this.tokenCount);
     this.tfBest = new Float64Array(F + 1).fill(-Infinity);
     for (const [c, tag] of tfTags) {
       const u = c === PAIR ? this.model.swap.u : model.comparisons[clkFields[c]].u[0];
       let lowest = Infinity;
       sizes.forEach((records, token) => {
-        if (records === 0 || tagOf(values[token]) !== tag) return;
+        if (records === 0 || this.tags[this.tagOfToken[token]] !== tag) return;
         const f = termFrequency(records, u, model.termFrequency);
         this.tfOfToken[token] = c + 1 + f; // which comparison (the integer part) and the frequency (below 1)
         lowest = Math.min(lowest, f);
@@ -208,22 +310,38 @@ export class LinkTable {
   }
 
   /**
-   * The blocks of `units`: interned token → its units, and which blocks are skipped (more than `maxBlock` records:
+   * The blocks of `units`: token → its units, and which blocks are skipped (more than `maxBlock` records:
    * a block's size is its records, not its units, as the settings were measured on records).
    */
   blockMembers(units: readonly number[], maxBlock: number): { blocks: Map<number, number[]>; skipped: Uint8Array } {
     const blocks = new Map<number, number[]>();
     const tagOf = this.tagOfToken;
     for (const u of units) for (const t of this.blocks[u]) if (tagOf[t] !== NOT_BLOCKING) (blocks.get(t) ?? blocks.set(t, []).get(t)!).push(u);
-    const skipped = new Uint8Array(this.internedCount);
+    const skipped = new Uint8Array(this.tokenCount);
     for (const [token, members] of blocks) if (members.reduce((n, u) => n + this.members[u].length, 0) > maxBlock) skipped[token] = 1;
     for (let t = 0; t < Math.min(tagOf.length, skipped.length); t++) if (tagOf[t] === NOT_BLOCKING) skipped[t] = 1;
     return { blocks, skipped };
   }
 
-  /** Interned block token → how many records carry it (0 for anything not a block token). */
+  /**
+   * blockMembers of every encoded unit, worked out once for training's sessions and candidate search: kept until
+   * asked for with `last` (it is large), or a record is added. Each caller has its own `skipped`.
+   */
+  encodedBlockMembers(maxBlock: number, last = false): { blocks: Map<number, number[]>; skipped: Uint8Array } {
+    let kept = this.encodedBlocks?.maxBlock === maxBlock ? this.encodedBlocks : null;
+    if (!kept) {
+      const encoded: number[] = [];
+      for (let unit = 0; unit < this.units; unit++) if (this.encoded[unit]) encoded.push(unit);
+      kept = { maxBlock, ...this.blockMembers(encoded, maxBlock) };
+    }
+    this.encodedBlocks = last ? null : kept;
+    return { blocks: kept.blocks, skipped: kept.skipped.slice() };
+  }
+  private encodedBlocks: { maxBlock: number; blocks: Map<number, number[]>; skipped: Uint8Array } | null = null;
+
+  /** Token → how many records carry it. */
   blockRecords(): Int32Array {
-    const sizes = new Int32Array(this.internedCount);
+    const sizes = new Int32Array(this.tokenCount);
     for (let unit = 0; unit < this.units; unit++) for (const t of this.blocks[unit]) sizes[t] += this.members[unit].length;
     return sizes;
   }
@@ -265,16 +383,18 @@ export class LinkTable {
     const plan = this.plans[c];
     let straight = -1, cross = -1;
     for (let l = 0; l < plan.dice.length; l++) {
-      if (plan.shares[l] >= 0 && !this.sharesTag(u, v, plan.shares[l])) continue;
       if (plan.swapped[l]) {
+        if (plan.shares[l] >= 0 && !this.sharesTag(u, v, plan.shares[l])) continue;
         // Dice is at most 2·min/(sum) of the bit counts: most pairs are ruled out without comparing the bits.
         if (cross < 0 && !this.crossCouldReach(u, v, c, plan.dice[l])) cross = 0;
         if (cross < 0) cross = this.crossDice(u, v, c);
         if (cross >= plan.dice[l] && (plan.other[l] === 0 || this.crossDice(u, v, c === FORENAME ? SURNAME : FORENAME) >= plan.other[l])) return l;
       } else {
+        // The shared token is looked for after the Dice bound, which most pairs fall short of (looking merges the
+        // two units' tokens); the level is the same either way round.
         if (cu === 0 || cv === 0) continue;
-        if (straight < 0) { const [from, to] = this.segments[c]; straight = (2 * this.common(u, v, from, from, to - from)) / (cu + cv); }
-        if (straight >= plan.dice[l]) return l;
+        if (straight < 0) { const from = this.segmentFrom[c]; straight = (2 * this.common(u, v, from, from, this.segmentWords[c])) / (cu + cv); }
+        if (straight >= plan.dice[l] && (plan.shares[l] < 0 || this.sharesTag(u, v, plan.shares[l]))) return l;
       }
     }
     return cu === 0 || cv === 0 ? MISSING : plan.dice.length;
@@ -420,3 +540,21 @@ const SHARED_TAGS = ['fs', 'ss', 'by', 'pd', 'fe'] as const;
 /** The tag of tokens that levels compare but blocking never uses (a forename's one-edit neighbourhood). */
 const NOT_BLOCKING = SHARED_TAGS.indexOf('fe');
 const scratch = new Int8Array(F);
+const EMPTY = new Int32Array(0);
+
+/** Whether a sorted array holds x. */
+function includes(sorted: Int32Array, x: number): boolean {
+  let low = 0, high = sorted.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >>> 1;
+    if (sorted[mid] === x) return true;
+    if (sorted[mid] < x) low = mid + 1; else high = mid - 1;
+  }
+  return false;
+}
+
+/** Stored tokens without a version's colon: as link-rows.ts storedTokens reads them (all but the text's last character as the version). */
+function storedTokensOf(stored: string): string[] {
+  const version = stored.slice(0, -1);
+  return stored.split(' ').map((t) => `${version}:${t}`);
+}

@@ -112,14 +112,13 @@ function emSession(
     trains.forEach((c, k) => { p += (levels[c] + 1) * stride[k]; });
     return p;
   };
-  const values = table.internedValues();
   const tagId = (tag: string) => table.tags.indexOf(tag);
   const [tagHere, tagThere] = [tagId(tag), tagId(other)];
   const tagged = (t: number, wanted: number) => wanted >= 0 && table.tagOfToken[t] === wanted;
   const size = (unit: number) => table.members[unit].length;
   const comparable: number[] = [];
   for (let unit = 0; unit < table.units; unit++) if (table.encoded[unit]) comparable.push(unit);
-  const { blocks, skipped } = table.blockMembers(comparable, config.blocking.maxBlock);
+  const { blocks, skipped } = table.encodedBlockMembers(config.blocking.maxBlock);
   const chosen = [...blocks].filter(([t, members]) => !skipped[t] && members.length > 1 && tagged(t, tagHere));
   const inBlocks = chosen.reduce((n, [, members]) => n + (members.length * (members.length - 1)) / 2, 0);
   const rate = Math.min(1, settings.blockedPairs / Math.max(1, inBlocks));
@@ -140,7 +139,7 @@ function emSession(
     weight[p] += w; also[p] += w; pairs += w; sampled++;
   }
   for (const [token, members] of chosen) {
-    if (rate < 1 && hashUnit(values[token], settings.seed) >= rate) continue;
+    if (rate < 1 && hashUnit(table.tokenText(token), settings.seed) >= rate) continue;
     for (let i = 0; i < members.length; i++) {
       for (let j = i + 1; j < members.length; j++) {
         const x = members[i], y = members[j];

@@ -18,8 +18,8 @@ import { byImpact, cohortPeople, type ReviewItemWithImpact } from './impact.ts';
 import { linksRun, readLinksPointer, storeRunLinks } from './links.ts';
 import type { LinkageState } from '../../analytics/products/cohort.ts';
 import { PERSON_LINKS_POINTER } from '../../schemas/glue.ts';
-import { readPersonLinks } from '../../analytics/engines/person-links.ts';
-import { linkChanges, type LinkChanges } from '../../analytics/matching/changes.ts';
+import { forEachPersonLink } from '../../analytics/engines/person-links.ts';
+import { EarlierLinks, type LinkChanges } from '../../analytics/matching/changes.ts';
 
 /**
  * Linking people ahead of time: once per data version (the catalog and the review decisions), every person record
@@ -116,8 +116,9 @@ export async function linkAllPeople(platform: Platform, engineName: EngineName =
   const linkedAt = platform.now().toISOString();
   const index = indexPeople(resolution, { version, linkedAt });
   await platform.storage.put(key, encodePeopleIndex(index));
-  const earlier = await readPersonLinks(platform.storage);
-  const changes = earlier.size ? linkChanges(earlier, resolution.table.ids, resolution.personIds) : undefined;
+  const earlier = new EarlierLinks(resolution.table.ids);
+  await forEachPersonLink(platform.storage, (record, person) => earlier.add(record, person));
+  const changes = earlier.size ? earlier.changes(resolution.personIds) : undefined;
   progress('writing the person links the views join…');
   await storeRunLinks(platform.storage, linksRun(key), resolution.table.ids, resolution.personIds, platform.now());
   await platform.storage.put(blindSampleKey(key), JSON.stringify(blindSample(autoLinkedPairs(candidates, resolution), blindSeed(version))));

@@ -50,6 +50,7 @@ class BesideAthena implements Engine {
   constructor(private readonly answers: Engine, private readonly athena: Engine) {}
   async count(query: CountQuery, params: Params) { await this.athena.count(query, params); return this.answers.count(query, params); }
   async rows(query: RowQuery, params: Params) { await this.athena.rows(query, params); return this.answers.rows(query, params); }
+  async scan(query: RowQuery, params: Params, each: Parameters<Engine['scan']>[2]) { await this.athena.rows(query, params); return this.answers.scan(query, params, each); }
   async persons(query: PersonQuery, params: Params) { await this.athena.persons(query, params); return this.answers.persons(query, params); }
   async close() { await this.answers.close(); await this.athena.close(); }
 }
