@@ -32,9 +32,8 @@ function analyse(label: string, records: ClearRecord[], pairsOf: (records: Clear
   const { table } = candidatePairs(links, linkageConfig);
   const model = table.model!;
   const sizes = table.blockRecords();
-  const values = table.internedValues();
   // A unit's rarest fe block: about how many records carry its forename.
-  const rarest = (u: number) => { let n = Infinity; for (const t of table.blocks[u]) if (tagOf(values[t]) === 'fe') n = Math.min(n, sizes[t]); return n; };
+  const rarest = (u: number) => { let n = Infinity; for (const t of table.blocks[u]) if (tagOf(table.tokenText(t)) === 'fe') n = Math.min(n, sizes[t]); return n; };
   const lv = new Int8Array(clkFields.length), dice: (number | null)[] = clkFields.map(() => null);
   const rows = new Map<string, number>();
   const tally = (k: string) => rows.set(k, (rows.get(k) ?? 0) + 1);
