@@ -18,8 +18,7 @@ import { LATEST_KEY, readOversizedBlocks, type LinkingRun } from './people.ts';
  * Linking an accepted extract's person records on arrival, so the next cohort shows them without a full run: its
  * records not yet in the current run's links are scored (the latest run's blocking and model) against the stored
  * records that share an exact key or a blocking token within its limit with them (only pairs with a new record are
- * compared), and each takes the stored person of the cluster it
- * joins, or a new person. Arrival never merges two stored people: where a cluster holds two, the new records go to
+ * compared), and each takes the stored person of the cluster it joins, or a new person. Arrival never merges two stored people: where a cluster holds two, the new records go to
  * the one they link to most strongly, and the merge waits for a full run (or review). Before any full run, the
  * first upload starts a run of its own.
  */
