@@ -71,22 +71,24 @@ export function unitCandidates(table: LinkTable, config: LinkageConfig = table.c
     if (!skipped[token] && limit < config.blocking.maxBlock && (limit === 0 || members.reduce((n, u) => n + table.members[u].length, 0) > limit)) skipped[token] = 1;
     stats.blocksSkipped += skipped[token];
   }
-  const firstShared = (a: Int32Array, b: Int32Array): number => {
-    for (let i = 0, j = 0; i < a.length && j < b.length;) {
-      if (a[i] === b[j] && !skipped[a[i]]) return a[i];
-      if (a[i] < b[j]) i++; else if (a[i] > b[j]) j++; else { i++; j++; }
-    }
-    return -1;
-  };
   for (const [token, members] of blocks) {
     if (skipped[token]) continue;
     for (let i = 0; i < members.length; i++) {
       for (let j = i + 1; j < members.length; j++) {
-        if (firstShared(table.blocks[members[i]], table.blocks[members[j]]) === token) consider(members[i], members[j]);
+        if (firstShared(table.blocks[members[i]], table.blocks[members[j]], skipped) === token) consider(members[i], members[j]);
       }
     }
   }
   return { table, ...out.columns(), stats };
+}
+
+/** The first blocking token (sorted interned ids) two units share that is not skipped, -1 for none: a pair is compared under it only. */
+export function firstShared(a: Int32Array, b: Int32Array, skipped: Uint8Array): number {
+  for (let i = 0, j = 0; i < a.length && j < b.length;) {
+    if (a[i] === b[j] && !skipped[a[i]]) return a[i];
+    if (a[i] < b[j]) i++; else if (a[i] > b[j]) j++; else { i++; j++; }
+  }
+  return -1;
 }
 
 /** A table of records given as objects (tests, the evaluation harness). Records with no encoding are compared by `compare` if given. */
@@ -108,7 +110,7 @@ export function candidatePairs(records: readonly LinkRecord[], config: LinkageCo
 }
 
 /** Growing columns of unit pairs and scores. */
-class PairColumns {
+export class PairColumns {
   private a = new Int32Array(1024);
   private b = new Int32Array(1024);
   private s = new Float64Array(1024);

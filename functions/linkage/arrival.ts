@@ -1,23 +1,24 @@
 import { defaultEngine, openEngine, type EngineName } from '../../analytics/engine.ts';
 import { col, eq, isIn, lit, or, type Engine, type Expr } from '../../analytics/ir.ts';
-import { unitCandidates, type Candidates } from '../../analytics/matching/candidates.ts';
-import { addLinkRow, linkRowOf, linkSources, type PersonLinkRow } from '../../analytics/matching/link-rows.ts';
+import { arrivalCandidates, ArrivalTable, blockLimit } from '../../analytics/matching/arrival-candidates.ts';
+import type { Candidates } from '../../analytics/matching/candidates.ts';
+import { addLinkRow, linkRowOf, linkSources, storedTokens, type PersonLinkRow } from '../../analytics/matching/link-rows.ts';
 import { resolveTable } from '../../analytics/matching/resolve.ts';
-import { LinkTable } from '../../analytics/matching/table.ts';
-import { trainModel } from '../../analytics/matching/training.ts';
+import type { LinkTable } from '../../analytics/matching/table.ts';
+import { tagOf, trainModel } from '../../analytics/matching/training.ts';
 import { linkageConfig, type LinkageConfig } from '../../schemas/linkage.ts';
 import type { PersonLinksPointer } from '../../schemas/glue.ts';
 import type { Platform } from '../platform/platform.ts';
 import { getJson, PreconditionFailed } from '../platform/storage/port.ts';
 import { loadDecisions } from './decisions.ts';
 import { addLinksPart, readLinksPointer, startLinks } from './links.ts';
-import { LATEST_KEY, type LinkingRun } from './people.ts';
+import { LATEST_KEY, readOversizedBlocks, type LinkingRun } from './people.ts';
 
 /**
  * Linking an accepted extract's person records on arrival, so the next cohort shows them without a full run: its
  * records not yet in the current run's links are scored (the latest run's blocking and model) against the stored
- * records that share a blocking token or an exact key with them, and each takes the stored person of the cluster it
- * joins, or a new person. Arrival never merges two stored people: where a cluster holds two, the new records go to
+ * records that share an exact key or a blocking token within its limit with them (only pairs with a new record are
+ * compared), and each takes the stored person of the cluster it joins, or a new person. Arrival never merges two stored people: where a cluster holds two, the new records go to
  * the one they link to most strongly, and the merge waits for a full run (or review). Before any full run, the
  * first upload starts a run of its own.
  */
@@ -89,8 +90,14 @@ async function linkRecords(
   if (!news.length) return { ids: [], personIds: [], joined: 0, newPeople: 0, compared: 0 };
   progress(`linking ${news.length.toLocaleString('en-GB')} new person records…`);
 
-  const stored = pointer ? await storedNeighbours(engine, news, upload.upload_id) : [];
-  const table = new LinkTable(config);
+  const latest = await getJson<LinkingRun>(platform.storage, LATEST_KEY);
+  const oversized = latest ? await readOversizedBlocks(platform.storage, latest.value.key) : {};
+  // A store a full run would compare all pairs of (its units at most its records) is read whole.
+  const units = latest && pointer ? latest.value.units + pointer.value.records - latest.value.records : pointer?.value.records ?? 0;
+  const whole = units + news.length <= config.blocking.allPairsUpTo;
+  const through = whole ? null : readThrough(news, oversized, config);
+  const stored = pointer ? await storedNeighbours(engine, news, upload.upload_id, through) : [];
+  const table = new ArrivalTable(config);
   const personOfStored = new Map<string, string>();
   for (const { row, person } of stored) {
     if (personOfStored.has(row.id) || seen.has(row.id)) continue;
@@ -99,10 +106,15 @@ async function linkRecords(
   }
   for (const row of news) addLinkRow(table, row);
   progress(`comparing them with ${personOfStored.size.toLocaleString('en-GB')} stored records that share a blocking token or a key…`);
-  const latest = await getJson<LinkingRun>(platform.storage, LATEST_KEY);
+  const sizes = storeSizes(table, news, oversized);
   const decisions = await loadDecisions(platform.storage);
+  table.storeSizes = sizes;
   table.useModel(latest?.value.model ?? trainModel(table, decisions, config));
-  const candidates = unitCandidates(table, config);
+  const holdsNew = new Uint8Array(table.units);
+  for (let i = personOfStored.size; i < table.size; i++) holdsNew[table.unit[i]] = 1;
+  let comparable = 0;
+  for (let u = 0; u < table.units; u++) comparable += Number(table.encoded[u]);
+  const candidates = arrivalCandidates(table, config, holdsNew, sizes, whole && comparable <= config.blocking.allPairsUpTo);
   const resolution = resolveTable(candidates, decisions, config);
 
   // Per cluster: the stored people among its records, and how strongly the cluster's new records link to each.
@@ -153,27 +165,66 @@ function strongestLinks(table: LinkTable, candidates: Candidates, roots: Int32Ar
   return out;
 }
 
-/** The stored, linked records of any dataset that share a blocking token or an exact key with the new records. */
-async function storedNeighbours(engine: Engine, news: readonly PersonLinkRow[], uploadId: string): Promise<{ row: PersonLinkRow; person: string }[]> {
-  const tokens = new Set<string>(), keys = { key_nhs: new Set<string>(), key_upn: new Set<string>(), key_local: new Set<string>(), key_name_dob: new Set<string>() };
-  for (const row of news) {
-    if (row.link_blocks) {
-      const colon = row.link_blocks.indexOf(':'), version = row.link_blocks.slice(0, colon + 1);
-      for (const t of row.link_blocks.slice(colon + 1).split(' ')) tokens.add(version + t);
-    }
-    for (const k of Object.keys(keys) as (keyof typeof keys)[]) if (row[k]) keys[k].add(row[k]!);
+/**
+ * The blocking tokens of the new records to read stored neighbours through: those whose block in the store (as the
+ * last full run counted it, with the new records) is within its limit; candidate search skips the others, as a
+ * full run does. Tokens the full run did not find oversized are read, so their blocks are counted here.
+ */
+function readThrough(news: readonly PersonLinkRow[], oversized: Record<string, number>, config: LinkageConfig): Set<string> {
+  const fresh = newBlockRecords(news);
+  const tokens = new Set<string>();
+  for (const [token, records] of fresh) {
+    const known = oversized[token];
+    if (known === undefined || known + records <= blockLimit(tagOf(token), config)) tokens.add(token);
   }
+  return tokens;
+}
+
+/** Blocking token → the new records carrying it. */
+function newBlockRecords(news: readonly PersonLinkRow[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const row of news) for (const t of new Set(storedTokens(row.link_blocks))) out.set(t, (out.get(t) ?? 0) + 1);
+  return out;
+}
+
+/**
+ * Each block's records in the store with the new records: counted in the table for the blocks read whole, the
+ * full run's count and the new records for the oversized ones (whose stored records were not all read).
+ */
+function storeSizes(table: ArrivalTable, news: readonly PersonLinkRow[], oversized: Record<string, number>): Int32Array {
+  const sizes = table.blockRecords();
+  const fresh = newBlockRecords(news);
+  const values = table.internedValues();
+  const seen = new Uint8Array(sizes.length);
+  for (let u = 0; u < table.units; u++) {
+    for (const t of table.blocks[u]) {
+      if (seen[t]) continue;
+      seen[t] = 1;
+      const known = oversized[values[t]];
+      if (known !== undefined) sizes[t] = Math.max(sizes[t], known + (fresh.get(values[t]) ?? 0));
+    }
+  }
+  return sizes;
+}
+
+/**
+ * The stored, linked records of any dataset that share a blocking token of `through` or an exact key with the new
+ * records; with `through` null, every stored record (a small store, compared all pairs).
+ */
+async function storedNeighbours(engine: Engine, news: readonly PersonLinkRow[], uploadId: string, through: Set<string> | null): Promise<{ row: PersonLinkRow; person: string }[]> {
+  const keys = { key_nhs: new Set<string>(), key_upn: new Set<string>(), key_local: new Set<string>(), key_name_dob: new Set<string>() };
+  for (const row of news) for (const k of Object.keys(keys) as (keyof typeof keys)[]) if (row[k]) keys[k].add(row[k]!);
   const out: { row: PersonLinkRow; person: string }[] = [];
   for (const source of linkSources()) {
     const ors: Expr[] = [];
     const block = source.select.link_blocks as { col: string } | undefined;
-    if (block && tokens.size) ors.push({ op: 'has_token', a: block, tokens: [...tokens] });
+    if (block && through?.size) ors.push({ op: 'has_token', a: block, tokens: [...through] });
     for (const k of Object.keys(keys) as (keyof typeof keys)[]) {
       const column = source.select[k];
       if (column && keys[k].size) ors.push(isIn(column, [...keys[k]]));
     }
-    if (!ors.length) continue;
-    const rows = await engine.rows({ from: source.dataset, select: { ...source.select, linked: col(source.personColumn), upload: col('upload_id') }, where: or(...ors) }, {});
+    if (through && !ors.length) continue;
+    const rows = await engine.rows({ from: source.dataset, select: { ...source.select, linked: col(source.personColumn), upload: col('upload_id') }, ...(through ? { where: or(...ors) } : {}) }, {});
     for (const row of rows) if (row.linked !== null && row.upload !== uploadId) out.push({ row: linkRowOf(source, row), person: String(row.linked) });
   }
   return out;

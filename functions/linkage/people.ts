@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { oversizedBlocks } from '../../analytics/matching/arrival-candidates.ts';
 import { defaultEngine, openEngine, type EngineName } from '../../analytics/engine.ts';
 import type { Engine } from '../../analytics/ir.ts';
 import { unitCandidates } from '../../analytics/matching/candidates.ts';
@@ -65,6 +67,18 @@ export const peopleKey = (version: string) => `${PEOPLE_PREFIX}${createHash('sha
 export const blindSampleKey = (peopleKey: string) => peopleKey.replace(/\.json\.gz$/, '.blind.json');
 /** The sample is seeded by the run's catalog version: decisions since do not draw a new one. */
 export const blindSeed = (version: string) => version.split('|')[0];
+/**
+ * A run's oversized blocks (keyed token → records), next to its people: arrival reads no neighbours through them and
+ * sizes them from here (functions/linkage/arrival.ts). Written by the run rather than counted on arrival, which would
+ * read every stored record's tokens.
+ */
+export const oversizedBlocksKey = (peopleKey: string) => peopleKey.replace(/\.json\.gz$/, '.oversized.json.gz');
+
+/** The oversized blocks of the run that stored `peopleKey`; none for a run that predates them (arrival then reads every block). */
+export async function readOversizedBlocks(storage: Storage, peopleKey: string): Promise<Record<string, number>> {
+  const object = await storage.get(oversizedBlocksKey(peopleKey));
+  return object ? JSON.parse(gunzipSync(object.body).toString('utf8')) : {};
+}
 
 /** Stored people are read once per process and key (they are immutable: a new version gets a new key). */
 const loaded = new WeakMap<Storage, Map<string, Promise<PeopleIndex | null>>>();
@@ -121,6 +135,7 @@ export async function linkAllPeople(platform: Platform, engineName: EngineName =
   const changes = earlier.size ? earlier.changes(resolution.personIds) : undefined;
   progress('writing the person links the views join…');
   await storeRunLinks(platform.storage, linksRun(key), resolution.table.ids, resolution.personIds, platform.now());
+  await platform.storage.put(oversizedBlocksKey(key), gzipSync(JSON.stringify(oversizedBlocks(table))));
   await platform.storage.put(blindSampleKey(key), JSON.stringify(blindSample(autoLinkedPairs(candidates, resolution), blindSeed(version))));
   const run: LinkingRun = {
     version, key, linked_at: linkedAt, records: table.size, units: table.units, people: index.people,
