@@ -21,11 +21,11 @@ export function blockLimit(tag: string | null, config: LinkageConfig): number {
  * frequencies among them) from here. Tokens are keyed, so this names no one.
  */
 export function oversizedBlocks(table: LinkTable, config: LinkageConfig = table.config): Record<string, number> {
-  const sizes = table.blockRecords(), values = table.internedValues();
+  const sizes = table.blockRecords();
   const out: Record<string, number> = {};
   for (let t = 0; t < sizes.length; t++) {
     if (sizes[t] === 0 || table.tags[table.tagOfToken[t]] === 'fe') continue; // one-edit tokens: levels compare them, blocking never uses them
-    if (sizes[t] > blockLimit(tagOf(values[t]), config)) out[values[t]] = sizes[t];
+    if (sizes[t] > blockLimit(tagOf(table.tokenText(t)), config)) out[table.tokenText(t)] = sizes[t];
   }
   return out;
 }
@@ -66,8 +66,7 @@ export function arrivalCandidates(table: LinkTable, config: LinkageConfig, fresh
     return { table, ...out.columns(), stats };
   }
   // The blocks of the new units' tokens (any pair with a new unit shares only these), each skipped as the store sizes it.
-  const values = table.internedValues();
-  const skipped = new Uint8Array(table.internedCount);
+  const skipped = new Uint8Array(table.tokenCount);
   const blocks = new Map<number, number[]>();
   for (const u of comparable) {
     if (!fresh[u]) continue;
@@ -75,7 +74,7 @@ export function arrivalCandidates(table: LinkTable, config: LinkageConfig, fresh
       if (blocks.has(t)) continue;
       blocks.set(t, []);
       const tag = table.tags[table.tagOfToken[t]];
-      if (tag === 'fe' || sizes[t] > blockLimit(tagOf(values[t]), config) || blockLimit(tagOf(values[t]), config) === 0) skipped[t] = 1;
+      if (tag === 'fe' || sizes[t] > blockLimit(tagOf(table.tokenText(t)), config) || blockLimit(tagOf(table.tokenText(t)), config) === 0) skipped[t] = 1;
       stats.blocksSkipped += skipped[t];
     }
   }

@@ -194,14 +194,13 @@ function newBlockRecords(news: readonly PersonLinkRow[]): Map<string, number> {
 function storeSizes(table: ArrivalTable, news: readonly PersonLinkRow[], oversized: Record<string, number>): Int32Array {
   const sizes = table.blockRecords();
   const fresh = newBlockRecords(news);
-  const values = table.internedValues();
   const seen = new Uint8Array(sizes.length);
   for (let u = 0; u < table.units; u++) {
     for (const t of table.blocks[u]) {
       if (seen[t]) continue;
       seen[t] = 1;
-      const known = oversized[values[t]];
-      if (known !== undefined) sizes[t] = Math.max(sizes[t], known + (fresh.get(values[t]) ?? 0));
+      const known = oversized[table.tokenText(t)];
+      if (known !== undefined) sizes[t] = Math.max(sizes[t], known + (fresh.get(table.tokenText(t)) ?? 0));
     }
   }
   return sizes;
