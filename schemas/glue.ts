@@ -31,8 +31,8 @@ export const PERSON_LINKS_POINTER = `${PERSON_LINKS_PREFIX}current.json`;
 export const PERSON_LINKS_TABLE = 'person_links__runs';
 export const PERSON_LINKS_PARTITION = 'run';
 /** The columns of every links part (functions/linkage/links.ts writes them; the Glue table reads them). */
-export const PERSON_LINKS_COLUMNS: { name: string; type: StoredType; description: string }[] = [
-  { name: 'record_id', type: 'string', description: 'The person record (dataset, person block and its pseudonymous references)' },
+export const PERSON_LINKS_COLUMNS: { name: string; type: StoredType; description: string; keyed?: true }[] = [
+  { name: 'record_id', type: 'string', description: 'The person record (dataset, person block and its pseudonymous references)', keyed: true },
   { name: 'person_id', type: 'string', description: 'The person it was linked to' },
 ];
 export interface PersonLinksPointer {
