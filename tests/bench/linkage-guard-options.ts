@@ -24,6 +24,9 @@ const allVariants: Record<string, Guard[]> = {
     twins: (g) => ({ ...g, when: { ...g.when, forename: ['near', 'different'] } }), forename: (g) => ({ ...g, when: { forename: ['different'] } }),
   }),
   'twins and forename: only where the sexes agree': from(guards, { twins: sexAgrees, forename: sexAgrees }),
+  // The twins merged as now have forenames one edit apart and birth dates a day out.
+  'twins: a one-edit forename too, where the birth date is a day out': guards.flatMap((g) => (g.name === 'twins'
+    ? [g, { ...g, name: 'twins-typo', when: { ...g.when, forename: ['typo'], dob: ['close'] } }] : [g])),
   'no twins guard': from(guards, { twins: () => null }),
   'no twins or forename guard': from(guards, { twins: () => null, forename: () => null }),
   'no birth-date guard': from(guards, { 'birth-date': () => null }),
