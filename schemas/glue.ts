@@ -1,4 +1,4 @@
-import type { StoredType } from './stored.ts';
+import type { StoredColumn, StoredType } from './stored.ts';
 
 /**
  * How the stored tables appear in the Glue catalog, for the CDK app (tables) and the Glue adapter (partitions and
@@ -31,7 +31,7 @@ export const PERSON_LINKS_POINTER = `${PERSON_LINKS_PREFIX}current.json`;
 export const PERSON_LINKS_TABLE = 'person_links__runs';
 export const PERSON_LINKS_PARTITION = 'run';
 /** The columns of every links part (functions/linkage/links.ts writes them; the Glue table reads them). */
-export const PERSON_LINKS_COLUMNS: { name: string; type: StoredType; description: string; keyed?: true }[] = [
+export const PERSON_LINKS_COLUMNS: StoredColumn[] = [
   { name: 'record_id', type: 'string', description: 'The person record (dataset, person block and its pseudonymous references)', keyed: true },
   { name: 'person_id', type: 'string', description: 'The person it was linked to' },
 ];

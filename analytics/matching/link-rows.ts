@@ -88,12 +88,13 @@ export function linkSources(): LinkSource[] {
   return sources;
 }
 
+const text = (v: unknown) => (v === null || v === undefined ? null : String(v));
+
 /**
  * A person row from a source's select (the columns may ride along with a product's own select): its id is the
  * dataset, the person block and the row's own references, so the same row has the same id in every query.
  */
 export function linkRowOf(source: LinkSource, row: ResultRow): PersonLinkRow {
-  const text = (v: unknown) => (v === null || v === undefined ? null : String(v));
   const id = recordId(source, source.idParts.map((p) => row[p]));
   return {
     id, dataset: source.dataset, partner: String(row.partner),
@@ -141,7 +142,6 @@ export async function loadLinkRows(engine: Engine): Promise<PersonLinkRow[]> {
  */
 export async function loadLinkTable(engine: Engine, config: LinkageConfig = linkageConfig): Promise<LinkTable> {
   const table = new LinkTable(config);
-  const text = (v: Scalar | undefined) => (v === null || v === undefined ? null : String(v));
   for (const source of linkSources()) {
     await engine.scan({ from: source.dataset, select: source.select }, {}, (columns, rows) => {
       const parts = source.idParts.map((p) => columns[p]), none: Scalar[] = [];

@@ -95,7 +95,8 @@ async function linkRecords(
   // A store a full run would compare all pairs of (its units at most its records) is read whole.
   const units = latest && pointer ? latest.value.units + pointer.value.records - latest.value.records : pointer?.value.records ?? 0;
   const whole = units + news.length <= config.blocking.allPairsUpTo;
-  const through = whole ? null : readThrough(news, oversized, config);
+  const newBlocks = newBlockRecords(news);
+  const through = whole ? null : readThrough(newBlocks, oversized, config);
   const stored = pointer ? await storedNeighbours(engine, news, upload.upload_id, through) : [];
   const table = new ArrivalTable(config);
   const personOfStored = new Map<string, string>();
@@ -106,7 +107,7 @@ async function linkRecords(
   }
   for (const row of news) addLinkRow(table, row);
   progress(`comparing them with ${personOfStored.size.toLocaleString('en-GB')} stored records that share a blocking token or a key…`);
-  const sizes = storeSizes(table, news, oversized);
+  const sizes = storeSizes(table, newBlocks, oversized);
   const decisions = await loadDecisions(platform.storage);
   table.storeSizes = sizes;
   table.useModel(latest?.value.model ?? trainModel(table, decisions, config));
@@ -170,8 +171,7 @@ function strongestLinks(table: LinkTable, candidates: Candidates, roots: Int32Ar
  * last full run counted it, with the new records) is within its limit; candidate search skips the others, as a
  * full run does. Tokens the full run did not find oversized are read, so their blocks are counted here.
  */
-function readThrough(news: readonly PersonLinkRow[], oversized: Record<string, number>, config: LinkageConfig): Set<string> {
-  const fresh = newBlockRecords(news);
+function readThrough(fresh: ReadonlyMap<string, number>, oversized: Record<string, number>, config: LinkageConfig): Set<string> {
   const tokens = new Set<string>();
   for (const [token, records] of fresh) {
     const known = oversized[token];
@@ -191,16 +191,15 @@ function newBlockRecords(news: readonly PersonLinkRow[]): Map<string, number> {
  * Each block's records in the store with the new records: counted in the table for the blocks read whole, the
  * full run's count and the new records for the oversized ones (whose stored records were not all read).
  */
-function storeSizes(table: ArrivalTable, news: readonly PersonLinkRow[], oversized: Record<string, number>): Int32Array {
+function storeSizes(table: ArrivalTable, fresh: ReadonlyMap<string, number>, oversized: Record<string, number>): Int32Array {
   const sizes = table.blockRecords();
-  const fresh = newBlockRecords(news);
   const seen = new Uint8Array(sizes.length);
   for (let u = 0; u < table.units; u++) {
     for (const t of table.blocks[u]) {
       if (seen[t]) continue;
       seen[t] = 1;
-      const known = oversized[table.tokenText(t)];
-      if (known !== undefined) sizes[t] = Math.max(sizes[t], known + (fresh.get(table.tokenText(t)) ?? 0));
+      const token = table.tokenText(t), known = oversized[token];
+      if (known !== undefined) sizes[t] = Math.max(sizes[t], known + (fresh.get(token) ?? 0));
     }
   }
   return sizes;
