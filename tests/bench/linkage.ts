@@ -14,8 +14,10 @@ import { fillRatio } from '../../analytics/matching/clk.ts';
 import { LinkageEncoder } from '../../analytics/matching/encoding.ts';
 import { clkFields, LinkageConfig, linkageConfig } from '../../schemas/linkage.ts';
 import { printModel } from './linkage-model.ts';
-import { childRecords, clearCompare, encodeRecords, febrlRecords, guardedTruePairs, sweep, type ClearRecord, type Quality } from './linkage-eval.ts';
-import { COHORT, linkPopulation, populationRecords, relatedPairs, type PopulationQuality } from './population-eval.ts';
+import { candidatePairs } from '../../analytics/matching/candidates.ts';
+import { resolvePeople } from '../../analytics/matching/resolve.ts';
+import { childRecords, clearCompare, encodeRecords, febrlRecords, guardedTruePairs, quality, sweep, type ClearRecord, type Quality } from './linkage-eval.ts';
+import { COHORT, linkPopulation, populationRecords, relatedPairs, reviewWithTruth, type PopulationQuality } from './population-eval.ts';
 
 const arg = (name: string, fallback: number) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? Number(process.argv[i + 1]) : fallback; };
 const febrlDir = process.env.VRN_FEBRL_DIR;
@@ -62,7 +64,15 @@ function run(label: string, records: ClearRecord[]) {
     Object.entries(guarded.byGuard).sort((a, b) => b[1] - a[1]).map(([g, n]) => `${g} ${n}`).join(', '));
   const unguarded = sweep(records, links, CLK_THRESHOLDS, undefined, LinkageConfig.parse({ ...linkageConfig, guards: [] })).rows.find((r) => r.threshold === linkageConfig.thresholds.autoLink)!;
   console.log(`without the guards, at ${unguarded.threshold}: precision ${unguarded.precision.toFixed(4)}, recall ${unguarded.recall.toFixed(4)}, F1 ${unguarded.f1.toFixed(4)}`);
-  const summary = { label, autoLink: fmt([auto])[0], unguarded: fmt([unguarded])[0], bestClk: fmt([best(clk.rows)])[0], bestBaseline: baseline.rows.length ? fmt([best(baseline.rows)])[0] : null };
+  // As deployed (its own review threshold), then a reviewer who knows the truth works the review queue.
+  const deployed = candidatePairs(links, linkageConfig);
+  const first = resolvePeople(links, new Map(), linkageConfig, deployed);
+  const truthOf = new Map(records.map((r) => [r.id, r.truth]));
+  const reviewed = reviewWithTruth(links, linkageConfig, deployed, first, (id) => truthOf.get(id));
+  const withQueue = quality(records, reviewed.resolution.personOf, linkageConfig.thresholds.autoLink);
+  console.log(`review queue: ${first.review.length} pairs (${((100 * first.review.length) / records.length).toFixed(2)}% of records); with it worked by a reviewer who knows the truth `
+    + `(${reviewed.accepted} accepted of ${reviewed.reviewed}, ${reviewed.rounds} rounds): precision ${withQueue.precision.toFixed(4)}, recall ${withQueue.recall.toFixed(4)}, F1 ${withQueue.f1.toFixed(4)}`);
+  const summary = { label, autoLink: fmt([auto])[0], withQueue: { ...fmt([withQueue])[0], queue: first.review.length }, unguarded: fmt([unguarded])[0], bestClk: fmt([best(clk.rows)])[0], bestBaseline: baseline.rows.length ? fmt([best(baseline.rows)])[0] : null };
   console.log(`at the auto-link threshold ${auto.threshold}: precision ${auto.precision.toFixed(4)}, recall ${auto.recall.toFixed(4)}, F1 ${auto.f1.toFixed(4)}; baseline's best F1 ${summary.bestBaseline?.f1 ?? '(not run)'}`);
   return summary;
 }

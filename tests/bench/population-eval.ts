@@ -105,6 +105,31 @@ export interface PopulationRun {
   queueCohort: number; queueCohortSame: number;
 }
 
+/**
+ * A reviewer who knows the truth: accepts every true pair the review queue shows and rejects every false one, then
+ * the people are resolved again with the decisions, round after round until the queue shows nothing new (ten at most).
+ */
+export function reviewWithTruth(
+  links: LinkRecord[], config: LinkageConfig, candidates: Candidates, first: Resolution, truthOf: (id: string) => string | undefined,
+): { resolution: Resolution; reviewed: number; accepted: number; rounds: number } {
+  const seen = new Set<string>(), decisions = new Map<string, 'accept' | 'reject'>();
+  let accepted = 0;
+  let resolution: Resolution = first, rounds = 0;
+  for (; rounds < 10; rounds++) {
+    let fresh = 0;
+    for (const p of resolution.review) {
+      const [x, y] = [resolution.table.ids[p.a], resolution.table.ids[p.b]];
+      const key = pairKey(x, y);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      if (truthOf(x) === truthOf(y)) { decisions.set(key, 'accept'); accepted++; fresh++; } else decisions.set(key, 'reject');
+    }
+    if (!fresh) break;
+    resolution = resolvePeople(links, decisions, config, candidates);
+  }
+  return { resolution, reviewed: seen.size, accepted, rounds };
+}
+
 /** Link (timed: candidates and resolution), then review with a reviewer who knows the truth. */
 export function linkPopulation(population: Population, links: LinkRecord[], config: LinkageConfig = linkageConfig): PopulationRun {
   const t = performance.now();
@@ -116,24 +141,10 @@ export function linkPopulation(population: Population, links: LinkRecord[], conf
   first.table.ids.forEach((id, i) => { if (population.cohort.has(id)) inCohort.add(first.root[i]); });
   const touching = first.review.filter((p) => inCohort.has(first.root[p.a]) || inCohort.has(first.root[p.b]));
   const queueCohortSame = touching.filter((p) => truthOf.get(first.table.ids[p.a]) === truthOf.get(first.table.ids[p.b])).length;
-  const seen = new Set<string>(), decisions = new Map<string, 'accept' | 'reject'>();
-  let accepted = 0;
-  let resolution: Resolution = first, rounds = 0;
-  for (; rounds < 10; rounds++) {
-    let fresh = 0;
-    for (const p of resolution.review) {
-      const [x, y] = [resolution.table.ids[p.a], resolution.table.ids[p.b]];
-      const key = pairKey(x, y);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      if (truthOf.get(x) === truthOf.get(y)) { decisions.set(key, 'accept'); accepted++; fresh++; } else decisions.set(key, 'reject');
-    }
-    if (!fresh) break;
-    resolution = resolvePeople(links, decisions, config, candidates);
-  }
+  const { resolution, reviewed, accepted, rounds } = reviewWithTruth(links, config, candidates, first, (id) => truthOf.get(id));
   return {
     records: links.length, people: population.people.size, linkMs, compared: candidates.stats.compared,
     autoLink: populationQuality(population, first.personOf), withReview: populationQuality(population, resolution.personOf),
-    queue: first.review.length, reviewed: seen.size, accepted, rounds, queueCohort: touching.length, queueCohortSame,
+    queue: first.review.length, reviewed, accepted, rounds, queueCohort: touching.length, queueCohortSame,
   };
 }
