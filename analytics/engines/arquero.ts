@@ -116,14 +116,31 @@ function timeParsers() {
   };
 }
 
+const utf8 = new TextDecoder();
+/** How much of each id column a record id takes (link-rows.ts recordId). */
+const ID_PART = 24;
+/**
+ * The first characters of UTF-8 text straight from its bytes, as `text.slice(0, length)` (an encoding's record-id
+ * part), without decoding the rest: ASCII bytes are characters; other text is decoded whole.
+ */
+function textPrefix(length: number) {
+  return (bytes: Uint8Array | undefined) => {
+    if (!bytes) return bytes;
+    const n = Math.min(bytes.length, length);
+    for (let k = 0; k < n; k++) if (bytes[k] >= 0x80) return utf8.decode(bytes).slice(0, length);
+    return String.fromCharCode.apply(null, bytes.subarray(0, n) as unknown as number[]);
+  };
+}
+
 /** One row group's rows of a file (its metadata read once). */
 interface RowRange { metadata: FileMetaData; rowStart: number; rowEnd: number }
 
 /** One column of a Parquet file (or of some of its rows) as plain values: dates 'YYYY-MM-DD', timestamps 'YYYY-MM-DD HH:MM:SS'. */
-async function readColumn(file: ArrayBuffer, name: string, type: string, rows: RowRange | { metadata: FileMetaData }): Promise<Scalar[]> {
+async function readColumn(file: ArrayBuffer, name: string, type: string, rows: RowRange | { metadata: FileMetaData }, prefix?: number): Promise<Scalar[]> {
   const chunks: { rowStart: number; data: ArrayLike<unknown> }[] = [];
   const from = 'rowStart' in rows ? rows.rowStart : 0;
-  await parquetRead({ file, columns: [name], ...rows, parsers: timeParsers(), onChunk: ({ columnData, rowStart }) => { chunks.push({ rowStart: rowStart - from, data: columnData }); } });
+  const parsers = { ...timeParsers(), ...(prefix ? { stringFromBytes: textPrefix(prefix) } : {}) };
+  await parquetRead({ file, columns: [name], ...rows, parsers, onChunk: ({ columnData, rowStart }) => { chunks.push({ rowStart: rowStart - from, data: columnData }); } });
   const out: Scalar[] = new Array('rowEnd' in rows ? rows.rowEnd - from : Number(rows.metadata.num_rows));
   const texts = timeTexts(), timed = type === 'date' ? (d: Date) => texts.day(Math.floor(d.getTime() / 86_400_000)) : type === 'timestamp' ? (d: Date) => texts.stamp(d.getTime()) : null;
   for (const { rowStart, data } of chunks) {
@@ -198,7 +215,10 @@ export class ArqueroEngine implements Engine {
     if (!ranks) {
       ranks = (async () => {
         const source = linkSources().find((s) => s.dataset === datasetId && s.personColumn === name)!;
-        const [{ rankOf }, ...parts] = await Promise.all([this.personRanks(), ...source.idColumns.map((c) => this.column(datasetId, c))]);
+        // An id column read for nothing else is read only as far as the id takes it (an encoding is long).
+        const cache = await this.dataset(datasetId);
+        const idColumn = (c: string) => cache.columns.get(c) ?? this.readParts(cache, c, ID_PART);
+        const [{ rankOf }, ...parts] = await Promise.all([this.personRanks(), ...source.idColumns.map(idColumn)]);
         const n = parts.length ? parts[0].length : (await this.column(datasetId, 'upload_id')).length;
         const out = new Int32Array(n), values: Scalar[] = new Array(parts.length), recordId = recordIdsOf(source);
         for (let i = 0; i < n; i++) {
@@ -229,26 +249,29 @@ export class ArqueroEngine implements Engine {
       cache.columns.set(name, values);
     }
     if (!values) {
-      values = (async () => {
-        const out: Scalar[] = [];
-        const stored = storedColumns(getDataset(datasetId)).find((c) => c.name === name);
-        if (!stored && name !== 'upload_id') throw new Error(`${datasetId} has no column ${name}`);
-        for (const part of cache.parts) {
-          if (name === 'upload_id') {
-            const n = part.keep ? part.keep.length : Number(part.metadata.num_rows);
-            for (let i = 0; i < n; i++) out.push(part.upload_id);
-            continue;
-          }
-          const all = await readColumn(part.file, name, stored!.type, { metadata: part.metadata });
-          if (cache.parts.length === 1 && !part.keep) return all;
-          if (part.keep) for (const i of part.keep) out.push(all[i]);
-          else for (const v of all) out.push(v);
-        }
-        return out;
-      })();
+      values = this.readParts(cache, name);
       cache.columns.set(name, values);
     }
     return values;
+  }
+
+  /** A column of a dataset's counting rows from its files; text only `prefix` characters long if given. */
+  private async readParts(cache: DatasetCache, name: string, prefix?: number): Promise<Scalar[]> {
+    const out: Scalar[] = [];
+    const stored = storedColumns(getDataset(cache.dataset)).find((c) => c.name === name);
+    if (!stored && name !== 'upload_id') throw new Error(`${cache.dataset} has no column ${name}`);
+    for (const part of cache.parts) {
+      if (name === 'upload_id') {
+        const n = part.keep ? part.keep.length : Number(part.metadata.num_rows);
+        for (let i = 0; i < n; i++) out.push(part.upload_id);
+        continue;
+      }
+      const all = await readColumn(part.file, name, stored!.type, { metadata: part.metadata }, prefix);
+      if (cache.parts.length === 1 && !part.keep) return all;
+      if (part.keep) for (const i of part.keep) out.push(all[i]);
+      else for (const v of all) out.push(v);
+    }
+    return out;
   }
 
   /** The columns the expressions read, loaded, with the row count. */
