@@ -15,6 +15,37 @@ export async function readPersonLinks(storage: ExtractStore['storage']): Promise
   return map;
 }
 
+/**
+ * The person links as numbers: every person id once, sorted, and each record's place among them (the smaller id for
+ * a record in two parts, as readPersonLinks). A product groups records by the place, which sorts people for free.
+ */
+export async function readPersonRanks(storage: ExtractStore['storage']): Promise<{ persons: string[]; rankOf: Map<string, number> }> {
+  // Each link's record, with its person as a number in order of first sight (renumbered in id order below).
+  const records: string[] = [], distinct: string[] = [], seen = new Map<string, number>();
+  let first = new Int32Array(1 << 16), n = 0;
+  await forEachPersonLink(storage, (record, person) => {
+    let k = seen.get(person);
+    if (k === undefined) { k = distinct.length; distinct.push(person); seen.set(person, k); }
+    if (n === first.length) { const grown = new Int32Array(n * 2); grown.set(first); first = grown; }
+    records.push(record);
+    first[n++] = k;
+  });
+  seen.clear();
+  const byId = Array.from(distinct.keys()).sort((a, b) => (distinct[a] < distinct[b] ? -1 : 1));
+  const rankOfFirst = new Int32Array(distinct.length);
+  byId.forEach((k, rank) => { rankOfFirst[k] = rank; });
+  const rankOf = new Map<string, number>();
+  let twice = false;
+  for (let i = 0; i < n; i++) {
+    const size = rankOf.size;
+    rankOf.set(records[i], rankOfFirst[first[i]]);
+    if (rankOf.size === size) twice = true;
+  }
+  // A record in two parts (rare): its smallest place, over every link of it.
+  if (twice) for (let i = 0; i < n; i++) rankOf.set(records[i], Math.min(rankOf.get(records[i])!, rankOfFirst[first[i]]));
+  return { persons: byId.map((k) => distinct[k]), rankOf };
+}
+
 /** Each link of the current run's parts (none before any linking run), a row group at a time: no map of them made. */
 export async function forEachPersonLink(storage: ExtractStore['storage'], each: (record: string, person: string) => void): Promise<void> {
   const pointer = await storage.get(PERSON_LINKS_POINTER);

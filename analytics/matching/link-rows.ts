@@ -108,6 +108,16 @@ export function recordId(source: LinkSource, values: readonly unknown[]): string
   return [source.dataset, source.person, ...values.map((v) => (v === null || v === undefined ? '' : String(v).slice(0, 24)))].join('/');
 }
 
+/** recordId for the rows of one source, the same text with its prefix made once (many rows: the reference engine's join). */
+export function recordIdsOf(source: LinkSource): (values: readonly unknown[]) => string {
+  const prefix = `${source.dataset}/${source.person}`;
+  return (values) => {
+    let id = prefix;
+    for (const v of values) id += `/${v === null || v === undefined ? '' : String(v).slice(0, 24)}`;
+    return id;
+  };
+}
+
 /** The record id as SQL over a relation's columns (DuckDB and Athena alike), as recordId makes it. */
 export function recordIdSql(source: LinkSource, column: (name: string) => string): string {
   return [`'${source.dataset}/${source.person}'`, ...source.idColumns.map((c) => `coalesce(substr(${column(c)}, 1, 24), '')`)].join(` || '/' || `);
