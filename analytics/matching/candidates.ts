@@ -64,18 +64,18 @@ export function unitCandidates(table: LinkTable, config: LinkageConfig = table.c
     for (let i = 0; i < comparable.length; i++) for (let j = i + 1; j < comparable.length; j++) consider(comparable[i], comparable[j]);
     return { table, ...out.columns(), stats };
   }
-  const { blocks, skipped } = scoreOf ? table.blockMembers(comparable, config.blocking.maxBlock) : table.encodedBlockMembers(config.blocking.maxBlock, true);
+  const { tokens, start, members, records, skipped } = scoreOf ? table.blockMembers(comparable, config.blocking.maxBlock) : table.encodedBlockMembers(config.blocking.maxBlock, true);
   const limitOf = table.tags.map((tag) => config.blocking.maxBlockOf[tag] ?? Infinity);
-  for (const [token, members] of blocks) {
+  for (const token of tokens) {
     const limit = limitOf[table.tagOfToken[token]] ?? Infinity;
-    if (!skipped[token] && limit < config.blocking.maxBlock && (limit === 0 || members.reduce((n, u) => n + table.members[u].length, 0) > limit)) skipped[token] = 1;
+    if (!skipped[token] && limit < config.blocking.maxBlock && (limit === 0 || records[token] > limit)) skipped[token] = 1;
     stats.blocksSkipped += skipped[token];
   }
-  for (const [token, members] of blocks) {
+  for (const token of tokens) {
     if (skipped[token]) continue;
-    for (let i = 0; i < members.length; i++) {
-      for (let j = i + 1; j < members.length; j++) {
-        if (firstShared(table.blocks[members[i]], table.blocks[members[j]], skipped) === token) consider(members[i], members[j]);
+    for (let i = start[token], end = start[token + 1]; i < end; i++) {
+      for (let j = i + 1; j < end; j++) {
+        if (table.firstShared(members[i], members[j], skipped) === token) consider(members[i], members[j]);
       }
     }
   }
