@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { reviewQueue, type ReviewItem } from './review.ts';
 import type { TableResolution } from './resolve.ts';
+import { sha256 } from './sha256.ts';
 
 /**
  * The people of one data version: what linking every person record gave, kept so that products look people up
@@ -20,7 +20,7 @@ export interface PeopleIndex {
 }
 
 const recordHash = (id: string): [number, number] => {
-  const digest = createHash('sha256').update(id).digest();
+  const digest = sha256(id);
   return [digest.readUInt32BE(0), digest.readUInt32BE(4)];
 };
 
