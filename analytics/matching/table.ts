@@ -128,7 +128,7 @@ export class LinkTable {
     const unit = this.storedUnit(clk);
     this.scratchLength = 0;
     this.addStoredTokens(blocks);
-    this.addStoredTokens(edits);
+    this.addStoredEdits(edits);
     return this.addRecord(record, unit);
   }
 
@@ -237,8 +237,34 @@ export class LinkTable {
       if (tag !== null && t < 0) t = this.tags.push(tag) - 1;
       this.tagOfToken[id] = t;
     }
-    if (this.scratchLength === this.scratch.length) { const grown = new Int32Array(2 * this.scratch.length); grown.set(this.scratch); this.scratch = grown; }
+    this.ensureScratch(1);
     this.scratch[this.scratchLength++] = id;
+  }
+
+  /**
+   * A forename's one-edit tokens depend on it alone, so few stored texts carry most of them (331 distinct in 50,000
+   * person rows): each text's ids are kept, and a text seen before is not interned again.
+   */
+  private addStoredEdits(stored: string | null) {
+    if (!stored) return;
+    const known = this.editIds.get(stored);
+    if (known) {
+      this.ensureScratch(known.length);
+      this.scratch.set(known, this.scratchLength);
+      this.scratchLength += known.length;
+      return;
+    }
+    const from = this.scratchLength;
+    this.addStoredTokens(stored);
+    if (this.editIds.size >= 1 << 16) this.editIds.clear();
+    this.editIds.set(stored, this.scratch.slice(from, this.scratchLength));
+  }
+  private readonly editIds = new Map<string, Int32Array>();
+
+  private ensureScratch(more: number) {
+    if (this.scratchLength + more > this.scratch.length) {
+      const grown = new Int32Array(Math.max(2 * this.scratch.length, this.scratchLength + more)); grown.set(this.scratch); this.scratch = grown;
+    }
   }
 
   /** Stored tokens, each with its version (as storedTokens gives them), into the record's tokens. */
@@ -415,17 +441,6 @@ export class LinkTable {
       for (let k = tokenStart[unit], end = k + tokenLength[unit]; k < end; k++) sizes[pool[k]] += n;
     }
     return sizes;
-  }
-
-  /** The first token units u and v share that is not skipped, -1 for none (candidates.ts firstShared, over the pool). */
-  firstShared(u: number, v: number, skipped: Uint8Array): number {
-    const pool = this.tokenPool;
-    for (let i = this.tokenStart[u], j = this.tokenStart[v], iEnd = i + this.tokenLength[u], jEnd = j + this.tokenLength[v]; i < iEnd && j < jEnd;) {
-      const a = pool[i], b = pool[j];
-      if (a === b && !skipped[a]) return a;
-      if (a < b) i++; else if (a > b) j++; else { i++; j++; }
-    }
-    return -1;
   }
 
   /** The model scores come from: trained explicitly (training.ts `withTrainedModel`, or `useModel`), never here. */
