@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { LinkageConfig } from '../../schemas/linkage.ts';
 import type { Candidates } from './candidates.ts';
 import { pairKey, type TableResolution } from './resolve.ts';
 import { blindPairId, pairItem, type BlindItem } from './review.ts';
+import { sha256 } from './sha256.ts';
 
 /**
  * Blind review of auto-links: a deterministic sample of the pairs a linking run linked by score, offered to
@@ -40,7 +40,7 @@ export function blindSample(links: AutoLinks, seed: string, config: LinkageConfi
   const t = links.resolution.table;
   const ranked = links.pairs.map((p) => {
     const key = pairKey(t.ids[p.a], t.ids[p.b]);
-    return { p, key, rank: createHash('sha256').update(`${seed}\u001f${key}`).digest('hex') };
+    return { p, key, rank: sha256(`${seed}\u001f${key}`, 'hex') };
   }).sort((x, y) => (x.rank < y.rank ? -1 : x.rank > y.rank ? 1 : 0));
   const pairs = ranked.slice(0, blindSampleSize(ranked.length, config)).map(({ p, key }) => {
     const { records, fields } = pairItem(t, p.a, p.b, p.score, config);

@@ -64,22 +64,42 @@ export function unitCandidates(table: LinkTable, config: LinkageConfig = table.c
     for (let i = 0; i < comparable.length; i++) for (let j = i + 1; j < comparable.length; j++) consider(comparable[i], comparable[j]);
     return { table, ...out.columns(), stats };
   }
-  const { blocks, skipped } = scoreOf ? table.blockMembers(comparable, config.blocking.maxBlock) : table.encodedBlockMembers(config.blocking.maxBlock, true);
+  const { tokens, start, members, records, skipped } = scoreOf ? table.blockMembers(comparable, config.blocking.maxBlock) : table.encodedBlockMembers(config.blocking.maxBlock, true);
   const limitOf = table.tags.map((tag) => config.blocking.maxBlockOf[tag] ?? Infinity);
-  for (const [token, members] of blocks) {
+  for (const token of tokens) {
     const limit = limitOf[table.tagOfToken[token]] ?? Infinity;
-    if (!skipped[token] && limit < config.blocking.maxBlock && (limit === 0 || members.reduce((n, u) => n + table.members[u].length, 0) > limit)) skipped[token] = 1;
+    if (!skipped[token] && limit < config.blocking.maxBlock && (limit === 0 || records[token] > limit)) skipped[token] = 1;
     stats.blocksSkipped += skipped[token];
   }
-  for (const [token, members] of blocks) {
+  // Each unit's tokens that are not skipped (a few of its tokens): a pair's first shared one is looked for among these.
+  const { tokenPool: pool, tokenStart, tokenLength } = table, from = new Int32Array(table.units + 1);
+  let kept = 0;
+  for (let u = 0; u < table.units; u++) {
+    from[u] = kept;
+    for (let k = tokenStart[u], end = k + tokenLength[u]; k < end; k++) if (!skipped[pool[k]]) kept++;
+  }
+  from[table.units] = kept;
+  const active = new Int32Array(kept);
+  for (let u = 0, at = 0; u < table.units; u++) for (let k = tokenStart[u], end = k + tokenLength[u]; k < end; k++) if (!skipped[pool[k]]) active[at++] = pool[k];
+  for (const token of tokens) {
     if (skipped[token]) continue;
-    for (let i = 0; i < members.length; i++) {
-      for (let j = i + 1; j < members.length; j++) {
-        if (firstShared(table.blocks[members[i]], table.blocks[members[j]], skipped) === token) consider(members[i], members[j]);
+    for (let i = start[token], end = start[token + 1]; i < end; i++) {
+      for (let j = i + 1; j < end; j++) {
+        if (firstOf(active, from, members[i], members[j]) === token) consider(members[i], members[j]);
       }
     }
   }
   return { table, ...out.columns(), stats };
+}
+
+/** The first token units u and v both hold in `tokens` (`from[u]` to `from[u + 1]`, sorted), -1 for none. */
+function firstOf(tokens: Int32Array, from: Int32Array, u: number, v: number): number {
+  for (let i = from[u], j = from[v], iEnd = from[u + 1], jEnd = from[v + 1]; i < iEnd && j < jEnd;) {
+    const a = tokens[i], b = tokens[j];
+    if (a === b) return a;
+    if (a < b) i++; else j++;
+  }
+  return -1;
 }
 
 /** The first blocking token (sorted interned ids) two units share that is not skipped, -1 for none: a pair is compared under it only. */

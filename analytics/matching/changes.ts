@@ -27,9 +27,12 @@ export function linkChanges(before: ReadonlyMap<string, string>, ids: readonly s
  * person as a number, so that the changes are counted over numbers, with no map of every record id's person.
  */
 export class EarlierLinks {
-  private readonly index = new Map<string, number>();
+  /** Record id → its first record; made only when a link is not where `ids` has it (see add). */
+  private index: Map<string, number> | null = null;
   /** The next record with the same id, -1 for none. */
   private readonly same: Int32Array;
+  /** Record → the first record with its id. */
+  private readonly firstOf: Int32Array | null = null;
   /** Record → its earlier person (an index into `people`), -1 for a new record. */
   private readonly before: Int32Array;
   private readonly people: string[] = [];
@@ -37,12 +40,34 @@ export class EarlierLinks {
   private readonly gone = new Set<string>();
   private links = 0;
 
-  constructor(private readonly ids: readonly string[]) {
+  /**
+   * `rank`, if given, is each record's place in the order of record ids (LinkTable rank): then records with one id
+   * are found from it, and no map of the record ids is made while the links come in the order of `ids`, as a full
+   * run wrote them for the same records.
+   */
+  constructor(private readonly ids: readonly string[], rank?: Int32Array) {
     this.same = new Int32Array(ids.length).fill(-1);
     this.before = new Int32Array(ids.length).fill(-1);
-    for (let i = 0; i < ids.length; i++) {
-      const first = this.index.get(ids[i]);
-      if (first === undefined) this.index.set(ids[i], i); else { this.same[i] = this.same[first]; this.same[first] = i; }
+    if (!rank) { this.indexIds(); return; }
+    const byRank = new Int32Array(ids.length), firstOf = new Int32Array(ids.length);
+    for (let i = 0; i < ids.length; i++) byRank[rank[i]] = i;
+    for (let r = 0; r < ids.length; r++) {
+      const i = byRank[r];
+      firstOf[i] = i;
+      if (r === 0 || ids[byRank[r - 1]] !== ids[i]) continue;
+      // The first of them in the order of ids heads the chain of the others.
+      const first = firstOf[byRank[r - 1]];
+      firstOf[i] = first; this.same[i] = this.same[first]; this.same[first] = i;
+    }
+    this.firstOf = firstOf;
+  }
+
+  private indexIds() {
+    this.index = new Map();
+    this.same.fill(-1);
+    for (let i = 0; i < this.ids.length; i++) {
+      const first = this.index.get(this.ids[i]);
+      if (first === undefined) this.index.set(this.ids[i], i); else { this.same[i] = this.same[first]; this.same[first] = i; }
     }
   }
 
@@ -51,8 +76,13 @@ export class EarlierLinks {
 
   /** An earlier link; a record linked twice keeps the smaller person id (as the views' join does). */
   add(record: string, person: string) {
-    this.links++;
-    const first = this.index.get(record);
+    const row = this.links++;
+    let first: number | undefined;
+    if (!this.index && row < this.ids.length && this.ids[row] === record) first = this.firstOf![row];
+    else {
+      if (!this.index) this.indexIds();
+      first = this.index!.get(record);
+    }
     if (first === undefined) { this.gone.add(record); return; }
     let p = this.numberOf.get(person);
     if (p === undefined) { p = this.people.push(person) - 1; this.numberOf.set(person, p); }

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { reviewQueue, type ReviewItem } from './review.ts';
 import type { TableResolution } from './resolve.ts';
+import { sha256 } from './sha256.ts';
 
 /**
  * The people of one data version: what linking every person record gave, kept so that products look people up
@@ -20,7 +20,7 @@ export interface PeopleIndex {
 }
 
 const recordHash = (id: string): [number, number] => {
-  const digest = createHash('sha256').update(id).digest();
+  const digest = sha256(id);
   return [digest.readUInt32BE(0), digest.readUInt32BE(4)];
 };
 
@@ -73,10 +73,30 @@ export function indexPeople(resolution: TableResolution, meta: { version: string
   // Record hashes, sorted.
   const raw = new Uint32Array(2 * n);
   for (let i = 0; i < n; i++) [raw[2 * i], raw[2 * i + 1]] = recordHash(t.ids[i]);
-  const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => raw[2 * x] - raw[2 * y] || raw[2 * x + 1] - raw[2 * y + 1]);
+  const order = sortByHash(raw, n);
   const hashes = new Uint32Array(2 * n), person = new Uint32Array(n);
   order.forEach((i, k) => { hashes[2 * k] = raw[2 * i]; hashes[2 * k + 1] = raw[2 * i + 1]; person[k] = personOfRecord[i]; });
   return new StoredPeople({ ...meta, hashes, person, persons, review: reviewQueue(resolution) });
+}
+
+/**
+ * Records in ascending order of their hashes (high word, then low; equal hashes in record order): a stable radix
+ * sort, a byte a pass with the keys carried along, where a comparison sort of 1.7M records took seconds.
+ */
+function sortByHash(raw: Uint32Array, n: number): Int32Array {
+  let hi = new Uint32Array(n), lo = new Uint32Array(n), order = new Int32Array(n);
+  let hi2 = new Uint32Array(n), lo2 = new Uint32Array(n), order2 = new Int32Array(n);
+  for (let i = 0; i < n; i++) { hi[i] = raw[2 * i]; lo[i] = raw[2 * i + 1]; order[i] = i; }
+  const counts = new Int32Array(256);
+  for (let pass = 0; pass < 8; pass++) {
+    const shift = (pass & 3) * 8, key = pass < 4 ? lo : hi;
+    counts.fill(0);
+    for (let i = 0; i < n; i++) counts[(key[i] >>> shift) & 0xff]++;
+    for (let d = 0, sum = 0; d < 256; d++) { const c = counts[d]; counts[d] = sum; sum += c; }
+    for (let i = 0; i < n; i++) { const at = counts[(key[i] >>> shift) & 0xff]++; hi2[at] = hi[i]; lo2[at] = lo[i]; order2[at] = order[i]; }
+    [hi, hi2] = [hi2, hi]; [lo, lo2] = [lo2, lo]; [order, order2] = [order2, order];
+  }
+  return order;
 }
 
 const base64 = (a: Uint32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');

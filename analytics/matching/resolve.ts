@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { linkageConfig, type LinkageConfig } from '../../schemas/linkage.ts';
 import { candidatePairs, type Candidates, type CandidateStats, type LinkRecord, type Pair } from './candidates.ts';
+import { sha256 } from './sha256.ts';
 import type { LinkTable } from './table.ts';
 import { UnionFind } from './union-find.ts';
 
@@ -184,4 +184,4 @@ export function resolvePeople(
 }
 
 /** A person's id: a one-way value of the smallest record id in the cluster. */
-export const personIdOf = (recordId: string): string => `P-${createHash('sha256').update(recordId).digest('base64url').slice(0, 12)}`;
+export const personIdOf = (recordId: string): string => `P-${sha256(recordId, 'base64url').slice(0, 12)}`;

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { clkFields, type ClkField, type LinkageConfig } from '../../schemas/linkage.ts';
 import type { Explanation } from './model.ts';
 import { pairKey, type TableResolution } from './resolve.ts';
+import { sha256 } from './sha256.ts';
 import type { LinkTable } from './table.ts';
 
 export type { Explanation } from './model.ts';
@@ -30,7 +30,7 @@ export interface ReviewItem {
 /** An auto-linked pair offered for blind review: no score and no evidence, so the analyst judges it afresh. */
 export type BlindItem = Omit<ReviewItem, 'score' | 'evidence' | 'held'>;
 
-const shortHash = (key: string) => createHash('sha256').update(key).digest('base64url').slice(0, 10);
+const shortHash = (key: string) => sha256(key, 'base64url').slice(0, 10);
 export const pairId = (key: string): string => `R-${shortHash(key)}`;
 /** Blind pairs have ids of their own, so a decision on one is never taken for a queue decision. */
 export const blindPairId = (key: string): string => `B-${shortHash(key)}`;

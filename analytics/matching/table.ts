@@ -4,6 +4,12 @@ import { compile, logistic, logit, MISSING, termFrequency, type CompiledModel, t
 import { TokenPool } from './token-pool.ts';
 import { tagOf } from './training.ts';
 
+/**
+ * Blocks as columns: token t's units are `members[start[t], start[t + 1])` (ascending), with `records[t]` records
+ * between them; `tokens` lists the tokens with units in the order first met.
+ */
+export interface BlockMembers { tokens: Int32Array; start: Int32Array; members: Int32Array; records: Int32Array; skipped: Uint8Array }
+
 /** A person record's own fields as the link table keeps them (its encoding and tokens apart). */
 export interface LinkKeys { id: string; partner: string; local: string | null; nhs: string | null; upn: string | null; nameDob: string | null }
 
@@ -27,11 +33,19 @@ export class LinkTable {
   readonly unit: number[] = [];
   /** Unit → its records, in the order added. */
   readonly members: number[][] = [];
-  /** Unit → whether it has an encoding, its key version (an index into `versions`), blocking tokens (ids, sorted, distinct). */
+  /** Unit → whether it has an encoding, its key version (an index into `versions`). */
   readonly encoded: boolean[] = [];
   readonly version: number[] = [];
   readonly versions: string[] = [];
-  readonly blocks: Int32Array[] = [];
+  /**
+   * Unit → its blocking and one-edit tokens (ids, sorted, distinct): `tokenPool` from `tokenStart[u]`, `tokenLength[u]`
+   * of them. One pool rather than an array per unit: at scale 10 the arrays' own overhead was as large as their ids.
+   */
+  tokenPool = new Int32Array(1 << 16);
+  tokenStart = new Int32Array(1024);
+  tokenLength = new Int32Array(1024);
+  private poolUsed = 0;
+  private views: Int32Array[] | null = null;
   /** The encodings: 32 words and a bit count per field for each unit. */
   words = new Uint32Array(32 * 1024);
   counts = new Uint16Array(F * 1024);
@@ -81,6 +95,12 @@ export class LinkTable {
   get tokenCount(): number { return this.tokens.size; }
   get units(): number { return this.members.length; }
 
+  /** Each unit's tokens as a view of the pool (arrival and the benches; the full run reads the pool). */
+  get blocks(): Int32Array[] {
+    this.views ??= Array.from({ length: this.units }, (_, u) => this.tokenPool.subarray(this.tokenStart[u], this.tokenStart[u] + this.tokenLength[u]));
+    return this.views;
+  }
+
   /** A token's text (`<version>:<tag>.<hash>`). */
   tokenText(token: number): string { return this.tokens.text(token); }
 
@@ -108,7 +128,7 @@ export class LinkTable {
     const unit = this.storedUnit(clk);
     this.scratchLength = 0;
     this.addStoredTokens(blocks);
-    this.addStoredTokens(edits);
+    this.addStoredEdits(edits);
     return this.addRecord(record, unit);
   }
 
@@ -133,6 +153,7 @@ export class LinkTable {
     this.unit.push(unit);
     this.members[unit].push(index);
     this.rankOf = null;
+    this.views = null;
     this.encodedBlocks = null;
     this.model = null;
     this.sharedPair = [-1, -1];
@@ -196,7 +217,10 @@ export class LinkTable {
     this.members.push([]);
     this.encoded.push(version !== null);
     this.version.push(version ?? -1);
-    this.blocks.push(EMPTY);
+    if (unit >= this.tokenStart.length) {
+      const start = new Int32Array(2 * this.tokenStart.length); start.set(this.tokenStart); this.tokenStart = start;
+      const length = new Int32Array(2 * this.tokenLength.length); length.set(this.tokenLength); this.tokenLength = length;
+    }
     if (version === null) { this.ensureUnits(unit + 1); this.words.fill(0, 32 * unit, 32 * unit + 32); }
     return unit;
   }
@@ -213,8 +237,34 @@ export class LinkTable {
       if (tag !== null && t < 0) t = this.tags.push(tag) - 1;
       this.tagOfToken[id] = t;
     }
-    if (this.scratchLength === this.scratch.length) { const grown = new Int32Array(2 * this.scratch.length); grown.set(this.scratch); this.scratch = grown; }
+    this.ensureScratch(1);
     this.scratch[this.scratchLength++] = id;
+  }
+
+  /**
+   * A forename's one-edit tokens depend on it alone, so few stored texts carry most of them (331 distinct in 50,000
+   * person rows): each text's ids are kept, and a text seen before is not interned again.
+   */
+  private addStoredEdits(stored: string | null) {
+    if (!stored) return;
+    const known = this.editIds.get(stored);
+    if (known) {
+      this.ensureScratch(known.length);
+      this.scratch.set(known, this.scratchLength);
+      this.scratchLength += known.length;
+      return;
+    }
+    const from = this.scratchLength;
+    this.addStoredTokens(stored);
+    if (this.editIds.size >= 1 << 16) this.editIds.clear();
+    this.editIds.set(stored, this.scratch.slice(from, this.scratchLength));
+  }
+  private readonly editIds = new Map<string, Int32Array>();
+
+  private ensureScratch(more: number) {
+    if (this.scratchLength + more > this.scratch.length) {
+      const grown = new Int32Array(Math.max(2 * this.scratch.length, this.scratchLength + more)); grown.set(this.scratch); this.scratch = grown;
+    }
   }
 
   /** Stored tokens, each with its version (as storedTokens gives them), into the record's tokens. */
@@ -232,12 +282,33 @@ export class LinkTable {
 
   /** The record's tokens into its unit's (sorted, distinct). */
   private addBlocks(unit: number) {
-    const current = this.blocks[unit], n = this.scratchLength;
+    let n = this.scratchLength;
     if (n === 0) return;
-    let fresh = current.length === 0;
-    for (let i = 0; !fresh && i < n; i++) fresh = !includes(current, this.scratch[i]);
+    const mine = this.scratch.subarray(0, n).sort();
+    let distinct = 1;
+    for (let i = 1; i < n; i++) if (mine[i] !== mine[distinct - 1]) mine[distinct++] = mine[i];
+    n = distinct;
+    const from = this.tokenStart[unit], length = this.tokenLength[unit];
+    // A unit's later records nearly always carry its first record's tokens: nothing to add then.
+    let fresh = length === 0;
+    for (let i = 0, j = 0; !fresh && i < n;) {
+      if (j === length || this.tokenPool[from + j] > mine[i]) fresh = true;
+      else if (this.tokenPool[from + j] === mine[i]) { i++; j++; } else j++;
+    }
     if (!fresh) return;
-    this.blocks[unit] = Int32Array.from(new Set([...current, ...this.scratch.subarray(0, n)])).sort();
+    if (this.poolUsed + length + n > this.tokenPool.length) {
+      const grown = new Int32Array(Math.max(2 * this.tokenPool.length, this.poolUsed + length + n)); grown.set(this.tokenPool.subarray(0, this.poolUsed)); this.tokenPool = grown;
+    }
+    // The union is written at the pool's end (a unit's earlier tokens, if any, are left behind unused).
+    const pool = this.tokenPool, at = this.poolUsed;
+    let k = at;
+    for (let i = 0, j = 0; i < n || j < length;) {
+      const x = j < length ? pool[from + j] : Infinity, y = i < n ? mine[i] : Infinity;
+      if (x < y) { pool[k++] = x; j++; } else if (y < x) { pool[k++] = y; i++; } else { pool[k++] = x; i++; j++; }
+    }
+    this.tokenStart[unit] = at;
+    this.tokenLength[unit] = k - at;
+    this.poolUsed = k;
   }
 
   /** Record → its place in the order of record ids: ties are broken by it, so input order never matters. */
@@ -313,36 +384,62 @@ export class LinkTable {
    * The blocks of `units`: token → its units, and which blocks are skipped (more than `maxBlock` records:
    * a block's size is its records, not its units, as the settings were measured on records).
    */
-  blockMembers(units: readonly number[], maxBlock: number): { blocks: Map<number, number[]>; skipped: Uint8Array } {
-    const blocks = new Map<number, number[]>();
-    const tagOf = this.tagOfToken;
-    for (const u of units) for (const t of this.blocks[u]) if (tagOf[t] !== NOT_BLOCKING) (blocks.get(t) ?? blocks.set(t, []).get(t)!).push(u);
-    const skipped = new Uint8Array(this.tokenCount);
-    for (const [token, members] of blocks) if (members.reduce((n, u) => n + this.members[u].length, 0) > maxBlock) skipped[token] = 1;
-    for (let t = 0; t < Math.min(tagOf.length, skipped.length); t++) if (tagOf[t] === NOT_BLOCKING) skipped[t] = 1;
-    return { blocks, skipped };
+  blockMembers(units: readonly number[], maxBlock: number): BlockMembers {
+    const tagOf = this.tagOfToken, { tokenPool: pool, tokenStart, tokenLength } = this, tokens = this.tokenCount;
+    const start = new Int32Array(tokens + 1), records = new Int32Array(tokens);
+    let blocking = 0, found = 0;
+    for (const u of units) {
+      for (let k = tokenStart[u], end = k + tokenLength[u]; k < end; k++) {
+        const t = pool[k];
+        if (tagOf[t] === NOT_BLOCKING) continue;
+        if (start[t]++ === 0) found++;
+        records[t] += this.members[u].length;
+        blocking++;
+      }
+    }
+    // Tokens in the order first met (units in order, each one's tokens in order): training sums over blocks in it.
+    const order = new Int32Array(found);
+    const at = new Int32Array(tokens);
+    let f = 0;
+    for (const u of units) {
+      for (let k = tokenStart[u], end = k + tokenLength[u]; k < end; k++) {
+        const t = pool[k];
+        if (tagOf[t] !== NOT_BLOCKING && at[t] === 0) { order[f++] = t; at[t] = -1; }
+      }
+    }
+    for (let t = 0, sum = 0; t <= tokens; t++) { const n = t < tokens ? start[t] : 0; start[t] = sum; if (t < tokens) { at[t] = sum; sum += n; } }
+    const members = new Int32Array(blocking);
+    for (const u of units) {
+      for (let k = tokenStart[u], end = k + tokenLength[u]; k < end; k++) if (tagOf[pool[k]] !== NOT_BLOCKING) members[at[pool[k]]++] = u;
+    }
+    const skipped = new Uint8Array(tokens);
+    for (let t = 0; t < tokens; t++) if (records[t] > maxBlock || (t < tagOf.length && tagOf[t] === NOT_BLOCKING)) skipped[t] = 1;
+    return { tokens: order, start, members, records, skipped };
   }
 
   /**
    * blockMembers of every encoded unit, worked out once for training's sessions and candidate search: kept until
    * asked for with `last` (it is large), or a record is added. Each caller has its own `skipped`.
    */
-  encodedBlockMembers(maxBlock: number, last = false): { blocks: Map<number, number[]>; skipped: Uint8Array } {
+  encodedBlockMembers(maxBlock: number, last = false): BlockMembers {
     let kept = this.encodedBlocks?.maxBlock === maxBlock ? this.encodedBlocks : null;
     if (!kept) {
       const encoded: number[] = [];
       for (let unit = 0; unit < this.units; unit++) if (this.encoded[unit]) encoded.push(unit);
-      kept = { maxBlock, ...this.blockMembers(encoded, maxBlock) };
+      kept = { maxBlock, blocks: this.blockMembers(encoded, maxBlock) };
     }
     this.encodedBlocks = last ? null : kept;
-    return { blocks: kept.blocks, skipped: kept.skipped.slice() };
+    return { ...kept.blocks, skipped: kept.blocks.skipped.slice() };
   }
-  private encodedBlocks: { maxBlock: number; blocks: Map<number, number[]>; skipped: Uint8Array } | null = null;
+  private encodedBlocks: { maxBlock: number; blocks: BlockMembers } | null = null;
 
   /** Token → how many records carry it. */
   blockRecords(): Int32Array {
-    const sizes = new Int32Array(this.tokenCount);
-    for (let unit = 0; unit < this.units; unit++) for (const t of this.blocks[unit]) sizes[t] += this.members[unit].length;
+    const sizes = new Int32Array(this.tokenCount), { tokenPool: pool, tokenStart, tokenLength } = this;
+    for (let unit = 0; unit < this.units; unit++) {
+      const n = this.members[unit].length;
+      for (let k = tokenStart[unit], end = k + tokenLength[unit]; k < end; k++) sizes[pool[k]] += n;
+    }
     return sizes;
   }
 
@@ -442,14 +539,15 @@ export class LinkTable {
   /** One pass over two units' blocking tokens: which tags they share, and the rarest shared name block of each name. */
   private shared(u: number, v: number): number {
     if (this.sharedPair[0] === u && this.sharedPair[1] === v) return this.sharedTags;
-    const a = this.blocks[u], b = this.blocks[v], tf = this.tfOfToken, tags = this.tagOfToken, freq = this.sharedTf;
+    const pool = this.tokenPool, tf = this.tfOfToken, tags = this.tagOfToken, freq = this.sharedTf;
     let mask = 0;
     freq.fill(0);
-    for (let i = 0, j = 0; i < a.length && j < b.length;) {
-      if (a[i] < b[j]) i++;
-      else if (a[i] > b[j]) j++;
+    for (let i = this.tokenStart[u], j = this.tokenStart[v], iEnd = i + this.tokenLength[u], jEnd = j + this.tokenLength[v]; i < iEnd && j < jEnd;) {
+      const a = pool[i], b = pool[j];
+      if (a < b) i++;
+      else if (a > b) j++;
       else {
-        const t = a[i], tag = tags[t];
+        const t = a, tag = tags[t];
         if (tag >= 0 && tag < 31) mask |= 1 << tag;
         const x = t < tf.length ? tf[t] : 0;
         if (x > 0) { const c = Math.floor(x) - 1, f = x - c - 1; if (freq[c] === 0 || f < freq[c]) freq[c] = f; }
@@ -540,18 +638,6 @@ const SHARED_TAGS = ['fs', 'ss', 'by', 'pd', 'fe'] as const;
 /** The tag of tokens that levels compare but blocking never uses (a forename's one-edit neighbourhood). */
 const NOT_BLOCKING = SHARED_TAGS.indexOf('fe');
 const scratch = new Int8Array(F);
-const EMPTY = new Int32Array(0);
-
-/** Whether a sorted array holds x. */
-function includes(sorted: Int32Array, x: number): boolean {
-  let low = 0, high = sorted.length - 1;
-  while (low <= high) {
-    const mid = (low + high) >>> 1;
-    if (sorted[mid] === x) return true;
-    if (sorted[mid] < x) low = mid + 1; else high = mid - 1;
-  }
-  return false;
-}
 
 /** Stored tokens without a version's colon: as link-rows.ts storedTokens reads them (all but the text's last character as the version). */
 function storedTokensOf(stored: string): string[] {

@@ -118,36 +118,43 @@ function emSession(
   const size = (unit: number) => table.members[unit].length;
   const comparable: number[] = [];
   for (let unit = 0; unit < table.units; unit++) if (table.encoded[unit]) comparable.push(unit);
-  const { blocks, skipped } = table.encodedBlockMembers(config.blocking.maxBlock);
-  const chosen = [...blocks].filter(([t, members]) => !skipped[t] && members.length > 1 && tagged(t, tagHere));
-  const inBlocks = chosen.reduce((n, [, members]) => n + (members.length * (members.length - 1)) / 2, 0);
+  const { tokens, start: blockStart, members, skipped } = table.encodedBlockMembers(config.blocking.maxBlock);
+  const chosen = tokens.filter((t) => !skipped[t] && blockStart[t + 1] - blockStart[t] > 1 && tagged(t, tagHere));
+  let inBlocks = 0;
+  for (const t of chosen) { const n = blockStart[t + 1] - blockStart[t]; inBlocks += (n * (n - 1)) / 2; }
   const rate = Math.min(1, settings.blockedPairs / Math.max(1, inBlocks));
+  const { tokenPool: pool, tokenStart, tokenLength } = table;
   /** How many blocks of `wanted` two units share. */
-  const shared = (a: Int32Array, b: Int32Array, wanted: number) => {
+  const shared = (x: number, y: number, wanted: number) => {
     let k = 0;
-    for (let i = 0, j = 0; i < a.length && j < b.length;) {
-      if (a[i] < b[j]) i++; else if (a[i] > b[j]) j++; else { if (!skipped[a[i]] && tagged(a[i], wanted)) k++; i++; j++; }
+    for (let i = tokenStart[x], j = tokenStart[y], iEnd = i + tokenLength[x], jEnd = j + tokenLength[y]; i < iEnd && j < jEnd;) {
+      const a = pool[i], b = pool[j];
+      if (a < b) i++; else if (a > b) j++; else { if (!skipped[a] && tagged(a, wanted)) k++; i++; j++; }
     }
     return k;
   };
+  const inSessionBlock = (unit: number) => {
+    for (let k = tokenStart[unit], end = k + tokenLength[unit]; k < end; k++) if (!skipped[pool[k]] && tagged(pool[k], tagHere)) return true;
+    return false;
+  };
   let pairs = 0, sampled = 0;
   for (const unit of comparable) {
-    if (size(unit) < 2 || !table.blocks[unit].some((t) => !skipped[t] && tagged(t, tagHere))) continue;
+    if (size(unit) < 2 || !inSessionBlock(unit)) continue;
     const p = patternOf(unit, unit);
     if (p < 0) continue;
     const w = (size(unit) * (size(unit) - 1)) / 2;
     weight[p] += w; also[p] += w; pairs += w; sampled++;
   }
-  for (const [token, members] of chosen) {
+  for (const token of chosen) {
     if (rate < 1 && hashUnit(table.tokenText(token), settings.seed) >= rate) continue;
-    for (let i = 0; i < members.length; i++) {
-      for (let j = i + 1; j < members.length; j++) {
+    for (let i = blockStart[token], end = blockStart[token + 1]; i < end; i++) {
+      for (let j = i + 1; j < end; j++) {
         const x = members[i], y = members[j];
         const p = patternOf(x, y);
         if (p < 0) continue;
-        const w = (size(x) * size(y)) / shared(table.blocks[x], table.blocks[y], tagHere) / rate;
+        const w = (size(x) * size(y)) / shared(x, y, tagHere) / rate;
         weight[p] += w; pairs += w; sampled++;
-        if (shared(table.blocks[x], table.blocks[y], tagThere) > 0) also[p] += w;
+        if (shared(x, y, tagThere) > 0) also[p] += w;
       }
     }
   }

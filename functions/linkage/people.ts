@@ -130,7 +130,7 @@ export async function linkAllPeople(platform: Platform, engineName: EngineName =
   const linkedAt = platform.now().toISOString();
   const index = indexPeople(resolution, { version, linkedAt });
   await platform.storage.put(key, encodePeopleIndex(index));
-  const earlier = new EarlierLinks(resolution.table.ids);
+  const earlier = new EarlierLinks(resolution.table.ids, resolution.table.rank);
   await forEachPersonLink(platform.storage, (record, person) => earlier.add(record, person));
   const changes = earlier.size ? earlier.changes(resolution.personIds) : undefined;
   progress('writing the person links the views join…');

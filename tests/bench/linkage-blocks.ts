@@ -18,16 +18,17 @@ const links = encodeRecords(population.records, new LinkageEncoder('v1', createH
 const table = withTrainedModel(tableOf(links));
 const comparable: number[] = [];
 for (let u = 0; u < table.units; u++) if (table.encoded[u]) comparable.push(u);
-const { blocks, skipped } = table.blockMembers(comparable, arg('max', linkageConfig.blocking.maxBlock));
+const { tokens, start, members: blockMembers, records, skipped } = table.blockMembers(comparable, arg('max', linkageConfig.blocking.maxBlock));
 const limits: Record<string, number> = process.env.VRN_BLOCK_LIMITS ? JSON.parse(process.env.VRN_BLOCK_LIMITS) : linkageConfig.blocking.maxBlockOf;
-for (const [token, members] of blocks) {
+for (const token of tokens) {
   const limit = limits[table.tags[table.tagOfToken[token]]];
-  if (limit !== undefined && (limit === 0 || members.reduce((n, u) => n + table.members[u].length, 0) > limit)) skipped[token] = 1;
+  if (limit !== undefined && (limit === 0 || records[token] > limit)) skipped[token] = 1;
 }
 const truth = population.records.map((r) => r.truth);
 const stats = new Map<string, { compared: number; truePairs: number; autoLink: number; onlyHere: number; onlyHereAutoLink: number }>();
-for (const [token, members] of blocks) {
+for (const token of tokens) {
   if (skipped[token]) continue;
+  const members = blockMembers.subarray(start[token], start[token + 1]);
   const tag = table.tags[table.tagOfToken[token]];
   const st = stats.get(tag) ?? stats.set(tag, { compared: 0, truePairs: 0, autoLink: 0, onlyHere: 0, onlyHereAutoLink: 0 }).get(tag)!;
   for (let i = 0; i < members.length; i++) for (let j = i + 1; j < members.length; j++) {
