@@ -183,6 +183,19 @@ export const personCases: SpecCases = {
       ],
     },
     {
+      name: 'having over a latest value listed, where an earlier row has another listed value, and an earliest date at a parameter',
+      tables,
+      query: {
+        persons: {
+          sources: [police({ home: col('home_locality') }), ae],
+          measures: { home: { agg: 'latest', value: col('home'), by: col('day') }, first: { agg: 'min', value: col('day') } },
+          having: and(isIn(col('home'), ['blaby', 'charnwood']), { op: 'le', a: col('first'), b: date(param('to')) }, { op: 'ne', a: col('home'), b: lit('charnwood') }),
+        },
+      },
+      params: { to: '2024-05-10' },
+      expected: [{ person_id: 'P1', home: 'blaby', first: '2024-04-02' }],
+    },
+    {
       name: 'recordsBy a date: the lookup\'s and a timestamp\'s day alike, a row whose crime is not found undated',
       tables,
       query: { persons: { sources: [police({}), ae], measures: {}, recordsBy: ['day'] } },
