@@ -22,21 +22,33 @@ export const TRINO_TYPE: Record<StoredType, string> = {
 };
 
 /**
- * The person links: per linking run, Parquet parts of (record_id, person_id) under `run=<run>/`, one from the full
- * run and one per upload linked on arrival since; the pointer names the current run and its parts (what the views
- * join). Written only by functions/linkage.
+ * The person links: per linking run, Parquet parts of (source, ref, person_id), each record once, under
+ * `run=<run>/`, one from the full run and one per upload linked on arrival since; the pointer names the current run
+ * and its parts (what the views join). A record's id is `<source>/<ref>` (analytics/matching/link-rows.ts): a view
+ * joins its person block's links on the ref, which it computes from the stored columns. Runs before format 2 wrote
+ * (record_id, person_id) parts, a record possibly twice; they stay readable until the next full run. Written only by
+ * functions/linkage.
  */
 export const PERSON_LINKS_PREFIX = 'curated/person_links/';
 export const PERSON_LINKS_POINTER = `${PERSON_LINKS_PREFIX}current.json`;
 export const PERSON_LINKS_TABLE = 'person_links__runs';
 export const PERSON_LINKS_PARTITION = 'run';
-/** The columns of every links part (functions/linkage/links.ts writes them; the Glue table reads them). */
+/** The columns of every links part of format 2 (functions/linkage/links.ts writes them). */
 export const PERSON_LINKS_COLUMNS: StoredColumn[] = [
-  { name: 'record_id', type: 'string', description: 'The person record (dataset, person block and its pseudonymous references)', keyed: true },
+  { name: 'source', type: 'string', description: 'The dataset and person block of the record (`police_person/subject`)' },
+  { name: 'ref', type: 'string', description: 'The record within its source: its pseudonymous references, as the views compute them', keyed: true },
   { name: 'person_id', type: 'string', description: 'The person it was linked to' },
 ];
+/** The parts of format 1: the record's whole id. */
+export const PERSON_LINKS_COLUMNS_V1: StoredColumn[] = [
+  { name: 'record_id', type: 'string', description: 'The person record (dataset, person block and its pseudonymous references); format 1', keyed: true },
+  { name: 'person_id', type: 'string', description: 'The person it was linked to' },
+];
+/** The Glue table's columns: both formats' (a part lacks the other format's columns, which Athena reads as nulls). */
+export const PERSON_LINKS_TABLE_COLUMNS: StoredColumn[] = [...PERSON_LINKS_COLUMNS, PERSON_LINKS_COLUMNS_V1[0]];
 export interface PersonLinksPointer {
-  format: 1;
+  /** 2: (source, ref, person_id), each record once in a run; 1: (record_id, person_id). A run's parts share it. */
+  format: 1 | 2;
   run: string;
   /** Storage keys of the run's parts, the full run's first. */
   parts: string[];

@@ -46,7 +46,7 @@ export async function readPersonRanks(storage: ExtractStore['storage']): Promise
   return { persons: byId.map((k) => distinct[k]), rankOf };
 }
 
-/** Each link of the current run's parts (none before any linking run), a row group at a time: no map of them made. */
+/** Each link (record id, person) of the current run's parts (none before any linking run), a row group at a time: no map of them made. */
 export async function forEachPersonLink(storage: ExtractStore['storage'], each: (record: string, person: string) => void): Promise<void> {
   const pointer = await storage.get(PERSON_LINKS_POINTER);
   if (!pointer) return;
@@ -55,11 +55,19 @@ export async function forEachPersonLink(storage: ExtractStore['storage'], each: 
     if (!object) throw new Error(`person links part missing: ${part}`);
     const file = object.body.buffer.slice(object.body.byteOffset, object.body.byteOffset + object.body.byteLength) as ArrayBuffer;
     const metadata = parquetMetadata(file);
+    // A part of format 1 holds whole record ids; one of format 2 their source and ref (schemas/glue.ts).
+    const whole = metadata.schema.some((e) => e.name === 'record_id');
     let rowStart = 0;
     for (const group of metadata.row_groups) {
       const range = { metadata, rowStart, rowEnd: rowStart + Number(group.num_rows) };
-      const [records, persons] = [await textColumn(file, 'record_id', range), await textColumn(file, 'person_id', range)];
-      for (let i = 0; i < records.length; i++) each(records[i], persons[i]);
+      const persons = await textColumn(file, 'person_id', range);
+      if (whole) {
+        const records = await textColumn(file, 'record_id', range);
+        for (let i = 0; i < records.length; i++) each(records[i], persons[i]);
+      } else {
+        const [sources, refs] = [await textColumn(file, 'source', range), await textColumn(file, 'ref', range)];
+        for (let i = 0; i < refs.length; i++) each(`${sources[i]}/${refs[i]}`, persons[i]);
+      }
       rowStart = range.rowEnd;
     }
   }

@@ -22,10 +22,15 @@ export interface Dialect {
    * columns (`storedRowsView`): a query that reads none of them reads that one and skips the join to the links.
    */
   storedRowsViews: boolean;
+  /**
+   * Whether a common table read twice is computed once (DuckDB materializes it; Trino runs it again): a person query
+   * then first finds the people `having` can keep, and aggregates only their rows (peopleFilter).
+   */
+  materializesCommonTables: boolean;
 }
 export const dialects: Record<'duckdb' | 'athena', Dialect> = {
-  duckdb: { name: 'duckdb', isoWeekday: (d) => `isodow(${d})`, listParameter: (kind) => `CAST(? AS ${kind === 'text' ? 'VARCHAR' : 'DOUBLE'}[])`, overlaps: (x, y) => `list_has_any(${x}, ${y})`, storedRowsViews: true },
-  athena: { name: 'athena', isoWeekday: (d) => `day_of_week(${d})`, listParameter: (kind) => `CAST(? AS ARRAY(${kind === 'text' ? 'VARCHAR' : 'DOUBLE'}))`, overlaps: (x, y) => `arrays_overlap(${x}, ${y})`, storedRowsViews: false },
+  duckdb: { name: 'duckdb', isoWeekday: (d) => `isodow(${d})`, listParameter: (kind) => `CAST(? AS ${kind === 'text' ? 'VARCHAR' : 'DOUBLE'}[])`, overlaps: (x, y) => `list_has_any(${x}, ${y})`, storedRowsViews: true, materializesCommonTables: true },
+  athena: { name: 'athena', isoWeekday: (d) => `day_of_week(${d})`, listParameter: (kind) => `CAST(? AS ARRAY(${kind === 'text' ? 'VARCHAR' : 'DOUBLE'}))`, overlaps: (x, y) => `arrays_overlap(${x}, ${y})`, storedRowsViews: false, materializesCommonTables: false },
 };
 
 /** Longer lists (person keys, usually) travel as one array parameter that the engine joins against, not as `?, ?, …`. */
@@ -194,19 +199,78 @@ export function compilePersons(query: PersonQuery, params: Params, dialect: Dial
     const filter = source.where ? ` AND ${expr(source.where)}` : '';
     return `${head} FROM ${ident(source.from)} s${join} WHERE s.${ident(source.person)} IS NOT NULL${filter}`;
   });
-  const having = query.having ? ` WHERE ${expressions(havingValues, params, dialect)(query.having)}` : '';
   const union = branches.join(' UNION ALL ');
+  // Only the people `having` can keep are aggregated, where a row of theirs must pass a filter for it to (DuckDB).
+  const filterValues: SqlValue[] = [];
+  const kept = dialect.materializesCommonTables && query.having ? peopleFilter(query.having, query.measures, params) : null;
+  const keptOnly = kept ? ` WHERE "person_id" IN (SELECT "person_id" FROM r WHERE ${expressions(filterValues, params, dialect)(kept)})` : '';
+  const having = query.having ? ` WHERE ${expressions(havingValues, params, dialect)(query.having)}` : '';
   if (!query.recordsBy) {
+    if (kept) {
+      const grouped = `SELECT "person_id"${measures.map((m) => `, ${m}`).join('')} FROM r${keptOnly} GROUP BY "person_id"`;
+      return { sql: `WITH r AS (${union}) SELECT * FROM (${grouped}) p${having} ORDER BY "person_id"`, values: [...branchValues, ...measureValues, ...filterValues, ...havingValues] };
+    }
     const grouped = `SELECT "person_id"${measures.map((m) => `, ${m}`).join('')} FROM (${union}) r GROUP BY "person_id"`;
     return { sql: `SELECT * FROM (${grouped}) p${having} ORDER BY "person_id"`, values: [...measureValues, ...branchValues, ...havingValues] };
   }
   // The rows once (a common table), read twice: the kept people's measures, and the combinations of only their rows
   // counted (a semi-join first, so that the second grouping is over the kept people's rows, not everyone's).
   const by = query.recordsBy.map(ident);
-  const people = `SELECT * FROM (SELECT "person_id"${measures.map((m) => `, ${m}`).join('')} FROM r GROUP BY "person_id") p0${having}`;
+  const people = `SELECT * FROM (SELECT "person_id"${measures.map((m) => `, ${m}`).join('')} FROM r${keptOnly} GROUP BY "person_id") p0${having}`;
   const combinations = `SELECT "person_id" AS "group_person"${by.map((b) => `, ${b}`).join('')}, CAST(count(*) AS INTEGER) AS "records" FROM r WHERE "person_id" IN (SELECT "person_id" FROM p) GROUP BY ${[...by.keys(), by.length].map((i) => i + 1).join(', ')}`;
   return {
     sql: `WITH r AS (${union}), p AS (${people}) SELECT p.*${by.map((b) => `, g.${b}`).join('')}, g."records" FROM p JOIN (${combinations}) g ON g."group_person" = p."person_id" ORDER BY p."person_id"${by.map((b) => `, g.${b}`).join('')}`,
-    values: [...branchValues, ...measureValues, ...havingValues],
+    values: [...branchValues, ...measureValues, ...filterValues, ...havingValues],
   };
+}
+
+/**
+ * A filter of rows that every person `having` keeps has a row passing (null when `having` implies none): a count at
+ * least 1 needs a row passing its measure's filter; a min, max or latest that must not be null (compared, listed or
+ * tested), a row passing its filter with a value. `and` needs one such conjunct, `or` every branch.
+ */
+export function peopleFilter(having: Expr, measures: Record<string, PersonMeasure>, params: Params): Expr | null {
+  const number = (e: Expr): number | null => {
+    const v = 'lit' in e ? e.lit : 'param' in e ? params[e.param] : null;
+    return typeof v === 'number' ? v : null;
+  };
+  const measureOf = (e: Expr) => ('col' in e && Object.hasOwn(measures, e.col) ? measures[e.col] : undefined);
+  // The rows a measure counts, or whose value it keeps.
+  const rowsOf = (m: PersonMeasure): Expr => {
+    if (m.agg === 'count') return m.where ?? { lit: true };
+    const valued: Expr = { op: 'not_null', a: m.value };
+    return m.where ? { op: 'and', args: [m.where, valued] } : valued;
+  };
+  // Where the measure cannot be null: min, max and latest are null with no such row (a list is left alone).
+  const notNull = (e: Expr): Expr | null => {
+    const m = measureOf(e);
+    return m && (m.agg === 'min' || m.agg === 'max' || m.agg === 'latest') ? rowsOf(m) : null;
+  };
+  if (!('op' in having)) return null;
+  switch (having.op) {
+    case 'and': {
+      for (const arg of having.args) {
+        const found = peopleFilter(arg, measures, params);
+        if (found) return found;
+      }
+      return null;
+    }
+    case 'or': {
+      const branches = having.args.map((arg) => peopleFilter(arg, measures, params));
+      return branches.every((b) => b !== null) ? { op: 'or', args: branches as Expr[] } : null;
+    }
+    case 'not_null': return notNull(having.a);
+    case 'in': return having.values.some((v) => v !== null) ? notNull(having.a) : null;
+    case 'eq': case 'ne': case 'lt': case 'le': case 'gt': case 'ge': {
+      const m = measureOf(having.a);
+      if (!m) return null;
+      if (m.agg !== 'count' && m.agg !== 'count_distinct') return 'lit' in having.b && having.b.lit === null ? null : notNull(having.a);
+      // A count of at least one.
+      const k = number(having.b);
+      if (k === null) return null;
+      const atLeastOne = having.op === 'ge' || having.op === 'eq' ? k >= 1 : having.op === 'gt' ? k >= 0 : false;
+      return atLeastOne ? rowsOf(m) : null;
+    }
+    default: return null;
+  }
 }

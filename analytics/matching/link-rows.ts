@@ -118,10 +118,22 @@ export function recordIdsOf(source: LinkSource): (values: readonly unknown[]) =>
   };
 }
 
-/** The record id as SQL over a relation's columns (DuckDB and Athena alike), as recordId makes it. */
-export function recordIdSql(source: LinkSource, column: (name: string) => string): string {
-  return [`'${source.dataset}/${source.person}'`, ...source.idColumns.map((c) => `coalesce(substr(${column(c)}, 1, 24), '')`)].join(` || '/' || `);
+/** A record id's source (its dataset and person block) and ref (the rest): the columns of the person links. */
+export function splitRecordId(id: string): [source: string, ref: string] {
+  const cut = id.indexOf('/', id.indexOf('/') + 1);
+  return [id.slice(0, cut), id.slice(cut + 1)];
 }
+
+/** A source as the person links name it (splitRecordId). */
+export const sourceName = (source: LinkSource) => `${source.dataset}/${source.person}`;
+
+/** A record's ref as SQL over a relation's columns (DuckDB and Athena alike), as recordId makes it. */
+export function recordRefSql(source: LinkSource, column: (name: string) => string): string {
+  return source.idColumns.map((c) => `coalesce(substr(${column(c)}, 1, 24), '')`).join(` || '/' || `);
+}
+
+/** The whole record id as SQL (what the links of format 1 hold). */
+export const recordIdSql = (source: LinkSource, column: (name: string) => string) => `'${sourceName(source)}/' || ${recordRefSql(source, column)}`;
 
 /** Rows of the datasets whose persons fuzzy linkage reads: a bound on its records that reads no encoding. */
 export async function linkRecordCount(engine: Engine): Promise<number> {

@@ -4,7 +4,7 @@ import { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-glue';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { datasets } from '../../schemas/datasets/index.ts';
-import { curatedPrefix, HIVE_TYPE, PARTITION_KEY, PERSON_LINKS_COLUMNS, PERSON_LINKS_PARTITION, PERSON_LINKS_PREFIX, PERSON_LINKS_TABLE, storedTableName } from '../../schemas/glue.ts';
+import { curatedPrefix, HIVE_TYPE, PARTITION_KEY, PERSON_LINKS_PARTITION, PERSON_LINKS_PREFIX, PERSON_LINKS_TABLE, PERSON_LINKS_TABLE_COLUMNS, storedTableName } from '../../schemas/glue.ts';
 import { storedColumns } from '../../schemas/stored.ts';
 import type { Stage } from '../config.ts';
 import type { DataStore } from './data-store.ts';
@@ -65,7 +65,7 @@ export class Analytics extends Construct {
           inputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
           outputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
           serdeInfo: { serializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe' },
-          columns: PERSON_LINKS_COLUMNS.map((c) => ({ name: c.name, type: HIVE_TYPE[c.type], comment: c.description })),
+          columns: PERSON_LINKS_TABLE_COLUMNS.map((c) => ({ name: c.name, type: HIVE_TYPE[c.type], comment: c.description })),
         },
       },
     });

@@ -118,7 +118,7 @@ describe('the CDK app: SQL', () => {
     // The person links: partitioned by run, under the curated bucket's person_links/, the columns the links parts hold.
     const links = tables.find((t) => t.Name === PERSON_LINKS_TABLE)!;
     expect(links.PartitionKeys).toEqual([{ Name: 'run', Type: 'string' }]);
-    expect(links.StorageDescriptor.Columns.map((c: { Name: string; Type: string }) => [c.Name, c.Type])).toEqual([['record_id', 'string'], ['person_id', 'string']]);
+    expect(links.StorageDescriptor.Columns.map((c: { Name: string; Type: string }) => [c.Name, c.Type])).toEqual([['source', 'string'], ['ref', 'string'], ['person_id', 'string'], ['record_id', 'string']]);
     expect(JSON.stringify(links.StorageDescriptor.Location)).toContain('/curated/person_links/');
     for (const dataset of Object.values(datasets)) {
       const table = tables.find((t) => t.Name === `${dataset.id}__extracts`)!;

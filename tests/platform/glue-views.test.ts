@@ -2,7 +2,7 @@ import { GlueClient } from '@aws-sdk/client-glue';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datasets } from '../../schemas/datasets/index.ts';
-import { PERSON_LINKS_TABLE, storedTableName } from '../../schemas/glue.ts';
+import { PERSON_LINKS_TABLE, PERSON_LINKS_TABLE_COLUMNS, storedTableName } from '../../schemas/glue.ts';
 import { linkAllPeople } from '../../functions/linkage/people.ts';
 import { readLinksPointer } from '../../functions/linkage/links.ts';
 import { ASB_HEADER, ingestTommy } from '../analytics/fuzzy-child.ts';
@@ -19,7 +19,7 @@ const BUCKET = 'vrn-test-curated';
 function fakeGlue({ failUpdatesOnce = false } = {}) {
   const tables = new Map<string, Record<string, any>>();
   const partitions = new Map<string, Map<string, string>>();
-  tables.set(PERSON_LINKS_TABLE, { Name: PERSON_LINKS_TABLE, TableType: 'EXTERNAL_TABLE', VersionId: '0', StorageDescriptor: { Location: `s3://${BUCKET}/curated/person_links/`, Columns: [{ Name: 'record_id', Type: 'string' }, { Name: 'person_id', Type: 'string' }] } });
+  tables.set(PERSON_LINKS_TABLE, { Name: PERSON_LINKS_TABLE, TableType: 'EXTERNAL_TABLE', VersionId: '0', StorageDescriptor: { Location: `s3://${BUCKET}/curated/person_links/`, Columns: PERSON_LINKS_TABLE_COLUMNS.map((c) => ({ Name: c.name, Type: 'string' })) } });
   for (const id of Object.keys(datasets)) {
     tables.set(storedTableName(id), { Name: storedTableName(id), TableType: 'EXTERNAL_TABLE', VersionId: '0', StorageDescriptor: { Location: `s3://${BUCKET}/curated/${id}/`, Columns: [{ Name: 'x', Type: 'string' }], InputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat' } });
   }
@@ -116,7 +116,8 @@ describe('Glue partitions and views: Athena sees the rows that count', () => {
       expect(Object.fromEntries(glue.partitions.get(PERSON_LINKS_TABLE)!)).toEqual({ [pointer.run]: `s3://${BUCKET}/curated/person_links/run=${pointer.run}/` });
       const view = glue.tables.get('asb_incident')!;
       const text = viewSql(view);
-      expect(text).toContain(`(SELECT record_id, person_id FROM person_links__runs WHERE run = '${pointer.run}')`);
+      expect(text).toContain(`(SELECT source, ref, person_id FROM person_links__runs WHERE run = '${pointer.run}')`);
+      expect(text).toContain("WHERE source = 'asb_incident/perpetrator'");
       expect(trinoSyntaxErrors(text)).toEqual([]);
       expect(view.StorageDescriptor.Columns.map((c: { Name: string }) => c.Name).slice(-2)).toEqual(['upload_id', 'perpetrator_linked_person_id']);
       // The people view, from the same SQL as DuckDB's, parses as Trino.

@@ -98,7 +98,7 @@ describe('no identity value is stored or returned', () => {
     expectNoIdentity('reports', JSON.stringify(reports));
   });
 
-  it('in the person links: record ids and person ids only, pseudonymous', async () => {
+  it('in the person links: record ids (source and ref) and person ids only, pseudonymous', async () => {
     const pointer = JSON.parse((await t.platform.storage.get('curated/person_links/current.json'))!.body.toString());
     expectNoIdentity('the links pointer', JSON.stringify(pointer));
     expect(Object.keys(pointer).sort()).toEqual(['format', 'parts', 'records', 'run', 'updated_at']);
@@ -106,7 +106,7 @@ describe('no identity value is stored or returned', () => {
       const body = (await t.platform.storage.get(part))!.body;
       const rows = await parquetReadObjects({ file: body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer });
       for (const row of rows) {
-        expect(Object.keys(row).sort()).toEqual(['person_id', 'record_id']);
+        expect(Object.keys(row).sort()).toEqual(['person_id', 'ref', 'source']);
         expect(row.person_id).toMatch(/^P-[A-Za-z0-9_-]{12}$/);
       }
       expectNoIdentity(`${part} (decoded)`, JSON.stringify(rows));

@@ -9,7 +9,7 @@ import {
   HIVE_TYPE, PARTITION_KEY, PERSON_LINKS_PARTITION, PERSON_LINKS_PREFIX, PERSON_LINKS_TABLE, storedTableName, TRINO_TYPE, type PersonLinksPointer,
 } from '../../../schemas/glue.ts';
 import { linkedColumns, storedColumns, type StoredColumn } from '../../../schemas/stored.ts';
-import { countingRowsSql, peopleSql } from '../sql/views.ts';
+import { countingRowsSql, peopleSql, type LinksRelation } from '../sql/views.ts';
 import type { CatalogDocument } from './catalog.ts';
 import { countingParts, type CountingPart } from '../../../analytics/counting.ts';
 
@@ -171,8 +171,10 @@ const stateOf = (table: Table): ViewState => ({
 const stale = (state: ViewState | undefined, seq: number, links: string) => !state || state.seq < seq || (state.seq === seq && state.links !== links);
 
 /** The links relation a view joins on Athena: the current run's partition. */
-const linksRelation = (links: PersonLinksPointer) =>
-  `(SELECT record_id, person_id FROM ${PERSON_LINKS_TABLE} WHERE ${PERSON_LINKS_PARTITION} = '${links.run.replace(/'/g, "''")}')`;
+const linksRelation = (links: PersonLinksPointer): LinksRelation => ({
+  relation: `(SELECT ${links.format === 2 ? 'source, ref' : 'record_id'}, person_id FROM ${PERSON_LINKS_TABLE} WHERE ${PERSON_LINKS_PARTITION} = '${links.run.replace(/'/g, "''")}')`,
+  format: links.format,
+});
 
 /** A dataset's view as Athena stores views in Glue: the SQL and its columns, base64 JSON in a Presto View comment. */
 export function viewInput(dataset: Dataset, parts: CountingPart[], seq: number, database: string, links: PersonLinksPointer | null = null): TableInput {

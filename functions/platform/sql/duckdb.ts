@@ -46,7 +46,8 @@ export class DuckDbEngine implements SqlEngine {
     const catalog = await platform.catalog.read();
     const pointer = await getJson<PersonLinksPointer>(platform.storage, PERSON_LINKS_POINTER);
     const links = pointer?.value.parts.length
-      ? `read_parquet([${pointer.value.parts.map((p) => `'${platform.storage.locate(p).replace(/'/g, "''")}'`).join(', ')}])` : null;
+      ? { relation: `read_parquet([${pointer.value.parts.map((p) => `'${platform.storage.locate(p).replace(/'/g, "''")}'`).join(', ')}])`, format: pointer.value.format }
+      : null;
     for (const dataset of Object.values(datasets)) {
       const parts = countingParts(dataset, catalog.extracts);
       const files = [...new Set(parts.map((p) => platform.storage.locate(p.file)))];

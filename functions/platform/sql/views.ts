@@ -1,6 +1,7 @@
 import type { Dataset } from '../../../schemas/dataset.ts';
 import { linkedColumns, storedColumns, type StoredType } from '../../../schemas/stored.ts';
-import { linkSources, recordIdSql } from '../../../analytics/matching/link-rows.ts';
+import { linkSources, recordIdSql, recordRefSql, sourceName } from '../../../analytics/matching/link-rows.ts';
+import type { PersonLinksPointer } from '../../../schemas/glue.ts';
 import { personSources } from '../../../analytics/matching/person-sources.ts';
 import type { CountingPart } from '../../../analytics/counting.ts';
 
@@ -11,19 +12,25 @@ export const SQL_TYPE: Record<StoredType, string> = {
 
 const quote = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
+/** The person links a view joins: a relation over the current run's parts, and their format (schemas/glue.ts). */
+export interface LinksRelation { relation: string; format: PersonLinksPointer['format'] }
+
 /**
  * The SELECT that shows exactly the rows of a dataset that count under the supersession rule: the counting
  * extracts' files, each limited to the event dates it still owns. `source` names the relation holding all stored
  * rows with their upload_id (a read_parquet call locally, the Glue table on Athena).
  */
-export function countingRowsSql(dataset: Dataset, parts: CountingPart[], source: string, links: string | null = null): string {
+export function countingRowsSql(dataset: Dataset, parts: CountingPart[], source: string, links: LinksRelation | null = null): string {
   const linked = linkedColumns(dataset);
   if (!linked.length) return storedRowsSql(dataset, parts, source);
   // Each person block's person, by its record id (analytics/matching/link-rows.ts); none before the first linking run.
+  // Format 2 holds each record once, by source and ref: an equality on the ref over the block's own links. Format 1
+  // holds whole ids, a record possibly twice (the smaller person is taken).
   const blocks = linkSources().filter((s) => s.dataset === dataset.id);
-  const joins = blocks.map((b, i) => links
-    ? `LEFT JOIN (SELECT record_id, min(person_id) AS person_id FROM ${links} GROUP BY record_id) l${i} ON l${i}.record_id = ${recordIdSql(b, (c) => `c.${c}`)}`
-    : '');
+  const joins = blocks.map((b, i) => !links ? ''
+    : links.format === 2
+      ? `LEFT JOIN (SELECT ref, person_id FROM ${links.relation} WHERE source = '${sourceName(b)}') l${i} ON l${i}.ref = ${recordRefSql(b, (c) => `c.${c}`)}`
+      : `LEFT JOIN (SELECT record_id, min(person_id) AS person_id FROM ${links.relation} GROUP BY record_id) l${i} ON l${i}.record_id = ${recordIdSql(b, (c) => `c.${c}`)}`);
   const persons = blocks.map((b, i) => (links ? `l${i}.person_id AS ${b.personColumn}` : `CAST(NULL AS VARCHAR) AS ${b.personColumn}`));
   return `SELECT c.*, ${persons.join(', ')} FROM (${storedRowsSql(dataset, parts, source)}) c ${joins.join(' ')}`.trimEnd();
 }

@@ -148,6 +148,54 @@ export const personCases: SpecCases = {
       ],
     },
     {
+      name: 'having over an earliest date or a distinct count at a parameter, beside a count that holds everyone: each person kept on all their rows',
+      tables,
+      query: {
+        persons: {
+          sources: [police({ crime: col('crime_key'), role: col('role') }), ae],
+          measures: {
+            records: { agg: 'count' }, first_ae: { agg: 'min', value: col('day'), where: eq(col('dataset'), lit('ae_attendance')) },
+            crimes: { agg: 'count_distinct', value: col('crime'), where: eq(col('role'), lit('suspect')) },
+          },
+          having: and({ op: 'gt', a: col('records'), b: lit(0) }, { op: 'or', args: [{ op: 'not_null', a: col('first_ae') }, { op: 'ge', a: col('crimes'), b: param('min') }] }),
+        },
+      },
+      params: { min: 1 },
+      expected: [
+        { person_id: 'P1', records: 4, first_ae: '2024-04-02', crimes: 2 }, { person_id: 'P2', records: 3, first_ae: '2024-06-02', crimes: 1 },
+        { person_id: 'P4', records: 1, first_ae: null, crimes: 1 },
+      ],
+    },
+    {
+      name: 'recordsBy under having over a latest value listed and a distinct count: the kept person\'s records of every dataset',
+      tables,
+      query: {
+        persons: {
+          sources: [police({ crime: col('crime_key'), role: col('role'), home: col('home_locality') }), ae],
+          measures: { home: { agg: 'latest', value: col('home'), by: col('day') }, crimes: { agg: 'count_distinct', value: col('crime'), where: eq(col('role'), lit('suspect')) } },
+          having: and(isIn(col('home'), ['blaby', 'charnwood']), { op: 'ge', a: col('crimes'), b: lit(2) }),
+          recordsBy: ['dataset'],
+        },
+      },
+      expected: [
+        { person_id: 'P1', home: 'blaby', crimes: 2, dataset: 'ae_attendance', records: 1 },
+        { person_id: 'P1', home: 'blaby', crimes: 2, dataset: 'police_person', records: 3 },
+      ],
+    },
+    {
+      name: 'having over a latest value listed, where an earlier row has another listed value, and an earliest date at a parameter',
+      tables,
+      query: {
+        persons: {
+          sources: [police({ home: col('home_locality') }), ae],
+          measures: { home: { agg: 'latest', value: col('home'), by: col('day') }, first: { agg: 'min', value: col('day') } },
+          having: and(isIn(col('home'), ['blaby', 'charnwood']), { op: 'le', a: col('first'), b: date(param('to')) }, { op: 'ne', a: col('home'), b: lit('charnwood') }),
+        },
+      },
+      params: { to: '2024-05-10' },
+      expected: [{ person_id: 'P1', home: 'blaby', first: '2024-04-02' }],
+    },
+    {
       name: 'recordsBy a date: the lookup\'s and a timestamp\'s day alike, a row whose crime is not found undated',
       tables,
       query: { persons: { sources: [police({}), ae], measures: {}, recordsBy: ['day'] } },
