@@ -75,8 +75,10 @@ class Strings {
   readonly hashes: Uint32Array;
   /** Ids in the order of their hashes. */
   readonly order: Int32Array;
+  private readonly buffer: Buffer;
   constructor(parts: { starts: Int32Array; bytes: Uint8Array; hashes: Uint32Array; order: Int32Array }) {
     this.starts = parts.starts; this.bytes = parts.bytes; this.hashes = parts.hashes; this.order = parts.order;
+    this.buffer = Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
   }
 
   static of(texts: readonly string[], hashed: boolean): Strings {
@@ -95,7 +97,7 @@ class Strings {
   get size(): number { return this.starts.length - 1; }
 
   text(id: number): string {
-    return Buffer.from(this.bytes.buffer, this.bytes.byteOffset + this.starts[id], this.starts[id + 1] - this.starts[id]).toString('latin1');
+    return this.buffer.toString('latin1', this.starts[id], this.starts[id + 1]);
   }
 
   /** The id of `text`, or -1. */
@@ -184,7 +186,7 @@ export function buildTokenIndex(table: LinkTable, personIds: readonly string[], 
   // Records: unit, partner, id, person, origin, keys (each kind's texts once, with the records holding each).
   add('unit', Int32Array.from(table.unit), 'i32');
   add('partner', Int32Array.from(table.partner), 'i32');
-  addStrings('id', Strings.of(table.ids, false), add);
+  addStrings('id', Strings.of(table.ids, true), add);
   addStrings('person', Strings.of(personIds, false), add);
   add('part', origins.part.subarray(0, n), 'i32');
   add('day', origins.day.subarray(0, n), 'i32');
@@ -255,6 +257,9 @@ export class TokenIndex {
 
   get records(): number { return this.header.records; }
   get parts(): readonly IndexPart[] { return this.header.parts; }
+
+  /** Whether the run linked a record of this id. */
+  linked(id: string): boolean { return this.ids.find(id) >= 0; }
 
   /** The token's id, or -1 where no stored record carries it. */
   token(text: string): number { return this.tokens.find(text); }

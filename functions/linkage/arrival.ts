@@ -78,12 +78,18 @@ async function linkRecords(
   pointer: { value: PersonLinksPointer } | null, config: LinkageConfig, progress: (message: string) => void,
 ): Promise<Linked> {
   const sources = linkSources().filter((s) => s.dataset === upload.dataset);
+  const latest = await getJson<LinkingRun>(platform.storage, LATEST_KEY);
+  // The run's token index, while the links are the run's alone: it then knows every linked record (no links joined).
+  const onlyTheRun = latest && pointer && pointer.value.run === linksRun(latest.value.key) && pointer.value.parts.length === 1;
+  const index = onlyTheRun ? await readTokenIndex(platform, latest.value.key, upload.upload_id) : null;
   const fresh: PersonLinkRow[] = [];
   for (const source of sources) {
-    const rows = await engine.rows({ from: source.dataset, select: { ...source.select, linked: col(source.personColumn) }, where: eq(col('upload_id'), lit(upload.upload_id)) }, {});
+    const select = index ? source.select : { ...source.select, linked: col(source.personColumn) };
+    const rows = await engine.rows({ from: source.dataset, select, where: eq(col('upload_id'), lit(upload.upload_id)) }, {});
     for (const row of rows) {
       const link = linkRowOf(source, row);
-      if (row.linked === null && (link.clk || link.key_nhs || link.key_upn || link.key_local)) fresh.push(link);
+      const linked = index ? index.index.linked(link.id) : row.linked !== null;
+      if (!linked && (link.clk || link.key_nhs || link.key_upn || link.key_local)) fresh.push(link);
     }
   }
   const seen = new Set<string>();
@@ -91,15 +97,13 @@ async function linkRecords(
   if (!news.length) return { ids: [], personIds: [], joined: 0, newPeople: 0, compared: 0 };
   progress(`linking ${news.length.toLocaleString('en-GB')} new person records…`);
 
-  const latest = await getJson<LinkingRun>(platform.storage, LATEST_KEY);
   const oversized = latest ? await readOversizedBlocks(platform.storage, latest.value.key) : {};
   // A store a full run would compare all pairs of (its units at most its records) is read whole.
   const units = latest && pointer ? latest.value.units + pointer.value.records - latest.value.records : pointer?.value.records ?? 0;
   const whole = units + news.length <= config.blocking.allPairsUpTo;
   const newBlocks = newBlockRecords(news);
   const through = whole ? null : readThrough(newBlocks, oversized, config);
-  const index = through && pointer && latest && pointer.value.run === linksRun(latest.value.key) ? await readTokenIndex(platform, latest.value.key, upload.upload_id) : null;
-  const stored = index ? indexedNeighbours(index.index, index.counting, news, through!) : pointer ? await storedNeighbours(engine, news, upload.upload_id, through) : [];
+  const stored = index && through ? indexedNeighbours(index.index, index.counting, news, through!) : pointer ? await storedNeighbours(engine, news, upload.upload_id, through) : [];
   const table = new ArrivalTable(config);
   const personOfStored = new Map<string, string>();
   for (const { id, person, add } of stored) {
@@ -108,7 +112,7 @@ async function linkRecords(
     add(table);
   }
   for (const row of news) addLinkRow(table, row);
-  progress(`comparing them with ${personOfStored.size.toLocaleString('en-GB')} stored records that share a blocking token or a key…`);
+  progress(`comparing them with ${personOfStored.size.toLocaleString('en-GB')} stored records that share a blocking token or a key${index && through ? ' (from the run\'s token index)' : ''}…`);
   const sizes = storeSizes(table, newBlocks, oversized);
   const decisions = await loadDecisions(platform.storage);
   table.storeSizes = sizes;
