@@ -101,6 +101,23 @@ export class LinkTable {
   }
 
   /**
+   * Adds one record whose tokens are ids from `internToken`: a table built from another's records (arrival's
+   * neighbours from the run's token index) interns each distinct token once, not once per record.
+   */
+  addInterned(record: LinkKeys, clk: Clk | null, tokens: ArrayLike<number>): number {
+    let unit: number;
+    if (clk) { this.ensureUnits(this.units + 1); this.words.set(clk.words, 32 * this.units); unit = this.encodedUnit(clk.version, clk.counts); } else unit = this.newUnit(null);
+    this.scratchLength = 0;
+    for (let i = 0; i < tokens.length; i++) this.pushToken(tokens[i]);
+    return this.addRecord(record, unit);
+  }
+
+  /** A token's id (`<version>:<tag>.<hash>`), interned now where it is new. */
+  internToken(text: string): number {
+    return this.tokenId(text, 0, 0, text, 0, text.length);
+  }
+
+  /**
    * Adds one record from its stored columns: the CLK (`<version>:` + base64url) decoded straight into the table,
    * and the stored blocking and one-edit tokens (`<version>:<token> <token>…`, see link-rows.ts storedTokens).
    */
@@ -203,6 +220,10 @@ export class LinkTable {
 
   /** Interns the token `a[aFrom, aTo) + b[bFrom, bTo)` into the record's tokens. */
   private addToken(a: string, aFrom: number, aTo: number, b: string, bFrom: number, bTo: number) {
+    this.pushToken(this.tokenId(a, aFrom, aTo, b, bFrom, bTo));
+  }
+
+  private tokenId(a: string, aFrom: number, aTo: number, b: string, bFrom: number, bTo: number): number {
     const known = this.tokens.size, id = this.tokens.intern(a, aFrom, aTo, b, bFrom, bTo);
     if (id === known) {
       if (id >= this.tagOfToken.length) {
@@ -213,6 +234,10 @@ export class LinkTable {
       if (tag !== null && t < 0) t = this.tags.push(tag) - 1;
       this.tagOfToken[id] = t;
     }
+    return id;
+  }
+
+  private pushToken(id: number) {
     if (this.scratchLength === this.scratch.length) { const grown = new Int32Array(2 * this.scratch.length); grown.set(this.scratch); this.scratch = grown; }
     this.scratch[this.scratchLength++] = id;
   }

@@ -257,6 +257,7 @@ export class TokenIndex {
 
   get records(): number { return this.header.records; }
   get parts(): readonly IndexPart[] { return this.header.parts; }
+  get tokenCount(): number { return this.header.tokens; }
 
   /** Whether the run linked a record of this id. */
   linked(id: string): boolean { return this.ids.find(id) >= 0; }

@@ -247,14 +247,22 @@ function indexedNeighbours(index: TokenIndex, counting: Uint8Array, news: readon
       if (t >= 0) wanted.set(t, token);
     }
   }
+  // Index token → the table's, each interned once (in the table the stored records go into first).
+  let inTable: { table: LinkTable; of: Int32Array } | null = null;
+  const tokensOf = (table: LinkTable, unit: number): number[] => {
+    if (inTable?.table !== table) {
+      inTable = { table, of: new Int32Array(index.tokenCount).fill(-1) };
+      for (const [t, text] of wanted) inTable.of[t] = table.internToken(text);
+    }
+    const out: number[] = [];
+    for (const t of index.tokensOf(unit)) if (inTable.of[t] >= 0) out.push(inTable.of[t]);
+    return out;
+  };
   const out: StoredNeighbour[] = [];
   for (let r = 0; r < found.length; r++) {
     if (!found[r]) continue;
     const { unit, person, ...record } = index.record(r);
-    const blocks: string[] = [];
-    for (const t of index.tokensOf(unit)) { const text = wanted.get(t); if (text !== undefined) blocks.push(text); }
-    const clk = index.clk(unit);
-    out.push({ id: record.id, person, add: (table) => { table.add({ ...record, blocks }, clk); } });
+    out.push({ id: record.id, person, add: (table) => { table.addInterned(record, index.clk(unit), tokensOf(table, unit)); } });
   }
   return out;
 }
