@@ -8,7 +8,7 @@ import { unitCandidates } from './candidates.ts';
 import { withTrainedModel } from './training.ts';
 import { resolveTable, type Decisions, type Resolution } from './resolve.ts';
 import { LinkTable, type LinkKeys } from './table.ts';
-import { NO_DAY, tokensHash, type RecordOrigins } from './token-index.ts';
+import { NO_DAY, type RecordOrigins } from './token-index.ts';
 import { isoToDay } from '../dates.ts';
 
 /**
@@ -158,7 +158,7 @@ export async function loadLinkTable(engine: Engine, config: LinkageConfig = link
         table.addStored({ id, partner: String(columns.partner[i]), ...keys }, clk, text(columns.link_blocks[i]), text(columns.link_edits[i]));
         if (origins) {
           const day = eventDate && typeof columns.origin_day[i] === 'string' ? isoToDay((columns.origin_day[i] as string).slice(0, 10)) : null;
-          origins.add(source.dataset, String(columns.origin_upload[i]), day ?? NO_DAY, tokensHash(text(columns.link_blocks[i]), text(columns.link_edits[i])), keys);
+          origins.add(source.dataset, String(columns.origin_upload[i]), day ?? NO_DAY, keys);
         }
       }
     });

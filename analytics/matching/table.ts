@@ -25,6 +25,8 @@ export class LinkTable {
   readonly nameDob: number[] = [];
   /** Record → its unit. Every record has one: a record with no encoding is a unit of its own, never compared. */
   readonly unit: number[] = [];
+  /** Records added to a unit whose earlier records carry other tokens (none where the tokens follow the encoding). */
+  unevenUnits = 0;
   /** Unit → its records, in the order added. */
   readonly members: number[][] = [];
   /** Unit → whether it has an encoding, its key version (an index into `versions`), blocking tokens (ids, sorted, distinct). */
@@ -258,9 +260,9 @@ export class LinkTable {
   /** The record's tokens into its unit's (sorted, distinct). */
   private addBlocks(unit: number) {
     const current = this.blocks[unit], n = this.scratchLength;
-    if (n === 0) return;
-    let fresh = current.length === 0;
+    let fresh = current.length === 0 && n > 0;
     for (let i = 0; !fresh && i < n; i++) fresh = !includes(current, this.scratch[i]);
+    if (this.members[unit].length > 0 && (fresh || n !== current.length)) this.unevenUnits++;
     if (!fresh) return;
     this.blocks[unit] = Int32Array.from(new Set([...current, ...this.scratch.subarray(0, n)])).sort();
   }

@@ -32,23 +32,21 @@ export class RecordOrigins {
   size = 0;
   part = new Int32Array(1024);
   day = new Int32Array(1024);
-  /** A hash of its stored tokens (tokensHash): records of one encoding carry the same tokens, which the index relies on. */
-  tokens = new Uint32Array(1024);
   readonly keys: Record<Kind, (string | null)[]> = { nhs: [], upn: [], local: [], nameDob: [] };
   /** The extracts, as `dataset` and `upload_id`. */
   readonly extracts: { dataset: string; upload_id: string }[] = [];
   private readonly extractIds = new Map<string, number>();
 
   /** `day` NO_DAY for a snapshot's record. */
-  add(dataset: string, upload: string, day: number, tokens: number, keys: Record<Kind, string | null>) {
+  add(dataset: string, upload: string, day: number, keys: Record<Kind, string | null>) {
     if (this.size === this.part.length) {
-      const grow = <T extends Int32Array | Uint32Array>(a: T): T => { const b = new (a.constructor as new (n: number) => T)(2 * a.length); b.set(a); return b; };
-      this.part = grow(this.part); this.day = grow(this.day); this.tokens = grow(this.tokens);
+      const grow = (a: Int32Array) => { const b = new Int32Array(2 * a.length); b.set(a); return b; };
+      this.part = grow(this.part); this.day = grow(this.day);
     }
     const name = `${dataset}\u001f${upload}`;
     let extract = this.extractIds.get(name);
     if (extract === undefined) { this.extractIds.set(name, (extract = this.extracts.length)); this.extracts.push({ dataset, upload_id: upload }); }
-    this.part[this.size] = extract; this.day[this.size] = day; this.tokens[this.size] = tokens;
+    this.part[this.size] = extract; this.day[this.size] = day;
     for (const kind of KINDS) this.keys[kind].push(keys[kind]);
     this.size++;
   }
@@ -116,11 +114,6 @@ class Strings {
   }
 }
 
-/** A hash of a record's stored blocking and one-edit tokens. */
-export function tokensHash(blocks: string | null, edits: string | null): number {
-  return hashOf(`${blocks ?? ''}|${edits ?? ''}`);
-}
-
 function hashOf(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
@@ -153,12 +146,8 @@ export function buildTokenIndex(table: LinkTable, personIds: readonly string[], 
   const rangesOf = new Map(counting.map((p) => [`${p.dataset}\u001f${p.upload_id}`, p]));
   const parts = origins.extracts.map(({ dataset, upload_id }) => rangesOf.get(`${dataset}\u001f${upload_id}`));
   if (parts.some((p) => p === undefined)) return null; // read from an extract that no longer counts: the catalog moved
-  const unitTokensHash = new Map<number, number>();
-  for (let r = 0; r < n; r++) {
-    const u = table.unit[r], seen = unitTokensHash.get(u);
-    if (seen === undefined) unitTokensHash.set(u, origins.tokens[r]); else if (seen !== origins.tokens[r]) return null;
-    if (origins.day[r] === NO_DAY && parts[origins.part[r]]!.ranges) return null;
-  }
+  if (table.unevenUnits > 0) return null;
+  for (let r = 0; r < n; r++) if (origins.day[r] === NO_DAY && parts[origins.part[r]]!.ranges) return null;
   const sections: [string, ArrayBufferView, Header['sections'][string][2]][] = [];
   const add = (name: string, array: ArrayBufferView, type: Header['sections'][string][2]) => { sections.push([name, array, type]); };
 
