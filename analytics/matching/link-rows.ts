@@ -8,6 +8,8 @@ import { unitCandidates } from './candidates.ts';
 import { withTrainedModel } from './training.ts';
 import { resolveTable, type Decisions, type Resolution } from './resolve.ts';
 import { LinkTable, type LinkKeys } from './table.ts';
+import { NO_DAY, type RecordOrigins } from './token-index.ts';
+import { isoToDay } from '../dates.ts';
 
 /**
  * Person rows as fuzzy linkage takes them, whichever engine read them: a stable record id, the partner, the exact
@@ -160,19 +162,26 @@ export async function loadLinkRows(engine: Engine): Promise<PersonLinkRow[]> {
 
 /**
  * Every person row in a link table, held as columns: what linking the whole store reads, a batch at a time (the
- * rows forEachLinkRow gives, with no object made per row).
+ * rows forEachLinkRow gives, with no object made per row). With `origins`, each record's keys, tokens and where it
+ * came from (its extract and event day) too, in table order, for the run's token index (token-index.ts).
  */
-export async function loadLinkTable(engine: Engine, config: LinkageConfig = linkageConfig): Promise<LinkTable> {
+export async function loadLinkTable(engine: Engine, config: LinkageConfig = linkageConfig, origins?: RecordOrigins): Promise<LinkTable> {
   const table = new LinkTable(config);
   for (const source of linkSources()) {
-    await engine.scan({ from: source.dataset, select: source.select }, {}, (columns, rows) => {
+    const eventDate = Object.values(datasets).find((d) => d.id === source.dataset)!.eventDate;
+    const select = origins ? { ...source.select, origin_upload: col('upload_id'), ...(eventDate ? { origin_day: col(eventDate) } : {}) } : source.select;
+    await engine.scan({ from: source.dataset, select }, {}, (columns, rows) => {
       const parts = source.idParts.map((p) => columns[p]), none: Scalar[] = [];
       const [nhs, upn, local, nameDob] = ['key_nhs', 'key_upn', 'key_local', 'key_name_dob'].map((k) => columns[k] ?? none);
       for (let i = 0; i < rows; i++) {
         const clk = text(columns.clk[i]), key = { nhs: text(nhs[i]), upn: text(upn[i]), local: text(local[i]) };
         if (!(clk || key.nhs || key.upn || key.local)) continue;
-        const id = recordId(source, parts.map((p) => p[i]));
-        table.addStored({ id, partner: String(columns.partner[i]), ...key, nameDob: text(nameDob[i]) }, clk, text(columns.link_blocks[i]), text(columns.link_edits[i]));
+        const id = recordId(source, parts.map((p) => p[i])), keys = { ...key, nameDob: text(nameDob[i]) };
+        table.addStored({ id, partner: String(columns.partner[i]), ...keys }, clk, text(columns.link_blocks[i]), text(columns.link_edits[i]));
+        if (origins) {
+          const day = eventDate && typeof columns.origin_day[i] === 'string' ? isoToDay((columns.origin_day[i] as string).slice(0, 10)) : null;
+          origins.add(source.dataset, String(columns.origin_upload[i]), day ?? NO_DAY, keys);
+        }
       }
     });
   }

@@ -31,6 +31,8 @@ export class LinkTable {
   readonly nameDob: number[] = [];
   /** Record → its unit. Every record has one: a record with no encoding is a unit of its own, never compared. */
   readonly unit: number[] = [];
+  /** Records added to a unit whose earlier records carry other tokens (none where the tokens follow the encoding). */
+  unevenUnits = 0;
   /** Unit → its records, in the order added. */
   readonly members: number[][] = [];
   /** Unit → whether it has an encoding, its key version (an index into `versions`). */
@@ -118,6 +120,23 @@ export class LinkTable {
     this.scratchLength = 0;
     for (const token of record.blocks) this.addToken(token, 0, 0, token, 0, token.length);
     return this.addRecord(record, unit);
+  }
+
+  /**
+   * Adds one record whose tokens are ids from `internToken`: a table built from another's records (arrival's
+   * neighbours from the run's token index) interns each distinct token once, not once per record.
+   */
+  addInterned(record: LinkKeys, clk: Clk | null, tokens: ArrayLike<number>): number {
+    let unit: number;
+    if (clk) { this.ensureUnits(this.units + 1); this.words.set(clk.words, 32 * this.units); unit = this.encodedUnit(clk.version, clk.counts); } else unit = this.newUnit(null);
+    this.scratchLength = 0;
+    for (let i = 0; i < tokens.length; i++) this.pushToken(tokens[i]);
+    return this.addRecord(record, unit);
+  }
+
+  /** A token's id (`<version>:<tag>.<hash>`), interned now where it is new. */
+  internToken(text: string): number {
+    return this.tokenId(text, 0, 0, text, 0, text.length);
   }
 
   /**
@@ -227,6 +246,10 @@ export class LinkTable {
 
   /** Interns the token `a[aFrom, aTo) + b[bFrom, bTo)` into the record's tokens. */
   private addToken(a: string, aFrom: number, aTo: number, b: string, bFrom: number, bTo: number) {
+    this.pushToken(this.tokenId(a, aFrom, aTo, b, bFrom, bTo));
+  }
+
+  private tokenId(a: string, aFrom: number, aTo: number, b: string, bFrom: number, bTo: number): number {
     const known = this.tokens.size, id = this.tokens.intern(a, aFrom, aTo, b, bFrom, bTo);
     if (id === known) {
       if (id >= this.tagOfToken.length) {
@@ -237,6 +260,10 @@ export class LinkTable {
       if (tag !== null && t < 0) t = this.tags.push(tag) - 1;
       this.tagOfToken[id] = t;
     }
+    return id;
+  }
+
+  private pushToken(id: number) {
     this.ensureScratch(1);
     this.scratch[this.scratchLength++] = id;
   }
@@ -283,18 +310,20 @@ export class LinkTable {
   /** The record's tokens into its unit's (sorted, distinct). */
   private addBlocks(unit: number) {
     let n = this.scratchLength;
-    if (n === 0) return;
+    const from = this.tokenStart[unit], length = this.tokenLength[unit];
+    // Records added to a unit whose earlier records carry other tokens are counted (the token index needs none).
+    if (n === 0) { if (this.members[unit].length > 0 && length > 0) this.unevenUnits++; return; }
     const mine = this.scratch.subarray(0, n).sort();
     let distinct = 1;
     for (let i = 1; i < n; i++) if (mine[i] !== mine[distinct - 1]) mine[distinct++] = mine[i];
     n = distinct;
-    const from = this.tokenStart[unit], length = this.tokenLength[unit];
     // A unit's later records nearly always carry its first record's tokens: nothing to add then.
     let fresh = length === 0;
     for (let i = 0, j = 0; !fresh && i < n;) {
       if (j === length || this.tokenPool[from + j] > mine[i]) fresh = true;
       else if (this.tokenPool[from + j] === mine[i]) { i++; j++; } else j++;
     }
+    if (this.members[unit].length > 0 && (fresh || n !== length)) this.unevenUnits++;
     if (!fresh) return;
     if (this.poolUsed + length + n > this.tokenPool.length) {
       const grown = new Int32Array(Math.max(2 * this.tokenPool.length, this.poolUsed + length + n)); grown.set(this.tokenPool.subarray(0, this.poolUsed)); this.tokenPool = grown;

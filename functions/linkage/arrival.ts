@@ -11,8 +11,9 @@ import type { PersonLinksPointer } from '../../schemas/glue.ts';
 import type { Platform } from '../platform/platform.ts';
 import { getJson, PreconditionFailed } from '../platform/storage/port.ts';
 import { loadDecisions } from './decisions.ts';
-import { addLinksPart, readLinksPointer, startLinks } from './links.ts';
-import { LATEST_KEY, readOversizedBlocks, type LinkingRun } from './people.ts';
+import { addLinksPart, linksRun, readLinksPointer, startLinks } from './links.ts';
+import { LATEST_KEY, readOversizedBlocks, tokenIndexKey, type LinkingRun } from './people.ts';
+import { countingExtracts, stillCounting, TokenIndex } from '../../analytics/matching/token-index.ts';
 
 /**
  * Linking an accepted extract's person records on arrival, so the next cohort shows them without a full run: its
@@ -77,12 +78,18 @@ async function linkRecords(
   pointer: { value: PersonLinksPointer } | null, config: LinkageConfig, progress: (message: string) => void,
 ): Promise<Linked> {
   const sources = linkSources().filter((s) => s.dataset === upload.dataset);
+  const latest = await getJson<LinkingRun>(platform.storage, LATEST_KEY);
+  // The run's token index, while the links are the run's alone: it then knows every linked record (no links joined).
+  const onlyTheRun = latest && pointer && pointer.value.run === linksRun(latest.value.key) && pointer.value.parts.length === 1;
+  const index = onlyTheRun ? await readTokenIndex(platform, latest.value.key, upload.upload_id) : null;
   const fresh: PersonLinkRow[] = [];
   for (const source of sources) {
-    const rows = await engine.rows({ from: source.dataset, select: { ...source.select, linked: col(source.personColumn) }, where: eq(col('upload_id'), lit(upload.upload_id)) }, {});
+    const select = index ? source.select : { ...source.select, linked: col(source.personColumn) };
+    const rows = await engine.rows({ from: source.dataset, select, where: eq(col('upload_id'), lit(upload.upload_id)) }, {});
     for (const row of rows) {
       const link = linkRowOf(source, row);
-      if (row.linked === null && (link.clk || link.key_nhs || link.key_upn || link.key_local)) fresh.push(link);
+      const linked = index ? index.index.linked(link.id) : row.linked !== null;
+      if (!linked && (link.clk || link.key_nhs || link.key_upn || link.key_local)) fresh.push(link);
     }
   }
   const seen = new Set<string>();
@@ -90,23 +97,22 @@ async function linkRecords(
   if (!news.length) return { ids: [], personIds: [], joined: 0, newPeople: 0, compared: 0 };
   progress(`linking ${news.length.toLocaleString('en-GB')} new person records…`);
 
-  const latest = await getJson<LinkingRun>(platform.storage, LATEST_KEY);
   const oversized = latest ? await readOversizedBlocks(platform.storage, latest.value.key) : {};
   // A store a full run would compare all pairs of (its units at most its records) is read whole.
   const units = latest && pointer ? latest.value.units + pointer.value.records - latest.value.records : pointer?.value.records ?? 0;
   const whole = units + news.length <= config.blocking.allPairsUpTo;
   const newBlocks = newBlockRecords(news);
   const through = whole ? null : readThrough(newBlocks, oversized, config);
-  const stored = pointer ? await storedNeighbours(engine, news, upload.upload_id, through) : [];
+  const stored = index && through ? indexedNeighbours(index.index, index.counting, news, through!) : pointer ? await storedNeighbours(engine, news, upload.upload_id, through) : [];
   const table = new ArrivalTable(config);
   const personOfStored = new Map<string, string>();
-  for (const { row, person } of stored) {
-    if (personOfStored.has(row.id) || seen.has(row.id)) continue;
-    personOfStored.set(row.id, person);
-    addLinkRow(table, row);
+  for (const { id, person, add } of stored) {
+    if (personOfStored.has(id) || seen.has(id)) continue;
+    personOfStored.set(id, person);
+    add(table);
   }
   for (const row of news) addLinkRow(table, row);
-  progress(`comparing them with ${personOfStored.size.toLocaleString('en-GB')} stored records that share a blocking token or a key…`);
+  progress(`comparing them with ${personOfStored.size.toLocaleString('en-GB')} stored records that share a blocking token or a key${index && through ? ' (from the run\'s token index)' : ''}…`);
   const sizes = storeSizes(table, newBlocks, oversized);
   const decisions = await loadDecisions(platform.storage);
   table.storeSizes = sizes;
@@ -205,14 +211,70 @@ function storeSizes(table: ArrivalTable, fresh: ReadonlyMap<string, number>, ove
   return sizes;
 }
 
+/** A stored record to link against: its id, its person, and how to add it to the table. */
+interface StoredNeighbour { id: string; person: string; add: (table: LinkTable) => void }
+
+/** The latest run's token index, and which of its records still count; null where there is none or it cannot say. */
+async function readTokenIndex(platform: Platform, peopleKey: string, uploading: string): Promise<{ index: TokenIndex; counting: Uint8Array } | null> {
+  const object = await platform.storage.get(tokenIndexKey(peopleKey));
+  if (!object) return null;
+  const index = new TokenIndex(object.body);
+  const counting = stillCounting(index, countingExtracts((await platform.catalog.read()).extracts, linkSources().map((s) => s.dataset)), uploading);
+  return counting ? { index, counting } : null;
+}
+
+/**
+ * The neighbours storedNeighbours finds, from the run's token index: the records of the blocks of `through` and
+ * those holding a new record's exact key, among those still counting, in the run's order. Each carries only the
+ * tokens the new records carry: a pair is compared, and its levels and term frequencies read, through the tokens
+ * it shares with a new record alone.
+ */
+function indexedNeighbours(index: TokenIndex, counting: Uint8Array, news: readonly PersonLinkRow[], through: Set<string>): StoredNeighbour[] {
+  const found = new Uint8Array(index.records);
+  const take = (r: number) => { if (counting[r]) found[r] = 1; };
+  for (const token of through) {
+    const t = index.token(token);
+    if (t >= 0) for (const u of index.unitsOf(t)) for (const r of index.recordsOf(u)) take(r);
+  }
+  const kinds = [['nhs', 'key_nhs'], ['upn', 'key_upn'], ['local', 'key_local'], ['nameDob', 'key_name_dob']] as const;
+  for (const [kind, column] of kinds) {
+    for (const value of new Set(news.map((row) => row[column]).filter((v): v is string => !!v))) for (const r of index.holders(kind, value)) take(r);
+  }
+  const wanted = new Map<number, string>();
+  for (const row of news) {
+    for (const token of [...storedTokens(row.link_blocks), ...storedTokens(row.link_edits)]) {
+      const t = index.token(token);
+      if (t >= 0) wanted.set(t, token);
+    }
+  }
+  // Index token → the table's, each interned once (in the table the stored records go into first).
+  let inTable: { table: LinkTable; of: Int32Array } | null = null;
+  const tokensOf = (table: LinkTable, unit: number): number[] => {
+    if (inTable?.table !== table) {
+      inTable = { table, of: new Int32Array(index.tokenCount).fill(-1) };
+      for (const [t, text] of wanted) inTable.of[t] = table.internToken(text);
+    }
+    const out: number[] = [];
+    for (const t of index.tokensOf(unit)) if (inTable.of[t] >= 0) out.push(inTable.of[t]);
+    return out;
+  };
+  const out: StoredNeighbour[] = [];
+  for (let r = 0; r < found.length; r++) {
+    if (!found[r]) continue;
+    const { unit, person, ...record } = index.record(r);
+    out.push({ id: record.id, person, add: (table) => { table.addInterned(record, index.clk(unit), tokensOf(table, unit)); } });
+  }
+  return out;
+}
+
 /**
  * The stored, linked records of any dataset that share a blocking token of `through` or an exact key with the new
  * records; with `through` null, every stored record (a small store, compared all pairs).
  */
-async function storedNeighbours(engine: Engine, news: readonly PersonLinkRow[], uploadId: string, through: Set<string> | null): Promise<{ row: PersonLinkRow; person: string }[]> {
+async function storedNeighbours(engine: Engine, news: readonly PersonLinkRow[], uploadId: string, through: Set<string> | null): Promise<StoredNeighbour[]> {
   const keys = { key_nhs: new Set<string>(), key_upn: new Set<string>(), key_local: new Set<string>(), key_name_dob: new Set<string>() };
   for (const row of news) for (const k of Object.keys(keys) as (keyof typeof keys)[]) if (row[k]) keys[k].add(row[k]!);
-  const out: { row: PersonLinkRow; person: string }[] = [];
+  const out: StoredNeighbour[] = [];
   for (const source of linkSources()) {
     const ors: Expr[] = [];
     const block = source.select.link_blocks as { col: string } | undefined;
@@ -223,7 +285,11 @@ async function storedNeighbours(engine: Engine, news: readonly PersonLinkRow[], 
     }
     if (through && !ors.length) continue;
     const rows = await engine.rows({ from: source.dataset, select: { ...source.select, linked: col(source.personColumn), upload: col('upload_id') }, ...(through ? { where: or(...ors) } : {}) }, {});
-    for (const row of rows) if (row.linked !== null && row.upload !== uploadId) out.push({ row: linkRowOf(source, row), person: String(row.linked) });
+    for (const row of rows) {
+      if (row.linked === null || row.upload === uploadId) continue;
+      const link = linkRowOf(source, row);
+      out.push({ id: link.id, person: String(row.linked), add: (table) => addLinkRow(table, link) });
+    }
   }
   return out;
 }

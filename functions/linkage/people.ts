@@ -4,7 +4,9 @@ import { oversizedBlocks } from '../../analytics/matching/arrival-candidates.ts'
 import { defaultEngine, openEngine, type EngineName } from '../../analytics/engine.ts';
 import type { Engine } from '../../analytics/ir.ts';
 import { unitCandidates } from '../../analytics/matching/candidates.ts';
-import { linkRecordCount, loadLinkTable } from '../../analytics/matching/link-rows.ts';
+import { linkRecordCount, linkSources, loadLinkTable } from '../../analytics/matching/link-rows.ts';
+import type { LinkTable } from '../../analytics/matching/table.ts';
+import { buildTokenIndex, countingExtracts, RecordOrigins } from '../../analytics/matching/token-index.ts';
 import { decodePeopleIndex, encodePeopleIndex, indexPeople, type PeopleIndex } from '../../analytics/matching/people-index.ts';
 import { pairKey, resolveTable, type Decisions } from '../../analytics/matching/resolve.ts';
 import type { ReviewItem } from '../../analytics/matching/review.ts';
@@ -75,6 +77,12 @@ export const blindSeed = (version: string) => version.split('|')[0];
 export const oversizedBlocksKey = (peopleKey: string) => peopleKey.replace(/\.json\.gz$/, '.oversized.json.gz');
 
 /** The oversized blocks of the run that stored `peopleKey`; none for a run that predates them (arrival then reads every block). */
+/**
+ * A run's token index (analytics/matching/token-index.ts), next to its people: its records' encodings, tokens, keys
+ * and people, from which arrival reads its neighbours instead of the whole store.
+ */
+export const tokenIndexKey = (peopleKey: string) => peopleKey.replace(/\.json\.gz$/, '.tokens.bin');
+
 export async function readOversizedBlocks(storage: Storage, peopleKey: string): Promise<Record<string, number>> {
   const object = await storage.get(oversizedBlocksKey(peopleKey));
   return object ? JSON.parse(gunzipSync(object.body).toString('utf8')) : {};
@@ -114,8 +122,9 @@ export async function linkAllPeople(platform: Platform, engineName: EngineName =
   progress('reading the person records of every dataset…');
   const engine = await openEngine(engineName, platform);
   let table;
+  const origins = new RecordOrigins();
   try {
-    table = await loadLinkTable(engine);
+    table = await loadLinkTable(engine, linkageConfig, origins);
   } finally {
     await engine.close();
   }
@@ -136,6 +145,8 @@ export async function linkAllPeople(platform: Platform, engineName: EngineName =
   progress('writing the person links the views join…');
   await storeRunLinks(platform.storage, linksRun(key), resolution.table.ids, resolution.personIds, platform.now());
   await platform.storage.put(oversizedBlocksKey(key), gzipSync(JSON.stringify(oversizedBlocks(table))));
+  progress('writing the token index arrival reads…');
+  await storeTokenIndex(platform, key, version, table, resolution.personIds, origins);
   await platform.storage.put(blindSampleKey(key), JSON.stringify(blindSample(autoLinkedPairs(candidates, resolution), blindSeed(version))));
   const run: LinkingRun = {
     version, key, linked_at: linkedAt, records: table.size, units: table.units, people: index.people,
@@ -146,6 +157,14 @@ export async function linkAllPeople(platform: Platform, engineName: EngineName =
   progress(`stored ${index.people.toLocaleString('en-GB')} people (${index.review.length.toLocaleString('en-GB')} pairs to review)`);
   if (changes) progress(describeChanges(changes));
   return { ...run, skipped: false };
+}
+
+/** The token index of this run's table; none where the catalog moved during the run (arrival then reads the store). */
+async function storeTokenIndex(platform: Platform, key: string, version: string, table: LinkTable, personIds: readonly string[], origins: RecordOrigins) {
+  const { extracts } = await platform.catalog.read();
+  if (await platform.catalog.version() !== blindSeed(version)) return;
+  const body = buildTokenIndex(table, personIds, origins, countingExtracts(extracts, linkSources().map((s) => s.dataset)));
+  if (body) await platform.storage.put(tokenIndexKey(key), body);
 }
 
 /** A run's changes in a line, for `vrn link` and the logs. */
