@@ -119,6 +119,8 @@ describe.skipIf(!available)('the performance dashboard in Chromium', () => {
     await expect(page.locator('#disclosure').textContent()).resolves.toMatch(/^Every count is rounded/);
     await page.selectOption('#audience', 'analyst');
     await page.click('button:has-text("Show")');
+    // The click returns once the new page is committed; its maps are long, so wait for all of it.
+    await page.waitForURL(/audience=analyst/, { waitUntil: 'load' });
     await expect(page.locator('#disclosure').textContent()).resolves.toMatch(/^Analyst view/);
     const trend = await page.locator('#indicator-serious_violence svg').nth(1).locator('text').allTextContents();
     expect(trend).toContain('R12-2020-09');

@@ -66,6 +66,7 @@ describe.skipIf(!available)('the Prevention Panel in Chromium', () => {
     await page.selectOption('#status', 'still_eligible');
     await page.selectOption('#sort', 'age');
     await page.click('#filters button');
+    await page.waitForURL(/status=still_eligible/, { waitUntil: 'load' });
     expect(new Set(await statuses(page))).toEqual(new Set(['still_eligible']));
     const person = (await page.locator('#panel-list tbody tr td.id').first().textContent())!;
 
@@ -123,6 +124,7 @@ describe.skipIf(!available)('the Prevention Panel in Chromium', () => {
     await page.click('text=Prevention Panel monitoring');
     await page.fill('#panel', 'city');
     await page.click('button:has-text("Show")');
+    await page.waitForURL(/panel=city/, { waitUntil: 'load' });
     const text = (await page.locator('main').textContent())!;
     expect(text).toContain('By month');
     expect(text).toContain('Reached');
