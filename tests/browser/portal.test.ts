@@ -224,6 +224,7 @@ describe.skipIf(!available)('the portal in Chromium', () => {
     const page = await signIn('charnwood-csp');
     expect(await menu(page)).toEqual(['Success measures', 'Locality profile', 'Performance indicators']);
     await page.click('text=Locality profile');
+    await page.waitForLoadState('load');
     await expect(page.locator('h1').textContent()).resolves.toBe('Locality profile: Charnwood');
     expect(await page.locator('.charts svg').count()).toBeGreaterThanOrEqual(3);
     expect(await page.locator('#locality').count()).toBe(0);
@@ -287,6 +288,7 @@ describe.skipIf(!available)('the portal in Chromium', () => {
     await page.fill('#id', 'phoenix');
     await page.fill('#period', '2023-24');
     await page.click('button:has-text("Show")');
+    await page.waitForLoadState('load');
     expect(await page.locator('.charts svg').count()).toBe(4);
     await expect(page.locator('caption').allTextContents()).resolves.toContain('Outcomes');
     // The controlled view: no published count from 1 to 4 in the summary's people counts.
@@ -306,11 +308,13 @@ describe.skipIf(!available)('the portal in Chromium', () => {
     await page.click('header >> text=SQL');
     await sqlPage(page);
     await page.click('text=Deep dive');
+    await page.waitForLoadState('load');
     expect(await page.locator('.charts svg').count()).toBe(3);
     expect(await unlabelled(page)).toEqual([]);
     await deepDiveForm(page);
     await shot(page, 'analyst-deep-dive');
     await page.click('text=Success measures');
+    await page.waitForLoadState('load');
     expect(await page.locator('.charts svg').count()).toBe(3);
     await expect(page.locator('a:has-text("Home Office return (XLSX)")').getAttribute('href')).resolves.toMatch(/format=xlsx/);
     expect(await unlabelled(page)).toEqual([]);
@@ -322,6 +326,7 @@ describe.skipIf(!available)('the portal in Chromium', () => {
     await admin.click('text=Audit trail');
     await admin.selectOption('#outcome', 'denied');
     await admin.click('button:has-text("Filter")');
+    await admin.waitForLoadState('load');
     expect(await unlabelled(admin)).toEqual([]);
     const outcomes = await admin.locator('tbody tr td:nth-child(8)').allTextContents();
     expect(outcomes.length).toBeGreaterThan(0);
