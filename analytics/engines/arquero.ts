@@ -9,6 +9,7 @@ import { countingParts } from '../counting.ts';
 import type { CountedExtract } from '../counting.ts';
 import { checkCount, checkPersons, checkRows } from './check.ts';
 import type { ExtractStore } from './ports.ts';
+import { fileBytes } from './file-bytes.ts';
 import { sortRows, type CountQuery, type Engine, type Expr, type Params, type PersonMeasure, type PersonQuery, type ResultRow, type RowQuery, type Scalar } from '../ir.ts';
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -186,7 +187,7 @@ export class ArqueroEngine implements Engine {
     for (const part of countingParts(dataset, this.extracts)) {
       const object = await this.platform.storage.get(part.file);
       if (!object) throw new Error(`extract file missing: ${part.file}`);
-      const file = object.body.buffer.slice(object.body.byteOffset, object.body.byteOffset + object.body.byteLength) as ArrayBuffer;
+      const file = fileBytes(object.body);
       const metadata = parquetMetadata(file);
       let keep: number[] | null = null;
       if (part.from !== null && dataset.eventDate) {

@@ -1,6 +1,7 @@
 import { parquetMetadata, parquetRead, type FileMetaData } from 'hyparquet';
 import { PERSON_LINKS_POINTER, type PersonLinksPointer } from '../../schemas/glue.ts';
 import type { ExtractStore } from './ports.ts';
+import { fileBytes } from './file-bytes.ts';
 
 /**
  * Record id → person, from the current run's parts of the person links (empty before any linking run). A record in
@@ -53,7 +54,7 @@ export async function forEachPersonLink(storage: ExtractStore['storage'], each: 
   for (const part of (JSON.parse(new TextDecoder().decode(pointer.body)) as PersonLinksPointer).parts) {
     const object = await storage.get(part);
     if (!object) throw new Error(`person links part missing: ${part}`);
-    const file = object.body.buffer.slice(object.body.byteOffset, object.body.byteOffset + object.body.byteLength) as ArrayBuffer;
+    const file = fileBytes(object.body);
     const metadata = parquetMetadata(file);
     // A part of format 1 holds whole record ids; one of format 2 their source and ref (schemas/glue.ts).
     const whole = metadata.schema.some((e) => e.name === 'record_id');

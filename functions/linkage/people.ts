@@ -6,7 +6,7 @@ import type { Engine } from '../../analytics/ir.ts';
 import { unitCandidates } from '../../analytics/matching/candidates.ts';
 import { linkRecordCount, linkSources, loadLinkTable } from '../../analytics/matching/link-rows.ts';
 import type { LinkTable } from '../../analytics/matching/table.ts';
-import { buildTokenIndex, countingExtracts, RecordOrigins } from '../../analytics/matching/token-index.ts';
+import { countingExtracts, RecordOrigins, tokenIndexChunks } from '../../analytics/matching/token-index.ts';
 import { decodePeopleIndex, encodePeopleIndex, indexPeople, type PeopleIndex } from '../../analytics/matching/people-index.ts';
 import { pairKey, resolveTable, type Decisions } from '../../analytics/matching/resolve.ts';
 import type { ReviewItem } from '../../analytics/matching/review.ts';
@@ -163,8 +163,17 @@ export async function linkAllPeople(platform: Platform, engineName: EngineName =
 async function storeTokenIndex(platform: Platform, key: string, version: string, table: LinkTable, personIds: readonly string[], origins: RecordOrigins) {
   const { extracts } = await platform.catalog.read();
   if (await platform.catalog.version() !== blindSeed(version)) return;
-  const body = buildTokenIndex(table, personIds, origins, countingExtracts(extracts, linkSources().map((s) => s.dataset)));
-  if (body) await platform.storage.put(tokenIndexKey(key), body);
+  const chunks = tokenIndexChunks(table, personIds, origins, countingExtracts(extracts, linkSources().map((s) => s.dataset)));
+  if (!chunks) return;
+  // Section by section: no buffer of the whole index beside its sections.
+  const writer = platform.storage.openWriter(tokenIndexKey(key));
+  try {
+    for (const chunk of chunks) await writer.write(chunk);
+  } catch (error) {
+    await writer.abort();
+    throw error;
+  }
+  await writer.close();
 }
 
 /** A run's changes in a line, for `vrn link` and the logs. */
