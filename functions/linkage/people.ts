@@ -169,11 +169,11 @@ async function storeTokenIndex(platform: Platform, key: string, version: string,
   const writer = platform.storage.openWriter(tokenIndexKey(key));
   try {
     for (const chunk of chunks) await writer.write(chunk);
+    await writer.close();
   } catch (error) {
     await writer.abort();
     throw error;
   }
-  await writer.close();
 }
 
 /** A run's changes in a line, for `vrn link` and the logs. */
