@@ -16,6 +16,7 @@ import { trainModel, withTrainedModel } from '../../analytics/matching/training.
 import { linkageConfig, type LinkageConfig } from '../../schemas/linkage.ts';
 import type { Platform } from '../platform/platform.ts';
 import { getJson, type Storage } from '../platform/storage/port.ts';
+import { writeObject } from '../platform/storage/write-object.ts';
 import { DECISIONS_KEY, loadDecisions } from './decisions.ts';
 import { dataTo } from '../products/about.ts';
 import { byImpact, cohortPeople, type ReviewItemWithImpact } from './impact.ts';
@@ -166,14 +167,7 @@ async function storeTokenIndex(platform: Platform, key: string, version: string,
   const chunks = tokenIndexChunks(table, personIds, origins, countingExtracts(extracts, linkSources().map((s) => s.dataset)));
   if (!chunks) return;
   // Section by section: no buffer of the whole index beside its sections.
-  const writer = platform.storage.openWriter(tokenIndexKey(key));
-  try {
-    for (const chunk of chunks) await writer.write(chunk);
-    await writer.close();
-  } catch (error) {
-    await writer.abort();
-    throw error;
-  }
+  await writeObject(platform.storage, tokenIndexKey(key), chunks);
 }
 
 /** A run's changes in a line, for `vrn link` and the logs. */

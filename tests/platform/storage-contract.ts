@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { PreconditionFailed, type Storage } from '../../functions/platform/storage/port.ts';
+import { writeObject } from '../../functions/platform/storage/write-object.ts';
 
 /** The behaviour every storage adapter owes the core; each adapter's test file runs it. */
 export function storageContract(
@@ -54,6 +55,18 @@ export function storageContract(
     await aborted.write(new Uint8Array([9]));
     await aborted.abort();
     expect(await storage.list('curated/')).toEqual(['curated/x/part.bin']);
+  }));
+
+  it('writeObject leaves nothing under the key when its source fails part way', withStorage(async (storage) => {
+    async function* failing() {
+      yield new Uint8Array([1, 2]);
+      throw new Error('the upload was cut off');
+    }
+    await expect(writeObject(storage, 'raw/u1', failing())).rejects.toThrow('cut off');
+    expect(await storage.exists('raw/u1')).toBe(false);
+    await writeObject(storage, 'raw/u2', [new Uint8Array([1]), new Uint8Array([2, 3])]);
+    expect([...(await storage.get('raw/u2'))!.body]).toEqual([1, 2, 3]);
+    expect(await storage.list('raw/')).toEqual(['raw/u2']);
   }));
 
   it('lists by prefix and deletes', withStorage(async (storage) => {

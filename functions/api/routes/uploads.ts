@@ -9,6 +9,7 @@ import { datasetTemplate } from '../../ingest/template.ts';
 import { datasetIds } from '../../../schemas/datasets/index.ts';
 import { bytesSource } from '../../ingest/source.ts';
 import { getJson } from '../../platform/storage/port.ts';
+import { writeObject } from '../../platform/storage/write-object.ts';
 import { BadRequest, errorBody, Forbidden, NotFound } from '../errors.ts';
 import { checkScope, requireAction } from '../middleware/guard.ts';
 import { LOCAL_UPLOAD_PATH, LocalUploadUrls } from '../upload-urls.ts';
@@ -196,14 +197,7 @@ export function registerLocalUploadTarget(app: ApiApp, deps: RouteDeps, urls: Lo
       return c.json(errorBody('conflict', 'the file of this upload has already been received'), 409);
     }
     if (!c.req.raw.body) throw new BadRequest('send the file as the request body');
-    const writer = platform.storage.openWriter(rawKey(id));
-    try {
-      for await (const chunk of limited(c.req.raw.body, 4 * 1024 ** 3)) await writer.write(chunk);
-      await writer.close();
-    } catch (error) {
-      await writer.abort();
-      throw error;
-    }
+    await writeObject(platform.storage, rawKey(id), limited(c.req.raw.body, 4 * 1024 ** 3));
     deps.inBackground(() => ingestPendingUpload(platform, id).catch((error) => {
       if (!(error instanceof IngestFailed)) logFailure(id, error); // IngestFailed is logged where it is recorded
     }));
